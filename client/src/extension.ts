@@ -1,0 +1,55 @@
+// The extension's entry: starts the language server and registers the commands.
+// Everything language-specific lives in the server; this file only wires VS Code.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerPreview } from './preview/register';
+import { LanguageStatus } from './status';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
+  const output = vscode.window.createOutputChannel('QEMU QAPI & QMP', { log: true });
+  const status = new LanguageStatus();
+  context.subscriptions.push(output, status);
+
+  const start = async () => {
+    client = createClient(context, output);
+    client.onNotification('qapi/status', (p: { uri: string; text: string; detail: string }) => status.update(p));
+    await client.start();
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qapi.restartServer', async () => {
+      await client?.stop();
+      await start();
+      output.info('language server restarted');
+    }),
+    vscode.commands.registerCommand('qapi.showOutput', () => output.show()),
+    { dispose: () => void client?.stop() },
+  );
+
+  await start();
+  registerPreview(context, () => client, output);
+  return { client: () => client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'qapi' }, { language: 'qmp' }],
+    outputChannel: output,
+    synchronize: {
+      // Includes, VERSION files and introspection replies change outside the editor too.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.json,VERSION}'),
+    },
+  };
+  return new LanguageClient('qapi', 'QEMU QAPI & QMP', serverOptions, clientOptions);
+}

@@ -1,0 +1,61 @@
+// `qapi-qmp`: the language service on the command line, for CI and scripts.
+import { parseArgs } from 'node:util';
+import { runCheck } from './check';
+import { runConverge } from './converge';
+import { USAGE, UsageError } from './usage';
+
+const VERSION = '0.1.0';
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check': return runCheck(parse(rest, checkOptions), out);
+      case 'converge': return runConverge(parse(rest, convergeOptions), out);
+      case '--help': case '-h': case 'help': out.write(USAGE + '\n'); return 0;
+      case '--version': out.write(VERSION + '\n'); return 0;
+      case undefined: throw new UsageError('no command given (check or converge); try --help');
+      default: throw new UsageError(`unknown command '${command}' (expected check or converge); try --help`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`qapi-qmp: ${e.message}\n`);
+      return 2;
+    }
+    err.write(`qapi-qmp: internal error: ${(e as Error)?.message ?? e}\n`);
+    if (process.env.QAPI_QMP_DEBUG) err.write(`${(e as Error)?.stack}\n`);
+    return 3;
+  }
+}
+
+const checkOptions = {
+  'qemu-version': { type: 'string' },
+  schema: { type: 'string' },
+  introspection: { type: 'string' },
+  format: { type: 'string', default: 'text' },
+} as const;
+
+const convergeOptions = {
+  format: { type: 'string', default: 'text' },
+} as const;
+
+type Spec = Record<string, { type: 'string' | 'boolean'; default?: string }>;
+
+function parse<S extends Spec>(args: string[], options: S) {
+  try {
+    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const format = (r.values as Record<string, unknown>).format;
+    if (format !== undefined && format !== 'text' && format !== 'json') {
+      throw new UsageError(`--format must be text or json, not '${format}'`);
+    }
+    return { values: r.values as { [K in keyof S]?: string }, positionals: r.positionals };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // parseArgs explains unknown flags and missing values in one sentence.
+    throw new UsageError(String((e as Error).message).split('\n')[0]);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

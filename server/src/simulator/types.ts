@@ -1,0 +1,77 @@
+// The simulator's input and output, as the CLI (`qapi-qmp converge`), the LSP custom
+// request and the webview exchange them. Field names are the documented JSON format.
+
+/** Migration parameters by their QMP names (`downtime-limit`, `avail-switchover-bandwidth`, ...). */
+export type MigrationParameters = Record<string, number | string | boolean | null>;
+/** Capabilities by their QMP names (`auto-converge`, `multifd`, `xbzrle`, `postcopy-ram`, ...). */
+export type MigrationCapabilities = Record<string, boolean>;
+
+export interface GuestWorkload {
+  ramBytes: number;
+  /** The hot set the guest keeps rewriting. */
+  workingSetBytes: number;
+  /** Unique bytes the guest dirties per second inside the working set. */
+  dirtyBytesPerSecond: number;
+  zeroPageFraction: number;
+  vcpus: number;
+}
+
+export interface LinkModel {
+  bytesPerSecond: number;
+  /** Fraction of wall time the migration thread really sends (the seed patch's "busy thread"); 1 = always. */
+  sendingEfficiency: number;
+}
+
+export interface Scenario {
+  /** "7.2", "8.2", "9.2", "10.0", "10.2", ... selects the switchover rule. */
+  qemuVersion: string;
+  guest: GuestWorkload;
+  link: LinkModel;
+  parameters: MigrationParameters;
+  capabilities: MigrationCapabilities;
+  maxSeconds: number;
+}
+
+export type WindowState = 'setup' | 'active' | 'postcopy' | 'completed' | 'timeout';
+
+/** One 100 ms (or longer) accounting window of QEMU's migration thread. */
+export interface SimWindow {
+  t: number;                    // seconds since start, end of the window
+  pendingBytes: number;         // dirty bitmap estimate at the window end
+  pendingAtSyncBytes: number;   // pending measured by the last bitmap sync
+  thresholdBytes: number;       // switchover threshold in force
+  measuredBytesPerSecond: number;
+  assumedBytesPerSecond: number; // what the threshold used (measured or avail-switchover-bandwidth)
+  expectedDowntimeMs: number;
+  throttlePercent: number;
+  dirtySyncCount: number;
+  pass: number;
+  state: WindowState;
+}
+
+export interface Recommendation {
+  kind: 'avail-switchover-bandwidth' | 'downtime-limit' | 'auto-converge' | 'max-bandwidth' | 'warning' | string;
+  message: string;
+  /** The parameter/capability change that the simulator found to converge, ready to apply. */
+  parameters?: MigrationParameters;
+  capabilities?: MigrationCapabilities;
+  /** Outcome of the simulation with the change applied. */
+  switchoverSeconds?: number;
+  downtimeMs?: number;
+}
+
+export interface OrchestratorMark { name: string; seconds: number; action: string }
+
+export interface SimulationResult {
+  converged: boolean;
+  switchoverSeconds: number | null;
+  dirtySyncCount: number;
+  downtimeMs: number | null;
+  downtimeLimitMs: number;
+  transferredBytes: number;
+  /** Why it did (or did not) converge, in words. */
+  reason: string;
+  recommendations: Recommendation[];
+  orchestrators: OrchestratorMark[];
+  windows: SimWindow[];
+}

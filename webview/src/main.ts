@@ -1,0 +1,2 @@
+// PLACEHOLDER (replaced by the convergence preview work): the preview page script.
+export {};
