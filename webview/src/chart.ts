@@ -1,0 +1,147 @@
+// The chart's geometry, kept apart from the DOM so it can be tested in node and timed
+// in the benchmark: scales, ticks, SVG path strings and marker positions for the two
+// panels (pending bytes vs threshold; measured vs assumed bandwidth) sharing one time axis.
+import type { OrchestratorMark, SimulationResult, SimWindow } from '../../server/src/simulator/types';
+import { formatBytes, formatRate, formatSeconds } from './format';
+
+export interface Tick { value: number; pos: number; label: string }
+export type SeriesId = 'pending' | 'threshold' | 'measured' | 'assumed';
+export interface Series { id: SeriesId; label: string; d: string }
+export interface Panel { title: string; top: number; bottom: number; max: number; yTicks: Tick[]; series: Series[] }
+export interface Marker { x: number; seconds: number; label: string }
+export interface ChartModel {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  xMax: number;
+  xTicks: Tick[];
+  bytes: Panel;
+  bandwidth: Panel;
+  switchover?: Marker & { y: number };
+  /** Orchestrator deadlines inside the time axis, and the ones after it (listed in words). */
+  deadlines: Marker[];
+  laterDeadlines: OrchestratorMark[];
+}
+
+export const MARGIN = { left: 72, right: 20, top: 26, bottom: 34, gap: 46 };
+
+/** A scale from [0, max] onto [from, to] (either direction). */
+export const linear = (max: number, from: number, to: number) => (v: number) => from + (max > 0 ? v / max : 0) * (to - from);
+
+/** Round step sizes: 1, 2, 2.5 or 5 times a power of ten, giving about `count` ticks up to `max`. */
+export function niceStep(max: number, count: number): number {
+  if (!(max > 0) || count < 1) return 1;
+  const raw = max / count;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
+}
+
+/** Ticks 0, step, 2·step … covering max; the axis then ends at the last tick. */
+export function niceTicks(max: number, count: number, unit = 1): number[] {
+  const step = niceStep(max / unit, count) * unit;
+  const ticks = [0];
+  while (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(ticks.length * step);
+  return ticks;
+}
+
+/** The binary unit a byte axis is labelled in, so ticks land on round MiB/GiB values. */
+export function byteUnit(max: number): number {
+  let u = 1;
+  while (max / u >= 1024 && u < 1024 ** 4) u *= 1024;
+  return u;
+}
+
+/**
+ * An SVG path through the points. Long runs are reduced to the first, lowest, highest
+ * and last point of every pixel column, which keeps every peak the eye could see.
+ */
+export function pathData(xs: readonly number[], ys: readonly number[]): string {
+  const out: string[] = [];
+  const emit = (x: number, y: number) => out.push(`${out.length ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`);
+  let col = NaN;
+  let first = 0, lo = 0, hi = 0, last = 0;
+  const flush = () => {
+    if (Number.isNaN(col)) return;
+    for (const i of [...new Set([first, lo, hi, last])].sort((a, b) => a - b)) emit(xs[i], ys[i]);
+  };
+  for (let i = 0; i < xs.length; i++) {
+    const c = Math.round(xs[i]);
+    if (c !== col) { flush(); col = c; first = lo = hi = i; }
+    if (ys[i] < ys[lo]) lo = i;
+    if (ys[i] > ys[hi]) hi = i;
+    last = i;
+  }
+  flush();
+  return out.join('');
+}
+
+/** The window in force at time t (the last one ending at or before t, else the first). */
+export function windowAt(windows: readonly SimWindow[], t: number): SimWindow | undefined {
+  let found: SimWindow | undefined = windows[0];
+  for (const w of windows) {
+    if (w.t > t + 1e-9) break;
+    found = w;
+  }
+  return found;
+}
+
+export function buildChart(r: SimulationResult, width: number, height: number): ChartModel {
+  const w = r.windows;
+  const lastT = Math.max(w.length ? w[w.length - 1].t : 0, r.switchoverSeconds ?? 0, 1);
+  // A deadline shortly after the end is worth seeing on the axis (how much margin there was).
+  const near = r.orchestrators.filter((o) => o.seconds > 0 && o.seconds <= lastT * 1.5).map((o) => o.seconds);
+  const xTickValues = niceTicks(Math.max(lastT, ...near), 6);
+  const xMax = xTickValues[xTickValues.length - 1];
+  const left = MARGIN.left, right = width - MARGIN.right;
+  const sx = linear(xMax, left, right);
+  const xs = w.map((x) => sx(x.t));
+
+  const plotH = height - MARGIN.top - MARGIN.bottom - MARGIN.gap;
+  const bytesTop = MARGIN.top, bytesBottom = MARGIN.top + plotH * 0.62;
+  const bwTop = bytesBottom + MARGIN.gap, bwBottom = height - MARGIN.bottom;
+
+  const panel = (title: string, top: number, bottom: number, fmt: (n: number) => string,
+    series: { id: SeriesId; label: string; value: (x: SimWindow) => number }[]): [Panel, (v: number) => number] => {
+    let max = 0;
+    for (const s of series) for (const x of w) max = Math.max(max, s.value(x));
+    const ticks = niceTicks(max || 1, 4, byteUnit(max || 1));
+    const top1 = ticks[ticks.length - 1];
+    const sy = linear(top1, bottom, top);
+    return [{
+      title, top, bottom, max: top1,
+      yTicks: ticks.map((v) => ({ value: v, pos: sy(v), label: fmt(v) })),
+      series: series.map((s) => ({ id: s.id, label: s.label, d: pathData(xs, w.map((x) => sy(s.value(x)))) })),
+    }, sy];
+  };
+
+  const [bytes, syBytes] = panel('Pending dirty memory', bytesTop, bytesBottom, formatBytes, [
+    { id: 'pending', label: 'pending', value: (x) => x.pendingBytes },
+    { id: 'threshold', label: 'switchover threshold', value: (x) => x.thresholdBytes },
+  ]);
+  const [bandwidth] = panel('Bandwidth', bwTop, bwBottom, formatRate, [
+    { id: 'measured', label: 'measured', value: (x) => x.measuredBytesPerSecond },
+    { id: 'assumed', label: 'assumed by the threshold', value: (x) => x.assumedBytesPerSecond },
+  ]);
+
+  let switchover: ChartModel['switchover'];
+  if (r.converged && r.switchoverSeconds !== null) {
+    const at = windowAt(w, r.switchoverSeconds);
+    switchover = {
+      x: sx(r.switchoverSeconds), y: syBytes(at?.pendingBytes ?? 0), seconds: r.switchoverSeconds,
+      label: `switchover ${formatSeconds(r.switchoverSeconds)}`,
+    };
+  }
+  const deadlines: Marker[] = [];
+  const laterDeadlines: OrchestratorMark[] = [];
+  for (const o of r.orchestrators) {
+    if (o.seconds <= xMax) deadlines.push({ x: sx(o.seconds), seconds: o.seconds, label: `${o.name} ${formatSeconds(o.seconds)}` });
+    else laterDeadlines.push(o);
+  }
+  return {
+    width, height, left, right, xMax,
+    xTicks: xTickValues.map((v) => ({ value: v, pos: sx(v), label: formatSeconds(v) })),
+    bytes, bandwidth, switchover, deadlines, laterDeadlines,
+  };
+}

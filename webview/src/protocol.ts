@@ -1,0 +1,150 @@
+// The messages between the extension and the preview page, and one validator per
+// message. Both sides import this file; anything that fails its validator is dropped
+// (and logged by the receiver), so a stale or hostile message can never throw.
+import type { MigrationInputs } from '../../server/src/service/qmp/inputs';
+import type {
+  MigrationCapabilities, MigrationParameters, Scenario, SimulationResult,
+} from '../../server/src/simulator/types';
+
+/** Workload assumptions the page lets the user change; absent = the script's (or the default) value. */
+export interface Assumptions {
+  ramBytes?: number;
+  workingSetBytes?: number;
+  dirtyBytesPerSecond?: number;
+  linkBytesPerSecond?: number;
+  /** 0 < e <= 1: fraction of the time the migration thread really sends. */
+  sendingEfficiency?: number;
+}
+export const ASSUMPTION_KEYS = ['ramBytes', 'workingSetBytes', 'dirtyBytesPerSecond', 'linkBytesPerSecond', 'sendingEfficiency'] as const;
+
+// extension -> page
+export interface UpdateMessage {
+  type: 'update';
+  inputs: MigrationInputs;
+  scenario: Scenario;
+  result: SimulationResult;
+  /** The parameter under the cursor, highlighted on the page. */
+  focus?: string;
+  /** Which document and line the inputs were taken from, shown as the page's subtitle. */
+  source: { file: string; line: number };
+  /** The assumptions the user changed on the page (so the controls show them as changed). */
+  overrides: Assumptions;
+}
+export interface EmptyMessage { type: 'empty'; reason: string }
+export interface ThemeMessage { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light' }
+export type ToPage = UpdateMessage | EmptyMessage | ThemeMessage;
+
+// page -> extension
+export interface ReadyMessage { type: 'ready' }
+export interface SetAssumptionsMessage { type: 'setAssumptions'; assumptions: Assumptions }
+export interface ApplyRecommendationMessage {
+  type: 'applyRecommendation';
+  parameters?: MigrationParameters;
+  capabilities?: MigrationCapabilities;
+}
+export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage;
+
+/** What the page saves with vscode.setState and gets back after a reload. */
+export interface PageState { last?: UpdateMessage | EmptyMessage }
+
+// ---- validators -------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNumOrNull = (v: unknown) => v === null || isNum(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isOptStr = (v: unknown) => v === undefined || isStr(v);
+const isOptNum = (v: unknown) => v === undefined || isNum(v);
+const arrayOf = (v: unknown, item: (x: unknown) => boolean) => Array.isArray(v) && v.every(item);
+const isParamValue = (v: unknown) => v === null || isStr(v) || isBool(v) || isNum(v);
+const isParameters = (v: unknown): v is MigrationParameters => isObj(v) && Object.values(v).every(isParamValue);
+const isCapabilities = (v: unknown): v is MigrationCapabilities => isObj(v) && Object.values(v).every(isBool);
+
+const WINDOW_NUMBERS = ['t', 'pendingBytes', 'pendingAtSyncBytes', 'thresholdBytes', 'measuredBytesPerSecond',
+  'assumedBytesPerSecond', 'expectedDowntimeMs', 'throttlePercent', 'dirtySyncCount', 'pass'] as const;
+
+function isWindow(v: unknown): boolean {
+  return isObj(v) && WINDOW_NUMBERS.every((k) => isNum(v[k])) && isStr(v.state);
+}
+
+function isRecommendation(v: unknown): boolean {
+  return isObj(v) && isStr(v.kind) && isStr(v.message)
+    && (v.parameters === undefined || isParameters(v.parameters))
+    && (v.capabilities === undefined || isCapabilities(v.capabilities))
+    && isOptNum(v.switchoverSeconds) && isOptNum(v.downtimeMs);
+}
+
+export function isSimulationResult(v: unknown): v is SimulationResult {
+  return isObj(v) && isBool(v.converged) && isNumOrNull(v.switchoverSeconds) && isNum(v.dirtySyncCount)
+    && isNumOrNull(v.downtimeMs) && isNum(v.downtimeLimitMs) && isNum(v.transferredBytes) && isStr(v.reason)
+    && arrayOf(v.recommendations, isRecommendation)
+    && arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action))
+    && arrayOf(v.windows, isWindow);
+}
+
+export function isScenario(v: unknown): v is Scenario {
+  if (!isObj(v) || !isStr(v.qemuVersion) || !isNum(v.maxSeconds)) return false;
+  const g = v.guest, l = v.link;
+  return isObj(g) && ['ramBytes', 'workingSetBytes', 'dirtyBytesPerSecond', 'zeroPageFraction', 'vcpus'].every((k) => isNum(g[k]))
+    && isObj(l) && isNum(l.bytesPerSecond) && isNum(l.sendingEfficiency)
+    && isParameters(v.parameters) && isCapabilities(v.capabilities);
+}
+
+export function isMigrationInputs(v: unknown): v is MigrationInputs {
+  return isObj(v) && isStr(v.qemuVersion) && isParameters(v.parameters) && isCapabilities(v.capabilities)
+    && arrayOf(v.sources, isStr) && isOptStr(v.focus)
+    && (v.guest === undefined || isObj(v.guest)) && (v.link === undefined || isObj(v.link));
+}
+
+/** Assumptions with only known keys and sane values; anything else makes the whole message invalid. */
+export function isAssumptions(v: unknown): v is Assumptions {
+  if (!isObj(v)) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
+    if (!(ASSUMPTION_KEYS as readonly string[]).includes(k) || !isNum(x) || x < 0) return false;
+    if (k === 'sendingEfficiency' && (x <= 0 || x > 1)) return false;
+  }
+  return true;
+}
+
+export function isToPage(m: unknown): m is ToPage {
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'update':
+      return isMigrationInputs(m.inputs) && isScenario(m.scenario) && isSimulationResult(m.result) && isOptStr(m.focus)
+        && isObj(m.source) && isStr(m.source.file) && isNum(m.source.line) && isAssumptions(m.overrides);
+    case 'empty':
+      return isStr(m.reason);
+    case 'theme':
+      return m.kind === 'light' || m.kind === 'dark' || m.kind === 'high-contrast' || m.kind === 'high-contrast-light';
+    default:
+      return false;
+  }
+}
+
+export function isToExtension(m: unknown): m is ToExtension {
+  if (!isObj(m)) return false;
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'setAssumptions':
+      return isAssumptions(m.assumptions);
+    case 'applyRecommendation':
+      return (m.parameters !== undefined || m.capabilities !== undefined)
+        && (m.parameters === undefined || isParameters(m.parameters))
+        && (m.capabilities === undefined || isCapabilities(m.capabilities));
+    case 'log':
+      return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isStr(m.message);
+    default:
+      return false;
+  }
+}
+
+/** A short description of a rejected message for the log (never the whole payload). */
+export function describeRejected(m: unknown): string {
+  const type = isObj(m) && isStr(m.type) ? `"${m.type.slice(0, 40)}"` : typeof m;
+  return `ignored a malformed or unknown message (type ${type})`;
+}
