@@ -12,6 +12,8 @@ export interface LspClientOptions {
   /** Answer to workspace/configuration for section 'qapi'. */
   settings?: Record<string, unknown>;
   workspaceFolder?: string;
+  /** Extra node flags for the server process (e.g. a `--require` preload in trust tests). */
+  nodeArgs?: string[];
 }
 
 export class LspClient {
@@ -25,7 +27,7 @@ export class LspClient {
 
   constructor(private readonly options: LspClientOptions = {}) {
     this.settings = options.settings ?? {};
-    this.proc = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
     this.proc.stderr.on('data', (d) => this.stderr.push(String(d)));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
