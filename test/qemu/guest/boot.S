@@ -1,0 +1,27 @@
+/* Multiboot (v1) entry: QEMU's -kernel loader drops us in 32-bit protected mode
+ * with flat segments, EAX = magic and EBX = the multiboot info. */
+	.set MB_MAGIC, 0x1BADB002
+	.set MB_FLAGS, 0x00000003          /* page-aligned modules, memory info */
+
+	.section .multiboot, "a"
+	.align 4
+	.long MB_MAGIC
+	.long MB_FLAGS
+	.long -(MB_MAGIC + MB_FLAGS)
+
+	.section .text
+	.global _start
+_start:
+	cli
+	mov $stack_top, %esp
+	push %ebx
+	call guest_main
+1:	hlt
+	jmp 1b
+
+	.section .bss
+	.align 16
+	.space 16384
+stack_top:
+
+	.section .note.GNU-stack, "", @progbits
