@@ -6,11 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sharedQemu } from '../helpers/shared';
+import { checkerVerdicts, disagreements } from './checkerVerdicts';
 import { CORPUS_7_2 } from './corpus72';
 import { QEMU_BINARY, qemuSkipReason } from './qmpProcess';
 import { recordCorpus, type Recording } from './recordCorpus';
 
 const skip = qemuSkipReason();
+const qapi72 = sharedQemu('schemas/v7.2.0/qapi/qapi-schema.json');
 
 describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
   let dir: string;
@@ -54,4 +57,23 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
     assert.deepEqual(parameters, rec.before.parameters);
     assert.deepEqual(rec.after.capabilities, rec.before.capabilities);
   });
+
+  // Our checker reads the same script twice: once with the schema this very QEMU
+  // reported, once with the 7.2 QAPI sources. Either way its verdict on every line must
+  // be QEMU's. A failure lists each disagreement (command, QEMU's answer, ours).
+  const compare = (t: { skip(m: string): void }, settings: { schemaRoot: string; introspectionFile: string }) => {
+    if (versionSkip) return t.skip(versionSkip);
+    const lines = rec.script.split('\n');
+    const ours = checkerVerdicts(rec.script, join(dir, 'corpus.qmp'),
+      { qemuVersion: '7.2', maxItemsComputed: 5000, ...settings });
+    assert.deepEqual(ours.internalErrors, [], 'the language service hit internal errors');
+    const found = disagreements(CORPUS_7_2, lines, rec.answers, ours.lines);
+    assert.equal(found.length, 0, `${found.length} of ${CORPUS_7_2.length} commands disagree with QEMU:\n${found.join('\n')}`);
+  };
+
+  test('our checker with the introspection of this QEMU agrees with QEMU on every command', (t) =>
+    compare(t, { schemaRoot: '', introspectionFile: rec.schemaFile }));
+
+  test('our checker with the QEMU 7.2 QAPI sources agrees with QEMU on every command', { skip: qapi72.skip }, (t) =>
+    compare(t, { schemaRoot: qapi72.path, introspectionFile: '' }));
 });

@@ -1,7 +1,8 @@
 // A QMP client for a QEMU we spawn ourselves, speaking over the process's stdin/stdout
-// (`-qmp stdio`): no sockets, no network, no files. QEMU is started with no machine,
-// no devices and stopped CPUs, so nothing it does can reach the host. Every wait has a
-// deadline; on a deadline the process is killed so a hung QEMU never hangs the tests.
+// (`-qmp stdio`): no sockets, no network, no files. QEMU starts with no machine, no
+// devices and stopped CPUs unless the caller's extra arguments say otherwise (later
+// options win). Every wait has a deadline; on a deadline the process is killed so a hung
+// QEMU never hangs the tests.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
