@@ -1,5 +1,5 @@
-// The messages between the extension and the preview page, and one validator per
-// message. Both sides import this file; anything that fails its validator is dropped
+// The messages between the extension and the preview page (and the language-server
+// request that feeds them), with one validator per message. Both sides import this file; anything that fails its validator is dropped
 // (and logged by the receiver), so a stale or hostile message can never throw.
 import type { MigrationInputs } from '../../server/src/service/qmp/inputs';
 import type {
@@ -44,6 +44,19 @@ export interface ApplyRecommendationMessage {
 }
 export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
 export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage;
+
+// extension <-> language server: the request behind every `update`
+export const CONVERGENCE_PREVIEW_REQUEST = 'qapi/convergencePreview';
+export interface ConvergencePreviewParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+  overrides?: Assumptions;
+}
+/** null: no migration at the position; `error`: the inputs (or the overrides) cannot be simulated. */
+export type ConvergencePreviewResponse =
+  | { inputs: MigrationInputs; scenario: Scenario; result: SimulationResult }
+  | { error: string }
+  | null;
 
 /** What the page saves with vscode.setState and gets back after a reload. */
 export interface PageState { last?: UpdateMessage | EmptyMessage }

@@ -1,9 +1,212 @@
-// PLACEHOLDER (replaced by the convergence preview work).
+// The Convergence Preview: one webview panel beside the editor that follows the cursor
+// in QMP and QAPI files, asks the language server for the simulation at the cursor and
+// hands it to the page; the page's buttons come back as workload changes and edits.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  CONVERGENCE_PREVIEW_REQUEST, describeRejected, isToExtension,
+  type ApplyRecommendationMessage, type Assumptions, type ConvergencePreviewParams, type ConvergencePreviewResponse,
+  type ThemeMessage, type ToExtension, type ToPage,
+} from '../../../webview/src/protocol';
+import { previewHtml } from './html';
+import { recommendationEdits } from './scriptEdit';
 
-export function registerPreview(context: vscode.ExtensionContext, _client: () => LanguageClient | undefined, output: vscode.LogOutputChannel): void {
-  context.subscriptions.push(vscode.commands.registerCommand('qapi.openConvergencePreview', () => {
-    output.warn('the convergence preview is not available yet');
-  }));
+const VIEW_TYPE = 'qapi.convergencePreview';
+const LANGUAGES = new Set(['qmp', 'qapi']);
+/** Cursor moves settle for this long before a new simulation (typing moves the cursor too). */
+const CURSOR_DEBOUNCE_MS = 120;
+
+interface Target { uri: vscode.Uri; position: vscode.Position }
+
+const THEMES: Record<vscode.ColorThemeKind, ThemeMessage['kind']> = {
+  [vscode.ColorThemeKind.Light]: 'light',
+  [vscode.ColorThemeKind.Dark]: 'dark',
+  [vscode.ColorThemeKind.HighContrast]: 'high-contrast',
+  [vscode.ColorThemeKind.HighContrastLight]: 'high-contrast-light',
+};
+
+class PreviewPanel implements vscode.Disposable {
+  private target?: Target;
+  private overrides: Assumptions = {};
+  private ready = false;
+  private seq = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly client: () => LanguageClient | undefined,
+    private readonly output: vscode.LogOutputChannel,
+    onDispose: () => void,
+  ) {
+    const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [root] };
+    webview.html = previewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.css')).toString(),
+    });
+    this.subs.push(
+      webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      vscode.window.onDidChangeActiveColorTheme(() => this.postTheme()),
+      panel.onDidDispose(() => { this.dispose(); onDispose(); }),
+    );
+  }
+
+  /** Follow a position (the cursor, or a code lens' argument). */
+  follow(target: Target, delayMs = CURSOR_DEBOUNCE_MS): void {
+    this.target = target;
+    this.schedule(delayMs);
+  }
+
+  isFollowing(uri: vscode.Uri): boolean {
+    return this.target?.uri.toString() === uri.toString();
+  }
+
+  schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private post(m: ToPage): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private postTheme(): void {
+    if (this.ready) this.post({ type: 'theme', kind: THEMES[vscode.window.activeColorTheme.kind] ?? 'dark' });
+  }
+
+  private async refresh(): Promise<void> {
+    const target = this.target;
+    if (!this.ready || !target) return;
+    const id = ++this.seq;
+    const client = this.client();
+    if (!client?.isRunning()) {
+      this.post({ type: 'empty', reason: 'The QAPI/QMP language server is not running (QEMU: Restart Language Server).' });
+      return;
+    }
+    const params: ConvergencePreviewParams = {
+      textDocument: { uri: target.uri.toString() },
+      position: { line: target.position.line, character: target.position.character },
+      overrides: this.overrides,
+    };
+    let res: ConvergencePreviewResponse;
+    try {
+      res = await client.sendRequest<ConvergencePreviewResponse>(CONVERGENCE_PREVIEW_REQUEST, params);
+    } catch (e) {
+      this.output.error(`convergence preview request failed: ${(e as Error)?.message ?? e}`);
+      return;
+    }
+    if (id !== this.seq) return;   // a newer cursor position is already on its way
+    const file = vscode.workspace.asRelativePath(target.uri);
+    if (!res) {
+      this.post({ type: 'empty', reason: `No live migration in ${file} at line ${target.position.line + 1}: put the cursor on or after a migrate command.` });
+    } else if ('error' in res) {
+      this.post({ type: 'empty', reason: `Cannot simulate ${file} at line ${target.position.line + 1}: ${res.error}` });
+    } else {
+      this.post({ type: 'update', ...res, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides: this.overrides });
+    }
+  }
+
+  private receive(m: unknown): void {
+    if (!isToExtension(m)) {
+      this.output.warn(`convergence preview: ${describeRejected(m)}`);
+      return;
+    }
+    this.handle(m);
+  }
+
+  private handle(m: ToExtension): void {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.postTheme();
+        this.schedule(0);
+        break;
+      case 'setAssumptions':
+        this.overrides = m.assumptions;
+        this.schedule(0);
+        break;
+      case 'applyRecommendation':
+        void this.apply(m);
+        break;
+      case 'log':
+        this.output[m.level](`convergence preview page: ${m.message}`);
+        break;
+    }
+  }
+
+  /** One WorkspaceEdit, so one undo takes the whole recommendation back. */
+  private async apply(m: ApplyRecommendationMessage): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    try {
+      const doc = await vscode.workspace.openTextDocument(target.uri);
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of recommendationEdits(doc.getText(), target.position.line, m)) {
+        edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+      }
+      if (!(await vscode.workspace.applyEdit(edit))) {
+        void vscode.window.showWarningMessage('The recommendation could not be applied: the script changed or is read-only.');
+      }
+    } catch (e) {
+      this.output.error(`applying a recommendation failed: ${(e as Error)?.message ?? e}`);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const s of this.subs.splice(0)) s.dispose();
+  }
+}
+
+/** `[uri, position]` from a code lens (JSON over LSP, or VS Code objects). */
+function targetFromArgs(uri: unknown, position: unknown): Target | undefined {
+  const u = uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri) : undefined;
+  const p = position as { line?: unknown; character?: unknown } | undefined;
+  if (!u || typeof p?.line !== 'number' || typeof p.character !== 'number') return undefined;
+  return { uri: u, position: new vscode.Position(p.line, p.character) };
+}
+
+function editorTarget(editor: vscode.TextEditor | undefined): Target | undefined {
+  if (!editor || !LANGUAGES.has(editor.document.languageId)) return undefined;
+  return { uri: editor.document.uri, position: editor.selection.active };
+}
+
+export function registerPreview(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel): void {
+  let current: PreviewPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel) => {
+    const p = new PreviewPanel(panel, context.extensionUri, client, output, () => { if (current === p) current = undefined; });
+    current = p;
+    const t = editorTarget(vscode.window.activeTextEditor);
+    if (t) p.follow(t, 0);
+    return p;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qapi.openConvergencePreview', (uri?: unknown, position?: unknown) => {
+      const target = targetFromArgs(uri, position) ?? editorTarget(vscode.window.activeTextEditor);
+      if (current) current.panel.reveal(undefined, true);
+      else adopt(vscode.window.createWebviewPanel(VIEW_TYPE, 'Convergence Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }));
+      if (target) current!.follow(target, 0);
+    }),
+    // After a reload VS Code recreates the panel; the page restores its own drawing from its state.
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => void adopt(panel),
+    }),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      const t = editorTarget(e.textEditor);
+      if (t) current?.follow(t);
+    }),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      const t = editorTarget(editor);
+      if (t) current?.follow(t, 0);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (current?.isFollowing(e.document.uri)) current.schedule(CURSOR_DEBOUNCE_MS);
+    }),
+    { dispose: () => current?.panel.dispose() },
+  );
 }
