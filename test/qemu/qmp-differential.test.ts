@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sharedQemu } from '../helpers/shared';
-import { checkerVerdicts, disagreements } from './checkerVerdicts';
 import { CORPUS_7_2 } from './corpus72';
 import { QEMU_BINARY, qemuSkipReason } from './qmpProcess';
 import { recordCorpus, type Recording } from './recordCorpus';
@@ -61,8 +60,10 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
   // Our checker reads the same script twice: once with the schema this very QEMU
   // reported, once with the 7.2 QAPI sources. Either way its verdict on every line must
   // be QEMU's. A failure lists each disagreement (command, QEMU's answer, ours).
-  const compare = (t: { skip(m: string): void }, settings: { schemaRoot: string; introspectionFile: string }) => {
+  const compare = async (t: { skip(m: string): void }, settings: { schemaRoot: string; introspectionFile: string }) => {
     if (versionSkip) return t.skip(versionSkip);
+    // Loaded here so the QEMU half above still runs while the language service does not load.
+    const { checkerVerdicts, disagreements } = await import('./checkerVerdicts');
     const lines = rec.script.split('\n');
     const ours = checkerVerdicts(rec.script, join(dir, 'corpus.qmp'),
       { qemuVersion: '7.2', maxItemsComputed: 5000, ...settings });
