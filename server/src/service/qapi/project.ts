@@ -1,27 +1,125 @@
-// PLACEHOLDER (replaced by the QAPI checker work): finds the root of a schema file and
-// checks the whole include tree, caching per-file parses.
+// Finds the root of a schema file and checks the whole include tree from there,
+// reproducing QEMU's frontend: parse (with per-line doc checks), expression checks,
+// definitions, semantic checks, doc/definition matching, feature limit. Parsed
+// files are cached by path and text, so re-checking after an edit re-parses only
+// the edited file.
+import { dirname, join, resolve } from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Cancellation } from '../common/cancellation';
 import type { FileAccess } from '../common/files';
+import { pathToUri } from '../common/paths';
 import type { Settings } from '../common/settings';
 import { resolveVersion } from '../common/versions';
-import type { SchemaCheck } from './model';
+import { buildDefinition, ifMacros, typeRefsOf, get } from './check/definitions';
+import { parseFile, type ParsedFile } from './check/parser';
+import type { Problem } from './check/problem';
+import { rulesFor } from './check/rules';
+import { traverse } from './check/traverse';
+import type { Definition, SchemaCheck, SchemaModel } from './model';
+
+/** How far up from a file we look for the root schema. */
+const MAX_ROOT_DEPTH = 8;
 
 export class QapiProject {
+  private readonly cache = new Map<string, ParsedFile>();
+
   constructor(private readonly files: FileAccess) {}
+
+  /** The parsed file at `path` (re-parsed only when its text changed), or why it cannot be read. */
+  parsed(path: string): ParsedFile | { error: string } {
+    const r = this.files.read(path);
+    if ('error' in r) {
+      this.cache.delete(path);
+      return r;
+    }
+    const hit = this.cache.get(path);
+    if (hit && hit.text === r.text) return hit;
+    const p = parseFile(path, r.text);
+    this.cache.set(path, p);
+    return p;
+  }
 
   /** The root schema `path` belongs to: the configured root, else a qapi-schema.json above that includes it, else itself. */
   rootFor(path: string, settings: Settings): string {
-    return settings.schemaRoot || path;
+    if (settings.schemaRoot) return settings.schemaRoot;
+    let dir = dirname(path);
+    for (let i = 0; i < MAX_ROOT_DEPTH; i++) {
+      for (const candidate of [join(dir, 'qapi-schema.json'), join(dir, 'qapi', 'qapi-schema.json')]) {
+        if (candidate === path) return path;
+        if (this.files.isFile(candidate) && this.includeTree(candidate).has(path)) return candidate;
+      }
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return path;
   }
 
-  check(root: string, settings: Settings, _token?: Cancellation): SchemaCheck {
+  /** Every file reachable from `root` through includes (no checks). */
+  private includeTree(root: string): Set<string> {
+    const seen = new Set<string>([root]);
+    const todo = [root];
+    while (todo.length) {
+      const f = this.parsed(todo.pop()!);
+      if ('error' in f) continue;
+      for (const item of f.items) {
+        if (item.kind !== 'expr' || item.node.kind !== 'object') continue;
+        const v = get(item.node, 'include');
+        if (v?.kind !== 'string') continue;
+        const target = resolve(dirname(f.path), v.value);
+        if (!seen.has(target)) {
+          seen.add(target);
+          todo.push(target);
+        }
+      }
+    }
+    return seen;
+  }
+
+  check(root: string, settings: Settings, token?: Cancellation): SchemaCheck {
     const version = resolveVersion(settings.qemuVersion, root, this.files);
+    const rules = rulesFor(version.rules);
+    const t = traverse(root, { parsed: (p) => this.parsed(p), rules, ruleSet: version.rules }, token);
+    const model: SchemaModel = {
+      root, files: t.files, definitions: [], byName: new Map(), typeRefs: [], includes: t.includes,
+      ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,
+    };
+    for (const e of t.exprs) {
+      const def = buildDefinition(e.node, e.path, e.doc);
+      if (!def) continue;
+      addToModel(model, def, e.node);
+    }
+    const diagnostics = new Map<string, Diagnostic[]>();
+    for (const f of t.files) diagnostics.set(f, []);
+    for (const p of t.problems) {
+      let list = diagnostics.get(p.path);
+      if (!list) diagnostics.set(p.path, (list = []));
+      list.push(toDiagnostic(p));
+    }
+    const f = t.problems[0];
     return {
-      version, rules: version.rules, diagnostics: new Map([[root, []]]), firstError: null,
-      model: {
-        root, files: [root], definitions: [], byName: new Map(), typeRefs: [], includes: [],
-        ifMacros: new Set(), featureNames: new Set(), expressions: new Map(),
-      },
+      version, rules: version.rules, diagnostics, model,
+      firstError: f ? { path: f.path, line: f.line, column: f.column, message: f.message } : null,
     };
   }
+}
+
+function addToModel(model: SchemaModel, def: Definition, node: Parameters<typeof get>[0]): void {
+  model.definitions.push(def);
+  if (!model.byName.has(def.name)) model.byName.set(def.name, def);
+  model.typeRefs.push(...typeRefsOf(def));
+  ifMacros(get(node, 'if'), model.ifMacros);
+  for (const f of def.features) model.featureNames.add(f.name);
+  for (const m of def.members) {
+    for (const f of m.features) model.featureNames.add(f.name);
+  }
+}
+
+export function toDiagnostic(p: Problem): Diagnostic {
+  const d: Diagnostic = { range: p.range, severity: 1, source: 'qapi', code: p.code, message: p.message };
+  if (p.data) d.data = p.data;
+  if (p.related) {
+    d.relatedInformation = p.related.map((r) => ({ location: { uri: pathToUri(r.path), range: r.range }, message: r.message }));
+  }
+  return d;
 }

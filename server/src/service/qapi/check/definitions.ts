@@ -1,0 +1,187 @@
+// Builds the model's Definition from a top-level expression. Tolerant by design: it
+// takes whatever is well-formed and ignores the rest, so the editor features get a
+// model also for schemas with errors (exprs.ts reports what is wrong).
+import type {
+  Definition, DefinitionDoc, DefKind, Feature, Member, QNode, QObject, QString, TypeRef,
+} from '../model';
+import type { ParsedDoc } from './docs';
+
+export const META_KEYS: readonly DefKind[] = ['enum', 'struct', 'union', 'alternate', 'command', 'event'];
+const FLAG_KEYS = ['boxed', 'allow-oob', 'allow-preconfig', 'coroutine', 'gen', 'success-response'];
+
+export function get(o: QObject, key: string): QNode | undefined {
+  for (const e of o.entries) if (e.key === key) return e.value;
+  return undefined;
+}
+
+/** The definition kinds among the expression's keys. */
+export function metasOf(o: QObject): DefKind[] {
+  const out: DefKind[] = [];
+  for (const e of o.entries) if ((META_KEYS as readonly string[]).includes(e.key)) out.push(e.key as DefKind);
+  return out;
+}
+
+/** `if` conditions as text: `A`, `all(A, B)`, `any(...)`, `not(A)`. */
+export function ifCondText(n: QNode | undefined): string | undefined {
+  if (!n) return undefined;
+  if (n.kind === 'string') return n.value;
+  if (n.kind !== 'object' || n.entries.length !== 1) return undefined;
+  const e = n.entries[0];
+  if (e.key === 'not') return `not(${ifCondText(e.value) ?? '?'})`;
+  if ((e.key === 'all' || e.key === 'any') && e.value.kind === 'array') {
+    return `${e.key}(${e.value.items.map((i) => ifCondText(i) ?? '?').join(', ')})`;
+  }
+  return undefined;
+}
+
+/** Every macro named in an `if` condition. */
+export function ifMacros(n: QNode | undefined, into: Set<string>): void {
+  const stack: QNode[] = n ? [n] : [];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.kind === 'string') into.add(x.value);
+    else if (x.kind === 'object') for (const e of x.entries) stack.push(e.value);
+    else if (x.kind === 'array') stack.push(...x.items);
+  }
+}
+
+export function typeRefOf(n: QNode | undefined, path: string): TypeRef | undefined {
+  if (!n) return undefined;
+  if (n.kind === 'string') return { name: n.value, array: false, span: { path, range: n.range } };
+  if (n.kind === 'array' && n.items.length === 1 && n.items[0].kind === 'string') {
+    return { name: n.items[0].value, array: true, span: { path, range: n.items[0].range } };
+  }
+  return undefined;
+}
+
+export function featuresOf(n: QNode | undefined, path: string): Feature[] {
+  if (!n || n.kind !== 'array') return [];
+  const out: Feature[] = [];
+  for (const f of n.items) {
+    if (f.kind === 'string') out.push({ name: f.value, span: { path, range: f.range } });
+    else if (f.kind === 'object') {
+      const name = get(f, 'name');
+      if (name?.kind === 'string') out.push({ name: name.value, span: { path, range: name.range }, ifCond: ifCondText(get(f, 'if')) });
+    }
+  }
+  return out;
+}
+
+/** Members of a `data`/`base` object: `'*name': TYPE` or `'name': { 'type': TYPE, 'if': ..., 'features': ... }`. */
+export function objectMembers(n: QNode | undefined, path: string, role: Member['role']): Member[] {
+  if (!n || n.kind !== 'object') return [];
+  return n.entries.map((e) => {
+    const optional = role === 'member' && e.key.startsWith('*');
+    const v = e.value;
+    const isLong = v.kind === 'object';
+    const start = e.keyRange.start;
+    const skip = optional ? 2 : 1; // the quote, and the '*'
+    return {
+      name: optional ? e.key.slice(1) : e.key,
+      span: { path, range: { start: { line: start.line, character: start.character + skip }, end: { line: e.keyRange.end.line, character: e.keyRange.end.character - 1 } } },
+      role,
+      optional,
+      type: typeRefOf(isLong ? get(v, 'type') : v, path),
+      ifCond: isLong ? ifCondText(get(v, 'if')) : undefined,
+      features: isLong ? featuresOf(get(v, 'features'), path) : [],
+    };
+  });
+}
+
+function enumValues(n: QNode | undefined, path: string): Member[] {
+  if (!n || n.kind !== 'array') return [];
+  const out: Member[] = [];
+  for (const v of n.items) {
+    const name = v.kind === 'object' ? get(v, 'name') : v;
+    if (name?.kind !== 'string') continue;
+    out.push({
+      name: name.value, span: { path, range: inner(name) }, role: 'value', optional: false,
+      ifCond: v.kind === 'object' ? ifCondText(get(v, 'if')) : undefined,
+      features: v.kind === 'object' ? featuresOf(get(v, 'features'), path) : [],
+    });
+  }
+  return out;
+}
+
+/** A string's range without its quotes. */
+function inner(s: QString): QString['range'] {
+  const r = s.range;
+  return { start: { line: r.start.line, character: r.start.character + 1 }, end: { line: r.end.line, character: r.end.character - 1 } };
+}
+
+export function docOf(d: ParsedDoc): DefinitionDoc {
+  const members = new Map<string, string>();
+  for (const [k, a] of d.args) members.set(k, a.text);
+  const features = new Map<string, string>();
+  for (const [k, a] of d.features) features.set(k, a.text);
+  return {
+    span: { path: d.path, range: d.block.range },
+    body: d.body,
+    members,
+    features,
+    sections: d.sections.filter((s) => s.tag).map((s) => ({ tag: s.tag, text: s.text })),
+    since: d.since?.text,
+  };
+}
+
+/** The definition an expression makes, or undefined when it has no usable kind and name. */
+export function buildDefinition(o: QObject, path: string, doc: ParsedDoc | undefined): Definition | undefined {
+  const kind = metasOf(o)[0];
+  if (!kind) return undefined;
+  const nameNode = get(o, kind);
+  if (nameNode?.kind !== 'string') return undefined;
+  const data = get(o, 'data');
+  const def: Definition = {
+    kind,
+    name: nameNode.value,
+    span: { path, range: o.range },
+    nameSpan: { path, range: inner(nameNode) },
+    doc: doc && doc.symbol === nameNode.value ? docOf(doc) : undefined,
+    ifCond: ifCondText(get(o, 'if')),
+    features: featuresOf(get(o, 'features'), path),
+    members: [],
+    flags: {},
+  };
+  switch (kind) {
+    case 'enum':
+      def.members = enumValues(data, path);
+      break;
+    case 'struct':
+      def.members = objectMembers(data, path, 'member');
+      def.base = typeRefOf(get(o, 'base'), path);
+      break;
+    case 'union': {
+      const base = get(o, 'base');
+      if (base?.kind === 'object') def.members = objectMembers(base, path, 'member');
+      else def.base = typeRefOf(base, path);
+      def.members.push(...objectMembers(data, path, 'branch'));
+      const disc = get(o, 'discriminator');
+      if (disc?.kind === 'string') def.discriminator = { name: disc.value, span: { path, range: inner(disc) } };
+      break;
+    }
+    case 'alternate':
+      def.members = objectMembers(data, path, 'branch');
+      break;
+    case 'command':
+    case 'event':
+      if (data?.kind === 'object') def.members = objectMembers(data, path, 'member');
+      else def.argsType = typeRefOf(data, path);
+      if (kind === 'command') def.returns = typeRefOf(get(o, 'returns'), path);
+      break;
+  }
+  for (const f of FLAG_KEYS) {
+    const v = get(o, f);
+    if (v?.kind === 'bool') def.flags[f] = v.value;
+  }
+  return def;
+}
+
+/** Every type use in a definition, for references and unknown-type checks. */
+export function typeRefsOf(def: Definition): TypeRef[] {
+  const out: TypeRef[] = [];
+  if (def.base) out.push(def.base);
+  if (def.argsType) out.push(def.argsType);
+  for (const m of def.members) if (m.type) out.push(m.type);
+  if (def.returns) out.push(def.returns);
+  return out;
+}

@@ -1,0 +1,452 @@
+// Lexer and parser of one QAPI schema file (QEMU's JSON dialect), with recovery.
+// A single pass over char codes; containers are built with an explicit stack, so
+// deeply nested input cannot overflow the call stack. After an error the rest of
+// the broken expression is skipped up to the next line that starts a new top-level
+// expression (`{` or `##` in column 1) and parsing goes on, so independent errors
+// are all reported. Doc blocks are kept raw here; docs.ts interprets them (the
+// rules differ per QEMU version).
+import type { Range } from 'vscode-languageserver-types';
+import type { QArray, QNode, QObject } from '../model';
+import { type Problem, qemuColumn, rangeAt } from './problem';
+
+/** Deeper nesting than this is refused (QEMU's recursive parser would crash long before). */
+export const MAX_NESTING = 1000;
+
+export interface RawDocLine {
+  /** The comment as written, from `#` to the end of the line (no line break). */
+  text: string;
+  line: number;
+  /** Offset of the `#` and of the start of its line in the file text. */
+  offset: number;
+  lineStart: number;
+}
+
+export interface RawDocBlock {
+  /** The opening `##` line. */
+  open: RawDocLine;
+  lines: RawDocLine[];
+  /** The closing `##` line; absent when the block is not closed properly. */
+  close?: RawDocLine;
+  range: Range;
+  /** Junk after the opening `##`: QEMU stops before reading the block, so we don't interpret it. */
+  broken: boolean;
+}
+
+export type FileItem =
+  | { kind: 'expr'; node: QNode; line: number }
+  | { kind: 'doc'; block: RawDocBlock }
+  | { kind: 'error'; problem: Problem; partial?: QObject };
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  items: FileItem[];
+  /** Number of lines, for whole-file ranges. */
+  lineCount: number;
+}
+
+const enum T { LBrace, RBrace, Colon, Comma, LBracket, RBracket, Str, True, False, Hash, EOF, Bad }
+
+const C_NL = 10, C_CR = 13, C_HASH = 35, C_QUOTE = 39, C_BSL = 92;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x1f
+    || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
+    || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+class LexError {
+  constructor(readonly message: string, readonly code: string) {}
+}
+
+interface Frame {
+  node: QObject | QArray;
+  /** Keys seen so far (objects only). */
+  keys?: Set<string>;
+  key?: { key: string; keyRange: Range };
+}
+
+export function parseFile(path: string, text: string): ParsedFile {
+  return new Parser(path, text).run();
+}
+
+class Parser {
+  private pos = 0;
+  private line = 0;
+  private lineStart = 0;
+  // current token
+  private tok: T = T.EOF;
+  private tokStart = 0;
+  private tokEnd = 0;
+  private tokLine = 0;
+  private tokLineStart = 0;
+  private val = '';
+  private lexError: LexError | null = null;
+  private readonly items: FileItem[] = [];
+  private readonly len: number;
+
+  constructor(private readonly path: string, private readonly text: string) {
+    this.len = text.length;
+  }
+
+  run(): ParsedFile {
+    this.next(true);
+    while (!this.at(T.EOF)) {
+      if (this.at(T.Hash)) {
+        this.docBlock();
+        continue;
+      }
+      this.topLevel();
+    }
+    return { path: this.path, text: this.text, items: this.items, lineCount: this.line + 1 };
+  }
+
+  // ---- lexer ----
+
+  private newline(c: number): void {
+    if (c === C_CR && this.pos < this.len && this.text.charCodeAt(this.pos) === C_NL) this.pos++;
+    this.line++;
+    this.lineStart = this.pos;
+  }
+
+  /** Reads the next token. Plain `#` comments are skipped; `##...` (and, inside doc blocks, every comment) is returned. */
+  private next(skipComment: boolean): void {
+    const s = this.text;
+    this.lexError = null;
+    for (;;) {
+      if (this.pos >= this.len) {
+        this.setTok(T.EOF, this.pos, this.pos);
+        return;
+      }
+      const start = this.pos;
+      const c = s.charCodeAt(this.pos++);
+      if (c === C_NL || c === C_CR) {
+        // QEMU treats the end of a file without a final newline as if it had one: EOF sits on the last line.
+        if (this.pos >= this.len || (c === C_CR && this.pos + 1 >= this.len && s.charCodeAt(this.pos) === C_NL)) {
+          this.pos = this.len;
+          this.setTok(T.EOF, start, start);
+          return;
+        }
+        this.newline(c);
+        continue;
+      }
+      if (c === C_HASH) {
+        const doc = this.pos < this.len && s.charCodeAt(this.pos) === C_HASH;
+        let e = this.pos;
+        while (e < this.len) {
+          const d = s.charCodeAt(e);
+          if (d === C_NL || d === C_CR) break;
+          e++;
+        }
+        this.pos = e;
+        if (doc || !skipComment) {
+          this.setTok(T.Hash, start, e);
+          this.val = s.slice(start, e);
+          return;
+        }
+        continue;
+      }
+      switch (c) {
+        case 123: this.setTok(T.LBrace, start, this.pos); return;
+        case 125: this.setTok(T.RBrace, start, this.pos); return;
+        case 58: this.setTok(T.Colon, start, this.pos); return;
+        case 44: this.setTok(T.Comma, start, this.pos); return;
+        case 91: this.setTok(T.LBracket, start, this.pos); return;
+        case 93: this.setTok(T.RBracket, start, this.pos); return;
+        case C_QUOTE: this.string(start); return;
+      }
+      if (c === 116 && s.startsWith('true', start)) {
+        this.pos = start + 4;
+        this.setTok(T.True, start, this.pos);
+        return;
+      }
+      if (c === 102 && s.startsWith('false', start)) {
+        this.pos = start + 5;
+        this.setTok(T.False, start, this.pos);
+        return;
+      }
+      if (isSpace(c)) continue;
+      // Show the stray text up to the next structural, space or quote character.
+      let e = start + 1;
+      while (e < this.len) {
+        const d = s.charCodeAt(e);
+        if (d === 91 || d === 93 || d === 123 || d === 125 || d === 58 || d === 44 || d === C_QUOTE
+          || d === C_NL || d === C_CR || isSpace(d)) break;
+        e++;
+      }
+      this.pos = e;
+      this.setTok(T.Bad, start, e);
+      this.lexError = new LexError(`stray '${s.slice(start, Math.min(e, start + 60))}'`, 'stray-character');
+      return;
+    }
+  }
+
+  /** Method, not a field test, so TypeScript doesn't narrow `tok` across calls to next(). */
+  private at(t: T): boolean {
+    return this.tok === t;
+  }
+
+  private setTok(t: T, start: number, end: number): void {
+    this.tok = t;
+    this.tokStart = start;
+    this.tokEnd = end;
+    this.tokLine = this.line;
+    this.tokLineStart = this.lineStart;
+  }
+
+  private string(start: number): void {
+    const s = this.text;
+    let out = '';
+    let chunk = this.pos;
+    for (;;) {
+      if (this.pos >= this.len) {
+        this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+        return;
+      }
+      const c = s.charCodeAt(this.pos);
+      if (c === C_NL || c === C_CR) {
+        this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+        return;
+      }
+      this.pos++;
+      if (c === C_BSL) {
+        const d = this.pos < this.len ? s.charCodeAt(this.pos) : C_NL;
+        if (d === C_NL || d === C_CR) {
+          this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+          return;
+        }
+        if (d !== C_BSL) {
+          this.fail(start, this.pos + 1, `unknown escape \\${String.fromCodePoint(s.codePointAt(this.pos)!)}`, 'unknown-escape');
+          return;
+        }
+        out += s.slice(chunk, this.pos);
+        this.pos++;
+        chunk = this.pos;
+        continue;
+      }
+      if (c === C_QUOTE) {
+        this.setTok(T.Str, start, this.pos);
+        this.val = out + s.slice(chunk, this.pos - 1);
+        return;
+      }
+      if (c < 32 || c >= 127) {
+        this.fail(start, this.pos, 'funny character in string (only printable ASCII is allowed)', 'invalid-character');
+        return;
+      }
+    }
+  }
+
+  private fail(start: number, end: number, message: string, code: string): void {
+    this.setTok(T.Bad, start, end);
+    this.lexError = new LexError(message, code);
+  }
+
+  // ---- problems ----
+
+  private tokRange(): Range {
+    return rangeAt(this.tokLine, this.tokStart - this.tokLineStart, this.tokEnd - this.tokLineStart);
+  }
+
+  /** A problem at the current token, with QEMU's column. */
+  private problemAtTok(message: string, code: string, range = this.tokRange()): Problem {
+    return {
+      path: this.path, range, code, message, line: this.tokLine + 1,
+      column: qemuColumn(this.text, this.tokLineStart, this.tokStart),
+    };
+  }
+
+  private syntaxError(expected: string): Problem {
+    if (this.at(T.Bad) && this.lexError) return this.problemAtTok(this.lexError.message, this.lexError.code);
+    return this.problemAtTok(`expected ${expected}`, 'syntax-error');
+  }
+
+  // ---- parser ----
+
+  private topLevel(): void {
+    const first = this.tokLine;
+    const stack: Frame[] = [];
+    let root: QNode | undefined;
+    let problem: Problem | undefined;
+    // Attach a finished value to its container (or make it the root).
+    const put = (v: QNode): void => {
+      const top = stack[stack.length - 1];
+      if (!top) root = v;
+      else if (top.node.kind === 'array') top.node.items.push(v);
+      else top.node.entries.push({ key: top.key!.key, keyRange: top.key!.keyRange, value: v });
+    };
+    const isValueStart = () => this.at(T.LBrace) || this.at(T.LBracket) || this.at(T.Str)
+      || this.at(T.True) || this.at(T.False);
+
+    // state: 'value' (expecting a value), 'after' (a value just ended), 'key' (expecting a key)
+    let state: 'value' | 'after' | 'key' = 'value';
+    let expectedValue = "'{', '[', string, or boolean";
+    loop: for (;;) {
+      if (state === 'value') {
+        if (!isValueStart()) { problem = this.syntaxError(expectedValue); break; }
+        const r = this.tokRange();
+        if (this.at(T.LBrace) || this.at(T.LBracket)) {
+          if (stack.length >= MAX_NESTING) {
+            problem = this.problemAtTok(`nesting deeper than ${MAX_NESTING} levels is not supported`, 'nesting-too-deep');
+            break;
+          }
+          const isObj = this.at(T.LBrace);
+          const node: QObject | QArray = isObj
+            ? { kind: 'object', entries: [], range: r }
+            : { kind: 'array', items: [], range: r };
+          stack.push(isObj ? { node, keys: new Set() } : { node });
+          this.next(true);
+          if (isObj) {
+            if (this.at(T.RBrace)) { state = 'after'; this.close(stack, put); continue; }
+            if (!this.at(T.Str)) { problem = this.syntaxError("string or '}'"); break; }
+            state = 'key';
+          } else {
+            if (this.at(T.RBracket)) { state = 'after'; this.close(stack, put); continue; }
+            expectedValue = "'{', '[', ']', string, or boolean";
+            state = 'value';
+          }
+          continue;
+        }
+        const v: QNode = this.at(T.Str)
+          ? { kind: 'string', value: this.val, range: r }
+          : { kind: 'bool', value: this.at(T.True), range: r };
+        put(v);
+        this.next(true);
+        state = 'after';
+        continue;
+      }
+      if (state === 'key') {
+        const top = stack[stack.length - 1];
+        const key = this.val;
+        const keyRange = this.tokRange();
+        this.next(true);
+        if (!this.at(T.Colon)) { problem = this.syntaxError("':'"); break; }
+        this.next(true);
+        if (top.keys!.has(key)) {
+          problem = this.problemAtTok(`duplicate key '${key}'`, 'duplicate-key');
+          problem.range = keyRange;
+          break;
+        }
+        top.keys!.add(key);
+        top.key = { key, keyRange };
+        expectedValue = "'{', '[', string, or boolean";
+        state = 'value';
+        continue;
+      }
+      // state 'after'
+      const top = stack[stack.length - 1];
+      if (!top) break loop;
+      if (top.node.kind === 'object') {
+        if (this.at(T.RBrace)) { this.close(stack, put); continue; }
+        if (!this.at(T.Comma)) { problem = this.syntaxError("',' or '}'"); break; }
+        this.next(true);
+        if (!this.at(T.Str)) { problem = this.syntaxError('string'); break; }
+        state = 'key';
+      } else {
+        if (this.at(T.RBracket)) { this.close(stack, put); continue; }
+        if (!this.at(T.Comma)) { problem = this.syntaxError("',' or ']'"); break; }
+        this.next(true);
+        expectedValue = "'{', '[', string, or boolean";
+        state = 'value';
+      }
+    }
+    if (problem) {
+      const partial = stack[0]?.node.kind === 'object' ? stack[0].node : undefined;
+      if (partial) this.closeRanges(stack);
+      this.items.push({ kind: 'error', problem, partial });
+      this.recover(first);
+      return;
+    }
+    this.items.push({ kind: 'expr', node: root!, line: first });
+  }
+
+  /** Closes the innermost container at the current closing token. */
+  private close(stack: Frame[], put: (v: QNode) => void): void {
+    const f = stack.pop()!;
+    f.node.range = { start: f.node.range.start, end: { line: this.tokLine, character: this.tokEnd - this.tokLineStart } };
+    put(f.node);
+    this.next(true);
+  }
+
+  /** Gives unfinished containers a range up to where parsing stopped. */
+  private closeRanges(stack: Frame[]): void {
+    const end = { line: this.tokLine, character: this.tokStart - this.tokLineStart };
+    for (const f of stack) f.node.range = { start: f.node.range.start, end };
+    for (let i = stack.length - 1; i > 0; i--) {
+      const parent = stack[i - 1];
+      const v = stack[i].node;
+      if (parent.node.kind === 'array') parent.node.items.push(v);
+      else if (parent.key) parent.node.entries.push({ key: parent.key.key, keyRange: parent.key.keyRange, value: v });
+    }
+  }
+
+  /** Skips to the next line that starts a top-level expression or a doc block, after the failed one began. */
+  private recover(firstLine: number): void {
+    const s = this.text;
+    // Resume at the error token when it opens a new expression at column 1 (typically: the previous one was left open).
+    if (this.at(T.LBrace) && this.tokStart === this.tokLineStart && this.tokLine !== firstLine) return;
+    if (this.at(T.EOF)) return;
+    // Move to the end of the error token's line, then look for a line starting with '{' or '##'.
+    this.pos = Math.max(this.pos, this.tokEnd);
+    for (;;) {
+      while (this.pos < this.len) {
+        const c = s.charCodeAt(this.pos);
+        if (c === C_NL || c === C_CR) break;
+        this.pos++;
+      }
+      if (this.pos >= this.len) { this.next(true); return; }
+      const c = s.charCodeAt(this.pos++);
+      if (this.pos >= this.len || (c === C_CR && this.pos + 1 >= this.len && s.charCodeAt(this.pos) === C_NL)) {
+        this.pos = this.pos - 1;
+        this.next(true);
+        return;
+      }
+      this.newline(c);
+      const d = s.charCodeAt(this.pos);
+      if (d === 123 || (d === C_HASH && s.charCodeAt(this.pos + 1) === C_HASH)) {
+        this.next(true);
+        return;
+      }
+    }
+  }
+
+  /** Collects a `##` block: comment lines up to a closing `##`. */
+  private docBlock(): void {
+    const open = this.rawLine();
+    const startRange = this.tokRange();
+    const lines: RawDocLine[] = [];
+    let broken = false;
+    if (open.text !== '##') {
+      this.items.push({ kind: 'error', problem: this.problemAtTok("junk after '##' at start of documentation comment", 'doc-junk-at-start') });
+      broken = true;
+    }
+    let close: RawDocLine | undefined;
+    let endRange = startRange;
+    // The end error comes after the block's own line errors, as in QEMU, which reads it line by line.
+    let endError: Problem | undefined;
+    for (;;) {
+      this.next(false);
+      if (!this.at(T.Hash)) {
+        endError = this.problemAtTok("documentation comment must end with '##'", 'doc-unterminated');
+        break;
+      }
+      const raw = this.rawLine();
+      endRange = this.tokRange();
+      if (raw.text.startsWith('##')) {
+        if (raw.text !== '##') endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
+        close = raw;
+        this.next(true);
+        break;
+      }
+      lines.push(raw);
+    }
+    const block: RawDocBlock = {
+      open, lines, close: endError ? undefined : close, range: { start: startRange.start, end: endRange.end }, broken,
+    };
+    this.items.push({ kind: 'doc', block });
+    if (endError && !broken) this.items.push({ kind: 'error', problem: endError });
+  }
+
+  private rawLine(): RawDocLine {
+    return { text: this.val, line: this.tokLine, offset: this.tokStart, lineStart: this.tokLineStart };
+  }
+}

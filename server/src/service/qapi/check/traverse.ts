@@ -1,0 +1,247 @@
+// Walks a schema's include tree from its root in the order QEMU parses it (an
+// include is parsed where it appears), handling top-level directives: includes,
+// pragmas, and which doc block belongs to which definition. Problems are collected
+// in the order QEMU would meet them, so the first one is QEMU's verdict.
+import { dirname, resolve } from 'node:path';
+import type { Cancellation } from '../../common/cancellation';
+import type { IncludeRef, QObject, TopLevelExpr } from '../model';
+import { parseDoc, type ParsedDoc } from './docs';
+import type { ParsedFile, RawDocBlock } from './parser';
+import { type Problem, rangeAt } from './problem';
+import type { QapiRules } from './rules';
+import type { RuleSet } from '../../common/versions';
+
+export interface Pragmas {
+  docRequired: boolean;
+  commandNameExceptions: Set<string>;
+  commandReturnsExceptions: Set<string>;
+  memberNameExceptions: Set<string>;
+  documentationExceptions: Set<string>;
+}
+
+/** A definition expression as the later checks see it. */
+export interface SourceExpr {
+  path: string;
+  node: QObject;
+  /** 0-based line of the expression's first token (QEMU reports line + 1). */
+  line: number;
+  doc?: ParsedDoc;
+}
+
+export interface Traversal {
+  files: string[];
+  exprs: SourceExpr[];
+  expressions: Map<string, TopLevelExpr[]>;
+  docs: ParsedDoc[];
+  includes: IncludeRef[];
+  pragmas: Pragmas;
+  problems: Problem[];
+  /** Names of definitions whose expression could not be parsed; uses of them are not reported as unknown. */
+  brokenNames: Set<string>;
+  cancelled: boolean;
+}
+
+export interface FileSource {
+  /** The parsed file (cached by the caller), or why it cannot be read. */
+  parsed(path: string): ParsedFile | { error: string };
+  rules: QapiRules;
+  ruleSet: RuleSet;
+}
+
+export function traverse(root: string, src: FileSource, token: Cancellation | undefined): Traversal {
+  const t: Traversal = {
+    files: [], exprs: [], expressions: new Map(), docs: [], includes: [], problems: [],
+    pragmas: {
+      docRequired: false, commandNameExceptions: new Set(), commandReturnsExceptions: new Set(),
+      memberNameExceptions: new Set(), documentationExceptions: new Set(),
+    },
+    brokenNames: new Set(), cancelled: false,
+  };
+  const first = src.parsed(root);
+  if ('error' in first) {
+    t.files.push(root);
+    t.problems.push({
+      path: root, range: rangeAt(0, 0, 0), code: 'unreadable-file', line: 1,
+      message: `can't read schema file '${root}': ${first.error}`,
+    });
+    return t;
+  }
+  const included = new Set<string>([root]);
+  // Explicit stack of files being walked (the include chain), so deep include chains cannot overflow.
+  interface Walk { file: ParsedFile; i: number; curDoc?: ParsedDoc; exprs: TopLevelExpr[] }
+  const chain: Walk[] = [];
+  const enter = (file: ParsedFile) => {
+    t.files.push(file.path);
+    const exprs: TopLevelExpr[] = [];
+    t.expressions.set(file.path, exprs);
+    chain.push({ file, i: 0, exprs });
+  };
+  enter(first);
+  const semAt = (w: Walk, line: number, message: string, code: string, range = rangeAt(line, 0, 0)): Problem => ({
+    path: w.file.path, range, code, message, line: line + 1,
+  });
+  const rejectDoc = (w: Walk) => {
+    const d = w.curDoc;
+    if (d?.symbol) {
+      t.problems.push({
+        path: d.path, range: d.symbolRange ?? d.block.range, code: 'doc-without-definition', line: d.block.open.line + 1,
+        message: `documentation for '${d.symbol}' is not followed by its definition`,
+      });
+    }
+    w.curDoc = undefined;
+  };
+  let steps = 0;
+  while (chain.length) {
+    if ((++steps & 255) === 0 && token?.isCancellationRequested) { t.cancelled = true; break; }
+    const w = chain[chain.length - 1];
+    if (w.i >= w.file.items.length) {
+      rejectDoc(w);
+      chain.pop();
+      continue;
+    }
+    const item = w.file.items[w.i++];
+    if (item.kind === 'error') {
+      t.problems.push(item.problem);
+      const name = item.partial && partialName(item.partial);
+      if (name) t.brokenNames.add(name);
+      continue;
+    }
+    if (item.kind === 'doc') {
+      rejectDoc(w);
+      if (item.block.broken) continue;
+      const d = docFor(w.file, item.block, src.rules, src.ruleSet);
+      t.problems.push(...d.problems);
+      t.docs.push(d);
+      w.curDoc = d;
+      continue;
+    }
+    const node = item.node;
+    const lineRange = rangeAt(item.line, node.range.start.character, node.range.start.character + 1);
+    if (node.kind !== 'object') {
+      t.problems.push(semAt(w, item.line, 'a top-level expression must be an object', 'top-level-not-object', node.range));
+      w.curDoc = undefined;
+      continue;
+    }
+    const incl = node.entries.find((e) => e.key === 'include');
+    const pragma = node.entries.find((e) => e.key === 'pragma');
+    if (incl) {
+      rejectDoc(w);
+      w.exprs.push({ path: w.file.path, node });
+      if (node.entries.length !== 1) {
+        t.problems.push(semAt(w, item.line, "invalid 'include' directive: it must have no other key", 'invalid-include', lineRange));
+        continue;
+      }
+      const v = incl.value;
+      if (v.kind !== 'string') {
+        t.problems.push(semAt(w, item.line, "the value of 'include' must be a string", 'invalid-include', v.range));
+        continue;
+      }
+      const target = resolve(dirname(w.file.path), v.value);
+      t.includes.push({ span: { path: w.file.path, range: v.range }, target });
+      if (chain.some((c) => c.file.path === target)) {
+        t.problems.push(semAt(w, item.line, `inclusion loop for ${v.value}`, 'include-loop', v.range));
+        continue;
+      }
+      if (included.has(target)) continue;
+      included.add(target);
+      const sub = src.parsed(target);
+      if ('error' in sub) {
+        t.problems.push(semAt(w, item.line, `can't read include file '${v.value}': ${sub.error}`, 'unreadable-include', v.range));
+        continue;
+      }
+      enter(sub);
+      continue;
+    }
+    if (pragma) {
+      rejectDoc(w);
+      w.exprs.push({ path: w.file.path, node });
+      if (node.entries.length !== 1) {
+        t.problems.push(semAt(w, item.line, "invalid 'pragma' directive: it must have no other key", 'invalid-pragma', lineRange));
+        continue;
+      }
+      if (pragma.value.kind !== 'object') {
+        t.problems.push(semAt(w, item.line, "the value of 'pragma' must be an object", 'invalid-pragma', pragma.value.range));
+        continue;
+      }
+      for (const e of pragma.value.entries) {
+        const p = applyPragma(t.pragmas, e.key, e.value, src.rules);
+        if (p) {
+          t.problems.push(semAt(w, item.line, p, 'invalid-pragma', e.keyRange));
+          break;
+        }
+      }
+      continue;
+    }
+    const doc = w.curDoc;
+    if (doc && !doc.symbol) {
+      t.problems.push({
+        path: doc.path, range: doc.block.range, code: 'doc-missing-symbol', line: doc.block.open.line + 1,
+        message: "definition documentation required: the block before a definition must start with '# @Name:'",
+      });
+    }
+    t.exprs.push({ path: w.file.path, node, line: item.line, doc: doc?.symbol ? doc : undefined });
+    w.exprs.push({ path: w.file.path, node, doc: doc ? docBlockOf(w.file, doc.block) : undefined });
+    w.curDoc = undefined;
+  }
+  return t;
+}
+
+/** The model's raw view of a doc block. */
+function docBlockOf(file: ParsedFile, b: RawDocBlock) {
+  return { path: file.path, range: b.range, lines: b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))) };
+}
+
+function partialName(o: QObject): string | undefined {
+  for (const e of o.entries) {
+    if (['enum', 'struct', 'union', 'alternate', 'command', 'event'].includes(e.key) && e.value.kind === 'string') return e.value.value;
+  }
+  return undefined;
+}
+
+/** Applies one pragma; returns the problem text when it is invalid. */
+function applyPragma(p: Pragmas, name: string, value: QObject['entries'][number]['value'], rules: QapiRules): string | undefined {
+  const list = (): Set<string> | string => {
+    if (value.kind !== 'array' || value.items.some((i) => i.kind !== 'string')) return `pragma ${name} must be a list of strings`;
+    return new Set(value.items.map((i) => (i.kind === 'string' ? i.value : '')));
+  };
+  let r: Set<string> | string;
+  switch (name) {
+    case 'doc-required':
+      if (value.kind !== 'bool') return "pragma 'doc-required' must be true or false";
+      p.docRequired = value.value;
+      return undefined;
+    case 'command-name-exceptions':
+      r = list();
+      if (typeof r === 'string') return r;
+      p.commandNameExceptions = r;
+      return undefined;
+    case 'command-returns-exceptions':
+      r = list();
+      if (typeof r === 'string') return r;
+      p.commandReturnsExceptions = r;
+      return undefined;
+    case 'member-name-exceptions':
+      r = list();
+      if (typeof r === 'string') return r;
+      p.memberNameExceptions = r;
+      return undefined;
+    case 'documentation-exceptions':
+      if (!rules.documentationExceptions) break;
+      r = list();
+      if (typeof r === 'string') return r;
+      p.documentationExceptions = r;
+      return undefined;
+  }
+  return `unknown pragma '${name}'`;
+}
+
+// Interpreted doc blocks, per rule set, live as long as their parsed file.
+const docCache = new WeakMap<RawDocBlock, Map<RuleSet, ParsedDoc>>();
+
+function docFor(file: ParsedFile, block: RawDocBlock, rules: QapiRules, set: RuleSet): ParsedDoc {
+  let m = docCache.get(block);
+  if (!m) docCache.set(block, (m = new Map()));
+  let d = m.get(set);
+  if (!d) m.set(set, (d = parseDoc(file.path, file.text, block, rules)));
+  return d;
+}
