@@ -1,14 +1,13 @@
 // The preview page in a real Chromium (Debian's /usr/bin/chromium through
 // playwright-core): handshake, drawing, redraw, bad messages, escaping, CSP, reload.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { UpdateMessage } from '../../webview/src/protocol';
 import { sampleUpdates } from '../fixtures/webview/samples';
-import { startHarness } from '../fixtures/webview/harness';
+import { buildPage, startHarness } from '../fixtures/webview/harness';
 import { REPO } from '../helpers/shared';
 
 const CHROMIUM = process.env.QAPI_QMP_CHROMIUM ?? '/usr/bin/chromium';
@@ -19,9 +18,7 @@ let harness: Awaited<ReturnType<typeof startHarness>>;
 
 before(async () => {
   if (skip) return;
-  // Test the page as it is built now, not a stale bundle.
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  await buildPage();   // the page as its sources are now, not a stale bundle
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
