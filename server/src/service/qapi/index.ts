@@ -1,4 +1,6 @@
-// PLACEHOLDER (replaced by the QAPI editor-features work): the QAPI document language.
+// The QAPI document language: every request checks (or takes from the project's
+// cache) the whole schema the file belongs to, then answers from the checked model
+// through the per-check indexes in features/.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver-types';
 import type { Cancellation } from '../common/cancellation';
@@ -7,6 +9,16 @@ import { uriToPath } from '../common/paths';
 import type { Settings } from '../common/settings';
 import type { DocumentLanguage } from '../language';
 import type { MigrationInputs } from '../qmp/inputs';
+import { codeActions } from './features/codeActions';
+import { completion } from './features/completion';
+import { documentLinks } from './features/documentLinks';
+import { documentSymbols } from './features/documentSymbols';
+import { foldingRanges } from './features/foldingRanges';
+import { hover } from './features/hover';
+import { migrationInputsAt } from './features/migrationInputs';
+import { definition, references } from './features/navigation';
+import { status } from './features/status';
+import { workspaceSymbols } from './features/workspaceSymbols';
 import type { SchemaCheck } from './model';
 import { QapiProject } from './project';
 
@@ -17,29 +29,44 @@ export interface QapiLanguage extends DocumentLanguage {
   migrationInputsAt(doc: TextDocument, pos: Position, settings: Settings): MigrationInputs | null;
 }
 
+/** How many schema roots workspace symbols remembers (one per QEMU tree the user has open, usually). */
+const MAX_REMEMBERED_ROOTS = 8;
+
 export function createQapiLanguage(files: FileAccess): QapiLanguage {
   const project = new QapiProject(files);
-  const checkSchemaOf = (path: string, settings: Settings, token?: Cancellation) =>
-    project.check(project.rootFor(path, settings), settings, token);
+  // Roots of the schemas the user has worked with, newest last, for workspace symbols.
+  const roots = new Map<string, Settings>();
+  const checkSchemaOf = (path: string, settings: Settings, token?: Cancellation) => {
+    const root = project.rootFor(path, settings);
+    roots.delete(root);
+    roots.set(root, settings);
+    if (roots.size > MAX_REMEMBERED_ROOTS) roots.delete(roots.keys().next().value!);
+    return project.check(root, settings, token);
+  };
+  const withCheck = <T>(doc: TextDocument, settings: Settings, f: (check: SchemaCheck, path: string) => T): T => {
+    const path = uriToPath(doc.uri);
+    return f(checkSchemaOf(path, settings), path);
+  };
   return {
     project,
     checkSchemaOf,
     validate: (doc, settings, token) => checkSchemaOf(uriToPath(doc.uri), settings, token).diagnostics,
-    hover: () => null,
-    completion: () => ({ isIncomplete: false, items: [] }),
-    documentSymbols: () => [],
-    definition: () => [],
-    references: () => [],
-    documentLinks: () => [],
-    foldingRanges: () => [],
-    codeActions: () => [],
+    hover: (doc, pos, settings) => withCheck(doc, settings, (c, path) => hover(c, path, pos)),
+    completion: (doc, pos, settings) => withCheck(doc, settings, (c) => completion(c, doc, pos)),
+    documentSymbols: (doc, settings) => withCheck(doc, settings, (c, path) => documentSymbols(c, path, settings.maxItemsComputed)),
+    definition: (doc, pos, settings) => withCheck(doc, settings, (c, path) => definition(c, path, pos)),
+    references: (doc, pos, settings, decl) => withCheck(doc, settings, (c, path) => references(c, path, pos, decl)),
+    documentLinks: (doc, settings) => withCheck(doc, settings, (c, path) => documentLinks(c, path)),
+    foldingRanges: (doc, settings) => foldingRanges(doc, settings.maxItemsComputed),
+    codeActions: (doc, range, context, settings) => withCheck(doc, settings, (c) => codeActions(c, doc, range, context)),
     codeLenses: () => [],
-    workspaceSymbols: () => [],
-    status: (doc, settings) => {
-      const c = checkSchemaOf(uriToPath(doc.uri), settings);
-      return { text: `QEMU ${c.rules} rules`, detail: `rules chosen by ${c.version.source}` };
+    workspaceSymbols: (query, settings) => {
+      if (settings.schemaRoot) checkSchemaOf(settings.schemaRoot, settings);
+      const checks = [...roots].reverse().map(([root, s]) => project.check(root, s));
+      return workspaceSymbols(checks, query, settings.maxItemsComputed);
     },
-    dependencies: (doc, settings) => checkSchemaOf(uriToPath(doc.uri), settings).model.files,
-    migrationInputsAt: () => null,
+    status: (doc, settings) => withCheck(doc, settings, (c) => status(c)),
+    dependencies: (doc, settings) => withCheck(doc, settings, (c) => c.model.files),
+    migrationInputsAt: (doc, pos, settings) => withCheck(doc, settings, (c, path) => migrationInputsAt(c, path, pos)),
   };
 }

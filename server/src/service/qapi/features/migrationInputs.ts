@@ -1,0 +1,25 @@
+// The convergence preview from a schema: with the cursor on a migration parameter
+// (a member of MigrationParameters / MigrateSetParameters, or a value of the
+// MigrationParameter enum), the preview runs that schema's QEMU version with its
+// defaults and highlights the parameter.
+import { basename } from 'node:path';
+import type { Position } from 'vscode-languageserver-types';
+import { formatVersion } from '../../common/versions';
+import type { MigrationInputs } from '../../qmp/inputs';
+import type { SchemaCheck } from '../model';
+import { targetAt } from './schemaIndex';
+
+const PARAMETER_TYPES = new Set(['MigrationParameters', 'MigrateSetParameters', 'MigrationParameter']);
+
+export function migrationInputsAt(check: SchemaCheck, path: string, pos: Position): MigrationInputs | null {
+  const t = targetAt(check, path, pos)?.target;
+  if (t?.kind !== 'member' || !PARAMETER_TYPES.has(t.def.name)) return null;
+  const line = t.member.span.range.start.line + 1;
+  return {
+    qemuVersion: formatVersion(check.version.version),
+    parameters: {},
+    capabilities: {},
+    sources: [`${t.def.name}.${t.member.name} at ${basename(path)}:${line}; QEMU ${formatVersion(check.version.version)} from ${check.version.source}`],
+    focus: t.member.name,
+  };
+}
