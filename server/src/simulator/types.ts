@@ -1,5 +1,6 @@
 // The simulator's input and output, as the CLI (`qapi-qmp converge`), the LSP custom
 // request and the webview exchange them. Field names are the documented JSON format.
+import type { HostModel } from './model';
 
 /** Migration parameters by their QMP names (`downtime-limit`, `avail-switchover-bandwidth`, ...). */
 export type MigrationParameters = Record<string, number | string | boolean | null>;
@@ -14,6 +15,8 @@ export interface GuestWorkload {
   dirtyBytesPerSecond: number;
   zeroPageFraction: number;
   vcpus: number;
+  /** Optional: where the zero pages sit in guest RAM: spread evenly (default) or after all data ('end'). */
+  zeroPagesAt?: 'spread' | 'end';
 }
 
 export interface LinkModel {
@@ -30,6 +33,14 @@ export interface Scenario {
   parameters: MigrationParameters;
   capabilities: MigrationCapabilities;
   maxSeconds: number;
+  /** Optional: when `migrate-start-postcopy` is issued (needs postcopy-ram). */
+  postcopyStartSeconds?: number;
+  /** Optional: when the destination acks the switchover (with switchover-ack; default at once). */
+  switchoverAckSeconds?: number;
+  /** Optional: downtime-limit changes during the migration (an orchestrator's ramp, such as Nova's). */
+  downtimeSteps?: { atSeconds: number; downtimeLimitMs: number }[];
+  /** Optional: the model's host assumptions (see simulator/model.ts HOST_DEFAULTS). */
+  host?: Partial<HostModel>;
 }
 
 export type WindowState = 'setup' | 'active' | 'postcopy' | 'completed' | 'timeout';
@@ -74,4 +85,19 @@ export interface SimulationResult {
   recommendations: Recommendation[];
   orchestrators: OrchestratorMark[];
   windows: SimWindow[];
+  /** Optional extras (always filled by simulate()). */
+  /** 'precopy' switchover, 'postcopy' start, or null when it never switched. */
+  mode?: 'precopy' | 'postcopy' | null;
+  /** When all RAM is on the destination (postcopy: later than the switchover). */
+  completedSeconds?: number | null;
+  /** How far the simulation ran (maxSeconds, the hard cap, or the switchover). */
+  simulatedSeconds?: number;
+  /** 1 = every window is listed; n = every n-th window (long runs), plus the last. */
+  windowStride?: number;
+  /** Pending bytes measured by the last bitmap sync before the end. */
+  lastSyncPendingBytes?: number;
+  /** Highest auto-converge throttle reached (%). */
+  finalThrottlePercent?: number;
+  /** Things the result does not take into account, in words. */
+  notes?: string[];
 }
