@@ -30,6 +30,9 @@ export const QmpCode = {
   negativeWraps: 'qmp-negative-wraps',
   ignoredByQemu: 'qmp-ignored-by-qemu',
   hmpSize: 'qmp-hmp-size',
+  // the script header (# qemu: / # workload:) and the schema source in use
+  header: 'qmp-header',
+  schemaSource: 'qmp-schema-source',
 } as const;
 export type QmpCode = (typeof QmpCode)[keyof typeof QmpCode];
 
@@ -38,7 +41,7 @@ export function qemuErrorClass(code: QmpCode): 'CommandNotFound' | 'GenericError
   switch (code) {
     case QmpCode.commandNotFound: return 'CommandNotFound';
     case QmpCode.deprecated: case QmpCode.unstable: case QmpCode.negativeWraps:
-    case QmpCode.ignoredByQemu: case QmpCode.syntax: return null;
+    case QmpCode.ignoredByQemu: case QmpCode.syntax: case QmpCode.header: case QmpCode.schemaSource: return null;
     default: return 'GenericError';
   }
 }

@@ -1,0 +1,130 @@
+// Which schema a script is checked against, in precedence order: the configured
+// introspection reply, then QAPI sources (the setting, or the QEMU tree around the
+// script), then the facts the extension ships. A source higher in the list is
+// completed from the next one: introspection has no readable names, widths or docs;
+// QAPI sources have no ranges or units.
+import { dirname, join } from 'node:path';
+import type { FileAccess } from '../../common/files';
+import type { Settings } from '../../common/settings';
+import { parseVersion, resolveVersion } from '../../common/versions';
+import type { QapiLanguage } from '../../qapi/index';
+import { factsSchema } from './facts';
+import { loadIntrospection } from './introspection';
+import { qapiSchema } from './qapi';
+import { BUILTINS, type BuiltinName, type MemberInfo, type QmpSchema, type SMember } from './types';
+
+export interface SchemaChoice {
+  schema: QmpSchema;
+  /** Target version (X.Y) and why. */
+  version: string;
+  versionSource: string;
+  /** Sources that were configured but could not be used. */
+  problems: string[];
+  /** Files whose change must re-check the script. */
+  dependencies: string[];
+}
+
+export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string, settings: Settings, headerVersion?: string): SchemaChoice {
+  const problems: string[] = [];
+  const dependencies: string[] = [];
+  let version: string; let versionSource: string;
+  const hv = headerVersion ? parseVersion(headerVersion) : undefined;
+  if (hv) { version = `${hv.major}.${hv.minor}`; versionSource = 'script header'; }
+  else {
+    const r = resolveVersion(settings.qemuVersion, path, files);
+    version = `${r.version.major}.${r.version.minor}`;
+    versionSource = r.source === 'VERSION file' ? `VERSION file ${r.versionFile}` : r.source;
+  }
+  const facts = factsSchema(version);
+  const fromQapi = (): QmpSchema | null => {
+    const root = settings.schemaRoot || findQapiRoot(files, path);
+    if (!root) return null;
+    dependencies.push(root);
+    try {
+      const s = qapiSchema(qapi.project.check(root, { ...settings, qemuVersion: version }).model, version);
+      if (!s) problems.push(`the QAPI schema ${root} gave no definitions; using the next schema source`);
+      return s;
+    } catch (e) {
+      problems.push(`the QAPI schema ${root} could not be read (${(e as Error).message}); using the next schema source`);
+      return null;
+    }
+  };
+  if (settings.introspectionFile) {
+    dependencies.push(settings.introspectionFile);
+    const loaded = loadIntrospection(files, settings.introspectionFile, version);
+    if ('schema' in loaded) {
+      const second = fromQapi();
+      let schema = enrich(loaded.schema, second ?? facts);
+      if (second) schema = enrich(schema, facts);
+      return { schema, version, versionSource, problems, dependencies };
+    }
+    problems.push(`${loaded.error}; using the next schema source`);
+  }
+  const q = fromQapi();
+  return { schema: q ? enrich(q, facts) : facts, version, versionSource, problems, dependencies };
+}
+
+/** `qapi/qapi-schema.json` of a QEMU tree holding the script, if any. */
+export function findQapiRoot(files: FileAccess, path: string): string | undefined {
+  let dir = dirname(path);
+  for (let i = 0; i < 12; i++) {
+    const candidate = join(dir, 'qapi', 'qapi-schema.json');
+    if (files.isFile(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+const enriched = new WeakMap<QmpSchema, WeakMap<QmpSchema, QmpSchema>>();
+
+/** `primary` completed from `secondary`: integer widths, docs, since, units, defaults, ranges. */
+export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
+  let byFallback = enriched.get(primary);
+  if (!byFallback) enriched.set(primary, (byFallback = new WeakMap()));
+  const hit = byFallback.get(secondary);
+  if (hit) return hit;
+  const types = new Map(primary.types);
+  const done = new Set<string>();
+  const fill = <T extends MemberInfo>(a: T, b: MemberInfo): T => {
+    const out = { ...a };
+    for (const k of ['since', 'doc', 'unit', 'default', 'min', 'max'] as const) {
+      if (out[k] === undefined && b[k] !== undefined) (out as MemberInfo)[k] = b[k] as never;
+    }
+    return out;
+  };
+  const walk = (pName: string, sName: string) => {
+    const key = pName + '\0' + sName;
+    if (done.has(key)) return;
+    done.add(key);
+    const p = types.get(pName); const s = secondary.types.get(sName);
+    if (!p || !s) return;
+    if (p.kind === 'object' && s.kind === 'object') {
+      const members = new Map<string, SMember>();
+      for (const [name, m] of p.members) {
+        const sm = s.members.get(name);
+        if (!sm) { members.set(name, m); continue; }
+        const out = fill(m, sm);
+        if (m.type === 'int' && BUILTINS.includes(sm.type as BuiltinName)) out.type = sm.type;
+        else walk(m.type, sm.type);
+        members.set(name, out);
+      }
+      types.set(pName, { ...p, members });
+    } else if (p.kind === 'enum' && s.kind === 'enum') {
+      types.set(pName, { ...p, values: new Map([...p.values].map(([k, v]) => [k, fill(v, s.values.get(k) ?? {})])) });
+    } else if (p.kind === 'array' && s.kind === 'array') walk(p.element, s.element);
+    else if (p.kind === 'alternate' && s.kind === 'alternate') p.types.forEach((t, i) => s.types[i] && walk(t, s.types[i]));
+  };
+  const commands = new Map(primary.commands);
+  for (const [name, c] of primary.commands) {
+    const sc = secondary.commands.get(name);
+    if (!sc) continue;
+    commands.set(name, fill(c, sc));
+    if (c.args && sc.args) walk(c.args, sc.args);
+  }
+  const out: QmpSchema = { ...primary, types, commands, detail: `${primary.detail}, completed from ${secondary.source === 'facts' ? 'the shipped facts' : secondary.detail}` };
+  byFallback.set(secondary, out);
+  return out;
+}
+

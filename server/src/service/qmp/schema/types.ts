@@ -1,0 +1,79 @@
+// The one schema abstraction the QMP checks, hover and completion read. Three
+// sources feed it (introspection reply, QAPI sources, shipped facts); see
+// schema/select.ts for the precedence and how they are combined.
+
+export type BuiltinName =
+  | 'str' | 'number' | 'int' | 'int8' | 'int16' | 'int32' | 'int64'
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'size' | 'bool' | 'any' | 'null';
+
+/** Facts a member can carry beyond its type (from QAPI docs or the shipped facts). */
+export interface MemberInfo {
+  since?: string;
+  deprecated?: boolean;
+  unstable?: boolean;
+  /** Documentation text (QAPI doc comment, or our own description from the facts). */
+  doc?: string;
+  /** 'B', 'B/s', 'ms', '%', 'MB/s' ... */
+  unit?: string;
+  default?: string | number | boolean;
+  /** Inclusive range QEMU's command-level check enforces (migrate_params_check). */
+  min?: number;
+  max?: number;
+}
+
+export interface SMember extends MemberInfo {
+  name: string;
+  type: string;
+  optional: boolean;
+}
+
+export type SType =
+  | { kind: 'builtin'; name: string; builtin: BuiltinName }
+  | { kind: 'enum'; name: string; values: Map<string, MemberInfo> }
+  | { kind: 'object'; name: string; members: Map<string, SMember>; variants?: { tag: string; cases: Map<string, string> } }
+  | { kind: 'array'; name: string; element: string }
+  | { kind: 'alternate'; name: string; types: string[] };
+
+export interface SCommand extends MemberInfo {
+  name: string;
+  /** Object type of the arguments; undefined when the command takes none. */
+  args?: string;
+  /** `boxed` commands take a union as arguments (the object check handles it). */
+  allowOob?: boolean;
+}
+
+export type SourceKind = 'introspection' | 'qapi' | 'facts';
+
+export interface QmpSchema {
+  source: SourceKind;
+  /** For the status item: which file or which shipped version. */
+  detail: string;
+  /** Target version (rules), e.g. '7.2'. */
+  version: string;
+  commands: Map<string, SCommand>;
+  types: Map<string, SType>;
+  /** False for the shipped facts: they know only migration commands, so other commands are not errors. */
+  complete: boolean;
+}
+
+export function builtinType(name: BuiltinName): SType {
+  return { kind: 'builtin', name, builtin: name };
+}
+
+export const BUILTINS: BuiltinName[] = [
+  'str', 'number', 'int', 'int8', 'int16', 'int32', 'int64',
+  'uint8', 'uint16', 'uint32', 'uint64', 'size', 'bool', 'any', 'null',
+];
+
+export function addBuiltins(types: Map<string, SType>): void {
+  for (const b of BUILTINS) if (!types.has(b)) types.set(b, builtinType(b));
+}
+
+/** The members of an object type, including those of the variant selected by `tagValue`. */
+export function objectMembers(schema: QmpSchema, t: SType, tagValue?: string): Map<string, SMember> {
+  if (t.kind !== 'object') return new Map();
+  if (!t.variants || tagValue === undefined) return t.members;
+  const caseType = schema.types.get(t.variants.cases.get(tagValue) ?? '');
+  if (!caseType || caseType.kind !== 'object') return t.members;
+  return new Map([...t.members, ...caseType.members]);
+}

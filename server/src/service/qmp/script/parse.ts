@@ -1,0 +1,263 @@
+// Reads a QMP script into statements, whatever mix of formats it uses:
+//  - JSON objects (QEMU's dialect), one or many a line, or spanning lines;
+//  - transcripts: `-> ` client messages and `<- ` server replies, continued on indented lines, `...` for elisions;
+//  - qmp-shell lines `command key=value ...` and `transaction(` ... `)`;
+//  - HMP lines for the migration commands (`migrate_set_parameter NAME VALUE`, `info migrate`, ...);
+//  - `#` comment lines; the leading ones may form the header (header.ts).
+// Nothing here throws: unreadable parts become problems and reading resumes at the next line.
+import { HMP_COMMANDS } from '../../migration/facts';
+import { emptyHeader, readHeaderLine, type Header } from './header';
+import { parseJson } from './json';
+import { shellArguments, type Problem } from './shell';
+import type { JArray, JObject, JString, JValue, Span } from './value';
+import { splitWords, type Word } from './words';
+
+export type Format = 'json' | 'transcript' | 'shell' | 'hmp';
+
+export interface Statement {
+  format: Format;
+  direction: 'client' | 'server';
+  value: JValue;
+  span: Span;
+  /** 0-based line where the statement starts. */
+  line: number;
+  /** qmp-shell / HMP: the command word. */
+  nameSpan?: Span;
+  /** HMP: the command as written; for migrate_set_parameter the raw value word (converted by the checker). */
+  hmp?: { command: string; valueWord?: Word };
+}
+
+export interface Script {
+  statements: Statement[];
+  problems: Problem[];
+  header: Header;
+  /** Offsets where each line starts. */
+  lineStarts: number[];
+}
+
+const HMP_WORDS = new Set(Object.keys(HMP_COMMANDS).map((k) => k.split(' ')[0]));
+
+const cache = new WeakMap<object, { version: number; script: Script }>();
+
+/** Parses once per document version (hover, completion and validation share it). */
+export function scriptOf(doc: { getText(): string; version: number }): Script {
+  const hit = cache.get(doc);
+  if (hit && hit.version === doc.version) return hit.script;
+  const script = parseScript(doc.getText());
+  cache.set(doc, { version: doc.version, script });
+  return script;
+}
+
+export function parseScript(text: string): Script {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const script: Script = { statements: [], problems: [], header: emptyHeader(), lineStarts };
+  if (looksBinary(text)) {
+    script.problems.push({ start: 0, end: Math.min(text.length, 1), message: 'this file looks binary (it contains NUL or many control characters), not a QMP script; nothing was checked' });
+    return script;
+  }
+  const lineEnd = (l: number) => {
+    const e = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
+    return e > lineStarts[l] && text.charCodeAt(e - 1) === 13 ? e - 1 : e;
+  };
+  const lineOf = (offset: number) => {
+    let lo = 0, hi = lineStarts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return lo;
+  };
+  let inHeader = true;
+  let tx: { start: number; line: number; actions: JValue[]; wordSpan: Span } | null = null;
+
+  /** Reads JSON values from `at`; returns the line to continue with. */
+  const readJson = (at: number, line: number, format: 'json' | 'transcript', direction: 'client' | 'server', stmtStart: number): number => {
+    const end = lineEnd(line);
+    for (;;) {
+      const r = parseJson(text, at, format === 'transcript');
+      if (r.value) {
+        script.statements.push({ format, direction, value: r.value, span: { start: stmtStart, end: r.end }, line: lineOf(stmtStart) });
+        let j = r.end;
+        const l = lineOf(j);
+        const le = lineEnd(l);
+        while (j < le && (text[j] === ' ' || text[j] === '\t')) j++;
+        if (j >= le) return l + 1;
+        if (format === 'json' && (text[j] === '{' || text[j] === '[')) { at = j; stmtStart = j; continue; }
+        script.problems.push({ start: j, end: le, message: 'unexpected text after the message; put one message after another, or start a comment line with #' });
+        return l + 1;
+      }
+      const p = r.problem!;
+      const pl = lineOf(p.start);
+      if (pl > line && !/string is never closed/.test(p.message)) {
+        // The message ran into later lines without closing: blame its opening, resume where it broke.
+        script.problems.push({ start: stmtStart, end: Math.min(stmtStart + 1, end), message: `this message is never closed (reading stopped at line ${pl + 1}: ${p.message})` });
+        return text.slice(lineStarts[pl], p.start).trim() === '' ? pl : pl + 1;
+      }
+      script.problems.push(p);
+      return pl + 1;
+    }
+  };
+
+  let l = 0;
+  while (l < lineStarts.length) {
+    const ls = lineStarts[l];
+    const le = lineEnd(l);
+    let i = ls;
+    while (i < le && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= le) { l++; continue; }
+    const c = text[i];
+    if (c === '#') {
+      if (inHeader) readHeaderLine(script.header, text.slice(ls, le), ls, l);
+      l++; continue;
+    }
+    inHeader = false;
+    if ((c === '-' && text[i + 1] === '>') || (c === '<' && text[i + 1] === '-')) {
+      const dir = c === '-' ? 'client' : 'server';
+      let j = i + 2;
+      while (j < le && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (j >= le && !/^\s/.test(text.slice(lineStarts[l + 1] ?? text.length))) {
+        script.problems.push({ start: i, end: i + 2, message: `a message must follow ${c === '-' ? '->' : '<-'}` });
+        l++; continue;
+      }
+      l = readJson(j, l, 'transcript', dir, i);
+      continue;
+    }
+    if (c === '{' || c === '[' || c === '"' || c === "'" || /[-\d]/.test(c) || /^(true|false|null)\b/.test(text.slice(i, i + 6))) {
+      l = readJson(i, l, 'json', 'client', i);
+      continue;
+    }
+    if (c === '.' && text.slice(i, le).trim() === '...') { l++; continue; }
+    const { words, problem } = splitWords(text, i, le);
+    if (problem) { script.problems.push(problem); l++; continue; }
+    const span = { start: i, end: le };
+    if (tx) {
+      if (words[0].text === ')') {
+        if (words.length > 1) script.problems.push({ start: words[1].start, end: le, message: 'qmp-shell allows nothing after the ) that closes a transaction' });
+        closeTransaction(script, tx, le);
+        tx = null;
+      } else {
+        const last = words[words.length - 1];
+        const closes = last.text === ')';
+        tx.actions.push(transactionAction(text, closes ? words.slice(0, -1) : words, span, script.problems));
+        if (closes) { closeTransaction(script, tx, le); tx = null; }
+      }
+      l++; continue;
+    }
+    if (words[0].text === 'transaction(') {
+      tx = { start: i, line: l, actions: [], wordSpan: words[0] };
+      const rest = words.slice(1);
+      if (rest.length) {
+        const closes = rest[rest.length - 1].text === ')';
+        const acts = closes ? rest.slice(0, -1) : rest;
+        if (acts.length) tx.actions.push(transactionAction(text, acts, span, script.problems));
+        if (closes) { closeTransaction(script, tx, le); tx = null; }
+      }
+      l++; continue;
+    }
+    if (isHmp(words)) readHmp(script, words, span, l);
+    else {
+      const { args, problems } = shellArguments(text, words.slice(1), { start: words[0].end, end: le });
+      script.problems.push(...problems);
+      if (!problems.length) script.statements.push({ format: 'shell', direction: 'client', value: command(words[0], args), span, line: l, nameSpan: words[0] });
+    }
+    l++;
+  }
+  if (tx) script.problems.push({ start: tx.wordSpan.start, end: tx.wordSpan.end, message: 'this transaction( is never closed with )' });
+  return script;
+}
+
+function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8192);
+  if (sample.includes('\0')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+const str = (value: string, span: Span): JString => ({ kind: 'string', value, ...span });
+
+/** `{"execute": NAME, "arguments": ARGS}` built from a command word. */
+function command(name: Span & { text: string }, args: JObject | undefined): JObject {
+  const entries = [{ key: 'execute', keySpan: name, value: str(name.text, name) }];
+  if (args && args.entries.length) entries.push({ key: 'arguments', keySpan: name, value: args as never });
+  return { kind: 'object', entries, elided: false, start: name.start, end: args?.end ?? name.end };
+}
+
+function transactionAction(text: string, words: Word[], span: Span, problems: Problem[]): JValue {
+  const [type, ...rest] = words;
+  const { args, problems: p } = shellArguments(text, rest, { start: type.end, end: span.end });
+  problems.push(...p);
+  return { kind: 'object', elided: false, ...span, entries: [
+    { key: 'type', keySpan: type, value: str(type.text, type) },
+    { key: 'data', keySpan: type, value: args },
+  ] };
+}
+
+function closeTransaction(script: Script, tx: { start: number; line: number; actions: JValue[]; wordSpan: Span }, end: number): void {
+  const name = { ...tx.wordSpan, text: 'transaction' };
+  const actions: JArray = { kind: 'array', items: tx.actions, elided: false, start: tx.start, end };
+  const args: JObject = { kind: 'object', elided: false, start: tx.start, end, entries: [{ key: 'actions', keySpan: tx.wordSpan, value: actions }] };
+  script.statements.push({ format: 'shell', direction: 'client', value: command(name, args), span: { start: tx.start, end }, line: tx.line, nameSpan: tx.wordSpan });
+}
+
+/** HMP when the first word is an HMP migration command and (for `migrate`) no word is key=value. */
+function isHmp(words: Word[]): boolean {
+  const w = words[0].text;
+  if (!HMP_WORDS.has(w)) return false;
+  if (w === 'migrate') return !words.slice(1).some((x) => /^[\w.-]+=/.test(x.text));
+  return true;
+}
+
+const HMP_BOOL: Record<string, boolean> = { on: true, off: false, yes: true, no: false, true: true, false: false };
+
+function readHmp(script: Script, words: Word[], span: Span, line: number): void {
+  const [cmd, ...rest] = words;
+  const problem = (s: Span, message: string) => script.problems.push({ start: s.start, end: s.end, message });
+  const push = (execute: string, args?: JObject, extra?: Partial<Statement>) =>
+    script.statements.push({ format: 'hmp', direction: 'client', value: command({ ...cmd, text: execute }, args), span, line, nameSpan: cmd, hmp: { command: cmd.text }, ...extra });
+  const obj = (entries: JObject['entries']): JObject => ({ kind: 'object', entries, elided: false, ...span });
+  const need = (n: number, usage: string) => {
+    if (rest.length === n) return true;
+    problem(rest.length > n ? { start: rest[n].start, end: span.end } : cmd, `HMP ${usage}`);
+    return false;
+  };
+  switch (cmd.text) {
+    case 'info': {
+      const what = rest[0]?.text ?? '';
+      const target = HMP_COMMANDS[`info ${what}`];
+      if (!target || rest.length !== 1) { problem(rest[0] ?? cmd, 'this checker knows the HMP info commands migrate, migrate_parameters and migrate_capabilities'); return; }
+      push(target);
+      return;
+    }
+    case 'migrate_set_parameter':
+      if (!need(2, 'usage: migrate_set_parameter NAME VALUE')) return;
+      script.statements.push({
+        format: 'hmp', direction: 'client', span, line, nameSpan: cmd,
+        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj([{ key: rest[0].text, keySpan: rest[0], value: str(rest[1].text, rest[1]) }])),
+        hmp: { command: cmd.text, valueWord: rest[1] },
+      });
+      return;
+    case 'migrate_set_capability': {
+      if (!need(2, 'usage: migrate_set_capability NAME on|off')) return;
+      const state = HMP_BOOL[rest[1].text.toLowerCase()];
+      if (state === undefined) { problem(rest[1], `HMP expects on or off here, not '${rest[1].text}'`); return; }
+      const item = obj([
+        { key: 'capability', keySpan: rest[0], value: str(rest[0].text, rest[0]) },
+        { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, ...rest[1] } },
+      ]);
+      const list: JArray = { kind: 'array', items: [item], elided: false, ...span };
+      push('migrate-set-capabilities', obj([{ key: 'capabilities', keySpan: cmd, value: list }]));
+      return;
+    }
+    case 'migrate': case 'migrate_incoming': {
+      const uris = rest.filter((w) => !/^-[a-z]+$/.test(w.text));
+      if (uris.length !== 1) { problem(uris[1] ?? cmd, `HMP usage: ${cmd.text} ${cmd.text === 'migrate' ? '[-d] ' : ''}URI`); return; }
+      push(HMP_COMMANDS[cmd.text], obj([{ key: 'uri', keySpan: uris[0], value: str(uris[0].text, uris[0]) }]));
+      return;
+    }
+    default:
+      if (!need(0, `${cmd.text} takes no arguments`)) return;
+      push(HMP_COMMANDS[cmd.text]);
+  }
+}
