@@ -25,6 +25,7 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   harness = await startHarness();
+  mkdirSync(join(REPO, 'test-output'), { recursive: true });
 });
 
 after(async () => {
@@ -68,7 +69,6 @@ test('the page says ready, then draws the chart and the verdict of an update', {
   assert.match(await page.locator('[aria-live="polite"]').textContent() ?? '', /Downtime \d+ ms, within the \d+ ms limit/);
   assert.deepEqual(errors, []);
 
-  mkdirSync(join(REPO, 'test-output'), { recursive: true });
   await page.screenshot({ path: join(REPO, 'test-output', 'preview.png'), fullPage: true });
   await page.close();
 });
@@ -84,9 +84,11 @@ test('a second update with other data redraws', { skip }, async () => {
   assert.notEqual(await page.locator('path.series.pending').getAttribute('d'), before);
   assert.equal(await page.locator('g.switchover').count(), 0, 'no switchover marker without a switchover');
   assert.ok(await page.locator('ul.recommendations button').count() >= 1, 'a recommendation with an Apply button');
+  await page.screenshot({ path: join(REPO, 'test-output', 'preview-not-converging.png'), fullPage: true });
   await page.locator('ul.recommendations button').first().click();
   const apply = (await posted(page)).find((m) => m.type === 'applyRecommendation');
-  assert.deepEqual(apply.parameters, stuck.result.recommendations.find((r) => r.parameters)?.parameters);
+  const first = stuck.result.recommendations.find((r) => r.parameters || r.capabilities)!;
+  assert.deepEqual({ parameters: apply.parameters, capabilities: apply.capabilities }, { parameters: first.parameters, capabilities: first.capabilities });
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -159,7 +161,7 @@ test('changing a workload control asks the extension to re-run with it', { skip 
   await page.fill('#a-dirtyBytesPerSecond', '512');
   await page.locator('#a-dirtyBytesPerSecond').blur();   // the browser fires change on leaving the field
   const set = (await posted(page)).filter((m) => m.type === 'setAssumptions').at(-1);
-  assert.deepEqual(set.assumptions, { dirtyBytesPerSecond: 512 * 2 ** 20 });
+  assert.deepEqual(set.assumptions, { ...converging.overrides, dirtyBytesPerSecond: 512 * 2 ** 20 });
   const sent = (await posted(page)).filter((m) => m.type === 'setAssumptions').length;
   await page.fill('#a-sendingEfficiency', '150');
   await page.locator('#a-sendingEfficiency').blur();

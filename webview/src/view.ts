@@ -90,7 +90,7 @@ export class PreviewView {
       const label = h('label', { text: c.label });
       label.htmlFor = input.id;
       this.inputs.set(c.key, input);
-      form.append(h('div', { class: 'control' }, label, input, h('span', { class: 'unit', text: c.unit })));
+      form.append(h('div', { class: 'control' }, label, h('span', { class: 'field' }, input, h('span', { class: 'unit', text: c.unit }))));
     }
     const reset = h('button', { class: 'secondary', text: 'Use the script’s values' });
     reset.type = 'button';

@@ -4,10 +4,37 @@ import type { Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Settings } from '../service/common/settings';
 import type { LanguageService } from '../service/languageService';
+import { analyse, scenarioFromInputs, ScenarioError, type ScenarioOverrides } from '../simulator/index';
+import {
+  CONVERGENCE_PREVIEW_REQUEST, isAssumptions, type Assumptions, type ConvergencePreviewParams, type ConvergencePreviewResponse,
+} from '../../../webview/src/protocol';
 import { runSafe } from './runSafe';
 
 export interface MigrationInputsParams { textDocument: { uri: string }; position: Position }
 export const MIGRATION_INPUTS_REQUEST = 'qapi/migrationInputs';
+
+/** The page's workload controls as simulator overrides (absent keys keep the script's values). */
+export function overridesFrom(a: Assumptions): ScenarioOverrides {
+  return {
+    guest: { ramBytes: a.ramBytes, workingSetBytes: a.workingSetBytes, dirtyBytesPerSecond: a.dirtyBytesPerSecond },
+    link: { bytesPerSecond: a.linkBytesPerSecond, sendingEfficiency: a.sendingEfficiency },
+  };
+}
+
+/** Inputs at the position, the scenario they make (with the page's overrides) and its simulation. */
+export function convergencePreview(service: LanguageService, doc: TextDocument, position: Position, settings: Settings,
+  overrides: Assumptions = {}): ConvergencePreviewResponse {
+  const inputs = service.migrationInputsAt(doc, position, settings);
+  if (!inputs) return null;
+  const scenario = scenarioFromInputs(inputs, overridesFrom(overrides));
+  try {
+    return { inputs, scenario, result: analyse(scenario) };
+  } catch (e) {
+    // A scenario QEMU or the model cannot take is the user's to fix: say which value.
+    if (e instanceof ScenarioError) return { error: `${e.field}: ${e.message}` };
+    throw e;
+  }
+}
 
 export function registerCustomRequests(connection: Connection, ctx: {
   documents: TextDocuments<TextDocument>;
@@ -15,11 +42,26 @@ export function registerCustomRequests(connection: Connection, ctx: {
   settingsNow: (uri: string) => Settings;
   log: (m: string) => void;
 }): void {
-  connection.onRequest(MIGRATION_INPUTS_REQUEST, (p: MigrationInputsParams, token) => {
+  const docAt = (p: { textDocument?: { uri?: unknown }; position?: unknown } | undefined) => {
     const uri = p?.textDocument?.uri;
+    const pos = p?.position as Position | undefined;
     const doc = typeof uri === 'string' ? ctx.documents.get(uri) : undefined;
-    if (!doc || !p.position) return null;
+    return doc && typeof pos?.line === 'number' && typeof pos.character === 'number' ? { doc, pos } : undefined;
+  };
+
+  connection.onRequest(MIGRATION_INPUTS_REQUEST, (p: MigrationInputsParams, token) => {
+    const at = docAt(p);
+    if (!at) return null;
     return runSafe(ctx.log, MIGRATION_INPUTS_REQUEST, token, null,
-      () => ctx.service.migrationInputsAt(doc, p.position, ctx.settingsNow(uri)));
+      () => ctx.service.migrationInputsAt(at.doc, at.pos, ctx.settingsNow(at.doc.uri)));
+  });
+
+  connection.onRequest<ConvergencePreviewResponse, void>(CONVERGENCE_PREVIEW_REQUEST, (p: ConvergencePreviewParams, token) => {
+    const at = docAt(p);
+    if (!at) return null;
+    const overrides = p.overrides ?? {};
+    if (!isAssumptions(overrides)) return { error: 'the workload overrides are not valid numbers' };
+    return runSafe<ConvergencePreviewResponse>(ctx.log, CONVERGENCE_PREVIEW_REQUEST, token, null,
+      () => convergencePreview(ctx.service, at.doc, at.pos, ctx.settingsNow(at.doc.uri), overrides));
   });
 }
