@@ -78,7 +78,9 @@ static double measure_pps(u32 delay, u32 ws_pages, u32 *idx) {
 		*idx = next_page(*idx, ws_pages);
 		write_page(*idx);
 		spin(delay);
-		pages++;
+		/* The PIT read costs an I/O exit: every 16 pages keeps it out of the
+		 * timing yet well inside the counter's 55 ms wrap. */
+		if (++pages % 16) continue;
 		u32 now = pit_read();
 		ticks += (last - now) & 0xffff;
 		last = now;
