@@ -1,6 +1,6 @@
-// The QAPI document language: every request checks (or takes from the project's
-// cache) the whole schema the file belongs to, then answers from the checked model
-// through the per-check indexes in features/.
+// The QAPI document language: every request answers from the check of the whole
+// schema the file belongs to (remembered while its files are unchanged), through
+// the per-check indexes in features/.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver-types';
 import type { Cancellation } from '../common/cancellation';
@@ -9,6 +9,7 @@ import { uriToPath } from '../common/paths';
 import type { Settings } from '../common/settings';
 import type { DocumentLanguage } from '../language';
 import type { MigrationInputs } from '../qmp/inputs';
+import { CheckCache } from './features/checkCache';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
 import { documentLinks } from './features/documentLinks';
@@ -29,23 +30,13 @@ export interface QapiLanguage extends DocumentLanguage {
   migrationInputsAt(doc: TextDocument, pos: Position, settings: Settings): MigrationInputs | null;
 }
 
-/** How many schema roots workspace symbols remembers (one per QEMU tree the user has open, usually). */
-const MAX_REMEMBERED_ROOTS = 8;
-
 export function createQapiLanguage(files: FileAccess): QapiLanguage {
   const project = new QapiProject(files);
-  // Roots of the schemas the user has worked with, newest last, for workspace symbols.
-  const roots = new Map<string, Settings>();
-  const checkSchemaOf = (path: string, settings: Settings, token?: Cancellation) => {
-    const root = project.rootFor(path, settings);
-    roots.delete(root);
-    roots.set(root, settings);
-    if (roots.size > MAX_REMEMBERED_ROOTS) roots.delete(roots.keys().next().value!);
-    return project.check(root, settings, token);
-  };
+  const cache = new CheckCache(project, files);
+  const checkSchemaOf = (path: string, settings: Settings, token?: Cancellation) => cache.check(path, settings, token);
   const withCheck = <T>(doc: TextDocument, settings: Settings, f: (check: SchemaCheck, path: string) => T): T => {
     const path = uriToPath(doc.uri);
-    return f(checkSchemaOf(path, settings), path);
+    return f(cache.forDocument(path, doc.getText(), settings), path);
   };
   return {
     project,
@@ -62,8 +53,7 @@ export function createQapiLanguage(files: FileAccess): QapiLanguage {
     codeLenses: () => [],
     workspaceSymbols: (query, settings) => {
       if (settings.schemaRoot) checkSchemaOf(settings.schemaRoot, settings);
-      const checks = [...roots].reverse().map(([root, s]) => project.check(root, s));
-      return workspaceSymbols(checks, query, settings.maxItemsComputed);
+      return workspaceSymbols(cache.recent(), query, settings.maxItemsComputed);
     },
     status: (doc, settings) => withCheck(doc, settings, (c) => status(c)),
     dependencies: (doc, settings) => withCheck(doc, settings, (c) => c.model.files),

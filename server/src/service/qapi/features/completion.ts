@@ -9,7 +9,7 @@ import { rulesFor } from '../check/rules';
 import { BUILTIN_TYPES, type DefKind, type Definition, type SchemaCheck } from '../model';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { describeBuiltin, describeDefinition } from './describe';
-import { allMembers } from './schemaIndex';
+import { allMembers, schemaIndex } from './schemaIndex';
 
 const DEFINITION_KEYS = ['enum', 'struct', 'union', 'alternate', 'command', 'event', 'include', 'pragma'];
 
@@ -98,7 +98,7 @@ function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | unde
   const last = p[p.length - 1];
   const types = (keep: (k: TypeItem['kind'], name: string) => boolean) =>
     typeItems(check).filter((t) => keep(t.kind, t.item.label)).map((t) => t.item);
-  if (inCondition(p)) return plain(check.model.ifMacros, CompletionItemKind.Constant, 'used in this schema');
+  if (inCondition(p)) return plain(schemaIndex(check).macros, CompletionItemKind.Constant, 'used in this schema');
   if (BOOLEAN_KEYS[last] && (p.length === 1 || p[0] === 'pragma')) return plain(BOOLEAN_KEYS[last], CompletionItemKind.Value);
   const isFeatureSlot = (last === '[]' && p[p.length - 2] === 'features') || (last === 'name' && p[p.length - 3] === 'features');
   if (isFeatureSlot) {
@@ -150,7 +150,10 @@ export function completion(check: SchemaCheck, doc: TextDocument, pos: Position)
   const ctx = cursorContext(doc.getText(), doc.offsetAt(pos));
   if (!ctx) return { isIncomplete: false, items: [] };
   const kind = ctx.topKeys.find((k) => k in KEYS_OF) as DefKind | undefined;
-  const items = ctx.slot === 'key' ? keyItems(check, ctx, kind) : valueItems(check, ctx, kind);
+  // The text being typed is in the checked model too: do not offer it back as a known name.
+  const typed = doc.getText().slice(ctx.replace.start, ctx.replace.end);
+  const items = (ctx.slot === 'key' ? keyItems(check, ctx, kind) : valueItems(check, ctx, kind))
+    .filter((i) => i.label !== typed || i.kind !== CompletionItemKind.Constant && i.kind !== CompletionItemKind.Value);
   const range: Range = { start: doc.positionAt(ctx.replace.start), end: doc.positionAt(ctx.replace.end) };
   const literal = (label: string) => label === 'true' || label === 'false';
   return {

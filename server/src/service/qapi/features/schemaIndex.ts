@@ -23,6 +23,8 @@ export interface SchemaIndex {
   defsByFile: Map<string, Definition[]>;
   /** Definition owning each member object (for hover on a member found through a type). */
   ownerOf: Map<Member, Definition>;
+  /** Macros of every `if` condition: of definitions, members, enum values and features. */
+  macros: Set<string>;
 }
 
 const cache = new WeakMap<SchemaCheck, SchemaIndex>();
@@ -50,7 +52,14 @@ function build(check: SchemaCheck): SchemaIndex {
   };
   const defsByFile = new Map<string, Definition[]>();
   const ownerOf = new Map<Member, Definition>();
+  const macros = new Set<string>();
+  const addMacros = (cond: string | null | undefined) => {
+    for (const name of cond?.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) macros.add(name);
+  };
+  for (const name of m.ifMacros) addMacros(name);
   for (const def of m.definitions) {
+    addMacros(def.ifCond);
+    for (const f of def.features) addMacros(f.ifCond);
     const list = defsByFile.get(def.span.path);
     if (list) list.push(def);
     else defsByFile.set(def.span.path, [def]);
@@ -59,8 +68,12 @@ function build(check: SchemaCheck): SchemaIndex {
     if (def.discriminator) add(def.discriminator.span.path, def.discriminator.span.range, { kind: 'discriminator', def });
     for (const member of def.members) {
       ownerOf.set(member, def);
+      addMacros(member.ifCond);
       add(member.span.path, member.span.range, { kind: 'member', def, member });
-      for (const feature of member.features) add(feature.span.path, feature.span.range, { kind: 'feature', def, member, feature });
+      for (const feature of member.features) {
+        addMacros(feature.ifCond);
+        add(feature.span.path, feature.span.range, { kind: 'feature', def, member, feature });
+      }
     }
   }
   const refsByName = new Map<string, TypeRef[]>();
@@ -71,7 +84,7 @@ function build(check: SchemaCheck): SchemaIndex {
     else refsByName.set(ref.name, [ref]);
   }
   for (const include of m.includes) add(include.span.path, include.span.range, { kind: 'include', include });
-  return { byFileLine, refsByName, defsByFile, ownerOf };
+  return { byFileLine, refsByName, defsByFile, ownerOf, macros };
 }
 
 export function contains(r: Range, p: Position): boolean {
