@@ -1,7 +1,7 @@
 // The chart geometry: scales, ticks, decimated paths and marker positions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildChart, byteUnit, linear, MARGIN, niceStep, niceTicks, pathData, windowAt } from '../../webview/src/chart';
+import { buildChart, byteUnit, linear, logByteTicks, logScale, MARGIN, niceStep, niceTicks, pathData, timeTicks, windowAt } from '../../webview/src/chart';
 import { handmadeResult } from '../fixtures/webview/handmade';
 
 const GiB = 2 ** 30;
@@ -26,6 +26,28 @@ test('byte axes are labelled in the largest binary unit below the maximum', () =
   assert.equal(byteUnit(500), 1);
   assert.equal(byteUnit(300 * 2 ** 20), 2 ** 20);
   assert.equal(byteUnit(4 * GiB), GiB);
+});
+
+test('time ticks fall on clock-friendly steps and cover the maximum', () => {
+  assert.deepEqual(timeTicks(12, 6), [0, 2, 4, 6, 8, 10, 12]);
+  assert.deepEqual(timeTicks(600.1, 6), [0, 120, 240, 360, 480, 600]);
+  assert.deepEqual(timeTicks(605, 6), [0, 120, 240, 360, 480, 600, 720]);
+  assert.deepEqual(timeTicks(600, 6), [0, 120, 240, 360, 480, 600]);
+  assert.deepEqual(timeTicks(36.7, 6), [0, 10, 20, 30, 40]);
+  assert.deepEqual(timeTicks(0.35, 6), [0, 0.1, 0.2, 0.3, 0.4]);
+});
+
+test('log byte ticks run from the decade under the smallest value to the one above the largest', () => {
+  const MiB = 2 ** 20;
+  assert.deepEqual(logByteTicks(40e6, 8 * GiB), [10 * MiB, 100 * MiB, GiB, 10 * GiB]);
+  assert.deepEqual(logByteTicks(300 * MiB, 4 * GiB), [100 * MiB, GiB, 10 * GiB]);
+  // At most six decades below the top, however small the smallest value.
+  assert.equal(logByteTicks(1, GiB)[0], 1024);
+  const y = logScale(10 * MiB, 10 * GiB, 300, 0);
+  assert.equal(y(10 * MiB), 300);
+  assert.equal(y(10 * GiB), 0);
+  assert.equal(y(0), 300, 'zero sits on the axis');
+  assert.ok(Math.abs(y(Math.sqrt(10 * MiB * 10 * GiB)) - 150) < 1e-9, 'the geometric mean is half way');
 });
 
 test('a linear scale maps 0 and max onto the ends, in either direction', () => {
@@ -76,16 +98,19 @@ test('the chart puts the switchover marker on the pending curve at the switchove
   const pending = m.bytes.series.find((s) => s.id === 'pending')!;
   const last = points(pending.d).at(-1)!;
   assert.ok(Math.abs(last[0] - m.switchover.x) < 0.06 && Math.abs(last[1] - m.switchover.y) < 0.06);
-  // 4 GiB pending -> byte axis to 4 GiB, first pending point near the top of the panel.
-  assert.equal(m.bytes.max, 4 * GiB);
+  // Log axis 100 MiB (under the 300 MiB threshold) .. 10 GiB (over the 4 GiB pending).
+  assert.equal(m.bytes.log, true);
+  assert.equal(m.bytes.max, 10 * GiB);
+  assert.equal(m.bytes.yTicks[0].label, '100 MiB');
+  const sy = logScale(100 * 2 ** 20, 10 * GiB, m.bytes.bottom, m.bytes.top);
   const first = points(pending.d)[0];
-  assert.ok(first[1] < m.bytes.top + (m.bytes.bottom - m.bytes.top) * 0.02);
+  assert.ok(Math.abs(first[1] - sy(handmadeResult().windows[0].pendingBytes)) < 0.06);
   assert.ok(m.bandwidth.top > m.bytes.bottom, 'bandwidth panel under the bytes panel');
 });
 
 test('threshold and bandwidth series are drawn at their values', () => {
   const m = buildChart(handmadeResult(), 800, 400);
-  const sy = linear(m.bytes.max, m.bytes.bottom, m.bytes.top);
+  const sy = logScale(m.bytes.yTicks[0].value, m.bytes.max, m.bytes.bottom, m.bytes.top);
   const threshold = points(m.bytes.series.find((s) => s.id === 'threshold')!.d);
   assert.ok(threshold.every(([, y]) => Math.abs(y - sy(300 * 2 ** 20)) < 0.06));
   const measured = points(m.bandwidth.series.find((s) => s.id === 'measured')!.d);

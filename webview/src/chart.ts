@@ -7,7 +7,7 @@ import { formatBytes, formatRate, formatSeconds } from './format';
 export interface Tick { value: number; pos: number; label: string }
 export type SeriesId = 'pending' | 'threshold' | 'measured' | 'assumed';
 export interface Series { id: SeriesId; label: string; d: string }
-export interface Panel { title: string; top: number; bottom: number; max: number; yTicks: Tick[]; series: Series[] }
+export interface Panel { title: string; top: number; bottom: number; max: number; log: boolean; yTicks: Tick[]; series: Series[] }
 export interface Marker { x: number; seconds: number; label: string }
 export interface ChartModel {
   width: number;
@@ -45,6 +45,38 @@ export function niceTicks(max: number, count: number, unit = 1): number[] {
   while (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(ticks.length * step);
   return ticks;
 }
+
+const TIME_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200];
+
+/**
+ * Time ticks on steps a clock reads well (10 s, 30 s, 1 min, 5 min …), at most `count` intervals.
+ * A run that ends a hair after a tick (600.05 s) ends the axis at that tick, not one step later.
+ */
+export function timeTicks(max: number, count: number): number[] {
+  const intervals = (s: number) => Math.max(1, Math.ceil(max / s - 0.01));
+  const step = TIME_STEPS.find((s) => intervals(s) <= count) ?? niceStep(max, count);
+  const n = intervals(step);
+  return Array.from({ length: n + 1 }, (_, i) => Number((i * step).toFixed(6)));
+}
+
+/**
+ * A log axis for bytes: ticks at 1, 10 and 100 of each binary unit (1 MiB, 10 MiB … 1 GiB),
+ * from the decade under the smallest positive value (at most six decades down) to the one above the largest.
+ */
+export function logByteTicks(minPositive: number, max: number): number[] {
+  const all: number[] = [];
+  for (let u = 1; u <= 1024 ** 5; u *= 1024) for (const m of [1, 10, 100]) all.push(m * u);
+  const top = all.find((t) => t >= max) ?? all[all.length - 1];
+  const floor = Math.max(minPositive, top / 1e6);
+  const bottomIdx = Math.max(0, all.findIndex((t) => t > floor) - 1);
+  return all.slice(bottomIdx, all.indexOf(top) + 1);
+}
+
+/** A log scale from [lo, hi] onto [from, to]; values at or below lo sit on the axis. */
+export const logScale = (lo: number, hi: number, from: number, to: number) => {
+  const a = Math.log(lo), span = Math.log(hi) - a || 1;
+  return (v: number) => from + (v > lo ? (Math.log(Math.min(v, hi)) - a) / span : 0) * (to - from);
+};
 
 /** The binary unit a byte axis is labelled in, so ticks land on round MiB/GiB values. */
 export function byteUnit(max: number): number {
@@ -92,7 +124,7 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
   const lastT = Math.max(w.length ? w[w.length - 1].t : 0, r.switchoverSeconds ?? 0, 1);
   // A deadline shortly after the end is worth seeing on the axis (how much margin there was).
   const near = r.orchestrators.filter((o) => o.seconds > 0 && o.seconds <= lastT * 1.5).map((o) => o.seconds);
-  const xTickValues = niceTicks(Math.max(lastT, ...near), 6);
+  const xTickValues = timeTicks(Math.max(lastT, ...near), 6);
   const xMax = xTickValues[xTickValues.length - 1];
   const left = MARGIN.left, right = width - MARGIN.right;
   const sx = linear(xMax, left, right);
@@ -102,25 +134,31 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
   const bytesTop = MARGIN.top, bytesBottom = MARGIN.top + plotH * 0.62;
   const bwTop = bytesBottom + MARGIN.gap, bwBottom = height - MARGIN.bottom;
 
-  const panel = (title: string, top: number, bottom: number, fmt: (n: number) => string,
+  // Pending and threshold are drawn on a log axis: the threshold is often a hundredth of
+  // what is pending, and that gap is the whole story of a migration that does not converge.
+  const panel = (title: string, top: number, bottom: number, fmt: (n: number) => string, log: boolean,
     series: { id: SeriesId; label: string; value: (x: SimWindow) => number }[]): [Panel, (v: number) => number] => {
-    let max = 0;
-    for (const s of series) for (const x of w) max = Math.max(max, s.value(x));
-    const ticks = niceTicks(max || 1, 4, byteUnit(max || 1));
+    let max = 0, minPositive = Infinity;
+    for (const s of series) for (const x of w) {
+      const v = s.value(x);
+      max = Math.max(max, v);
+      if (v > 0) minPositive = Math.min(minPositive, v);
+    }
+    const ticks = log ? logByteTicks(Number.isFinite(minPositive) ? minPositive : 1, max || 1) : niceTicks(max || 1, 4, byteUnit(max || 1));
     const top1 = ticks[ticks.length - 1];
-    const sy = linear(top1, bottom, top);
+    const sy = log ? logScale(ticks[0], top1, bottom, top) : linear(top1, bottom, top);
     return [{
-      title, top, bottom, max: top1,
+      title, top, bottom, max: top1, log,
       yTicks: ticks.map((v) => ({ value: v, pos: sy(v), label: fmt(v) })),
       series: series.map((s) => ({ id: s.id, label: s.label, d: pathData(xs, w.map((x) => sy(s.value(x)))) })),
     }, sy];
   };
 
-  const [bytes, syBytes] = panel('Pending dirty memory', bytesTop, bytesBottom, formatBytes, [
+  const [bytes, syBytes] = panel('Pending dirty memory (log scale)', bytesTop, bytesBottom, formatBytes, true, [
     { id: 'pending', label: 'pending', value: (x) => x.pendingBytes },
     { id: 'threshold', label: 'switchover threshold', value: (x) => x.thresholdBytes },
   ]);
-  const [bandwidth] = panel('Bandwidth', bwTop, bwBottom, formatRate, [
+  const [bandwidth] = panel('Bandwidth', bwTop, bwBottom, formatRate, false, [
     { id: 'measured', label: 'measured', value: (x) => x.measuredBytesPerSecond },
     { id: 'assumed', label: 'assumed by the threshold', value: (x) => x.assumedBytesPerSecond },
   ]);

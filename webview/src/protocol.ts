@@ -95,7 +95,7 @@ export function isSimulationResult(v: unknown): v is SimulationResult {
     && isNumOrNull(v.downtimeMs) && isNum(v.downtimeLimitMs) && isNum(v.transferredBytes) && isStr(v.reason)
     && arrayOf(v.recommendations, isRecommendation)
     && arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action))
-    && arrayOf(v.windows, isWindow);
+    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr));
 }
 
 export function isScenario(v: unknown): v is Scenario {

@@ -13,10 +13,10 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
 
 function drawPanel(svg: SVGSVGElement, m: ChartModel, p: Panel, xLabels: boolean): void {
   svg.append(el('text', { x: m.left, y: p.top - 10, class: 'panel-title' }, p.title));
-  for (const t of p.yTicks) {
-    svg.append(el('line', { x1: m.left, x2: m.right, y1: t.pos, y2: t.pos, class: t.value === 0 ? 'axis' : 'grid' }));
+  p.yTicks.forEach((t, i) => {
+    svg.append(el('line', { x1: m.left, x2: m.right, y1: t.pos, y2: t.pos, class: i === 0 ? 'axis' : 'grid' }));
     svg.append(el('text', { x: m.left - 8, y: t.pos + 4, class: 'tick y' }, t.label));
-  }
+  });
   for (const t of m.xTicks) {
     svg.append(el('line', { x1: t.pos, x2: t.pos, y1: p.top, y2: p.bottom, class: 'grid' }));
     if (xLabels) svg.append(el('text', { x: t.pos, y: p.bottom + 18, class: 'tick x' }, t.label));

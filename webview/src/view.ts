@@ -35,7 +35,7 @@ const round = (v: number) => Number(v.toPrecision(4));
 /** A parameter value as the page shows it (sizes and rates in binary units). */
 export function describeParameter(name: string, value: MigrationParameters[string]): string {
   if (typeof value !== 'number') return String(value);
-  if (/bandwidth/.test(name)) return formatRate(value);
+  if (/bandwidth/.test(name)) return value === 0 ? '0 (no limit)' : formatRate(value);
   if (/downtime|delay|period/.test(name)) return formatMs(value);
   if (/size|bytes/.test(name)) return formatBytes(value);
   return String(value);
@@ -48,6 +48,7 @@ export class PreviewView {
   private readonly figures = h('dl', { class: 'figures' });
   private readonly svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   private readonly legend = h('ul', { class: 'legend' });
+  private readonly notes = h('ul', { class: 'notes' });
   private readonly deadlines = h('ul', { class: 'deadlines' });
   private readonly recs = h('ul', { class: 'recommendations' });
   private readonly params = h('tbody');
@@ -67,7 +68,7 @@ export class PreviewView {
     }
     this.results = h('div', { class: 'results' },
       this.reason, this.figures,
-      h('figure', {}, this.svg, h('figcaption', {}, this.legend)),
+      h('figure', {}, this.svg, h('figcaption', {}, this.legend, this.notes)),
       h('section', {}, h('h2', { text: 'Orchestrator deadlines' }), this.deadlines),
       h('section', {}, h('h2', { text: 'Recommendations' }), this.recs),
       h('section', {}, h('h2', { text: 'Workload assumptions' }), this.controls()),
@@ -131,6 +132,7 @@ export class PreviewView {
     this.reason.textContent = r.reason;
     this.showFigures(m);
     this.redraw();
+    this.notes.replaceChildren(...(r.notes ?? []).map((n) => h('li', { text: n })));
     this.showDeadlines(m);
     this.showRecommendations(r.recommendations);
     this.showControls(m);
@@ -150,7 +152,7 @@ export class PreviewView {
     const rows: [string, string, string?, string?][] = [
       ['Converged', r.converged ? 'yes' : 'no', r.converged ? 'ok' : 'bad'],
       ['Switchover', r.switchoverSeconds === null ? 'never' : formatSeconds(r.switchoverSeconds)],
-      ['Downtime', `${r.downtimeMs === null ? '–' : formatMs(r.downtimeMs)} / limit ${formatMs(r.downtimeLimitMs)}`, over ? 'bad' : undefined, 'downtime-limit'],
+      ['Downtime', `${r.downtimeMs === null ? 'none' : formatMs(r.downtimeMs)} · limit ${formatMs(r.downtimeLimitMs)}`, over ? 'bad' : undefined, 'downtime-limit'],
       ['Bitmap syncs', String(r.dirtySyncCount)],
       ['Sent', formatBytes(r.transferredBytes)],
     ];
@@ -162,16 +164,33 @@ export class PreviewView {
     }
   }
 
+  /** One entry per orchestrator; long ramps (Nova's ten steps) fold all but their last event. */
   private showDeadlines(m: UpdateMessage): void {
     const r = m.result;
     this.deadlines.replaceChildren();
     if (!r.orchestrators.length) this.deadlines.append(h('li', { text: 'None given for this scenario.' }));
-    for (const o of r.orchestrators) {
-      const met = r.switchoverSeconds !== null && r.switchoverSeconds <= o.seconds;
-      const li = h('li', { class: met ? 'ok' : 'bad' });
-      li.append(h('strong', { text: o.name }), document.createTextNode(` at ${formatSeconds(o.seconds)}: ${o.action}`),
-        h('span', { class: 'badge', text: met ? 'switchover before it' : 'reached before switchover' }));
-      this.deadlines.append(li);
+    const byName = new Map<string, typeof r.orchestrators>();
+    for (const o of r.orchestrators) byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+    for (const [name, marks] of byName) {
+      const item = (o: (typeof marks)[number]) => {
+        const li = h('li', { text: `${formatSeconds(o.seconds)}: ${o.action}` });
+        if (r.switchoverSeconds !== null) {
+          const after = o.seconds >= r.switchoverSeconds;
+          li.append(h('span', { class: `badge ${after ? 'ok' : 'bad'}`, text: after ? 'after the switchover' : 'before the switchover' }));
+        }
+        return li;
+      };
+      const group = h('li', {}, h('strong', { text: name }));
+      if (marks.length > 3) {
+        const folded = marks.slice(0, -1);
+        group.append(h('details', {},
+          h('summary', { text: `${folded.length} earlier events, ${formatSeconds(folded[0].seconds)} to ${formatSeconds(folded[folded.length - 1].seconds)}` }),
+          h('ul', {}, ...folded.map(item))));
+        group.append(h('ul', {}, item(marks[marks.length - 1])));
+      } else {
+        group.append(h('ul', {}, ...marks.map(item)));
+      }
+      this.deadlines.append(group);
     }
   }
 
