@@ -11,6 +11,8 @@ import { pathToUri } from '../common/paths';
 import type { Settings } from '../common/settings';
 import { resolveVersion } from '../common/versions';
 import { buildDefinition, ifMacros, typeRefsOf, get } from './check/definitions';
+import { checkExprs } from './check/exprs';
+import { SchemaChecker } from './check/schema';
 import { parseFile, type ParsedFile } from './check/parser';
 import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
@@ -80,6 +82,10 @@ export class QapiProject {
     const version = resolveVersion(settings.qemuVersion, root, this.files);
     const rules = rulesFor(version.rules);
     const t = traverse(root, { parsed: (p) => this.parsed(p), rules, ruleSet: version.rules }, token);
+    if (!t.cancelled) {
+      const checked = checkExprs(t.exprs, t.pragmas, rules, t.problems, t.brokenNames);
+      new SchemaChecker(t.pragmas, rules, t.problems, t.brokenNames).run(checked, t.docs, () => !!token?.isCancellationRequested);
+    }
     const model: SchemaModel = {
       root, files: t.files, definitions: [], byName: new Map(), typeRefs: [], includes: t.includes,
       ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,

@@ -43,6 +43,8 @@ class DocError {
 }
 
 const AT_NAME = /^@([^:]*): */;
+/** 7.2/8.2 take `@name:` only as a whole first word. */
+const AT_NAME_OLD = /^@(\S*):(?=\s|$) */;
 const LITERAL_START = /^(\.\. +qmp-example)? *::$/;
 const URL_LINE = /^ *(https?|ftp):\/\/[^ ]*$/;
 const SENTENCE = /(\be\.g\.|^ *\d\.|([.!?])) [A-Z0-9(]/g;
@@ -116,6 +118,10 @@ class DocReader {
     });
   }
 
+  private atName(line: string): RegExpExecArray | null {
+    return (this.rules.oldDocParser ? AT_NAME_OLD : AT_NAME).exec(line);
+  }
+
   // ---- lines ----
 
   /** The next line's text without `# `, '' for a bare `#`, null at the end of the block. */
@@ -175,7 +181,7 @@ class DocReader {
   private freeForm(line: string | null): void {
     let first = true;
     while (line !== null) {
-      const m = AT_NAME.exec(line);
+      const m = this.atName(line);
       if (m) throw this.parseError(`'@${m[1]}:' is not allowed in free-form documentation`, 'doc-member-in-free-form');
       if (this.rules.headings === 'first' && line.startsWith('=') && !first) {
         throw this.parseError("a '=' heading must be the first line of its comment block", 'doc-heading-not-first');
@@ -204,7 +210,7 @@ class DocReader {
         if (this.doc.features.size) throw this.parseError("duplicated 'Features:' line", 'doc-duplicate-features');
         line = this.nextLine();
         while (line === '') line = this.nextLine();
-        while (line !== null && (m = AT_NAME.exec(line))) {
+        while (line !== null && (m = this.atName(line))) {
           this.newDescription(m[1], this.doc.features, 'feature');
           const rest = line.slice(m[0].length);
           if (rest) this.append(rest);
@@ -212,11 +218,11 @@ class DocReader {
         }
         if (!this.doc.features.size) throw this.parseError('feature descriptions expected after \'Features:\'', 'doc-features-expected');
         noMoreArgs = true;
-      } else if ((m = AT_NAME.exec(line))) {
+      } else if ((m = this.atName(line))) {
         if (noMoreArgs) {
           throw this.parseError(`description of '@${m[1]}:' follows a section; member descriptions must come first`, 'doc-member-after-section');
         }
-        while (line !== null && (m = AT_NAME.exec(line))) {
+        while (line !== null && (m = this.atName(line))) {
           this.newDescription(m[1], this.doc.args, 'member');
           const rest = line.slice(m[0].length);
           if (rest) this.append(rest);
@@ -333,7 +339,7 @@ class DocReader {
     let prevBlank = false;
     for (;;) {
       line = this.nextLine();
-      if (line === null || AT_NAME.test(line)) return line;
+      if (line === null || this.atName(line)) return line;
       if (line !== '' && indentOf(line) < indent) {
         if (prevBlank) return line;
         throw this.deindent(indent);
@@ -353,7 +359,7 @@ class DocReader {
     let prevBlank = false;
     for (;;) {
       const line = this.nextLine();
-      if (line === null || AT_NAME.test(line)) return line;
+      if (line === null || this.atName(line)) return line;
       if (line !== '' && (line === 'Features:' || this.tagOf(line))) return line;
       if (line !== '') {
         const cur = indentOf(line);

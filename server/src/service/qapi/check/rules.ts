@@ -5,6 +5,8 @@ import type { RuleSet } from '../../common/versions';
 export interface QapiRules {
   /** 7.2 recognises a section tag only as the whole first word ("Since:"); later versions match a pattern. */
   tagsByWord: boolean;
+  /** 9.2+: a `Returns:` section on a command without 'returns' is an error. */
+  returnsNeedsReturns: boolean;
   /** 9.2+: `Errors:` is a section tag. */
   errorsTag: boolean;
   /** 9.2+: `Note:`/`Example:` sections are rejected in favour of rST directives. */
@@ -27,19 +29,19 @@ export interface QapiRules {
 
 const RULES: Record<RuleSet, QapiRules> = {
   '7.2': {
-    tagsByWord: true, errorsTag: false, rejectNoteExample: false, oldDocParser: true, indentFromArgText: true,
+    tagsByWord: true, returnsNeedsReturns: false, errorsTag: false, rejectNoteExample: false, oldDocParser: true, indentFromArgText: true,
     membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false,
   },
   '8.2': {
-    tagsByWord: false, errorsTag: false, rejectNoteExample: false, oldDocParser: true, indentFromArgText: false,
+    tagsByWord: false, returnsNeedsReturns: false, errorsTag: false, rejectNoteExample: false, oldDocParser: true, indentFromArgText: false,
     membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false,
   },
   '9.2': {
-    tagsByWord: false, errorsTag: true, rejectNoteExample: true, oldDocParser: false, indentFromArgText: false,
+    tagsByWord: false, returnsNeedsReturns: true, errorsTag: true, rejectNoteExample: true, oldDocParser: false, indentFromArgText: false,
     membersMustBeDocumented: true, documentationExceptions: true, headings: 'first', docLineFormat: false,
   },
   '10.2': {
-    tagsByWord: false, errorsTag: true, rejectNoteExample: true, oldDocParser: false, indentFromArgText: false,
+    tagsByWord: false, returnsNeedsReturns: true, errorsTag: true, rejectNoteExample: true, oldDocParser: false, indentFromArgText: false,
     membersMustBeDocumented: true, documentationExceptions: true, headings: 'text', docLineFormat: true,
     maxFeatures: 64,
   },

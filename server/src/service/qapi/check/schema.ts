@@ -1,0 +1,594 @@
+// Semantic checks, in QEMU's order (its schema.py): define every entity (redefinitions),
+// then check each entity and connect it to its doc (unknown types, bases, member
+// clashes, unions, alternates, commands, events, documentation), then the doc
+// blocks (documented things that don't exist), then the feature limit. Where QEMU
+// stops at the first error we record it and go on with the next entity.
+import type { Range } from 'vscode-languageserver-types';
+import { BUILTIN_TYPES, type QNode, type QObject } from '../model';
+import { get } from './definitions';
+import type { DocArg, ParsedDoc } from './docs';
+import { cName, type CheckedExpr } from './exprs';
+import { type Problem, rangeAt } from './problem';
+import type { QapiRules } from './rules';
+import type { Pragmas } from './traverse';
+
+const JSON_TYPE: Record<string, string> = {
+  str: 'string', number: 'number', int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int',
+  uint8: 'int', uint16: 'int', uint32: 'int', uint64: 'int', size: 'int', bool: 'boolean', any: 'value', null: 'null',
+};
+
+/** Where an entity or member comes from: the expression QEMU would blame. */
+interface Info { path: string; line: number; defnName: string; defnMeta: string; doc?: ParsedDoc }
+
+interface Feat { name: string; ifPresent: boolean; range: Range; info: Info }
+
+interface Mem {
+  name: string;
+  role: 'member' | 'value' | 'branch' | 'feature';
+  optional: boolean;
+  typeName?: string;
+  type?: Ent;
+  ifPresent: boolean;
+  features: Feat[];
+  definedIn: string;
+  range: Range;
+  typeRange?: Range;
+  info: Info;
+}
+
+interface Ent {
+  name: string;
+  /** built-in, enum, array, struct, union, alternate, command, event */
+  meta: string;
+  info?: Info;
+  implicit: boolean;
+  features: Feat[];
+  nameRange?: Range;
+  // enum
+  values?: Mem[];
+  // array
+  elementName?: string;
+  element?: Ent;
+  // object
+  baseName?: string;
+  baseRange?: Range;
+  base?: Ent;
+  local?: Mem[];
+  members?: Mem[];
+  tagName?: string;
+  tagRange?: Range;
+  variants?: Mem[];
+  state?: 'checking' | 'done' | 'failed';
+  // command/event
+  argName?: string;
+  argRange?: Range;
+  retName?: string;
+  retRange?: Range;
+  boxed?: boolean;
+}
+
+class SemError {
+  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly range?: Range,
+    readonly data?: Record<string, unknown>, readonly related?: Problem['related']) {}
+}
+
+/** Already reported (a dependency failed): stop checking the current entity without a new problem. */
+class Abandon {}
+
+export function describeEnt(e: Ent): string {
+  if (e.meta === 'array') return `array type ['${e.elementName}']`;
+  if (e.meta === 'command' || e.meta === 'event') return `${e.meta} '${e.name}'`;
+  return `${e.meta} type '${e.name}'`;
+}
+
+/** A member as QEMU names it in messages, seen from the definition `ctx` being checked. */
+function describeMem(m: Mem, ctx: string): string {
+  let role: string = m.role;
+  let meta = 'type';
+  let definedIn = m.definedIn;
+  if (definedIn.startsWith('q_obj_')) {
+    definedIn = definedIn.slice(6);
+    if (definedIn.endsWith('-arg')) {
+      role = 'parameter';
+      meta = 'command';
+      definedIn = definedIn.slice(0, -4);
+    } else if (definedIn.endsWith('-base')) {
+      role = 'base ' + role;
+      definedIn = definedIn.slice(0, -5);
+    }
+  }
+  return definedIn !== ctx ? `${role} '${m.name}' of ${meta} '${definedIn}'` : `${role} '${m.name}'`;
+}
+
+/** Distance between two names, capped (enough to find near misses). */
+function distance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      cur.push(v);
+      if (v < best) best = v;
+    }
+    if (best > cap) return cap + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+export interface SchemaResult {
+  /** Docs whose definitions were fully checked (their connections are meaningful). */
+  problems: Problem[];
+}
+
+export class SchemaChecker {
+  private readonly ents: Ent[] = [];
+  private readonly byName = new Map<string, Ent>();
+  private readonly featureOrder: Feat[] = [];
+  private readonly featureSeen = new Set<string>(['deprecated', 'unstable']);
+  private readonly connected = new Map<ParsedDoc, { args: Set<string>; features: Set<string> }>();
+  private readonly trustedDocs = new Set<ParsedDoc>();
+
+  constructor(
+    private readonly pragmas: Pragmas,
+    private readonly rules: QapiRules,
+    private readonly problems: Problem[],
+    private readonly brokenNames: Set<string>,
+  ) {
+    for (const t of BUILTIN_TYPES) {
+      this.define({ name: t, meta: 'built-in', implicit: true, features: [] });
+      this.arrayOf(t, undefined);
+    }
+    this.define({ name: 'q_empty', meta: 'struct', implicit: true, features: [], local: [], members: [], state: 'done' });
+    const qtype: Ent = { name: 'QType', meta: 'enum', implicit: true, features: [] };
+    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => this.mem(n, 'value', 'QType', rangeAt(0, 0, 0), undefined!));
+    this.define(qtype);
+  }
+
+  run(exprs: CheckedExpr[], docs: ParsedDoc[], cancelled: () => boolean): void {
+    for (const e of exprs) this.report(() => this.defineExpr(e));
+    for (let i = 0; i < this.ents.length; i++) {
+      if ((i & 63) === 0 && cancelled()) return;
+      const ent = this.ents[i];
+      this.report(() => {
+        this.checkEnt(ent);
+        this.connectDoc(ent);
+      });
+    }
+    for (const d of docs) if (!d.symbol || this.trustedDocs.has(d)) this.report(() => this.checkDoc(d));
+    if (this.rules.maxFeatures !== undefined && this.featureOrder.length + 2 > this.rules.maxFeatures) {
+      const f = this.featureOrder[this.rules.maxFeatures - 2];
+      this.problems.push({
+        path: f.info.path, range: f.range, code: 'too-many-features', line: f.info.line + 1,
+        message: `a schema may have at most ${this.rules.maxFeatures} distinct features; '${f.name}' is one too many`,
+      });
+    }
+  }
+
+  private report(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof Abandon) return;
+      if (!(e instanceof SemError)) throw e;
+      const info = e.info;
+      this.problems.push({
+        path: info?.path ?? '', range: e.range ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
+        line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
+      });
+    }
+  }
+
+  // ---- definitions ----
+
+  private define(e: Ent): void {
+    const other = this.byName.get(e.name);
+    if (other) {
+      if (other.info) {
+        throw new SemError(e.info, `'${e.name}' is already defined`, 'redefinition', e.nameRange, undefined,
+          [{ path: other.info.path, range: other.nameRange ?? rangeAt(other.info.line, 0, 0), message: 'previous definition' }]);
+      }
+      throw new SemError(e.info, `${describeEnt(other)} is already defined (it is predefined)`, 'redefinition', e.nameRange);
+    }
+    this.ents.push(e);
+    this.byName.set(e.name, e);
+  }
+
+  private arrayOf(element: string, info: Info | undefined, range?: Range): string {
+    const name = element + 'List';
+    const t = this.byName.get(name);
+    if (!t || t.meta === 'command' || t.meta === 'event') {
+      this.define({ name, meta: 'array', implicit: true, features: [], info, elementName: element, nameRange: range });
+    }
+    return name;
+  }
+
+  private mem(name: string, role: Mem['role'], definedIn: string, range: Range, info: Info): Mem {
+    return { name, role, optional: false, ifPresent: false, features: [], definedIn, range, info };
+  }
+
+  private feats(n: QNode | undefined, info: Info): Feat[] {
+    if (!n || n.kind !== 'array') return [];
+    const out: Feat[] = [];
+    for (const f of n.items) {
+      const nameNode = f.kind === 'object' ? get(f, 'name') : f;
+      if (nameNode?.kind !== 'string') continue;
+      const feat: Feat = { name: nameNode.value, ifPresent: f.kind === 'object' && !!get(f, 'if'), range: nameNode.range, info };
+      if (!this.featureSeen.has(feat.name)) {
+        this.featureSeen.add(feat.name);
+        this.featureOrder.push(feat);
+      }
+      out.push(feat);
+    }
+    return out;
+  }
+
+  /** Members of a `data`/`base` object; array types are defined as QEMU does, before their user. */
+  private members(n: QNode | undefined, definedIn: string, info: Info, role: Mem['role'] = 'member'): Mem[] {
+    if (!n || n.kind !== 'object') return [];
+    return n.entries.map((e) => {
+      const spec = e.value.kind === 'object' ? e.value : undefined;
+      const t = spec ? get(spec, 'type') : e.value;
+      const optional = role === 'member' && e.key.startsWith('*');
+      const m = this.mem(optional ? e.key.slice(1) : e.key, role, definedIn, e.keyRange, info);
+      m.optional = optional;
+      m.ifPresent = !!(spec && get(spec, 'if'));
+      if (role === 'member') m.features = this.feats(spec && get(spec, 'features'), info);
+      if (t?.kind === 'string') {
+        m.typeName = t.value;
+        m.typeRange = t.range;
+      } else if (t?.kind === 'array' && t.items[0]?.kind === 'string') {
+        m.typeName = this.arrayOf(t.items[0].value, info, t.items[0].range);
+        m.typeRange = t.items[0].range;
+      }
+      return m;
+    });
+  }
+
+  private implicitObject(name: string, info: Info, members: Mem[]): string | undefined {
+    if (!members.length) return undefined;
+    if (!this.byName.has(name)) this.define({ name, meta: 'struct', implicit: true, features: [], info, local: members });
+    return name;
+  }
+
+  private defineExpr(e: CheckedExpr): void {
+    const o: QObject = e.node;
+    const info: Info = { path: e.path, line: e.line, defnName: e.name, defnMeta: e.meta, doc: e.doc };
+    const nameNode = get(o, e.meta)!;
+    const ent: Ent = { name: e.name, meta: e.meta, info, implicit: false, features: this.feats(get(o, 'features'), info), nameRange: nameNode.range };
+    const data = get(o, 'data');
+    switch (e.meta) {
+      case 'enum':
+        ent.values = (data as Extract<QNode, { kind: 'array' }>).items.map((v) => {
+          const n = (v.kind === 'object' ? get(v, 'name') : v) as Extract<QNode, { kind: 'string' }>;
+          const m = this.mem(n.value, 'value', e.name, n.range, info);
+          m.ifPresent = v.kind === 'object' && !!get(v, 'if');
+          m.features = this.feats(v.kind === 'object' ? get(v, 'features') : undefined, info);
+          return m;
+        });
+        break;
+      case 'struct': {
+        ent.local = this.members(data, e.name, info);
+        const b = get(o, 'base');
+        if (b?.kind === 'string') {
+          ent.baseName = b.value;
+          ent.baseRange = b.range;
+        }
+        break;
+      }
+      case 'union': {
+        const b = get(o, 'base')!;
+        if (b.kind === 'object') {
+          const implicitName = `q_obj_${e.name}-base`;
+          ent.baseName = this.implicitObject(implicitName, info, this.members(b, implicitName, info));
+          ent.baseRange = b.range;
+        } else if (b.kind === 'string') {
+          ent.baseName = b.value;
+          ent.baseRange = b.range;
+        }
+        ent.local = [];
+        ent.variants = this.members(data, e.name, info, 'branch');
+        const d = get(o, 'discriminator')!;
+        ent.tagName = (d as Extract<QNode, { kind: 'string' }>).value;
+        ent.tagRange = d.range;
+        break;
+      }
+      case 'alternate':
+        ent.variants = this.members(data, e.name, info, 'branch');
+        break;
+      case 'command':
+      case 'event': {
+        ent.boxed = get(o, 'boxed')?.kind === 'bool';
+        if (data?.kind === 'object') {
+          const implicitName = `q_obj_${e.name}-arg`;
+          ent.argName = this.implicitObject(implicitName, info, this.members(data, implicitName, info));
+        } else if (data?.kind === 'string') ent.argName = data.value;
+        ent.argRange = data?.range;
+        const r = get(o, 'returns');
+        if (r?.kind === 'string') ent.retName = r.value;
+        else if (r?.kind === 'array' && r.items[0]?.kind === 'string') ent.retName = this.arrayOf(r.items[0].value, info, r.items[0].range);
+        ent.retRange = r?.range;
+        break;
+      }
+    }
+    this.define(ent);
+  }
+
+  // ---- checks ----
+
+  private resolve(name: string, info: Info | undefined, what: string, range?: Range): Ent {
+    const t = this.byName.get(name);
+    if (t && t.meta !== 'command' && t.meta !== 'event') return t;
+    if (this.brokenNames.has(name)) throw new Abandon();
+    const suggestions = this.suggest(name);
+    throw new SemError(info, `${what} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
+  }
+
+  private suggest(name: string): string[] {
+    const cap = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+    const scored: [number, string][] = [];
+    for (const e of this.ents) {
+      if (e.meta === 'command' || e.meta === 'event' || e.meta === 'array' || e.name.startsWith('q_')) continue;
+      const d = distance(name, e.name, cap);
+      if (d <= cap) scored.push([d, e.name]);
+    }
+    return scored.sort((a, b) => a[0] - b[0]).slice(0, 3).map((s) => s[1]);
+  }
+
+  private clash(m: Mem, ctx: Info, seen: Map<string, Mem>): void {
+    const c = cName(m.name);
+    const other = seen.get(c);
+    if (other) {
+      throw new SemError(ctx, `${describeMem(m, ctx.defnName)} collides with ${describeMem(other, ctx.defnName)}`, 'member-clash',
+        m.info === ctx ? m.range : undefined);
+    }
+    seen.set(c, m);
+  }
+
+  private checkFeatureClash(features: Feat[], info: Info, owner: string): void {
+    const seen = new Map<string, Mem>();
+    for (const f of features) this.clash(this.featureMem(f, owner), info, seen);
+  }
+
+  private featureMem(f: Feat, owner: string): Mem {
+    return { ...this.mem(f.name, 'feature', owner, f.range, f.info) };
+  }
+
+  private checkEnt(e: Ent): void {
+    switch (e.meta) {
+      case 'built-in': return;
+      case 'enum': return this.checkEnum(e);
+      case 'array': {
+        e.element = this.resolve(e.elementName!, e.info, e.info?.defnMeta ?? 'array', e.nameRange);
+        return;
+      }
+      case 'struct': case 'union': return this.checkObject(e);
+      case 'alternate': return this.checkAlternate(e);
+      default: return this.checkCommandOrEvent(e);
+    }
+  }
+
+  private checkTypeFeatures(e: Ent): void {
+    this.checkFeatureClash(e.features, e.info!, e.name);
+    for (const f of e.features) {
+      if (f.name === 'deprecated' || f.name === 'unstable') {
+        throw new SemError(e.info, `feature '${f.name}' is not supported for types (only for commands, events and members)`, 'special-feature-on-type', f.range);
+      }
+    }
+  }
+
+  private checkEnum(e: Ent): void {
+    if (!e.info) return;
+    this.checkTypeFeatures(e);
+    const seen = new Map<string, Mem>();
+    for (const m of e.values!) this.clash(m, e.info, seen);
+  }
+
+  /** Checks an object type (once); recursion follows bases and union branches like QEMU. */
+  private checkObject(e: Ent): void {
+    if (e.state === 'done') return;
+    if (e.state === 'failed') throw new Abandon();
+    if (e.state === 'checking') {
+      e.state = 'failed';
+      throw new SemError(e.info, `object ${e.name} contains itself (through its base or branches)`, 'base-cycle', e.nameRange);
+    }
+    e.state = 'checking';
+    try {
+      this.checkObjectBody(e);
+      e.state = 'done';
+    } catch (err) {
+      e.state = 'failed';
+      throw err;
+    }
+  }
+
+  private ensureObject(t: Ent): void {
+    this.report(() => this.checkObject(t));
+    if (t.state !== 'done') throw new Abandon();
+  }
+
+  private checkObjectBody(e: Ent): void {
+    const info = e.info!;
+    if (!e.implicit) this.checkTypeFeatures(e);
+    const seen = new Map<string, Mem>();
+    if (e.baseName) {
+      const base = this.resolve(e.baseName, info, "'base'", e.baseRange);
+      if ((base.meta !== 'struct' && base.meta !== 'union') || base.variants) {
+        throw new SemError(info, `'base' requires a struct type, ${describeEnt(base)} isn't`, 'invalid-base', e.baseRange);
+      }
+      e.base = base;
+      this.ensureObject(base);
+      for (const m of base.members!) this.clash(m, info, seen);
+    }
+    for (const m of e.local!) {
+      m.type = this.resolve(m.typeName!, info, describeMem(m, info.defnName), m.typeRange);
+      this.checkFeatureClash(m.features, info, m.name);
+      this.clash(m, info, seen);
+    }
+    e.members = [...seen.values()];
+    if (e.variants) {
+      this.checkBranches(e, seen);
+      for (const v of e.variants) this.objectClash(v.type!, info, new Map(seen));
+    }
+  }
+
+  private objectClash(t: Ent, info: Info, seen: Map<string, Mem>): void {
+    for (const m of t.members ?? []) this.clash(m, info, seen);
+    if (t.variants && t.meta === 'union') for (const v of t.variants) this.objectClash(v.type!, info, new Map(seen));
+  }
+
+  private checkBranches(e: Ent, seen: Map<string, Mem>): void {
+    const info = e.info!;
+    const tag = seen.get(cName(e.tagName!));
+    let base = "'base'";
+    if (!tag || tag.name !== e.tagName) {
+      throw new SemError(info, `discriminator '${e.tagName}' is not a member of ${base}`, 'invalid-discriminator', e.tagRange);
+    }
+    const owner = this.byName.get(tag.definedIn);
+    if (owner && !owner.implicit) base = `base type '${tag.definedIn}'`;
+    if (tag.type?.meta !== 'enum') {
+      throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must be of enum type`, 'invalid-discriminator', e.tagRange);
+    }
+    if (tag.optional) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be optional`, 'invalid-discriminator', e.tagRange);
+    if (tag.ifPresent) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be conditional`, 'invalid-discriminator', e.tagRange);
+    const cases = new Set(e.variants!.map((v) => v.name));
+    for (const m of tag.type.values!) {
+      if (!cases.has(m.name)) {
+        const v = this.mem(m.name, 'branch', tag.definedIn, e.tagRange!, info);
+        v.typeName = 'q_empty';
+        v.ifPresent = m.ifPresent;
+        e.variants!.push(v);
+      }
+    }
+    if (!e.variants!.length) throw new SemError(info, 'union has no branches', 'union-no-branches', e.nameRange);
+    const values = new Set(tag.type.values!.map((m) => m.name));
+    for (const v of e.variants!) {
+      v.type = this.resolve(v.typeName!, info, describeMem(v, info.defnName), v.typeRange);
+      if (!values.has(v.name)) {
+        throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.range,
+          { values: [...values] });
+      }
+      if (v.type.meta !== 'struct' && v.type.meta !== 'union') {
+        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`, 'invalid-branch-type', v.typeRange);
+      }
+      this.ensureObject(v.type);
+    }
+  }
+
+  private checkAlternate(e: Ent): void {
+    const info = e.info!;
+    this.checkTypeFeatures(e);
+    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, describeMem(v, info.defnName), v.typeRange);
+    const seen = new Map<string, Mem>();
+    const typesSeen = new Map<string, string>();
+    for (const v of e.variants!) {
+      this.clash(v, info, seen);
+      const t = v.type!;
+      const json = t.meta === 'built-in' ? JSON_TYPE[t.name] : t.meta === 'enum' ? 'string' : t.meta === 'array' ? 'array'
+        : t.meta === 'alternate' ? 'value' : 'object';
+      if (json === 'value') {
+        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(t)}`, 'invalid-alternate-branch', v.typeRange);
+      }
+      const qtype = json === 'int' ? 'number' : json;
+      const conflicting = new Set([qtype]);
+      if (qtype === 'string') {
+        if (t.meta === 'enum') {
+          for (const m of t.values!) {
+            if (m.name === 'on' || m.name === 'off') conflicting.add('boolean');
+            if (/^[-+0-9.]/.test(m.name)) conflicting.add('number');
+          }
+        } else {
+          conflicting.add('number');
+          conflicting.add('boolean');
+        }
+      }
+      for (const q of conflicting) {
+        const prev = typesSeen.get(q);
+        if (prev !== undefined) {
+          throw new SemError(info, `${describeMem(v, info.defnName)} can't be distinguished from '${prev}' (same JSON type)`, 'alternate-ambiguous', v.range);
+        }
+        typesSeen.set(q, v.name);
+      }
+    }
+  }
+
+  private checkCommandOrEvent(e: Ent): void {
+    const info = e.info!;
+    const what = `${e.meta}'s`;
+    this.checkFeatureClash(e.features, info, e.name);
+    if (e.argName) {
+      const arg = this.resolve(e.argName, info, `${what} 'data'`, e.argRange);
+      if (arg.meta !== 'struct' && arg.meta !== 'union') {
+        throw new SemError(info, `${what} 'data' cannot take ${describeEnt(arg)}`, 'invalid-data-type', e.argRange);
+      }
+      if (arg.variants && !e.boxed) {
+        throw new SemError(info, `${what} 'data' can take ${describeEnt(arg)} only with 'boxed': true`, 'union-data-needs-boxed', e.argRange);
+      }
+      this.ensureObject(arg);
+      if (arg.members!.some((m) => m.ifPresent) && !e.boxed) {
+        throw new SemError(info, `conditional ${e.meta} arguments require 'boxed': true`, 'conditional-args-need-boxed', e.argRange);
+      }
+    }
+    if (e.retName) {
+      const ret = this.resolve(e.retName, info, `${what} 'returns'`, e.retRange);
+      if (!this.pragmas.commandReturnsExceptions.has(e.name)) {
+        const t = ret.meta === 'array' ? ret.element : ret;
+        if (t && t.meta !== 'struct' && t.meta !== 'union') {
+          throw new SemError(info, `${what} 'returns' cannot take ${describeEnt(ret)}: a command must return an object or an array of objects`, 'invalid-returns', e.retRange);
+        }
+      }
+    }
+  }
+
+  // ---- documentation ----
+
+  private connectDoc(e: Ent): void {
+    const doc = e.info?.doc;
+    if (e.implicit || !doc || e.info?.defnName !== e.name) return;
+    const c = { args: new Set<string>(), features: new Set<string>() };
+    this.connected.set(doc, c);
+    const connectFeatures = (features: Feat[]) => {
+      for (const f of features) {
+        if (!doc.features.has(f.name)) {
+          throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.range, { missingFeature: f.name });
+        }
+        c.features.add(f.name);
+      }
+    };
+    const connectMember = (m: Mem) => {
+      if (!doc.args.has(m.name) && this.rules.membersMustBeDocumented && !this.pragmas.documentationExceptions.has(doc.symbol!)) {
+        throw new SemError(e.info, `${m.role} '${m.name}' lacks documentation`, 'doc-missing-member', m.range, { missingMember: m.name });
+      }
+      c.args.add(m.name);
+      connectFeatures(m.features);
+    };
+    connectFeatures(e.features);
+    if (e.meta === 'enum') e.values!.forEach(connectMember);
+    else if (e.meta === 'struct' || e.meta === 'union') {
+      if (e.base?.implicit) e.base.local!.forEach(connectMember);
+      e.local!.forEach(connectMember);
+    } else if (e.meta === 'alternate') e.variants!.forEach(connectMember);
+    else if (e.argName) {
+      const arg = this.byName.get(e.argName);
+      if (arg?.implicit) arg.local!.forEach(connectMember);
+    }
+    this.trustedDocs.add(doc);
+  }
+
+  private checkDoc(d: ParsedDoc): void {
+    const c = this.connected.get(d) ?? { args: new Set<string>(), features: new Set<string>() };
+    const check = (args: Map<string, DocArg>, got: Set<string>, what: string) => {
+      const bogus = [...args.values()].filter((a) => !got.has(a.name));
+      if (!bogus.length) return;
+      const l = bogus[0].line;
+      const many = bogus.length > 1;
+      throw new SemError({ path: d.path, line: l.line, defnName: d.symbol ?? '', defnMeta: '' },
+        `documented ${what}${many ? 's' : ''} ${bogus.map((b) => `'${b.name}'`).join(', ')} ${many ? 'do' : 'does'} not exist`,
+        `doc-unknown-${what}`, bogus[0].range, { unknown: bogus.map((b) => b.name) });
+    };
+    check(d.args, c.args, 'member');
+    check(d.features, c.features, 'feature');
+  }
+}
