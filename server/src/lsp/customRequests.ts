@@ -4,7 +4,7 @@ import type { Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Settings } from '../service/common/settings';
 import type { LanguageService } from '../service/languageService';
-import { analyse, scenarioFromInputs, ScenarioError, type ScenarioOverrides } from '../simulator/index';
+import { analyse, scenarioFromInputs, ScenarioError, type Scenario, type ScenarioOverrides, type SimulationResult } from '../simulator/index';
 import {
   CONVERGENCE_PREVIEW_REQUEST, isAssumptions, type Assumptions, type ConvergencePreviewParams, type ConvergencePreviewResponse,
 } from '../../../webview/src/protocol';
@@ -21,6 +21,21 @@ export function overridesFrom(a: Assumptions): ScenarioOverrides {
   };
 }
 
+// Moving the cursor rarely changes the scenario, and a scenario that does not converge
+// costs a dozen simulations (the recommendations): remember the last few results.
+const CACHE_SIZE = 32;
+const results = new Map<string, SimulationResult>();
+
+function analyseCached(scenario: Scenario): SimulationResult {
+  const key = JSON.stringify(scenario);
+  let r = results.get(key);
+  if (r) results.delete(key);
+  else r = analyse(scenario);
+  results.set(key, r);   // most recent last
+  if (results.size > CACHE_SIZE) results.delete(results.keys().next().value!);
+  return r;
+}
+
 /** Inputs at the position, the scenario they make (with the page's overrides) and its simulation. */
 export function convergencePreview(service: LanguageService, doc: TextDocument, position: Position, settings: Settings,
   overrides: Assumptions = {}): ConvergencePreviewResponse {
@@ -28,7 +43,7 @@ export function convergencePreview(service: LanguageService, doc: TextDocument, 
   if (!inputs) return null;
   const scenario = scenarioFromInputs(inputs, overridesFrom(overrides));
   try {
-    return { inputs, scenario, result: analyse(scenario) };
+    return { inputs, scenario, result: analyseCached(scenario) };
   } catch (e) {
     // A scenario QEMU or the model cannot take is the user's to fix: say which value.
     if (e instanceof ScenarioError) return { error: `${e.field}: ${e.message}` };
