@@ -41,25 +41,30 @@ export interface Run {
 }
 
 export function runPrecopy(c: Config): Run {
+  // Module imports are live bindings (getters under some loaders): copy the constants
+  // used in the hot loop into locals.
+  const bodyMs = BODY_MS, windowMs = WINDOW_MS, forcedSyncMs = FORCED_SYNC_MS, throttlePeriodMs = THROTTLE_PERIOD_MS;
+  const page = PAGE, gib = GiB, wirePage = WIRE_PAGE, zeroPageWire = ZERO_PAGE_WIRE;
   const h = c.host;
   const W = c.workingSetBytes;
-  const tSync = h.syncBaseMs + (h.syncMsPerGiB * c.ramBytes) / GiB;
+  const tSync = h.syncBaseMs + (h.syncMsPerGiB * c.ramBytes) / gib;
   const channels = c.multifd ? c.multifdChannels : 1;
   // Wire bytes per ms the sender(s) can push: the link, or the threads' own limit.
   const fullSend = Math.min(c.linkBytesPerMs, (channels * h.perChannelBytesPerSecond) / 1000);
   const send = fullSend * c.efficiency;
   const zeroScanFull = (h.zeroScanBytesPerSecond / 1000) * (c.multifd && c.zeroPageDetection === 'multifd' ? channels : 1);
   const zeroScan = zeroScanFull * c.efficiency;
-  const budget = c.maxBandwidth > 0 ? c.maxBandwidth / (1000 / WINDOW_MS) : Infinity;
+  const budget = c.maxBandwidth > 0 ? c.maxBandwidth / (1000 / windowMs) : Infinity;
   const hit = c.xbzrle ? (W > 0 ? Math.min(1, c.xbzrleCacheBytes / W) : 1) : 0;
   const xbzrleWire = 1 - hit + hit / h.xbzrleRatio;
-  const wireRatio = WIRE_PAGE / PAGE;
-  const zeroWireRatio = ZERO_PAGE_WIRE / PAGE;
+  const wireRatio = wirePage / page;
+  const zeroWireRatio = zeroPageWire / page;
   const asbPerMs = c.availSwitchoverBandwidth / 1000;
+  const zeroLast = c.zeroPagesLast, xbzrle = c.xbzrle;
   const ackMs = c.switchoverAck ? c.switchoverAckMs : 0;
   const steps = c.downtimeSteps;
   const maxMs = c.maxMs;
-  const windowStride = Math.max(1, Math.ceil(maxMs / WINDOW_MS / MAX_LISTED_WINDOWS));
+  const windowStride = Math.max(1, Math.ceil(maxMs / windowMs / MAX_LISTED_WINDOWS));
 
   // Dirty bitmap, split by region (hot set, cold non-zero, zero pages) and by whether
   // the scan pointer of the current pass is still ahead of the pages or past them.
@@ -80,7 +85,7 @@ export function runPrecopy(c: Config): Run {
   // Auto-converge / dirty-limit bookkeeping (ram.c migration_bitmap_sync).
   let pct = 0, highCount = 0, periodStart = 0, xferPrev = 0, dirtyPeriod = 0, dirtyRateKnown = false;
   let dirtyLimitOn = false;
-  let nextTick = FORCED_SYNC_MS, prevTickSyncs = 2;
+  let nextTick = forcedSyncMs, prevTickSyncs = 2;
   let heldByAck = false;
   const windows: SimWindow[] = [];
   let windowIndex = 0;
@@ -140,7 +145,7 @@ export function runPrecopy(c: Config): Run {
     dirtyPeriod += fresh;
     syncCount++;
     advance(tSync);
-    if (t > periodStart + THROTTLE_PERIOD_MS) {
+    if (t > periodStart + throttlePeriodMs) {
       throttleCheck();
       dirtyRateKnown = dirtyPeriod > 0;
       periodStart = t;
@@ -148,7 +153,7 @@ export function runPrecopy(c: Config): Run {
       xferPrev = total;
     }
     // QEMU counts whole pages.
-    lastSyncPending = Math.round(pending() / PAGE) * PAGE;
+    lastSyncPending = Math.round(pending() / page) * page;
     lastSyncThreshold = T;
   };
 
@@ -165,20 +170,20 @@ export function runPrecopy(c: Config): Run {
     winBytes = 0;
   };
 
-  /** ram_save_iterate: send from the bitmap for up to 50 ms or until the budget is used. */
-  const body = () => {
-    let left = BODY_MS;
+  /** ram_save_iterate: send from the bitmap for up to `span` ms or until the budget is used. */
+  const body = (span: number) => {
+    let left = span;
     let budgetLeft = budget - winBytes;
     while (left > 1e-9 && budgetLeft > 0) {
       // Zero pages at the end of RAM are reached only once the data before them is sent.
-      let zero = c.zeroPagesLast && aH + aC > 0 ? 0 : aZ;
+      let zero = zeroLast && aH + aC > 0 ? 0 : aZ;
       let ahead = aH + aC + zero;
       if (ahead <= 0) {
         if (bH + bC <= 0) return;
         // find_dirty_block wraps: a new pass starts, and XBZRLE with it.
         aH = bH; aC = bC; bH = 0; bC = 0; scanned = 0;
         passes++;
-        xbzrleOn = c.xbzrle;
+        xbzrleOn = xbzrle;
         zero = 0;
         ahead = aH + aC;
       }
@@ -213,48 +218,63 @@ export function runPrecopy(c: Config): Run {
   record('setup');
 
   const startPostcopyMs = c.postcopyStartMs;
+  const rules8 = c.rules === '8.x', rules101 = c.rules === '10.1+';
+  const postcopyRam = c.postcopyRam, forcedTimer = c.forcedSyncTimer;
+  // Most bitmap bytes one 50 ms body can clear: two bodies in a window run as one
+  // when the check between them provably does nothing (same result, half the work).
+  const maxDrain = bodyMs * Math.max(send / (wireRatio * (c.xbzrle ? xbzrleWire : 1)), zeroScan);
+  const nextEvent = () => Math.min(
+    stepAt < steps.length ? steps[stepAt].atMs : Infinity,
+    forcedTimer ? nextTick : Infinity,
+    startPostcopyMs !== null && t < startPostcopyMs ? startPostcopyMs : Infinity,
+    t < ackMs ? ackMs : Infinity,
+  );
+  let eventAt = nextEvent();
   let mode: Run['mode'] = null;
   let switchoverMs: number | null = null;
   let completedMs: number | null = null;
   let downtimeMs: number | null = null;
-  const loopGuard = (maxMs / WINDOW_MS) * 20 + 1000;
+  const loopGuard = (maxMs / windowMs) * 20 + 1000;
   let loops = 0;
   let loopGuardHit = false;
 
   while (t < maxMs) {
     if (++loops > loopGuard) { loopGuardHit = true; break; }
     const before = t;
-    while (stepAt < steps.length && steps[stepAt].atMs <= t) dl = steps[stepAt++].downtimeLimitMs;
-    if (c.forcedSyncTimer && t >= nextTick) {
-      // 9.2+ cpu_throttle_dirty_sync_timer_tick: a sync when none happened for 5 s.
-      if (syncCount > 1 && syncCount === prevTickSyncs) sync();
-      prevTickSyncs = syncCount;
-      nextTick += FORCED_SYNC_MS;
+    if (t >= eventAt) {
+      while (stepAt < steps.length && steps[stepAt].atMs <= t) dl = steps[stepAt++].downtimeLimitMs;
+      if (forcedTimer && t >= nextTick) {
+        // 9.2+ cpu_throttle_dirty_sync_timer_tick: a sync when none happened for 5 s.
+        if (syncCount > 1 && syncCount === prevTickSyncs) sync();
+        prevTickSyncs = syncCount;
+        nextTick += forcedSyncMs;
+      }
+      eventAt = nextEvent();
     }
     const canSwitchover = t >= ackMs;
     const postcopyAsked = startPostcopyMs !== null && t >= startPostcopyMs;
 
     // migration_iteration_run
-    let est = pending();
-    const must = c.postcopyRam ? 0 : est;
-    if (c.rules === '8.x' ? must <= T : est < T) {
+    let est = aH + aC + aZ + bH + bC;
+    if (rules8 && postcopyRam ? 0 <= T : est < T) {
       sync();
       est = lastSyncPending;
     }
-    const mustNow = c.postcopyRam ? 0 : est;
-    const postcopyNow = postcopyAsked && canSwitchover && mustNow <= T;
-    const fits = c.rules === '10.1+' ? est <= T : est === 0 || est < T;
+    const postcopyNow = postcopyAsked && canSwitchover && (postcopyRam ? 0 : est) <= T;
+    const fits = rules101 ? est <= T : est === 0 || est < T;
     if (fits && !canSwitchover) heldByAck = true;
-    if (c.rules === '10.1+' && postcopyNow) { mode = 'postcopy'; break; }
+    if (rules101 && postcopyNow) { mode = 'postcopy'; break; }
     if (fits && canSwitchover) { mode = 'precopy'; break; }
     if (postcopyNow) { mode = 'postcopy'; break; }
 
-    body();
+    const toWindowEnd = winStart + windowMs - t;
+    const merge = toWindowEnd > bodyMs && eventAt > t + bodyMs && est - maxDrain > T && !(rules8 && postcopyRam);
+    body(merge ? 2 * bodyMs : bodyMs);
 
     // migration_rate_limit
-    if (t >= winStart + WINDOW_MS) closeWindow('active');
+    if (t >= winStart + windowMs) closeWindow('active');
     else if (winBytes >= budget || t === before) {
-      advance(winStart + WINDOW_MS - t);
+      advance(winStart + windowMs - t);
       closeWindow('active');
     }
   }

@@ -207,7 +207,7 @@ export function configure(raw: unknown): Config {
   }
   const dirty = num(guest.dirtyBytesPerSecond, 'guest.dirtyBytesPerSecond', { min: 0 });
   const zeroFraction = num(guest.zeroPageFraction, 'guest.zeroPageFraction', { min: 0, max: 1, fallback: 0 });
-  const zeroAt = guest.zeroPagesAt ?? 'spread';
+  const zeroAt = guest.zeroPagesAt ?? 'end';
   if (zeroAt !== 'spread' && zeroAt !== 'end') {
     throw new ScenarioError('guest.zeroPagesAt', `guest.zeroPagesAt must be "spread" or "end", got ${describe(zeroAt)}`);
   }

@@ -15,7 +15,7 @@ export interface GuestWorkload {
   dirtyBytesPerSecond: number;
   zeroPageFraction: number;
   vcpus: number;
-  /** Optional: where the zero pages sit in guest RAM: spread evenly (default) or after all data ('end'). */
+  /** Optional: where the zero pages sit in guest RAM: after all data ('end', the default, as in a freshly booted guest) or spread evenly. */
   zeroPagesAt?: 'spread' | 'end';
 }
 
