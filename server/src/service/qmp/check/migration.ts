@@ -98,15 +98,18 @@ function setParameters(site: CommandSite, state: MigrationState, version: string
   }
 }
 
-function rangeCheck(fact: ParameterFact, n: bigint, span: Span, version: string, report: Reporter): void {
+function rangeCheck(fact: ParameterFact, written: bigint, span: Span, version: string, report: Reporter): void {
+  // uint64 and size members take negative numbers as their 2^64 wrap-around.
+  const n = written < 0n && (fact.type === 'uint64' || fact.type === 'size') ? 2n ** 64n + written : written;
+  const shown = n === written ? `${n}` : `${written} (read as ${n})`;
   const low = fact.min !== undefined && n < BigInt(fact.min);
   const high = fact.max !== undefined && n > BigInt(fact.max);
   if (!low && !high) return;
   const range = fact.max === undefined ? `at least ${fact.min}` : `between ${fact.min ?? 0} and ${fact.max}`;
   if (fact.checkedSince && !atLeast(version, fact.checkedSince)) {
-    report.warn(span, QmpCode.ignoredByQemu, `${fact.name} should be ${range}; QEMU ${version} does not check it and takes ${n} anyway`);
+    report.warn(span, QmpCode.ignoredByQemu, `${fact.name} should be ${range}; QEMU ${version} does not check it and takes ${shown} anyway`);
   } else if (!(fact.name === 'max-cpu-throttle' && low)) {
-    report.error(span, QmpCode.parameterRange, `${fact.name} must be ${range}${fact.unit ? ` ${fact.unit}` : ''}, not ${n}`);
+    report.error(span, QmpCode.parameterRange, `${fact.name} must be ${range}${fact.unit ? ` ${fact.unit}` : ''}, not ${shown}`);
   }
 }
 

@@ -11,7 +11,7 @@ function sinceOf(text: string | undefined): string | undefined {
 }
 
 function memberInfo(def: Definition, m: Member): MemberInfo {
-  const doc = def.doc?.members.get(m.name);
+  const doc = def.doc?.members.get(m.name)?.replace(/\s+/g, ' ').trim();
   const fs = m.features.map((f) => f.name);
   return {
     doc, since: sinceOf(doc),
@@ -49,7 +49,7 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
   for (const def of model.definitions) {
     const fs = def.features.map((f) => f.name);
     const flags: MemberInfo = {
-      doc: def.doc?.body || undefined, since: def.doc?.since,
+      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined, since: def.doc?.since,
       deprecated: fs.includes('deprecated') || undefined, unstable: fs.includes('unstable') || undefined,
     };
     switch (def.kind) {
