@@ -66,6 +66,7 @@ function setParameters(site: CommandSite, state: MigrationState, version: string
     if (!fact || e.value.kind !== 'number' || !e.value.integer) continue;
     rangeCheck(fact, BigInt(e.value.text), e.value, version, report);
   }
+  if (report.errors > before) return;
   // migrate_params_check judges the parameters as they would be after this command.
   const value = (name: string) => {
     const e = given.get(name);
