@@ -65,13 +65,18 @@ test('features, if macros, booleans', () => {
 });
 
 test('edits: inside quotes replace the string contents; outside they bring quotes (and a colon for keys)', () => {
-  const inside = complete("{ 'struct': 'S', 'data': { 'a': 'Mig|Mo' } }").find((i) => i.label === 'MigMode')!;
   const line = original.split('\n').length;
-  assert.deepEqual(inside.textEdit, { range: { start: { line, character: 33 }, end: { line, character: 38 } }, newText: 'MigMode' });
+  const { lang, doc, pos } = editedAt(MIGRATION, `${original}\n{ 'struct': 'S', 'data': { 'a': 'Mig|Mo' } }\n`);
+  const inside = lang.completion(doc, pos, settings);
+  assert.deepEqual(inside.itemDefaults?.editRange, { start: { line, character: 33 }, end: { line, character: 38 } });
+  const mig = inside.items.find((i) => i.label === 'MigMode')!;
+  assert.equal(mig.textEditText, undefined, 'the label itself replaces the contents');
   const outside = complete("{ 'struct': 'S', 'data': { 'a': | } }").find((i) => i.label === 'MigMode')!;
-  assert.equal((outside.textEdit as { newText: string }).newText, "'MigMode'");
+  assert.equal(outside.textEditText, "'MigMode'");
+  assert.equal(outside.filterText, "'MigMode'");
   const key = complete("{ 'struct': 'S', | }").find((i) => i.label === 'data')!;
-  assert.equal((key.textEdit as { newText: string }).newText, "'data': ");
+  assert.equal(key.textEditText, "'data': ");
+  assert.equal(complete("{ 'command': 'c', 'boxed': | }").find((i) => i.label === 'true')!.textEditText, undefined);
 });
 
 test('type items carry the documentation from the schema', () => {

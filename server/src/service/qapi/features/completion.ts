@@ -3,7 +3,7 @@
 // enum values for a union's branch keys, `if` macros used in the schema, booleans.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position, type Range,
+  CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position,
 } from 'vscode-languageserver-types';
 import { rulesFor } from '../check/rules';
 import { BUILTIN_TYPES, type DefKind, type Definition, type SchemaCheck } from '../model';
@@ -33,34 +33,61 @@ const TYPE_KIND: Record<string, CompletionItemKind> = {
   union: CompletionItemKind.Class, alternate: CompletionItemKind.Interface,
 };
 
-interface TypeItem { item: CompletionItem; kind: DefKind | 'builtin' }
-const typeCache = new WeakMap<SchemaCheck, TypeItem[]>();
+/** How an item is inserted: inside quotes as is; outside, quoted (keys with a colon after). */
+type Variant = 'quoted' | 'key' | 'value';
 
-/** Completion items of every type name, built once per check. */
-function typeItems(check: SchemaCheck): TypeItem[] {
-  let items = typeCache.get(check);
+/** Sets what is typed over the list's edit range, for the variant (booleans are never quoted). */
+function dress(item: CompletionItem, variant: Variant): CompletionItem {
+  if (variant === 'quoted' || item.label === 'true' || item.label === 'false') return item;
+  item.filterText = `'${item.label}'`;
+  item.textEditText = variant === 'key' ? `'${item.label}': ` : `'${item.label}'`;
+  return item;
+}
+
+/** Which types a slot takes: any, a struct (bases, union branches), a struct or union (command/event data), all but any (alternates). */
+type TypeSlot = 'any' | 'struct' | 'object' | 'alternative';
+
+const TYPE_SLOT_KEEPS: Record<TypeSlot, (kind: DefKind | 'builtin', name: string) => boolean> = {
+  any: () => true,
+  struct: (k) => k === 'struct',
+  object: (k) => k === 'struct' || k === 'union',
+  alternative: (_, name) => name !== 'any',
+};
+
+const typeCache = new WeakMap<SchemaCheck, Map<string, CompletionItem[]>>();
+
+/**
+ * Completion items of the type names a slot takes, built once per check, slot and
+ * variant: requests share them (the list's itemDefaults carries the edit range), so
+ * a keystroke allocates nothing per type.
+ */
+function typeItems(check: SchemaCheck, slot: TypeSlot, variant: Variant): CompletionItem[] {
+  let bySlot = typeCache.get(check);
+  if (!bySlot) typeCache.set(check, (bySlot = new Map()));
+  const key = `${slot}/${variant}`;
+  let items = bySlot.get(key);
   if (items) return items;
-  items = BUILTIN_TYPES.map((name) => ({
-    kind: 'builtin' as const,
-    item: { label: name, kind: CompletionItemKind.TypeParameter, detail: 'built-in type', documentation: { kind: 'markdown' as const, value: describeBuiltin(name) } },
-  }));
+  const keep = TYPE_SLOT_KEEPS[slot];
+  items = BUILTIN_TYPES.filter((name) => keep('builtin', name)).map((name) => dress({
+    label: name, kind: CompletionItemKind.TypeParameter, detail: 'built-in type',
+    documentation: { kind: 'markdown', value: describeBuiltin(name) },
+  }, variant));
   for (const def of check.model.definitions) {
-    if (!(def.kind in TYPE_KIND) || def.name.endsWith('List')) continue;
-    items.push({
-      kind: def.kind,
-      item: {
-        label: def.name, kind: TYPE_KIND[def.kind], detail: def.kind + (def.doc?.since ? ` (since ${def.doc.since})` : ''),
-        documentation: { kind: 'markdown', value: describeDefinition(def) },
-        tags: def.features.some((f) => f.name === 'deprecated') ? [CompletionItemTag.Deprecated] : undefined,
-      },
-    });
+    if (!(def.kind in TYPE_KIND) || def.name.endsWith('List') || !keep(def.kind, def.name)) continue;
+    items.push(dress({
+      label: def.name, kind: TYPE_KIND[def.kind], detail: def.kind + (def.doc?.since ? ` (since ${def.doc.since})` : ''),
+      documentation: { kind: 'markdown', value: describeDefinition(def) },
+      tags: def.features.some((f) => f.name === 'deprecated') ? [CompletionItemTag.Deprecated] : undefined,
+    }, variant));
   }
-  typeCache.set(check, items);
+  bySlot.set(key, items);
   return items;
 }
 
-const plain = (labels: Iterable<string>, kind: CompletionItemKind, detail?: string): CompletionItem[] =>
-  [...labels].map((label) => ({ label, kind, detail }));
+const without = (names: Iterable<string>, typed: string) => [...names].filter((n) => n !== typed);
+
+const plain = (variant: Variant, labels: Iterable<string>, kind: CompletionItemKind, detail?: string): CompletionItem[] =>
+  [...labels].map((label) => dress({ label, kind, detail }, variant));
 
 /** Index in `path` of an `if` whose condition holds the slot (`all`/`any`/`not` nest inside). */
 function inCondition(path: string[]): boolean {
@@ -68,12 +95,12 @@ function inCondition(path: string[]): boolean {
   return i >= 0 && path.slice(i + 1).every((s) => s === 'all' || s === 'any' || s === 'not' || s === '[]');
 }
 
-function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefined): CompletionItem[] {
+function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefined, variant: Variant): CompletionItem[] {
   const p = ctx.path;
-  const keys = (names: string[]) => plain(names.filter((k) => !ctx.siblings.includes(k)), CompletionItemKind.Property);
+  const keys = (names: string[]) => plain(variant, names.filter((k) => !ctx.siblings.includes(k)), CompletionItemKind.Property);
   if (inCondition(p)) return keys(['all', 'any', 'not']);
   if (p.length === 0) {
-    if (!kind) return plain(DEFINITION_KEYS, CompletionItemKind.Keyword, 'starts a definition');
+    if (!kind) return plain(variant, DEFINITION_KEYS, CompletionItemKind.Keyword, 'starts a definition');
     return keys(KEYS_OF[kind] ?? []);
   }
   if (p.length === 1 && p[0] === 'pragma') {
@@ -83,7 +110,7 @@ function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefi
   }
   if (p[p.length - 2] === 'features' && p[p.length - 1] === '[]') return keys(['name', 'if']);
   if (p.length === 1 && p[0] === 'data' && kind === 'union') {
-    return plain(branchNames(check, ctx).filter((b) => !ctx.siblings.includes(b)), CompletionItemKind.EnumMember, 'discriminator value');
+    return plain(variant, branchNames(check, ctx).filter((b) => !ctx.siblings.includes(b)), CompletionItemKind.EnumMember, 'discriminator value');
   }
   if (p.length === 2 && p[0] === 'data') {
     if (kind === 'enum' && p[1] === '[]') return keys(['name', 'if', 'features']);
@@ -93,13 +120,13 @@ function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefi
   return [];
 }
 
-function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefined): CompletionItem[] {
+function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefined, variant: Variant): CompletionItem[] {
   const p = ctx.path;
   const last = p[p.length - 1];
-  const types = (keep: (k: TypeItem['kind'], name: string) => boolean) =>
-    typeItems(check).filter((t) => keep(t.kind, t.item.label)).map((t) => t.item);
-  if (inCondition(p)) return plain(schemaIndex(check).macros, CompletionItemKind.Constant, 'used in this schema');
-  if (BOOLEAN_KEYS[last] && (p.length === 1 || p[0] === 'pragma')) return plain(BOOLEAN_KEYS[last], CompletionItemKind.Value);
+  const types = (slot: TypeSlot) => typeItems(check, slot, variant);
+  // Macros and features are collected from the checked model, which holds the text being typed: skip that one.
+  if (inCondition(p)) return plain(variant, without(schemaIndex(check).macros, ctx.typed), CompletionItemKind.Constant, 'used in this schema');
+  if (BOOLEAN_KEYS[last] && (p.length === 1 || p[0] === 'pragma')) return plain(variant, BOOLEAN_KEYS[last], CompletionItemKind.Value);
   const isFeatureSlot = (last === '[]' && p[p.length - 2] === 'features') || (last === 'name' && p[p.length - 3] === 'features');
   if (isFeatureSlot) {
     const names = new Set(check.model.featureNames);
@@ -107,20 +134,18 @@ function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | unde
     const onType = p[0] === 'features' && kind !== 'command' && kind !== 'event';
     if (!onType) names.add('deprecated').add('unstable');
     else { names.delete('deprecated'); names.delete('unstable'); }
-    return plain(names, CompletionItemKind.Value, 'feature');
+    return plain(variant, without(names, ctx.typed), CompletionItemKind.Value, 'feature');
   }
-  if (p.length === 1 && p[0] === 'base') return types((k) => k === 'struct');
-  if (p[0] === 'returns' && p.length <= 2) return types(() => true);
-  if (p.length === 1 && p[0] === 'data' && (kind === 'command' || kind === 'event')) return types((k) => k === 'struct' || k === 'union');
-  if (p.length === 1 && p[0] === 'discriminator') return plain(discriminatorCandidates(check, ctx), CompletionItemKind.Field, 'member of the base');
+  if (p.length === 1 && p[0] === 'base') return types('struct');
+  if (p[0] === 'returns' && p.length <= 2) return types('any');
+  if (p.length === 1 && p[0] === 'data' && (kind === 'command' || kind === 'event')) return types('object');
+  if (p.length === 1 && p[0] === 'discriminator') return plain(variant, discriminatorCandidates(check, ctx), CompletionItemKind.Field, 'member of the base');
   // Member and branch types: 'data': { 'm': 'T' }, ['T'], { 'type': 'T' }, { 'type': ['T'] }.
   const rest = p.slice(2);
   const typeSlot = p[0] === 'data' && p.length >= 2 && p[1] !== '[]'
     && (rest.length === 0 || (rest.length === 1 && (rest[0] === '[]' || rest[0] === 'type')) || (rest.length === 2 && rest[0] === 'type' && rest[1] === '[]'));
   if (typeSlot && kind && kind !== 'enum') {
-    if (kind === 'union') return types((k) => k === 'struct');
-    if (kind === 'alternate') return types((_, name) => name !== 'any');
-    return types(() => true);
+    return types(kind === 'union' ? 'struct' : kind === 'alternate' ? 'alternative' : 'any');
   }
   return [];
 }
@@ -150,21 +175,13 @@ export function completion(check: SchemaCheck, doc: TextDocument, pos: Position)
   const ctx = cursorContext(doc.getText(), doc.offsetAt(pos));
   if (!ctx) return { isIncomplete: false, items: [] };
   const kind = ctx.topKeys.find((k) => k in KEYS_OF) as DefKind | undefined;
-  // The text being typed is in the checked model too: do not offer it back as a known name.
-  const typed = doc.getText().slice(ctx.replace.start, ctx.replace.end);
-  const items = (ctx.slot === 'key' ? keyItems(check, ctx, kind) : valueItems(check, ctx, kind))
-    .filter((i) => i.label !== typed || i.kind !== CompletionItemKind.Constant && i.kind !== CompletionItemKind.Value);
-  const range: Range = { start: doc.positionAt(ctx.replace.start), end: doc.positionAt(ctx.replace.end) };
-  const literal = (label: string) => label === 'true' || label === 'false';
+  const variant: Variant = ctx.quoted ? 'quoted' : ctx.slot;
+  const items = ctx.slot === 'key'
+    ? keyItems(check, ctx, kind, variant)
+    : valueItems(check, ctx, kind, variant);
   return {
     isIncomplete: false,
-    items: items.map((item) => ({
-      ...item,
-      filterText: ctx.quoted || literal(item.label) ? item.label : `'${item.label}'`,
-      textEdit: {
-        range,
-        newText: ctx.quoted || literal(item.label) ? item.label : ctx.slot === 'key' ? `'${item.label}': ` : `'${item.label}'`,
-      },
-    })),
+    itemDefaults: { editRange: { start: doc.positionAt(ctx.replace.start), end: doc.positionAt(ctx.replace.end) } },
+    items,
   };
 }

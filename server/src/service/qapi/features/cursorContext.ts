@@ -21,6 +21,8 @@ export interface CursorContext {
   inlineBase?: Map<string, string>;
   /** Offsets to replace: the string's contents when the cursor is inside a string, else the word at the cursor. */
   replace: { start: number; end: number };
+  /** The text in `replace` (what the user has typed of the name so far, and after the cursor). */
+  typed: string;
   /** Whether the cursor is inside quotes (else completions bring their own). */
   quoted: boolean;
 }
@@ -57,7 +59,7 @@ export function cursorContext(text: string, offset: number): CursorContext | nul
 
   const slotAt = (f: Frame, replace: CursorContext['replace'], quoted: boolean): CursorContext | null => {
     const path = stack.slice(1).map((s) => s.parentKey);
-    const base = { siblings: f.keys, topKeys: stack[0].keys, top: stack[0].strings, replace, quoted };
+    const base = { siblings: f.keys, topKeys: stack[0].keys, top: stack[0].strings, replace, typed: text.slice(replace.start, replace.end), quoted };
     if (f.type === 'array') return f.state === 'comma' && quoted ? null : { slot: 'value', path: [...path, '[]'], ...base };
     if (f.state === 'key' || f.state === 'comma') return { slot: 'key', path, ...base };
     if (f.state === 'value') return { slot: 'value', path: [...path, f.key ?? ''], ...base };
