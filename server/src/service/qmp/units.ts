@@ -52,9 +52,12 @@ export function parseRate(text: string): number | undefined {
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n >= 10 ? n.toFixed(1).replace(/\.0$/, '') : n.toFixed(2).replace(/\.?0+$/, ''));
 
-function pick(n: number, units: [number, string][]): string {
-  let best = units[0];
-  for (const u of units) if (n >= u[0]) best = u;
+function pick(n: number, units: [number, string][], stepDown = false): string {
+  let i = 0;
+  units.forEach((u, k) => { if (n >= u[0]) i = k; });
+  // "1192 MiB/s" reads better than "1.16 GiB/s" for binary units.
+  if (stepDown && i > 0 && n / units[i][0] < 10) i--;
+  const best = units[i];
   return `${fmt(n / best[0])} ${best[1]}`;
 }
 
@@ -63,7 +66,7 @@ export function describeBytes(n: number, perSecond: boolean): string {
   const s = perSecond ? '/s' : '';
   if (n === 0) return `0 B${s}`;
   const dec = pick(n, [[1, 'B'], [1e3, 'kB'], [1e6, 'MB'], [1e9, 'GB'], [1e12, 'TB']]) + s;
-  const bin = pick(n, [[1, 'B'], [2 ** 10, 'KiB'], [2 ** 20, 'MiB'], [2 ** 30, 'GiB'], [2 ** 40, 'TiB']]) + s;
+  const bin = pick(n, [[1, 'B'], [2 ** 10, 'KiB'], [2 ** 20, 'MiB'], [2 ** 30, 'GiB'], [2 ** 40, 'TiB']], true) + s;
   const parts = [`${n} B${s}`, dec];
   if (perSecond) parts.push(pick(n * 8, [[1, 'bit/s'], [1e3, 'kbit/s'], [1e6, 'Mbit/s'], [1e9, 'Gbit/s'], [1e12, 'Tbit/s']]));
   parts.push(bin);
