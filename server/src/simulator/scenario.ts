@@ -19,6 +19,8 @@ export const SIZE_MAX = 2 ** 64 - 1;
 /** No simulation runs longer than this, whatever maxSeconds says (bounded work). */
 export const HARD_CAP_SECONDS = 12 * 3600;
 const MAX_DOWNTIME_MS = 2_000_000;
+/** 1 PiB: far above any guest, and keeps a bitmap sync (1 ms/GiB) within bounds. */
+const MAX_RAM = 2 ** 50;
 
 export interface Config {
   version: { major: number; minor: number };
@@ -200,7 +202,7 @@ export function configure(raw: unknown): Config {
   const v = `${version.major}.${version.minor}`;
 
   const guest = obj(s.guest, 'guest');
-  const ramBytes = num(guest.ramBytes, 'guest.ramBytes', { positive: true, max: SIZE_MAX });
+  const ramBytes = num(guest.ramBytes, 'guest.ramBytes', { positive: true, max: MAX_RAM });
   const workingSetBytes = num(guest.workingSetBytes, 'guest.workingSetBytes', { min: 0 });
   if (workingSetBytes > ramBytes) {
     throw new ScenarioError('guest.workingSetBytes', `guest.workingSetBytes (${workingSetBytes}) must not exceed guest.ramBytes (${ramBytes})`);
