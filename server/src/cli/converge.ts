@@ -72,7 +72,7 @@ function fromScript(path: string, line?: number, column?: number): { scenario: S
     ...Object.keys(DEFAULT_GUEST).filter((k) => inputs.guest?.[k as keyof typeof DEFAULT_GUEST] === undefined).map((k) => `guest.${k}`),
     ...Object.keys(DEFAULT_LINK).filter((k) => inputs.link?.[k as keyof typeof DEFAULT_LINK] === undefined).map((k) => `link.${k}`),
   ];
-  const origin = `${display(abs)}:${at} (QEMU ${inputs.qemuVersion})`
+  const origin = `${display(abs)}:${line ?? 'end'} (QEMU ${inputs.qemuVersion})`
     + (assumed.length ? `; assumed workload defaults for ${assumed.join(', ')} (see docs/converge.md)` : '');
   return { scenario: scenarioFromInputs(inputs), origin };
 }
