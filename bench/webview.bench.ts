@@ -1,6 +1,7 @@
 // Convergence preview: cursor move to redrawn plot (target <= 50 ms). Measured in parts:
-// the server's answer (migrationInputsAt + scenario + simulation, with and without the
-// result cache), the chart model, the message's JSON, and the page's own draw in Chromium.
+// the server's answer (migrationInputsAt + scenario + simulation, from the result cache or
+// run anew; the recommendations come in a second answer), the chart model, the message's
+// JSON, and the page's own draw in Chromium.
 import { existsSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { memoryFiles } from '../server/src/service/common/files';
@@ -37,21 +38,27 @@ register({
     const updates: UpdateMessage[] = [];
     for (const c of CASES) {
       const doc = TextDocument.create(`file:///w/${c.name.length}.qmp`, 'qmp', 1, SCRIPT(c.workload));
-      const at = (line: number, overrides: Assumptions = {}) => convergencePreview(service, doc, { line, character: 3 }, settings, overrides);
+      const at = (line: number, overrides: Assumptions = {}, full = false) =>
+        convergencePreview(service, doc, { line, character: 3 }, settings, overrides, full);
       at(5);   // warm: parse, check, JIT
       const hits = Array.from({ length: 200 }, (_, i) => time(() => at(4 + (i % 3))));
-      // A scenario never seen before (the dirty rate nudged by one byte each time): the full simulation.
-      const misses = Array.from({ length: 20 }, (_, i) => time(() => at(5, { dirtyBytesPerSecond: (c.name === 'converging' ? 100e6 : 150e6) + i + 1 })));
-      const res = at(5);
+      // A scenario never seen before (the dirty rate nudged by one byte each time): the client's
+      // first request (the plain simulation, drawn at once) and its second (the recommendations).
+      const base = c.name === 'converging' ? 100e6 : 150e6;
+      const misses = Array.from({ length: 20 }, (_, i) => time(() => at(5, { dirtyBytesPerSecond: base + i + 1 })));
+      const recs = Array.from({ length: 20 }, (_, i) => time(() => at(5, { dirtyBytesPerSecond: base + i + 1 }, true)));
+      const res = at(5, {}, true);
       if (!res || 'error' in res) throw new Error(`no preview for the ${c.name} case`);
-      const update: UpdateMessage = { type: 'update', ...res, source: { file: 'a.qmp', line: 5 }, overrides: {} };
+      const { complete: _complete, ...rest } = res;
+      const update: UpdateMessage = { type: 'update', ...rest, source: { file: 'a.qmp', line: 5 }, overrides: {} };
       updates.push(update);
       const chart = Array.from({ length: 100 }, () => time(() => buildChart(res.result, 800, 400)));
       const json = Array.from({ length: 100 }, () => time(() => JSON.parse(JSON.stringify(update))));
-      const hit = stats(hits), miss = stats(misses), ch = stats(chart), js = stats(json);
+      const hit = stats(hits), miss = stats(misses), rec = stats(recs), ch = stats(chart), js = stats(json);
       out.push(
         { name: `preview ${c.name}: cursor move, same scenario (p99)`, value: hit.p99, unit: 'ms', reference: '<= 50 ms in all', detail: `median ${hit.median.toFixed(3)}` },
-        { name: `preview ${c.name}: new scenario, full simulation (p99)`, value: miss.p99, unit: 'ms', reference: '<= 50 ms in all', detail: `median ${miss.median.toFixed(2)}, ${res.result.windows.length} windows` },
+        { name: `preview ${c.name}: new scenario, simulation drawn first (p99)`, value: miss.p99, unit: 'ms', reference: '<= 50 ms in all', detail: `median ${miss.median.toFixed(2)}, ${res.result.windows.length} windows` },
+        { name: `preview ${c.name}: then the recommendations (p99)`, value: rec.p99, unit: 'ms', reference: 'second update, not in the 50 ms', detail: `median ${rec.median.toFixed(2)}` },
         { name: `preview ${c.name}: chart model 800x400 (p99)`, value: ch.p99, unit: 'ms', detail: `median ${ch.median.toFixed(3)}` },
         { name: `preview ${c.name}: message JSON round trip (p99)`, value: js.p99, unit: 'ms', detail: `${(JSON.stringify(update).length / 1024).toFixed(0)} KiB` },
       );

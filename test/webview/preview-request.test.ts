@@ -70,3 +70,26 @@ test('documents that are neither QMP nor QAPI have no preview', () => {
   const other = TextDocument.create('file:///w/a.txt', 'plaintext', 1, SCRIPT);
   assert.equal(convergencePreview(service, other, { line: 4, character: 0 }, settings), null);
 });
+
+test('a quick answer first, the recommendations on the second request, then both from the cache', () => {
+  const busy = { dirtyBytesPerSecond: 150e6 + 7 };   // a scenario no other test has run
+  const quick = convergencePreview(service, doc, { line: 4, character: 0 }, settings, busy, false);
+  assert.ok(quick && !('error' in quick));
+  assert.equal(quick.result.converged, false);
+  assert.equal(quick.complete, false);
+  assert.ok(quick.result.recommendations.every((r) => !r.parameters && !r.capabilities), 'no simulated changes yet');
+  const full = convergencePreview(service, doc, { line: 4, character: 0 }, settings, busy, true);
+  assert.ok(full && !('error' in full) && full.complete);
+  assert.ok(full.result.recommendations.some((r) => r.parameters || r.capabilities));
+  assert.deepEqual(full.result.windows, quick.result.windows, 'the same run');
+  const again = convergencePreview(service, doc, { line: 4, character: 0 }, settings, busy, false);
+  assert.ok(again && !('error' in again) && again.complete, 'the full answer is known now');
+  assert.deepEqual(again.result, full.result);
+});
+
+test('a converging run is complete on the quick request', () => {
+  const res = convergencePreview(service, doc, { line: 4, character: 0 }, settings, { dirtyBytesPerSecond: 1e6, sendingEfficiency: 1 }, false);
+  assert.ok(res && !('error' in res));
+  assert.equal(res.result.converged, true);
+  assert.equal(res.complete, true);
+});

@@ -29,6 +29,8 @@ export interface UpdateMessage {
   source: { file: string; line: number };
   /** The assumptions the user changed on the page (so the controls show them as changed). */
   overrides: Assumptions;
+  /** The recommendations are still being searched for (a second update brings them). */
+  pending?: boolean;
 }
 export interface EmptyMessage { type: 'empty'; reason: string }
 export interface ThemeMessage { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light' }
@@ -51,10 +53,15 @@ export interface ConvergencePreviewParams {
   textDocument: { uri: string };
   position: { line: number; character: number };
   overrides?: Assumptions;
+  /** false: answer quickly with the plain simulation; the client asks again for the recommendations. */
+  recommendations?: boolean;
 }
-/** null: no migration at the position; `error`: the inputs (or the overrides) cannot be simulated. */
+/**
+ * null: no migration at the position; `error`: the inputs (or the overrides) cannot be simulated.
+ * `complete` false: the result has no recommendations yet (only for `recommendations: false`).
+ */
 export type ConvergencePreviewResponse =
-  | { inputs: MigrationInputs; scenario: Scenario; result: SimulationResult }
+  | { inputs: MigrationInputs; scenario: Scenario; result: SimulationResult; complete: boolean }
   | { error: string }
   | null;
 
@@ -128,7 +135,8 @@ export function isToPage(m: unknown): m is ToPage {
   switch (m.type) {
     case 'update':
       return isMigrationInputs(m.inputs) && isScenario(m.scenario) && isSimulationResult(m.result) && isOptStr(m.focus)
-        && isObj(m.source) && isStr(m.source.file) && isNum(m.source.line) && isAssumptions(m.overrides);
+        && isObj(m.source) && isStr(m.source.file) && isNum(m.source.line) && isAssumptions(m.overrides)
+        && (m.pending === undefined || isBool(m.pending));
     case 'empty':
       return isStr(m.reason);
     case 'theme':

@@ -134,7 +134,7 @@ export class PreviewView {
     this.redraw();
     this.notes.replaceChildren(...(r.notes ?? []).map((n) => h('li', { text: n })));
     this.showDeadlines(m);
-    this.showRecommendations(r.recommendations);
+    this.showRecommendations(r.recommendations, m.pending === true);
     this.showControls(m);
     this.showParameters(m);
     this.announce.textContent = verdictSentence(r);
@@ -194,9 +194,10 @@ export class PreviewView {
     }
   }
 
-  private showRecommendations(recs: Recommendation[]): void {
+  private showRecommendations(recs: Recommendation[], pending: boolean): void {
     this.recs.replaceChildren();
-    if (!recs.length) this.recs.append(h('li', { text: 'Nothing to change.' }));
+    if (pending) this.recs.append(h('li', { class: 'searching', text: 'Simulating changes that would make it converge…' }));
+    else if (!recs.length) this.recs.append(h('li', { text: 'Nothing to change.' }));
     for (const rec of recs) {
       const li = h('li', {}, h('p', { text: rec.message }));
       const changes = [

@@ -78,6 +78,10 @@ class PreviewPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'theme', kind: THEMES[vscode.window.activeColorTheme.kind] ?? 'dark' });
   }
 
+  /**
+   * Asks for the quick answer (the plain simulation) and draws it; when the run does not
+   * converge, asks again for the recommendations, which cost a dozen simulations more.
+   */
   private async refresh(): Promise<void> {
     const target = this.target;
     if (!this.ready || !target) return;
@@ -87,26 +91,38 @@ class PreviewPanel implements vscode.Disposable {
       this.post({ type: 'empty', reason: 'The QAPI/QMP language server is not running (QEMU: Restart Language Server).' });
       return;
     }
-    const params: ConvergencePreviewParams = {
-      textDocument: { uri: target.uri.toString() },
-      position: { line: target.position.line, character: target.position.character },
-      overrides: this.overrides,
+    const overrides = this.overrides;
+    const ask = async (recommendations: boolean): Promise<ConvergencePreviewResponse | undefined> => {
+      const params: ConvergencePreviewParams = {
+        textDocument: { uri: target.uri.toString() },
+        position: { line: target.position.line, character: target.position.character },
+        overrides, recommendations,
+      };
+      try {
+        const res = await client.sendRequest<ConvergencePreviewResponse>(CONVERGENCE_PREVIEW_REQUEST, params);
+        return id === this.seq ? res : undefined;   // undefined: a newer position is already on its way
+      } catch (e) {
+        this.output.error(`convergence preview request failed: ${(e as Error)?.message ?? e}`);
+        return undefined;
+      }
     };
-    let res: ConvergencePreviewResponse;
-    try {
-      res = await client.sendRequest<ConvergencePreviewResponse>(CONVERGENCE_PREVIEW_REQUEST, params);
-    } catch (e) {
-      this.output.error(`convergence preview request failed: ${(e as Error)?.message ?? e}`);
-      return;
-    }
-    if (id !== this.seq) return;   // a newer cursor position is already on its way
     const file = vscode.workspace.asRelativePath(target.uri);
-    if (!res) {
-      this.post({ type: 'empty', reason: `No live migration in ${file} at line ${target.position.line + 1}: put the cursor on or after a migrate command.` });
-    } else if ('error' in res) {
-      this.post({ type: 'empty', reason: `Cannot simulate ${file} at line ${target.position.line + 1}: ${res.error}` });
-    } else {
-      this.post({ type: 'update', ...res, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides: this.overrides });
+    const where = `${file} at line ${target.position.line + 1}`;
+    let res = await ask(false);
+    for (;;) {
+      if (res === undefined) return;
+      if (!res) {
+        this.post({ type: 'empty', reason: `No live migration in ${where}: put the cursor on or after a migrate command.` });
+        return;
+      }
+      if ('error' in res) {
+        this.post({ type: 'empty', reason: `Cannot simulate ${where}: ${res.error}` });
+        return;
+      }
+      const { complete, ...rest } = res;
+      this.post({ type: 'update', ...rest, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides, pending: !complete });
+      if (complete) return;
+      res = await ask(true);
     }
   }
 
