@@ -93,6 +93,24 @@ test('a second update with other data redraws', { skip }, async () => {
   await page.close();
 });
 
+test('while the recommendations are searched for, the page says so; a theme message restyles', { skip }, async () => {
+  const [, stuck] = sampleUpdates();
+  const { page, errors } = await open();
+  await send(page, { ...stuck, result: { ...stuck.result, recommendations: [] }, pending: true });
+  await page.waitForSelector('ul.recommendations li.searching');
+  assert.equal(await page.locator('ul.recommendations button').count(), 0);
+  await send(page, stuck);
+  await page.waitForFunction(() => !document.querySelector('ul.recommendations li.searching'));
+  assert.ok(await page.locator('ul.recommendations button').count() >= 1);
+  const width = () => page.locator('path.series.pending').evaluate((e) => getComputedStyle(e).strokeWidth);
+  assert.equal(await width(), '2px');
+  await send(page, { type: 'theme', kind: 'high-contrast' });
+  await page.waitForFunction(() => document.body.dataset.theme === 'high-contrast');
+  assert.equal(await width(), '3px');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('malformed and unknown messages are ignored and logged, never thrown', { skip }, async () => {
   const [converging] = sampleUpdates();
   const { page, errors } = await open();

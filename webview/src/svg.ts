@@ -37,8 +37,8 @@ export function drawChart(svg: SVGSVGElement, m: ChartModel, ariaLabel: string):
   m.deadlines.forEach((d, i) => {
     const g = el('g', { class: 'deadline' });
     g.append(el('line', { x1: d.x, x2: d.x, y1: top, y2: bottom }));
-    // Staggered so neighbouring deadlines do not print over each other.
-    g.append(el('text', { x: d.x - 4, y: top + 14 + (i % 3) * 14, 'text-anchor': 'end' }, d.label));
+    // Staggered under the switchover label, so neighbouring labels do not print over each other.
+    g.append(el('text', { x: d.x - 4, y: top + 28 + (i % 3) * 14, 'text-anchor': 'end' }, d.label));
     svg.append(g);
   });
   if (m.switchover) {
@@ -46,8 +46,9 @@ export function drawChart(svg: SVGSVGElement, m: ChartModel, ariaLabel: string):
     const g = el('g', { class: 'switchover', 'data-seconds': s.seconds });
     g.append(el('line', { x1: s.x, x2: s.x, y1: top, y2: bottom }));
     g.append(el('circle', { cx: s.x, cy: s.y, r: 5 }));
+    // At the top of the plot, clear of the curves, on the side with room.
     const anchorEnd = s.x > (m.left + m.right) / 2;
-    g.append(el('text', { x: s.x + (anchorEnd ? -8 : 8), y: s.y - 10, 'text-anchor': anchorEnd ? 'end' : 'start' }, s.label));
+    g.append(el('text', { x: s.x + (anchorEnd ? -6 : 6), y: top + 12, 'text-anchor': anchorEnd ? 'end' : 'start' }, s.label));
     svg.append(g);
   }
 }
