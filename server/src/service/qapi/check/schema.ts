@@ -11,6 +11,7 @@ import { cName, type CheckedExpr } from './exprs';
 import { type Problem, rangeAt } from './problem';
 import type { QapiRules } from './rules';
 import type { Pragmas } from './traverse';
+import { suggest } from '../../qmp/check/suggest';
 
 const JSON_TYPE: Record<string, string> = {
   str: 'string', number: 'number', int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int',
@@ -75,7 +76,7 @@ class SemError {
 /** Already reported (a dependency failed): stop checking the current entity without a new problem. */
 class Abandon {}
 
-export function describeEnt(e: Ent): string {
+function describeEnt(e: Ent): string {
   if (e.meta === 'array') return `array type ['${e.elementName}']`;
   if (e.meta === 'command' || e.meta === 'event') return `${e.meta} '${e.name}'`;
   return `${e.meta} type '${e.name}'`;
@@ -98,29 +99,6 @@ function describeMem(m: Mem, ctx: string): string {
     }
   }
   return definedIn !== ctx ? `${role} '${m.name}' of ${meta} '${definedIn}'` : `${role} '${m.name}'`;
-}
-
-/** Distance between two names, capped (enough to find near misses). */
-function distance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      cur.push(v);
-      if (v < best) best = v;
-    }
-    if (best > cap) return cap + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-export interface SchemaResult {
-  /** Docs whose definitions were fully checked (their connections are meaningful). */
-  problems: Problem[];
 }
 
 export class SchemaChecker {
@@ -322,19 +300,15 @@ export class SchemaChecker {
     const t = this.byName.get(name);
     if (t && t.meta !== 'command' && t.meta !== 'event') return t;
     if (this.brokenNames.has(name)) throw new Abandon();
-    const suggestions = this.suggest(name);
+    const suggestions = suggest(name, this.typeNames());
     throw new SemError(info, `${what} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
   }
 
-  private suggest(name: string): string[] {
-    const cap = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
-    const scored: [number, string][] = [];
+  /** User-visible type names, for "did you mean". */
+  private *typeNames(): Iterable<string> {
     for (const e of this.ents) {
-      if (e.meta === 'command' || e.meta === 'event' || e.meta === 'array' || e.name.startsWith('q_')) continue;
-      const d = distance(name, e.name, cap);
-      if (d <= cap) scored.push([d, e.name]);
+      if (e.meta !== 'command' && e.meta !== 'event' && e.meta !== 'array' && !e.name.startsWith('q_')) yield e.name;
     }
-    return scored.sort((a, b) => a[0] - b[0]).slice(0, 3).map((s) => s[1]);
   }
 
   private clash(m: Mem, ctx: Info, seen: Map<string, Mem>): void {

@@ -198,41 +198,26 @@ function partialName(o: QObject): string | undefined {
   return undefined;
 }
 
+/** The list-valued pragmas and where each one goes. */
+const LIST_PRAGMAS: Record<string, keyof Omit<Pragmas, 'docRequired'>> = {
+  'command-name-exceptions': 'commandNameExceptions',
+  'command-returns-exceptions': 'commandReturnsExceptions',
+  'member-name-exceptions': 'memberNameExceptions',
+  'documentation-exceptions': 'documentationExceptions',
+};
+
 /** Applies one pragma; returns the problem text when it is invalid. */
 function applyPragma(p: Pragmas, name: string, value: QObject['entries'][number]['value'], rules: QapiRules): string | undefined {
-  const list = (): Set<string> | string => {
-    if (value.kind !== 'array' || value.items.some((i) => i.kind !== 'string')) return `pragma ${name} must be a list of strings`;
-    return new Set(value.items.map((i) => (i.kind === 'string' ? i.value : '')));
-  };
-  let r: Set<string> | string;
-  switch (name) {
-    case 'doc-required':
-      if (value.kind !== 'bool') return "pragma 'doc-required' must be true or false";
-      p.docRequired = value.value;
-      return undefined;
-    case 'command-name-exceptions':
-      r = list();
-      if (typeof r === 'string') return r;
-      p.commandNameExceptions = r;
-      return undefined;
-    case 'command-returns-exceptions':
-      r = list();
-      if (typeof r === 'string') return r;
-      p.commandReturnsExceptions = r;
-      return undefined;
-    case 'member-name-exceptions':
-      r = list();
-      if (typeof r === 'string') return r;
-      p.memberNameExceptions = r;
-      return undefined;
-    case 'documentation-exceptions':
-      if (!rules.documentationExceptions) break;
-      r = list();
-      if (typeof r === 'string') return r;
-      p.documentationExceptions = r;
-      return undefined;
+  if (name === 'doc-required') {
+    if (value.kind !== 'bool') return "pragma 'doc-required' must be true or false";
+    p.docRequired = value.value;
+    return undefined;
   }
-  return `unknown pragma '${name}'`;
+  const slot = LIST_PRAGMAS[name];
+  if (!slot || (slot === 'documentationExceptions' && !rules.documentationExceptions)) return `unknown pragma '${name}'`;
+  if (value.kind !== 'array' || value.items.some((i) => i.kind !== 'string')) return `pragma ${name} must be a list of strings`;
+  p[slot] = new Set(value.items.map((i) => (i.kind === 'string' ? i.value : '')));
+  return undefined;
 }
 
 // Interpreted doc blocks, per rule set, live as long as their parsed file.
