@@ -36,7 +36,7 @@ ${set('"multifd-compression": "lz4", "tls-creds": null, "tls-hostname": "h"')}`;
   const d = validate(text, { qemuVersion: '8.2' });
   assert.deepEqual(codes(d, E), ['1:qmp-unknown-argument', '1:qmp-unknown-argument', '2:qmp-missing-argument', '3:qmp-missing-argument',
     '4:qmp-size-string', '4:qmp-wrong-type', '4:qmp-wrong-type', '4:qmp-wrong-type', '4:qmp-duplicate-key', '5:qmp-enum-value']);
-  assert.match(d[1].message, /did you mean 'downtime-limit'/);
+  assert.match(String(d[1].message), /did you mean 'downtime-limit'/);
   assert.equal(covered(text, d[1]), '"downtime_limit"');
   assert.equal(covered(text, d[9]), '"lz4"');
 });
@@ -57,13 +57,13 @@ test('version gates: avail-switchover-bandwidth is an error before 8.2 (facts), 
   const asb = set('"avail-switchover-bandwidth": 1250000000');
   const d = validate(asb, { qemuVersion: '7.2' });
   assert.deepEqual(codes(d), ['1:qmp-not-in-version']);
-  assert.match(d[0].message, /8\.2/);
+  assert.match(String(d[0].message), /8\.2/);
   assert.equal(qemuErrorClass(QmpCode.notInVersion), 'GenericError');
   assert.deepEqual(validate(asb, { qemuVersion: '8.2' }), []);
   assert.deepEqual(validate(`# qemu: 8.2\n${asb}`, { qemuVersion: '7.2' }), [], 'the header wins over the setting');
   assert.deepEqual(codes(validate('migrate_set_capability dirty-limit on', { qemuVersion: '7.2' })), ['1:qmp-not-in-version']);
   const removed = validate('migrate_set_capability compress on', { qemuVersion: '9.2' });
-  assert.match(removed[0].message, /removed in QEMU 9\.1/);
+  assert.match(String(removed[0].message), /removed in QEMU 9\.1/);
 });
 
 test('deprecated and unstable members and values warn', () => {
@@ -88,7 +88,7 @@ test('state: max-cpu-throttle against the cpu-throttle-initial in force; rejecte
   const text = [set('"cpu-throttle-initial": 60'), set('"max-cpu-throttle": 50'), set('"max-cpu-throttle": 70'), set('"cpu-throttle-initial": 80'), set('"cpu-throttle-initial": 120')].join('\n');
   const d = validate(text);
   assert.deepEqual(codes(d), ['2:qmp-parameter-range', '4:qmp-parameter-range', '5:qmp-parameter-range']);
-  assert.match(d[0].message, /from line 1/);
+  assert.match(String(d[0].message), /from line 1/);
   assert.deepEqual(validate(set('"max-cpu-throttle": 10')).map((x) => x.code), ['qmp-parameter-range'], 'the default initial is 20');
 });
 
@@ -131,7 +131,7 @@ migrate_set_parameter max-bandwidth 1G
   const d = validate(text, s, disk());
   assert.deepEqual(codes(d, E), ['2:qmp-command-not-found', '3:qmp-not-in-version', '4:qmp-integer-range', '5:qmp-not-in-version', '9:qmp-wrong-type']);
   assert.equal(qemuErrorClass(d[0].code as QmpCode), 'CommandNotFound');
-  assert.match(d[2].message, /uint8/, 'the width comes from the facts: introspection only says int');
+  assert.match(String(d[2].message), /uint8/, 'the width comes from the facts: introspection only says int');
 });
 
 test('real QEMU 10.2 introspection reply accepts avail-switchover-bandwidth; status names the source', { skip: intro102.skip }, () => {

@@ -93,7 +93,7 @@ function checkMessage(st: Statement, schema: QmpSchema, state: MigrationState, r
   if (st.hmp?.valueWord) convertHmpValue(st, schema, report);
   if (report.errors > before) return name;
   const args = argsEntry?.value.kind === 'object' ? argsEntry.value : undefined;
-  checkArguments({ schema, report, command: name }, args, cmd.args, nameSpan);
+  checkArguments({ schema, report, command: name, open: cmd.openArgs }, args, cmd.args, nameSpan);
   if (report.errors > before) return name;
   checkMigrationCommand(name, { args: args as JObject | undefined, line: st.line, offset: st.span.start, nameSpan }, state, schema.version, report);
   return name;

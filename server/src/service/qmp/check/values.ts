@@ -22,6 +22,8 @@ export interface ValueContext {
   report: Reporter;
   /** Which facts to ask when a member is unknown: 'parameter' for migrate-set-parameters, 'argument' otherwise. */
   command: string;
+  /** The command accepts undeclared arguments (device_add). */
+  open?: boolean;
 }
 
 /** The JSON kinds a type accepts, for alternates and messages. */
@@ -126,14 +128,21 @@ function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: 
 }
 
 function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'object' }>, what: string): void {
-  const tagEntry = t.variants ? v.entries.find((e) => e.key === t.variants!.tag) : undefined;
-  const members = objectMembers(ctx.schema, t, tagEntry?.value.kind === 'string' ? tagEntry.value.value : undefined);
+  const members = objectMembers(ctx.schema, t, (key) => {
+    const e = v.entries.find((x) => x.key === key);
+    return e?.value.kind === 'string' ? e.value.value : undefined;
+  });
+  const open = ctx.open && what === 'arguments';
   const seen = new Set<string>();
   for (const e of v.entries) {
     if (seen.has(e.key)) { ctx.report.error(e.keySpan, QmpCode.duplicateKey, `'${e.key}' is given twice; QEMU refuses duplicate keys`); continue; }
     seen.add(e.key);
     const m = members.get(e.key);
-    if (!m) { unknownMember(ctx, e.key, e.keySpan, { start: e.keySpan.start, end: e.value.end }, members, what); continue; }
+    if (!m) {
+      if (open) continue;
+      unknownMember(ctx, e.key, e.keySpan, { start: e.keySpan.start, end: e.value.end }, members, what);
+      continue;
+    }
     memberWarnings(ctx, m, e.keySpan);
     checkValue(ctx, e.value, m.type, `'${e.key}'`);
   }

@@ -14,6 +14,9 @@ interface RawEntry {
 
 const cache = new Map<string, { text: string; result: Loaded }>();
 
+/** Commands with hand-written argument handling (QAPI `gen: false`); introspection cannot tell. */
+const OPEN_ARGS = new Set(['device_add']);
+
 export function loadIntrospection(files: FileAccess, path: string, version: string): Loaded {
   const r = files.read(path);
   if ('error' in r) return { error: `cannot read the introspection file ${path}: ${r.error}` };
@@ -44,7 +47,10 @@ export function parseIntrospection(text: string, path: string, version: string):
     const name = e.name;
     switch (e['meta-type']) {
       case 'command':
-        commands.set(name, { name, args: typeof e['arg-type'] === 'string' ? e['arg-type'] : undefined, allowOob: e['allow-oob'] === true, ...flags(e.features) });
+        commands.set(name, {
+          name, args: typeof e['arg-type'] === 'string' ? e['arg-type'] : undefined, allowOob: e['allow-oob'] === true,
+          openArgs: OPEN_ARGS.has(name) || undefined, ...flags(e.features),
+        });
         break;
       case 'builtin':
         types.set(name, { kind: 'builtin', name, builtin: builtinOf(name, e['json-type']) });

@@ -38,8 +38,9 @@ export interface SCommand extends MemberInfo {
   name: string;
   /** Object type of the arguments; undefined when the command takes none. */
   args?: string;
-  /** `boxed` commands take a union as arguments (the object check handles it). */
   allowOob?: boolean;
+  /** The command takes members beyond its declared ones (QAPI `gen: false`, e.g. device_add's properties). */
+  openArgs?: boolean;
 }
 
 export type SourceKind = 'introspection' | 'qapi' | 'facts';
@@ -69,11 +70,16 @@ export function addBuiltins(types: Map<string, SType>): void {
   for (const b of BUILTINS) if (!types.has(b)) types.set(b, builtinType(b));
 }
 
-/** The members of an object type, including those of the variant selected by `tagValue`. */
-export function objectMembers(schema: QmpSchema, t: SType, tagValue?: string): Map<string, SMember> {
+/**
+ * The members of an object type, including those of the variant its tag selects
+ * (`valueOf` gives the string value of a member in the object at hand); variants
+ * nest (MigrationAddress -> SocketAddress -> InetSocketAddress).
+ */
+export function objectMembers(schema: QmpSchema, t: SType, valueOf?: (key: string) => string | undefined, depth = 0): Map<string, SMember> {
   if (t.kind !== 'object') return new Map();
-  if (!t.variants || tagValue === undefined) return t.members;
+  const tagValue = t.variants && valueOf ? valueOf(t.variants.tag) : undefined;
+  if (!t.variants || tagValue === undefined || depth > 8) return t.members;
   const caseType = schema.types.get(t.variants.cases.get(tagValue) ?? '');
   if (!caseType || caseType.kind !== 'object') return t.members;
-  return new Map([...t.members, ...caseType.members]);
+  return new Map([...t.members, ...objectMembers(schema, caseType, valueOf, depth + 1)]);
 }
