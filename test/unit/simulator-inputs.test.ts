@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   analyse, DEFAULT_GUEST, DEFAULT_LINK, HARD_CAP_SECONDS, recommend, ScenarioError, scenarioFromInputs, simulate,
-  validateScenario, type Scenario, type SimulationResult,
+  sweep, validateScenario, type Scenario, type SimulationResult,
 } from '../../server/src/simulator/index';
 
 const GiB = 2 ** 30, MiB = 2 ** 20;
@@ -182,4 +182,18 @@ test('scenarioFromInputs fills the documented workload defaults; overrides win; 
   assert.deepEqual(s.parameters, { 'downtime-limit': 500, 'max-bandwidth': 0 });
   assert.deepEqual(s.capabilities, { 'auto-converge': true });
   assert.equal(simulate(s).converged, true);
+});
+
+test('a sweep agrees with single simulations cell by cell, and rejects axes the version lacks', () => {
+  const x = { parameter: 'avail-switchover-bandwidth' as const, values: [0, 200e6, 700e6, 1.25e9] };
+  const y = { parameter: 'downtime-limit' as const, values: [100, 300, 1000] };
+  const grid = sweep(busy({}, 200), x, y);
+  y.values.forEach((dl, j) => x.values.forEach((asb, i) => {
+    const single = simulate(busy({ 'avail-switchover-bandwidth': asb, 'downtime-limit': dl }, 200));
+    assert.equal(grid.converged[j][i], single.converged, `asb ${asb}, downtime-limit ${dl}`);
+    assert.equal(grid.switchoverSeconds[j][i] === null, single.switchoverSeconds === null);
+  }));
+  assert.ok(grid.converged.flat().some(Boolean) && !grid.converged.flat().every(Boolean), 'the grid has both verdicts');
+  assert.throws(() => sweep({ ...busy(), qemuVersion: '8.0' }, x, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.parameter');
+  assert.throws(() => sweep(busy(), { ...x, values: [NaN] }, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.values[0]');
 });

@@ -40,7 +40,8 @@ export interface Run {
   windowStride: number;
 }
 
-export function runPrecopy(c: Config): Run {
+/** `listWindows` false: only the verdict is wanted (sweeps, bisection), no window list. */
+export function runPrecopy(c: Config, listWindows = true): Run {
   // Module imports are live bindings (getters under some loaders): copy the constants
   // used in the hot loop into locals.
   const bodyMs = BODY_MS, windowMs = WINDOW_MS, forcedSyncMs = FORCED_SYNC_MS, throttlePeriodMs = THROTTLE_PERIOD_MS;
@@ -100,6 +101,7 @@ export function runPrecopy(c: Config): Run {
     if (dirtyLimitOn) dirtyPerMs = Math.min(dirtyPerMs, (c.vcpus * (c.dirtyLimitMBps + h.dirtyLimitSlackMBps) * 1e6) / 1000);
   };
   const record = (state: WindowState) => {
+    if (!listWindows) return;
     windows.push({
       t: Math.round(t) / 1000,
       pendingBytes: Math.round(pending()),

@@ -6,6 +6,7 @@ import type { Scenario, SimulationResult } from './types';
 import { toResult } from './verdict';
 
 export { recommend } from './recommend';
+export { sweep, type SweepAxis, type SweepParameter, type SweepResult } from './sweep';
 export { scenarioFromInputs, DEFAULT_GUEST, DEFAULT_LINK, DEFAULT_MAX_SECONDS, type ScenarioOverrides } from './fromInputs';
 export { ScenarioError, validateScenario, HARD_CAP_SECONDS } from './scenario';
 export type * from './types';

@@ -10,7 +10,7 @@ const MiB = 2 ** 20;
 const MAX_DOWNTIME_MS = 2_000_000;
 
 const converges = (c: Config): Run | null => {
-  const r = runPrecopy(c);
+  const r = runPrecopy(c, false);
   return r.mode !== null ? r : null;
 };
 const outcome = (r: Run) => `switches over at ${secs(r.switchoverMs!)} with a real downtime of ${Math.round(r.downtimeMs!)} ms`;
@@ -70,13 +70,13 @@ function maxBandwidth(c: Config): Recommendation | null {
 function throttling(c: Config): Recommendation[] {
   const out: Recommendation[] = [];
   if (!c.autoConverge && !c.dirtyLimit) {
-    const r = runPrecopy({ ...c, autoConverge: true, forcedSyncTimer: atLeastVersion(c.version, '9.2') });
+    const r = runPrecopy({ ...c, autoConverge: true, forcedSyncTimer: atLeastVersion(c.version, '9.2') }, false);
     out.push(r.mode
       ? { kind: 'auto-converge', message: `Enable auto-converge: it ${outcome(r)}, with the guest's vCPUs throttled to ${r.throttlePercent}%.`, capabilities: { 'auto-converge': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }
       : { kind: 'auto-converge', message: `auto-converge does not converge within ${secs(r.endMs)} either (throttle reached ${r.throttlePercent}%).` });
   }
   if (!c.autoConverge && !c.dirtyLimit && atLeastVersion(c.version, '8.1')) {
-    const r = runPrecopy({ ...c, dirtyLimit: true });
+    const r = runPrecopy({ ...c, dirtyLimit: true }, false);
     out.push(r.mode
       ? { kind: 'dirty-limit', message: `Enable dirty-limit (needs KVM's dirty ring): with vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU it ${outcome(r)}.`, capabilities: { 'dirty-limit': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }
       : { kind: 'dirty-limit', message: `dirty-limit (vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU) does not converge within ${secs(r.endMs)} either.` });
@@ -88,7 +88,7 @@ function novaRamp(c: Config): Recommendation {
   const steps = novaSteps(c);
   const timeoutS = Math.trunc(NOVA.completionPerGiB * Math.max(2, c.ramBytes / 2 ** 30));
   const ramp = { ...c, downtimeSteps: steps.map((s) => ({ atMs: s.atSeconds * 1000, downtimeLimitMs: s.downtimeLimitMs })), maxMs: Math.min(timeoutS, HARD_CAP_SECONDS) * 1000 };
-  const r = runPrecopy(ramp);
+  const r = runPrecopy(ramp, false);
   const message = r.mode
     ? `Under Nova's downtime ramp (${steps[0].downtimeLimitMs} to ${NOVA.downtimeMs} ms, a step every ${steps[1].atSeconds} s) it converges at downtime-limit ${r.downtimeLimitMs} ms: it ${outcome(r)}, before Nova's ${timeoutS} s timeout.`
     : `Under Nova's downtime ramp (up to ${NOVA.downtimeMs} ms) it still does not converge before Nova's ${timeoutS} s timeout (pending at each sync ~${mb(r.lastSyncPending)}).`;
@@ -98,7 +98,7 @@ function novaRamp(c: Config): Recommendation {
 /** What would make a non-converging scenario converge (empty when it converges). */
 export function recommend(scenario: Scenario): Recommendation[] {
   const c = configure(scenario);
-  if (runPrecopy(c).mode !== null) return [];
+  if (runPrecopy(c, false).mode !== null) return [];
   return [availSwitchoverBandwidth(c), downtimeLimit(c), maxBandwidth(c), ...throttling(c), novaRamp(c)]
     .filter((r): r is Recommendation => r !== null);
 }
