@@ -1,6 +1,7 @@
 // Input handling, determinism, warnings and the simulated recommendations.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import {
   analyse, DEFAULT_GUEST, DEFAULT_LINK, HARD_CAP_SECONDS, recommend, ScenarioError, scenarioFromInputs, simulate,
   sweep, validateScenario, type Scenario, type SimulationResult,
@@ -196,4 +197,30 @@ test('a sweep agrees with single simulations cell by cell, and rejects axes the 
   assert.ok(grid.converged.flat().some(Boolean) && !grid.converged.flat().every(Boolean), 'the grid has both verdicts');
   assert.throws(() => sweep({ ...busy(), qemuVersion: '8.0' }, x, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.parameter');
   assert.throws(() => sweep(busy(), { ...x, values: [NaN] }, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.values[0]');
+});
+
+test('random scenarios: a result without NaN or an error naming a field, never anything else', () => {
+  const num = fc.oneof(fc.double({ noNaN: false }), fc.integer(), fc.constantFrom(0, -1, 2 ** 64, 4096, 1e9, 0.5));
+  const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const scenario = fc.record({
+    qemuVersion: maybe(fc.constantFrom('7.2', '8.0', '8.2', '9.0', '9.2', '10.0', '10.1', '10.2', '11.0', 'x')),
+    guest: fc.record({
+      ramBytes: fc.oneof(num, fc.integer({ min: 1, max: 2 ** 36 })), workingSetBytes: fc.oneof(num, fc.integer({ min: 0, max: 2 ** 28 })),
+      dirtyBytesPerSecond: num, zeroPageFraction: maybe(fc.double({ min: 0, max: 1 })), vcpus: maybe(fc.integer({ min: 0, max: 64 })),
+    }),
+    link: fc.record({ bytesPerSecond: fc.oneof(num, fc.constant(1.25e9)), sendingEfficiency: maybe(fc.double({ min: 0, max: 1 })) }),
+    parameters: fc.dictionary(fc.constantFrom('downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'cpu-throttle-initial', 'multifd-channels', 'xbzrle-cache-size'), num),
+    capabilities: fc.dictionary(fc.constantFrom('auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram'), fc.boolean()),
+    maxSeconds: fc.constantFrom(1, 10, 60),
+  });
+  fc.assert(fc.property(scenario, (s) => {
+    try {
+      const r = simulate(s as Scenario);
+      assert.doesNotMatch(JSON.stringify(r), /NaN|Infinity/);
+      assert.ok(r.simulatedSeconds! < 3600, `ran ${r.simulatedSeconds} s for maxSeconds ${s.maxSeconds}`);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      assert.ok(e.field.length > 0 && e.message.length > 10);
+    }
+  }), { numRuns: 300, seed: 7 });
 });

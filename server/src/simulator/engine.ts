@@ -176,7 +176,8 @@ export function runPrecopy(c: Config, listWindows = true): Run {
   const body = (span: number) => {
     let left = span;
     let budgetLeft = budget - winBytes;
-    while (left > 1e-9 && budgetLeft > 0) {
+    // Normally one step, a few more when the pass wraps; the bound guards float dust.
+    for (let step = 0; step < 16 && left > 1e-9 && budgetLeft > 1e-6; step++) {
       // Zero pages at the end of RAM are reached only once the data before them is sent.
       let zero = zeroLast && aH + aC > 0 ? 0 : aZ;
       let ahead = aH + aC + zero;
