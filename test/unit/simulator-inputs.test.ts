@@ -224,3 +224,11 @@ test('random scenarios: a result without NaN or an error naming a field, never a
     }
   }), { numRuns: 300, seed: 7 });
 });
+
+test('zero pages: nearly free to send, unless zero-page-detection is none', () => {
+  const s: Scenario = { ...small(), guest: { ...small().guest, zeroPageFraction: 0.9, dirtyBytesPerSecond: 0 }, parameters: { 'max-bandwidth': 0 } };
+  const detected = simulate(s);
+  const none = simulate({ ...s, parameters: { ...s.parameters, 'zero-page-detection': 'none' } });
+  assert.ok(none.transferredBytes > 5 * detected.transferredBytes, `${none.transferredBytes} vs ${detected.transferredBytes}`);
+  assert.ok(none.switchoverSeconds! > detected.switchoverSeconds!);
+});

@@ -302,7 +302,8 @@ export function configure(raw: unknown): Config {
     };
   }).sort((a, b) => a.atMs - b.atMs);
 
-  const zeroBytes = Math.min(zeroFraction * ramBytes, ramBytes - workingSetBytes);
+  // zero-page-detection none (9.0+): zero pages go on the wire as normal pages.
+  const zeroBytes = p['zero-page-detection'] === 'none' ? 0 : Math.min(zeroFraction * ramBytes, ramBytes - workingSetBytes);
   return {
     version, rules: ruleFamily(version),
     ramBytes, workingSetBytes, zeroBytes, zeroPagesLast: zeroAt === 'end',
