@@ -1,0 +1,121 @@
+// UI checks through the browser: what the code-server workbench really draws in
+// headless Chromium (Problems panel, hover widget, suggest widget, preview webview).
+// The probe moves the cursor and runs commands; Playwright reads the page.
+// Screenshots go to test-output/e2e/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { makeWorkspace, type Workspace } from './fixtures';
+import { startSession, type Session } from './session';
+import { tools } from './tools';
+
+const missing = tools().missing;
+const skip = missing.length ? `SKIP end-to-end: ${missing.join('; ')}` : false;
+const ASB = 'avail-switchover-bandwidth';
+const UI_TIMEOUT = 30_000;
+
+describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
+  let ws: Workspace;
+  let s: Session;
+  before(async () => {
+    ws = makeWorkspace('ui');
+    s = await startSession(ws.root, 'ui');
+  }, { timeout: 240_000 });
+  after(async () => { await s?.dispose(); });
+
+  /** Opens a file with the cursor at `needle` (+delta) and gives the editor keyboard focus. */
+  const openAt = async (rel: string, needle: string, delta = 0) => {
+    await s.bridge.call('open', { path: ws.path(rel), select: ws.find(rel, needle, { delta }) });
+    await s.bridge.call('command', { command: 'workbench.action.focusActiveEditorGroup' });
+  };
+
+  test('the Problems panel lists the broken schema's error and the misspelt command's warning', async () => {
+    const expected: string[] = [];
+    const typo = ws.path('scripts/typo.qmp');
+    await s.bridge.call('open', { path: typo });
+    const q = await s.bridge.call('waitDiagnostics', { path: typo, message: "'migrate-set-parameter'", expect: 'present' });
+    assert.ok(q.matched, 'the misspelt command was not diagnosed');
+    expected.push(q.diagnostics.find((d) => d.message.includes("'migrate-set-parameter'"))!.message);
+    if (ws.qemuTests) {
+      const schema = `${ws.qemuTests}/duplicate-key.json`;
+      await s.bridge.call('open', { path: schema });
+      const d = await s.bridge.call('waitDiagnostics', { path: schema, severity: 'error', expect: 'present' });
+      assert.ok(d.matched, 'the duplicate key was not diagnosed');
+      expected.push(d.diagnostics.find((x) => x.severity === 'error')!.message);
+    }
+    await s.bridge.call('command', { command: 'workbench.actions.view.problems' });
+    const panel = s.page.locator('.markers-panel');
+    for (const message of expected) {
+      await panel.getByText(message, { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
+    }
+    await s.screenshot('problems-panel');
+    const shown = await panel.innerText();
+    assert.match(shown, /typo\.qmp/, 'the panel does not name the script');
+    if (ws.qemuTests) assert.match(shown, /duplicate-key\.json/, 'the panel does not name the schema');
+    await s.bridge.call('command', { command: 'workbench.action.closePanel' });
+  });
+
+  test(`the hover widget shows ${ASB}'s documentation, unit and since-version`, async () => {
+    await openAt('scripts/migrate.qmp', ASB, 3);
+    await s.bridge.call('command', { command: 'editor.action.showHover' });
+    const hover = s.page.locator('.monaco-hover:visible').filter({ hasText: ASB }).first();
+    await hover.waitFor({ timeout: UI_TIMEOUT });
+    const text = await hover.innerText();
+    await s.screenshot('hover');
+    assert.match(text, /8\.2/, `no since-version in the hover:\n${text}`);
+    assert.match(text, /B\/s|bytes? per second/i, `no unit in the hover:\n${text}`);
+    await s.page.keyboard.press('Escape');
+  });
+
+  test(`the suggest widget offers ${ASB} inside migrate-set-parameters arguments`, async () => {
+    await openAt('scripts/complete.qmp', '{  }', 2);
+    await s.bridge.call('command', { command: 'editor.action.triggerSuggest' });
+    const widget = s.page.locator('.suggest-widget.visible');
+    await widget.getByText(ASB, { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    await s.screenshot('completion');
+    const rows = await widget.locator('.monaco-list-row').allInnerTexts();
+    assert.ok(rows.some((r) => r.includes(ASB)), `rows: ${rows.join(' | ')}`);
+    await s.page.keyboard.press('Escape');
+  });
+
+  test('the convergence preview draws a plot and redraws when the script changes', async () => {
+    const rel = 'scripts/migrate.qmp';
+    await openAt(rel, 'downtime-limit');
+    await s.bridge.call('command', { command: 'qapi.openConvergencePreview' });
+    const frame = await previewFrame(s);
+    await frame.waitForSelector('svg.chart path.series[d]', { timeout: UI_TIMEOUT });
+    const before = await plotFingerprint(frame);
+    assert.ok(before.series > 0, 'the chart has no data series');
+    await s.screenshot('preview-before');
+
+    await s.bridge.call('replace', { path: ws.path(rel), find: '"downtime-limit": 300', text: '"downtime-limit": 3000' });
+    await frame.waitForFunction((prev) => {
+      const paths = Array.from(document.querySelectorAll('svg.chart path.series')).map((p) => p.getAttribute('d')).join('|');
+      return paths !== '' && paths + (document.querySelector('.figures')?.textContent ?? '') !== prev;
+    }, before.key, { timeout: UI_TIMEOUT });
+    const after = await plotFingerprint(frame);
+    assert.notEqual(after.key, before.key);
+    assert.ok(after.series > 0, 'the chart lost its data series');
+    await s.screenshot('preview-after');
+    await s.bridge.call('revert', { path: ws.path(rel) });
+  });
+});
+
+/** The page inside the preview webview (VS Code nests it in two iframes). */
+async function previewFrame(s: Session): Promise<Frame> {
+  const deadline = Date.now() + UI_TIMEOUT;
+  for (;;) {
+    for (const f of s.page.frames()) {
+      if (await f.locator('svg.chart').count().catch(() => 0)) return f;
+    }
+    if (Date.now() > deadline) throw new Error('no webview frame holding svg.chart appeared');
+    await s.page.waitForEvent('framenavigated', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+  }
+}
+
+async function plotFingerprint(frame: Frame): Promise<{ key: string; series: number }> {
+  return frame.evaluate(() => {
+    const paths = Array.from(document.querySelectorAll('svg.chart path.series')).map((p) => p.getAttribute('d'));
+    return { key: paths.join('|') + (document.querySelector('.figures')?.textContent ?? ''), series: paths.filter(Boolean).length };
+  });
+}
