@@ -156,8 +156,13 @@ export function ruleFamily(v: Version): RuleFamily {
   return '10.1+';
 }
 
-const describe = (v: unknown) =>
-  typeof v === 'number' ? String(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v);
+/** A value as the error message shows it (short: a whole object would drown the line). */
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
 
 function num(v: unknown, field: string, opts: { min?: number; max?: number; positive?: boolean; integer?: boolean; fallback?: number }): number {
   if (v === undefined || v === null) {
