@@ -29,7 +29,7 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
     await s.bridge.call('command', { command: 'workbench.action.focusActiveEditorGroup' });
   };
 
-  test('the Problems panel lists the broken schema's error and the misspelt command's warning', async () => {
+  test('the Problems panel lists the error of a broken schema and the warning of a misspelt command', async () => {
     const expected: string[] = [];
     const typo = ws.path('scripts/typo.qmp');
     await s.bridge.call('open', { path: typo });
