@@ -8,6 +8,7 @@ import type { Position } from 'vscode-languageserver-types';
 import { diskFiles, overlayFiles } from '../server/src/service/common/files';
 import { pathToUri } from '../server/src/service/common/paths';
 import { defaultSettings } from '../server/src/service/common/settings';
+import { schemaIndex } from '../server/src/service/qapi/features/schemaIndex';
 import { createQapiLanguage } from '../server/src/service/qapi/index';
 import { sharedQemu } from '../test/helpers/shared';
 import { register, stats, time, type BenchResult } from './registry';
@@ -56,6 +57,12 @@ register({
       const d = TextDocument.create(pathToUri(path), 'qapi', i + 2, edited);
       after.push(time(() => lang.completion(d, completeAt[0], settings)));
     }
+    // The position index of migration.json alone, on fresh check objects (what an edit costs beyond the check).
+    const root = lang.project.rootFor(path, settings);
+    const indexMs = Array.from({ length: 5 }, () => {
+      const fresh = lang.project.check(root, settings);
+      return time(() => schemaIndex(fresh).linesOf(path));
+    });
     const symbols = Array.from({ length: 20 }, () => time(() => lang.documentSymbols(doc, settings)));
     const folding = Array.from({ length: 20 }, () => time(() => lang.foldingRanges(doc, settings)));
     const h = stats(hover);
@@ -65,6 +72,7 @@ register({
       { name: `qapi: hover p99 (${hoverAt.length} positions in migration.json x ${ROUNDS})`, value: h.p99, unit: 'ms', reference: '<= 2 ms', detail: `median ${h.median.toFixed(3)} ms` },
       { name: `qapi: completion p99 (${completeAt.length} type positions x ${ROUNDS}, ${items} items)`, value: c.p99, unit: 'ms', reference: '<= 2 ms', detail: `median ${c.median.toFixed(3)} ms` },
       { name: 'qapi: first completion after an edit (re-check + index), median', value: stats(after).median, unit: 'ms' },
+      { name: 'qapi: position index of migration.json after a check, median', value: stats(indexMs).median, unit: 'ms' },
       { name: 'qapi: outline of migration.json, median', value: stats(symbols).median, unit: 'ms' },
       { name: 'qapi: folding ranges of migration.json, median', value: stats(folding).median, unit: 'ms' },
     ];

@@ -57,3 +57,10 @@ test('no hover on punctuation, comments and blank lines', () => {
   assert.equal(hoverText('# = Migration', 3), undefined);
   assert.equal(hoverText("{ 'struct': 'MigBase'", 0), undefined);
 });
+
+test('hover on a doc comment entry describes what it documents', () => {
+  assert.match(hoverText('# @avail-switchover-bandwidth:', 5)!, /\(member of struct MigrationParameters\) avail-switchover-bandwidth\?: size/);
+  assert.match(hoverText('# @unstable:', 5)!, /\(feature of MigrationParameters\.avail-switchover-bandwidth\) unstable/);
+  assert.match(hoverText('# @MigBase:', 5)!, /struct MigBase/);
+  assert.equal(hoverText('# @MigBase:', 1), undefined, 'only the name itself');
+});

@@ -45,3 +45,8 @@ test('document links: include paths of this file only, to the resolved files', (
     ['pragma.json', 'common.json', 'sub/migration.json'].map((f) => pathToUri(`${TREE}/${f}`)));
   assert.deepEqual(lang.documentLinks(migration, settings).map((l) => l.target), [pathToUri(COMMON)]);
 });
+
+test('definition from a doc comment entry goes to the member it documents', () => {
+  const [l] = lang.definition(migration, positionOf(migration, '# @switch:', 4), settings);
+  assert.deepEqual([l.uri, l.range.start.line], [pathToUri(MIGRATION), line(migration, "'*switch'")]);
+});

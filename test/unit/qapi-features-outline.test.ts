@@ -75,6 +75,8 @@ test('migration inputs: on a MigrationParameters member, the schema version and 
   assert.equal(inputs?.focus, 'avail-switchover-bandwidth');
   assert.deepEqual(inputs?.parameters, {});
   assert.deepEqual(inputs?.capabilities, {});
+  const fromDoc = lang.migrationInputsAt(migration, positionOf(migration, '# @avail-switchover-bandwidth:', 4), settings);
+  assert.equal(fromDoc?.focus, 'avail-switchover-bandwidth');
   assert.equal(lang.migrationInputsAt(migration, positionOf(migration, "'pages'", 2), settings), null);
   assert.equal(lang.migrationInputsAt(migration, positionOf(migration, '# = Migration'), settings), null);
 });

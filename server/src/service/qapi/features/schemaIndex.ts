@@ -2,7 +2,7 @@
 // every request until the next check (hover and completion must not scan all
 // definitions per keystroke).
 import type { Position, Range } from 'vscode-languageserver-types';
-import type { Definition, Feature, IncludeRef, Member, SchemaCheck, TypeRef } from '../model';
+import type { Definition, Feature, IncludeRef, Member, SchemaCheck, TopLevelExpr, TypeRef } from '../model';
 
 export type Target =
   | { kind: 'definition'; def: Definition }
@@ -12,79 +12,144 @@ export type Target =
   | { kind: 'include'; include: IncludeRef }
   | { kind: 'discriminator'; def: Definition };
 
-export interface Located { range: Range; target: Target }
+export interface Located {
+  range: Range;
+  target: Target;
+  /** Found on a `# @name:` line of the doc comment rather than in the definition. */
+  inDoc?: boolean;
+}
 
-export interface SchemaIndex {
-  /** Named things per file, bucketed by every line they cover. */
-  byFileLine: Map<string, Map<number, Located[]>>;
-  /** Uses of each type name. */
-  refsByName: Map<string, TypeRef[]>;
+/**
+ * Lookup tables over one checked schema. Each part is built on first use and kept
+ * for the life of the check, and the position table only for the files asked
+ * about: after an edit the first request pays for the open file, not the tree.
+ */
+export class SchemaIndex {
+  private readonly lineTables = new Map<string, Map<number, Located[]>>();
+  private defsByFileCache?: Map<string, Definition[]>;
+  private refsByNameCache?: Map<string, TypeRef[]>;
+  private ownerOfCache?: Map<Member, Definition>;
+  private macrosCache?: Set<string>;
+
+  constructor(private readonly check: SchemaCheck) {}
+
   /** Definitions per file, in source order. */
-  defsByFile: Map<string, Definition[]>;
-  /** Definition owning each member object (for hover on a member found through a type). */
-  ownerOf: Map<Member, Definition>;
+  get defsByFile(): Map<string, Definition[]> {
+    if (!this.defsByFileCache) this.defsByFileCache = groupBy(this.check.model.definitions, (d) => d.span.path);
+    return this.defsByFileCache;
+  }
+
+  /** Uses of each type name. */
+  get refsByName(): Map<string, TypeRef[]> {
+    if (!this.refsByNameCache) this.refsByNameCache = groupBy(this.check.model.typeRefs, (r) => r.name);
+    return this.refsByNameCache;
+  }
+
+  /** Definition owning each member object. */
+  get ownerOf(): Map<Member, Definition> {
+    if (!this.ownerOfCache) {
+      this.ownerOfCache = new Map();
+      for (const def of this.check.model.definitions) for (const m of def.members) this.ownerOfCache.set(m, def);
+    }
+    return this.ownerOfCache;
+  }
+
   /** Macros of every `if` condition: of definitions, members, enum values and features. */
-  macros: Set<string>;
+  get macros(): Set<string> {
+    if (!this.macrosCache) {
+      const macros = (this.macrosCache = new Set<string>());
+      const add = (cond: string | null | undefined) => {
+        for (const name of cond?.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) macros.add(name);
+      };
+      for (const name of this.check.model.ifMacros) add(name);
+      for (const def of this.check.model.definitions) {
+        add(def.ifCond);
+        for (const f of def.features) add(f.ifCond);
+        for (const m of def.members) {
+          add(m.ifCond);
+          for (const f of m.features) add(f.ifCond);
+        }
+      }
+    }
+    return this.macrosCache;
+  }
+
+  /** Named things of one file, bucketed by every line they cover. */
+  linesOf(path: string): Map<number, Located[]> {
+    let table = this.lineTables.get(path);
+    if (!table) this.lineTables.set(path, (table = this.buildLines(path)));
+    return table;
+  }
+
+  private buildLines(path: string): Map<number, Located[]> {
+    const lines = new Map<number, Located[]>();
+    const add = (range: Range, target: Target, inDoc?: boolean) => {
+      const located: Located = inDoc ? { range, target, inDoc } : { range, target };
+      for (let l = range.start.line; l <= range.end.line; l++) {
+        const bucket = lines.get(l);
+        if (bucket) bucket.push(located);
+        else lines.set(l, [located]);
+      }
+    };
+    const m = this.check.model;
+    for (const def of this.defsByFile.get(path) ?? []) {
+      add(def.nameSpan.range, { kind: 'definition', def });
+      for (const feature of def.features) add(feature.span.range, { kind: 'feature', def, feature });
+      if (def.discriminator) add(def.discriminator.span.range, { kind: 'discriminator', def });
+      for (const member of def.members) {
+        add(member.span.range, { kind: 'member', def, member });
+        for (const feature of member.features) add(feature.span.range, { kind: 'feature', def, member, feature });
+      }
+    }
+    for (const ref of m.typeRefs) if (ref.span.path === path) add(ref.span.range, { kind: 'typeRef', ref });
+    for (const include of m.includes) if (include.span.path === path) add(include.span.range, { kind: 'include', include });
+    addDocEntries(this.defsByFile.get(path) ?? [], m.expressions.get(path) ?? [], add);
+    return lines;
+  }
 }
 
 const cache = new WeakMap<SchemaCheck, SchemaIndex>();
 
 export function schemaIndex(check: SchemaCheck): SchemaIndex {
   let index = cache.get(check);
-  if (!index) {
-    index = build(check);
-    cache.set(check, index);
-  }
+  if (!index) cache.set(check, (index = new SchemaIndex(check)));
   return index;
 }
 
-function build(check: SchemaCheck): SchemaIndex {
-  const m = check.model;
-  const byFileLine = new Map<string, Map<number, Located[]>>();
-  const add = (path: string, range: Range, target: Target) => {
-    let lines = byFileLine.get(path);
-    if (!lines) byFileLine.set(path, (lines = new Map()));
-    for (let l = range.start.line; l <= range.end.line; l++) {
-      const bucket = lines.get(l);
-      if (bucket) bucket.push({ range, target });
-      else lines.set(l, [{ range, target }]);
-    }
-  };
-  const defsByFile = new Map<string, Definition[]>();
-  const ownerOf = new Map<Member, Definition>();
-  const macros = new Set<string>();
-  const addMacros = (cond: string | null | undefined) => {
-    for (const name of cond?.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) macros.add(name);
-  };
-  for (const name of m.ifMacros) addMacros(name);
-  for (const def of m.definitions) {
-    addMacros(def.ifCond);
-    for (const f of def.features) addMacros(f.ifCond);
-    const list = defsByFile.get(def.span.path);
-    if (list) list.push(def);
-    else defsByFile.set(def.span.path, [def]);
-    add(def.nameSpan.path, def.nameSpan.range, { kind: 'definition', def });
-    for (const feature of def.features) add(feature.span.path, feature.span.range, { kind: 'feature', def, feature });
-    if (def.discriminator) add(def.discriminator.span.path, def.discriminator.span.range, { kind: 'discriminator', def });
-    for (const member of def.members) {
-      ownerOf.set(member, def);
-      addMacros(member.ifCond);
-      add(member.span.path, member.span.range, { kind: 'member', def, member });
-      for (const feature of member.features) {
-        addMacros(feature.ifCond);
-        add(feature.span.path, feature.span.range, { kind: 'feature', def, member, feature });
-      }
-    }
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
-  const refsByName = new Map<string, TypeRef[]>();
-  for (const ref of m.typeRefs) {
-    add(ref.span.path, ref.span.range, { kind: 'typeRef', ref });
-    const list = refsByName.get(ref.name);
-    if (list) list.push(ref);
-    else refsByName.set(ref.name, [ref]);
+  return out;
+}
+
+/** The `# @name:` lines of definition doc comments name the definition, its members and features. */
+function addDocEntries(defs: Definition[], exprs: TopLevelExpr[], add: (range: Range, target: Target, inDoc: true) => void): void {
+  const defAt = new Map<number, Definition>();
+  for (const def of defs) defAt.set(def.span.range.start.line, def);
+  for (const e of exprs) {
+    const doc = e.doc;
+    const def = doc && defAt.get(e.node.range.start.line);
+    if (!def || !doc) continue;
+    // lines[] starts after the opening `##`; the name follows `# @`.
+    doc.lines.forEach((text, i) => {
+      const name = text.charCodeAt(0) === 64 /* @ */ ? /^@([^\s:]+):/.exec(text)?.[1] : undefined;
+      if (!name) return;
+      const line = doc.range.start.line + 1 + i;
+      const range = { start: { line, character: 3 }, end: { line, character: 3 + name.length } };
+      const member = def.members.find((x) => x.name === name);
+      const feature = def.features.find((f) => f.name === name);
+      const owner = feature ? undefined : def.members.find((x) => x.features.some((f) => f.name === name));
+      if (i === 0 && name === def.name) add(range, { kind: 'definition', def }, true);
+      else if (member) add(range, { kind: 'member', def, member }, true);
+      else if (feature) add(range, { kind: 'feature', def, feature }, true);
+      else if (owner) add(range, { kind: 'feature', def, member: owner, feature: owner.features.find((f) => f.name === name)! }, true);
+    });
   }
-  for (const include of m.includes) add(include.span.path, include.span.range, { kind: 'include', include });
-  return { byFileLine, refsByName, defsByFile, ownerOf, macros };
 }
 
 export function contains(r: Range, p: Position): boolean {
@@ -98,7 +163,7 @@ const size = (r: Range) => (r.end.line - r.start.line) * 1e6 + (r.end.character 
 
 /** The innermost named thing at a position. */
 export function targetAt(check: SchemaCheck, path: string, pos: Position): Located | undefined {
-  const bucket = schemaIndex(check).byFileLine.get(path)?.get(pos.line);
+  const bucket = schemaIndex(check).linesOf(path).get(pos.line);
   let best: Located | undefined;
   for (const l of bucket ?? []) if (contains(l.range, pos) && (!best || size(l.range) < size(best.range))) best = l;
   return best;
