@@ -232,3 +232,20 @@ test('zero pages: nearly free to send, unless zero-page-detection is none', () =
   assert.ok(none.transferredBytes > 5 * detected.transferredBytes, `${none.transferredBytes} vs ${detected.transferredBytes}`);
   assert.ok(none.switchoverSeconds! > detected.switchoverSeconds!);
 });
+
+test('the reason names the orchestrator deadline a late switchover misses, and an unfinished first pass', () => {
+  const slow: Scenario = {
+    qemuVersion: '10.2',
+    guest: { ramBytes: GiB, workingSetBytes: 0, dirtyBytesPerSecond: 0, zeroPageFraction: 0, vcpus: 1 },
+    link: { bytesPerSecond: 1.25e9, sendingEfficiency: 0.005 }, parameters: {}, capabilities: {}, maxSeconds: 600,
+  };
+  const late = simulate(slow);
+  assert.equal(late.converged, true);
+  assert.ok(late.switchoverSeconds! > 150);
+  assert.match(late.reason, /after the orchestrators' deadlines: KubeVirt cancels at 150 s/);
+  const unfinished = simulate({ ...slow, maxSeconds: 60 });
+  assert.match(unfinished.reason, /first pass has not finished \(\d+ MB of 1074 MB still to send/);
+  const held = simulate({ ...small(), capabilities: { 'switchover-ack': true, 'return-path': true }, switchoverAckSeconds: 1e6 });
+  assert.equal(held.converged, false);
+  assert.match(held.reason, /had not acknowledged the switchover/);
+});
