@@ -105,7 +105,7 @@ function unknownCommand(name: string, span: Span, schema: QmpSchema, report: Rep
     report.error(span, QmpCode.notInVersion, versionMessage(`command '${name}'`, fact, schema.version));
     return;
   }
-  const s = suggest(name, schema.commands.keys());
+  const s = suggest(name, schema.commands);
   const data = s.length ? { kind: 'suggest' as const, names: s } : undefined;
   if (schema.complete) report.error(span, QmpCode.commandNotFound, `QEMU has no command '${name}'${didYouMean(s)}`, data);
   else if (s.length) report.warn(span, QmpCode.commandNotFound, `'${name}' is not a migration command known to the shipped facts${didYouMean(s)}`, data);

@@ -3,9 +3,9 @@
 // max-cpu-throttle against the cpu-throttle-initial in force, xbzrle cache size,
 // capability combinations (migrate_caps_check), and postcopy needing postcopy-ram
 // before migrate. Commands QEMU would refuse do not change the state.
-import { compareVersions, parseVersion } from '../../common/versions';
 import { MIGRATION_PARAMETERS, type ParameterFact } from '../../migration/facts';
 import { QmpCode } from '../codes';
+import { atLeast } from '../schema/facts';
 import { toPlain, type JObject, type Span } from '../script/value';
 import type { Reporter } from './report';
 
@@ -26,7 +26,6 @@ export function newState(): MigrationState {
 }
 
 const PARAMS = new Map(MIGRATION_PARAMETERS.map((p) => [p.name, p]));
-const atLeast = (version: string, v: string) => compareVersions(parseVersion(version)!, parseVersion(v)!) >= 0;
 
 const current = (s: MigrationState, name: string): unknown =>
   s.parameters.get(name)?.value ?? PARAMS.get(name)?.default;

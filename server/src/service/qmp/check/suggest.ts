@@ -16,8 +16,18 @@ function distance(a: string, b: string, limit: number): number {
   return prev[b.length];
 }
 
-/** Up to three known names close to `name`; underscore/hyphen and case slips first. */
-export function suggest(name: string, known: Iterable<string>): string[] {
+const memo = new WeakMap<object, Map<string, string[]>>();
+
+/** Up to three known names close to `name`; underscore/hyphen and case slips first. Remembered per name list. */
+export function suggest(name: string, known: Map<string, unknown> | Set<string>): string[] {
+  let byName = memo.get(known);
+  if (!byName) memo.set(known, (byName = new Map()));
+  let hit = byName.get(name);
+  if (!hit) byName.set(name, (hit = compute(name, known.keys())));
+  return hit;
+}
+
+function compute(name: string, known: Iterable<string>): string[] {
   const norm = (s: string) => s.toLowerCase().replace(/_/g, '-');
   const n = norm(name);
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));

@@ -1,13 +1,12 @@
 // Type checks of a value against a schema type, as QEMU's QObject input visitor
 // judges it: JSON types, integer widths (uint64/size wrap negative numbers, smaller
 // unsigned types refuse them), enum values, required and unknown members.
-import type { QmpCode as Code } from '../codes';
 import { QmpCode } from '../codes';
 import { existsIn, factFor } from '../schema/facts';
 import { objectMembers, type BuiltinName, type MemberInfo, type QmpSchema, type SMember, type SType } from '../schema/types';
 import { qemuStrtosz } from '../units';
 import { describeKind, type JObject, type JValue, type Span } from '../script/value';
-import type { Reporter } from './report';
+import type { FixData, Reporter } from './report';
 import { didYouMean, suggest } from './suggest';
 
 const INT_RANGE: Partial<Record<BuiltinName, [bigint, bigint]>> = {
@@ -59,31 +58,29 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
   if (v.kind === 'elided') return;
   const t = ctx.schema.types.get(typeName);
   if (!t) return;
-  const wrong = (extra = '', code: Code = QmpCode.wrongType, data?: Parameters<Reporter['error']>[3]) =>
-    ctx.report.error(v, code, `${what} must be ${expectedText(ctx.schema, typeName)}, not ${describeKind(v)}${extra}`, data);
   switch (t.kind) {
     case 'builtin': {
       const b = t.builtin;
       if (b === 'any') return;
       const range = INT_RANGE[b];
-      if (range) return checkInteger(ctx, v, b, range, what, wrong);
+      if (range) return checkInteger(ctx, v, b, range, what, typeName);
       const ok = b === 'str' ? v.kind === 'string' : b === 'bool' ? v.kind === 'bool' : b === 'null' ? v.kind === 'null' : v.kind === 'number';
       if (ok) return;
       if (b === 'bool' && v.kind === 'string' && /^(on|off|yes|no|true|false)$/i.test(v.value)) {
         const val = /^(on|yes|true)$/i.test(v.value);
-        return wrong('', QmpCode.wrongType, { kind: 'replace', title: `Use ${val}`, text: String(val) });
+        return wrongType(ctx, v, typeName, what, '', { kind: 'replace', title: `Use ${val}`, text: String(val) });
       }
-      return wrong();
+      return wrongType(ctx, v, typeName, what, '');
     }
     case 'enum': {
-      if (v.kind !== 'string') return wrong();
+      if (v.kind !== 'string') return wrongType(ctx, v, typeName, what, '');
       const info = t.values.get(v.value);
       if (!info) {
         // Introspection names types by number: recognise the capability enum by its values.
         const isCap = t.values.has('xbzrle') && t.values.has('auto-converge');
         const fact = isCap ? factFor('capability', v.value) : undefined;
         if (fact && !existsIn(fact, ctx.schema.version)) return ctx.report.error(v, QmpCode.notInVersion, versionMessage(`capability '${v.value}'`, fact, ctx.schema.version));
-        const s = suggest(v.value, t.values.keys());
+        const s = suggest(v.value, t.values);
         return ctx.report.error(v, QmpCode.enumValue, `${what} does not accept '${v.value}'${didYouMean(s)}`, s.length ? { kind: 'suggest', names: s } : undefined);
       }
       if (info.deprecated) ctx.report.warn(v, QmpCode.deprecated, `'${v.value}' is deprecated and will be removed from QEMU`);
@@ -91,7 +88,7 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
       return;
     }
     case 'array':
-      if (v.kind !== 'array') return wrong();
+      if (v.kind !== 'array') return wrongType(ctx, v, typeName, what, '');
       v.items.forEach((item, i) => checkValue(ctx, item, t.element, `${what}[${i}]`));
       return;
     case 'alternate': {
@@ -100,15 +97,19 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
         const k = accepts(ctx.schema, ctx.schema.types.get(n));
         if (k.includes(kind) || (kind === 'integer' && k.includes('number'))) return checkValue(ctx, v, n, what);
       }
-      return wrong();
+      return wrongType(ctx, v, typeName, what, '');
     }
     case 'object':
-      if (v.kind !== 'object') return wrong();
+      if (v.kind !== 'object') return wrongType(ctx, v, typeName, what, '');
       return checkObject(ctx, v, t, what);
   }
 }
 
-function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: [bigint, bigint], what: string, wrong: (extra?: string, code?: Code, data?: never) => void): void {
+function wrongType(ctx: ValueContext, v: JValue, typeName: string, what: string, extra: string, data?: FixData): void {
+  ctx.report.error(v, QmpCode.wrongType, `${what} must be ${expectedText(ctx.schema, typeName)}, not ${describeKind(v)}${extra}`, data);
+}
+
+function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: [bigint, bigint], what: string, typeName: string): void {
   if (v.kind === 'string' && (b === 'size' || b === 'uint64')) {
     const bare = /^\s*\d+\s*$/.test(v.value);
     const r = qemuStrtosz(v.value, 1);
@@ -117,8 +118,8 @@ function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: 
         { kind: 'replace', title: `Replace with ${r.value}`, text: r.value.toString() });
     }
   }
-  if (v.kind !== 'number') return wrong();
-  if (!v.integer) return wrong(' (QMP integers have no fraction or exponent)');
+  if (v.kind !== 'number') return wrongType(ctx, v, typeName, what, '');
+  if (!v.integer) return wrongType(ctx, v, typeName, what, ' (QMP integers have no fraction or exponent)');
   const n = BigInt(v.text);
   if (n < 0n && (b === 'uint64' || b === 'size') && n >= -(2n ** 63n)) {
     const wrapped = 2n ** 64n + n;
@@ -165,7 +166,7 @@ function unknownMember(ctx: ValueContext, key: string, keySpan: Span, whole: Spa
     return ctx.report.error(keySpan, QmpCode.notInVersion, versionMessage(`'${key}'`, fact, ctx.schema.version),
       { kind: 'remove', title: `Remove '${key}'`, span: whole });
   }
-  const s = suggest(key, members.keys());
+  const s = suggest(key, members);
   const where = what === 'arguments' ? `command '${ctx.command}'` : what;
   ctx.report.error(keySpan, QmpCode.unknownArgument, `${where} has no member '${key}'${didYouMean(s)}`,
     s.length ? { kind: 'suggest', names: s } : { kind: 'remove', title: `Remove '${key}'`, span: whole });

@@ -2,23 +2,32 @@
 // one target version: everything that exists in that version, with its
 // deprecation and range information. Also answers "in which versions does this
 // name exist" for the version-gate diagnostics.
-import { compareVersions, parseVersion } from '../../common/versions';
+import { compareVersions, parseVersion, type QemuVersion } from '../../common/versions';
 import {
   type Fact, MIGRATION_CAPABILITIES, MIGRATION_COMMANDS, MIGRATION_ENUMS, MIGRATION_PARAMETERS,
 } from '../../migration/facts';
 import { addBuiltins, type MemberInfo, type QmpSchema, type SMember, type SType } from './types';
 
-export function existsIn(f: Fact, version: string): boolean {
-  const v = parseVersion(version);
-  if (!v) return true;
-  const since = parseVersion(f.since)!;
-  if (compareVersions(since, v) > 0) return false;
-  return !f.removed || compareVersions(parseVersion(f.removed)!, v) > 0;
+const parsed = new Map<string, QemuVersion | undefined>();
+/** parseVersion, remembered: the same few version strings are compared for every message. */
+export function version(text: string): QemuVersion | undefined {
+  if (!parsed.has(text)) parsed.set(text, parseVersion(text));
+  return parsed.get(text);
 }
 
-export function deprecatedIn(f: Fact, version: string): boolean {
-  const v = parseVersion(version);
-  return !!f.deprecatedSince && !!v && compareVersions(parseVersion(f.deprecatedSince)!, v) <= 0;
+/** a >= b, both X.Y strings. */
+export function atLeast(a: string, b: string): boolean {
+  const va = version(a); const vb = version(b);
+  return !!va && !!vb && compareVersions(va, vb) >= 0;
+}
+
+export function existsIn(f: Fact, target: string): boolean {
+  if (!version(target)) return true;
+  return atLeast(target, f.since) && (!f.removed || !atLeast(target, f.removed));
+}
+
+export function deprecatedIn(f: Fact, target: string): boolean {
+  return !!f.deprecatedSince && atLeast(target, f.deprecatedSince);
 }
 
 function info(f: Fact, version: string): MemberInfo {

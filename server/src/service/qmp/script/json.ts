@@ -2,7 +2,7 @@
 // strings, where `\'` is also a valid escape. Transcripts add `...` for an elided
 // value or member. The parser never throws: it returns the first problem with its
 // span so the caller can report it and resume at a sensible place.
-import type { JEntry, JValue, Span } from './value';
+import type { JEntry, JString, JValue, Span } from './value';
 
 export interface ParseProblem extends Span { message: string }
 export interface ParseResult { value?: JValue; end: number; problem?: ParseProblem }
@@ -12,136 +12,169 @@ const MAX_DEPTH = 1024;
 
 class Fail { constructor(readonly problem: ParseProblem) {} }
 
-export function parseJson(text: string, start: number, allowEllipsis: boolean, limit = text.length): ParseResult {
-  let i = start;
-  const fail = (message: string, s = i, e = Math.min(limit, s + 1)): never => {
+const ESCAPES: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const WORD_CHAR = /[A-Za-z0-9_]/;
+const LITERALS = [['true', true], ['false', false], ['null', null]] as const;
+
+/** One parse; a class rather than closures so a 10,000-message script allocates little. */
+class Parser {
+  i: number;
+  constructor(readonly text: string, readonly start: number, readonly allowEllipsis: boolean, readonly limit: number) { this.i = start; }
+
+  fail(message: string, s = this.i, e = Math.min(this.limit, s + 1)): never {
     throw new Fail({ message, start: s, end: Math.max(e, s + 1) });
-  };
-  const ws = () => {
+  }
+
+  ws(): void {
+    const { text, limit } = this;
+    let i = this.i;
     while (i < limit) {
       const c = text.charCodeAt(i);
       if (c === 32 || c === 9 || c === 10 || c === 13) i++;
       else break;
     }
-  };
-  const ellipsisAt = (p: number) => allowEllipsis && text.startsWith('...', p);
+    this.i = i;
+  }
 
-  function str(): JValue {
-    const quote = text.charCodeAt(i);
-    const s = i++;
+  ellipsisAt(p: number): boolean {
+    return this.allowEllipsis && this.text.startsWith('...', p);
+  }
+
+  str(): JString {
+    const { text, limit } = this;
+    const quote = text.charCodeAt(this.i);
+    const s = this.i++;
     let out = '';
-    let run = i;
+    let run = this.i;
     for (;;) {
-      if (i >= limit) fail('this string is never closed', s, s + 1);
+      const i = this.i;
+      if (i >= limit) this.fail('this string is never closed', s, s + 1);
       const c = text.charCodeAt(i);
       if (c === quote) {
-        out += text.slice(run, i++);
-        return { kind: 'string', value: out, start: s, end: i };
+        out += text.slice(run, i);
+        this.i = i + 1;
+        return { kind: 'string', value: out, start: s, end: this.i };
       }
-      if (c === 10 || c === 13) fail('this string is never closed on its line', s, i);
-      if (c < 32) fail('control characters must be escaped inside strings', i);
+      if (c === 10 || c === 13) this.fail('this string is never closed on its line', s, i);
+      if (c < 32) this.fail('control characters must be escaped inside strings', i);
       if (c === 92) {
         out += text.slice(run, i);
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) { out += simple[e]; i += 2; }
+        if (e !== undefined && e in ESCAPES) { out += ESCAPES[e]; this.i = i + 2; }
         else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-          i += 6;
-        } else fail(`'\\${e ?? ''}' is not a valid escape`, i, i + 2);
-        run = i;
+          this.i = i + 6;
+        } else this.fail(`'\\${e ?? ''}' is not a valid escape`, i, i + 2);
+        run = this.i;
         continue;
       }
-      i++;
+      this.i = i + 1;
     }
   }
 
-  function num(): JValue {
-    const s = i;
-    if (text[i] === '-') i++;
-    const digits = () => { const d = i; while (i < limit && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++; return i > d; };
-    if (!digits()) fail('a number needs digits', s, i + 1);
+  digits(): boolean {
+    const d = this.i;
+    while (this.i < this.limit) {
+      const c = this.text.charCodeAt(this.i);
+      if (c < 48 || c > 57) break;
+      this.i++;
+    }
+    return this.i > d;
+  }
+
+  num(): JValue {
+    const { text } = this;
+    const s = this.i;
+    if (text[this.i] === '-') this.i++;
+    if (!this.digits()) this.fail('a number needs digits', s, this.i + 1);
     let integer = true;
-    if (text[i] === '.') { i++; integer = false; if (!digits()) fail('a fraction needs digits after the point', s, i); }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i++; integer = false;
-      if (text[i] === '+' || text[i] === '-') i++;
-      if (!digits()) fail('an exponent needs digits', s, i);
+    if (text[this.i] === '.') { this.i++; integer = false; if (!this.digits()) this.fail('a fraction needs digits after the point', s, this.i); }
+    if (text[this.i] === 'e' || text[this.i] === 'E') {
+      this.i++; integer = false;
+      if (text[this.i] === '+' || text[this.i] === '-') this.i++;
+      if (!this.digits()) this.fail('an exponent needs digits', s, this.i);
     }
-    const t = text.slice(s, i);
-    return { kind: 'number', value: Number(t), text: t, integer, start: s, end: i };
+    const t = text.slice(s, this.i);
+    return { kind: 'number', value: Number(t), text: t, integer, start: s, end: this.i };
   }
 
-  function value(depth: number): JValue {
-    ws();
-    if (i >= limit) fail('a value is missing here', Math.max(start, limit - 1), limit);
+  value(depth: number): JValue {
+    this.ws();
+    const { text, limit } = this;
+    const i = this.i;
+    if (i >= limit) this.fail('a value is missing here', Math.max(this.start, limit - 1), limit);
     const c = text[i];
-    if (ellipsisAt(i)) { i += 3; return { kind: 'elided', start: i - 3, end: i }; }
+    if (this.ellipsisAt(i)) { this.i += 3; return { kind: 'elided', start: i, end: i + 3 }; }
     if (c === '{' || c === '[') {
-      if (depth >= MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH} levels`);
-      return c === '{' ? object(depth + 1) : array(depth + 1);
+      if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
     }
-    if (c === '"' || c === "'") return str();
-    if (c === '-' || (c >= '0' && c <= '9')) return num();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? '')) {
-        const s = i; i += word.length;
-        return v === null ? { kind: 'null', start: s, end: i } : { kind: 'bool', value: v, start: s, end: i };
+    if (c === '"' || c === "'") return this.str();
+    if (c === '-' || (c >= '0' && c <= '9')) return this.num();
+    for (const [word, v] of LITERALS) {
+      if (text.startsWith(word, i) && !WORD_CHAR.test(text[i + word.length] ?? '')) {
+        this.i = i + word.length;
+        return v === null ? { kind: 'null', start: i, end: this.i } : { kind: 'bool', value: v, start: i, end: this.i };
       }
     }
     let e = i;
     while (e < limit && /[^\s,:{}[\]"']/.test(text[e]) && e - i < 80) e++;
-    return fail(`${JSON.stringify(text.slice(i, Math.max(e, i + 1)))} is not a JSON value`, i, Math.max(e, i + 1));
+    return this.fail(`${JSON.stringify(text.slice(i, Math.max(e, i + 1)))} is not a JSON value`, i, Math.max(e, i + 1));
   }
 
-  function object(depth: number): JValue {
-    const s = i++;
+  object(depth: number): JValue {
+    const { text, limit } = this;
+    const s = this.i++;
     const entries: JEntry[] = [];
     let elided = false;
-    ws();
-    if (text[i] === '}') { i++; return { kind: 'object', entries, elided, start: s, end: i }; }
+    this.ws();
+    if (text[this.i] === '}') { this.i++; return { kind: 'object', entries, elided, start: s, end: this.i }; }
     for (;;) {
-      ws();
-      if (ellipsisAt(i)) { i += 3; elided = true; }
+      this.ws();
+      if (this.ellipsisAt(this.i)) { this.i += 3; elided = true; }
       else {
-        if (i >= limit) fail('this object is never closed', s, s + 1);
-        if (text[i] !== '"' && text[i] !== "'") fail('expected a member name in quotes', i);
-        const k = str() as { value: string; start: number; end: number };
-        ws();
-        if (text[i] !== ':') fail(`expected ':' after ${JSON.stringify(k.value)}`, i);
-        i++;
-        entries.push({ key: k.value, keySpan: { start: k.start, end: k.end }, value: value(depth) });
+        if (this.i >= limit) this.fail('this object is never closed', s, s + 1);
+        if (text[this.i] !== '"' && text[this.i] !== "'") this.fail('expected a member name in quotes');
+        const k = this.str();
+        this.ws();
+        if (text[this.i] !== ':') this.fail(`expected ':' after ${JSON.stringify(k.value)}`);
+        this.i++;
+        entries.push({ key: k.value, keySpan: k, value: this.value(depth) });
       }
-      ws();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === '}') { i++; return { kind: 'object', entries, elided, start: s, end: i }; }
-      if (i >= limit) fail('this object is never closed', s, s + 1);
-      fail("expected ',' or '}'", i);
+      this.ws();
+      if (text[this.i] === ',') { this.i++; continue; }
+      if (text[this.i] === '}') { this.i++; return { kind: 'object', entries, elided, start: s, end: this.i }; }
+      if (this.i >= limit) this.fail('this object is never closed', s, s + 1);
+      this.fail("expected ',' or '}'");
     }
   }
 
-  function array(depth: number): JValue {
-    const s = i++;
+  array(depth: number): JValue {
+    const { text, limit } = this;
+    const s = this.i++;
     const items: JValue[] = [];
     let elided = false;
-    ws();
-    if (text[i] === ']') { i++; return { kind: 'array', items, elided, start: s, end: i }; }
+    this.ws();
+    if (text[this.i] === ']') { this.i++; return { kind: 'array', items, elided, start: s, end: this.i }; }
     for (;;) {
-      const v = value(depth);
+      const v = this.value(depth);
       if (v.kind === 'elided') elided = true; else items.push(v);
-      ws();
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === ']') { i++; return { kind: 'array', items, elided, start: s, end: i }; }
-      if (i >= limit) fail('this array is never closed', s, s + 1);
-      fail("expected ',' or ']'", i);
+      this.ws();
+      if (text[this.i] === ',') { this.i++; continue; }
+      if (text[this.i] === ']') { this.i++; return { kind: 'array', items, elided, start: s, end: this.i }; }
+      if (this.i >= limit) this.fail('this array is never closed', s, s + 1);
+      this.fail("expected ',' or ']'");
     }
   }
+}
 
+export function parseJson(text: string, start: number, allowEllipsis: boolean, limit = text.length): ParseResult {
+  const p = new Parser(text, start, allowEllipsis, limit);
   try {
-    const v = value(0);
-    return { value: v, end: i };
+    const value = p.value(0);
+    return { value, end: p.i };
   } catch (e) {
-    if (e instanceof Fail) return { end: i, problem: e.problem };
+    if (e instanceof Fail) return { end: p.i, problem: e.problem };
     throw e;
   }
 }

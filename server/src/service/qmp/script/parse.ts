@@ -213,51 +213,57 @@ const HMP_BOOL: Record<string, boolean> = { on: true, off: false, yes: true, no:
 
 function readHmp(script: Script, words: Word[], span: Span, line: number): void {
   const [cmd, ...rest] = words;
-  const problem = (s: Span, message: string) => script.problems.push({ start: s.start, end: s.end, message });
-  const push = (execute: string, args?: JObject, extra?: Partial<Statement>) =>
-    script.statements.push({ format: 'hmp', direction: 'client', value: command({ ...cmd, text: execute }, args), span, line, nameSpan: cmd, hmp: { command: cmd.text }, ...extra });
-  const obj = (entries: JObject['entries']): JObject => ({ kind: 'object', entries, elided: false, ...span });
-  const need = (n: number, usage: string) => {
-    if (rest.length === n) return true;
-    problem(rest.length > n ? { start: rest[n].start, end: span.end } : cmd, `HMP ${usage}`);
-    return false;
-  };
+  const hmp = { command: cmd.text };
   switch (cmd.text) {
     case 'info': {
-      const what = rest[0]?.text ?? '';
-      const target = HMP_COMMANDS[`info ${what}`];
-      if (!target || rest.length !== 1) { problem(rest[0] ?? cmd, 'this checker knows the HMP info commands migrate, migrate_parameters and migrate_capabilities'); return; }
-      push(target);
-      return;
+      const target = HMP_COMMANDS[`info ${rest[0]?.text ?? ''}`];
+      if (!target || rest.length !== 1) return problem(script, rest[0] ?? cmd, 'this checker knows the HMP info commands migrate, migrate_parameters and migrate_capabilities');
+      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: target }, undefined), span, line, nameSpan: cmd, hmp });
     }
     case 'migrate_set_parameter':
-      if (!need(2, 'usage: migrate_set_parameter NAME VALUE')) return;
-      script.statements.push({
+      if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_parameter NAME VALUE')) return;
+      return push(script, {
         format: 'hmp', direction: 'client', span, line, nameSpan: cmd,
-        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj([{ key: rest[0].text, keySpan: rest[0], value: str(rest[1].text, rest[1]) }])),
+        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(rest[1].text, rest[1]) }])),
         hmp: { command: cmd.text, valueWord: rest[1] },
       });
-      return;
     case 'migrate_set_capability': {
-      if (!need(2, 'usage: migrate_set_capability NAME on|off')) return;
+      if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_capability NAME on|off')) return;
       const state = HMP_BOOL[rest[1].text.toLowerCase()];
-      if (state === undefined) { problem(rest[1], `HMP expects on or off here, not '${rest[1].text}'`); return; }
-      const item = obj([
+      if (state === undefined) return problem(script, rest[1], `HMP expects on or off here, not '${rest[1].text}'`);
+      const item = obj(span, [
         { key: 'capability', keySpan: rest[0], value: str(rest[0].text, rest[0]) },
-        { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, ...rest[1] } },
+        { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, start: rest[1].start, end: rest[1].end } },
       ]);
-      const list: JArray = { kind: 'array', items: [item], elided: false, ...span };
-      push('migrate-set-capabilities', obj([{ key: 'capabilities', keySpan: cmd, value: list }]));
-      return;
+      const list: JArray = { kind: 'array', items: [item], elided: false, start: span.start, end: span.end };
+      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: 'migrate-set-capabilities' }, obj(span, [{ key: 'capabilities', keySpan: cmd, value: list }])), span, line, nameSpan: cmd, hmp });
     }
     case 'migrate': case 'migrate_incoming': {
       const uris = rest.filter((w) => !/^-[a-z]+$/.test(w.text));
-      if (uris.length !== 1) { problem(uris[1] ?? cmd, `HMP usage: ${cmd.text} ${cmd.text === 'migrate' ? '[-d] ' : ''}URI`); return; }
-      push(HMP_COMMANDS[cmd.text], obj([{ key: 'uri', keySpan: uris[0], value: str(uris[0].text, uris[0]) }]));
-      return;
+      if (uris.length !== 1) return problem(script, uris[1] ?? cmd, `HMP usage: ${cmd.text} ${cmd.text === 'migrate' ? '[-d] ' : ''}URI`);
+      const args = obj(span, [{ key: 'uri', keySpan: uris[0], value: str(uris[0].text, uris[0]) }]);
+      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, args), span, line, nameSpan: cmd, hmp });
     }
     default:
-      if (!need(0, `${cmd.text} takes no arguments`)) return;
-      push(HMP_COMMANDS[cmd.text]);
+      if (!arity(script, cmd, rest, 0, span, `HMP ${cmd.text} takes no arguments`)) return;
+      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, undefined), span, line, nameSpan: cmd, hmp });
   }
+}
+
+function problem(script: Script, s: Span, message: string): void {
+  script.problems.push({ start: s.start, end: s.end, message });
+}
+
+function push(script: Script, st: Statement): void {
+  script.statements.push(st);
+}
+
+function obj(span: Span, entries: JObject['entries']): JObject {
+  return { kind: 'object', entries, elided: false, start: span.start, end: span.end };
+}
+
+function arity(script: Script, cmd: Word, rest: Word[], n: number, span: Span, usage: string): boolean {
+  if (rest.length === n) return true;
+  problem(script, rest.length > n ? { start: rest[n].start, end: span.end } : cmd, usage);
+  return false;
 }

@@ -15,7 +15,15 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13) { i++; continue; }
     const start = i;
-    let out = '';
+    // Fast path: a word without quotes or escapes is one slice.
+    while (i < to) {
+      const ch = text.charCodeAt(i);
+      if (ch === 32 || ch === 9 || ch === 13 || ch === 34 || ch === 39 || ch === 92) break;
+      i++;
+    }
+    const ch = text.charCodeAt(i);
+    if (i >= to || ch === 32 || ch === 9 || ch === 13) { words.push({ text: text.slice(start, i), start, end: i, plain: true }); continue; }
+    let out = text.slice(start, i);
     let plain = true;
     while (i < to) {
       const ch = text[i];
