@@ -52,11 +52,14 @@ export class QmpProcess {
   private readonly messages: unknown[] = [];
   private waiter: (() => void) | undefined;
   private exited = false;
+  private killed = false;
   private readonly exit: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly timeoutMs: number) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
+    // Writing to a QEMU that just died fails with EPIPE; the next wait reports the exit.
+    child.stdin.on('error', (e) => { this.stderr += String(e); });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => { this.stderr += chunk; });
     this.exit = new Promise((resolve) => child.on('close', (code) => {
@@ -99,7 +102,7 @@ export class QmpProcess {
    * its reply. The text must be one complete JSON value, or QEMU waits for more input.
    */
   async send(text: string): Promise<QmpReply> {
-    if (this.exited) throw new Error('QEMU has exited');
+    if (this.exited || this.killed) throw new Error('QEMU has exited');
     this.child.stdin.write(text.replace(/\n/g, ' ') + '\n');
     for (;;) {
       const m = await this.nextMessage(`the reply to ${text}`);
@@ -121,7 +124,10 @@ export class QmpProcess {
 
   /** Sends `quit` and waits for the process to end (killing it past the deadline). */
   async quit(): Promise<void> {
-    if (this.exited) return;
+    if (this.exited || this.killed) {
+      await this.exit;
+      return;
+    }
     try {
       await this.send('{"execute": "quit"}');
     } catch { /* the process may close before or instead of answering */ }
@@ -130,7 +136,9 @@ export class QmpProcess {
 
   /** Ends the process now (used on errors and deadlines). */
   kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+    if (this.exited || this.killed) return;
+    this.killed = true;
+    this.child.kill('SIGKILL');
   }
 
   private async waitExit(): Promise<void> {
