@@ -64,12 +64,12 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
   return { schema: q ? enrich(q, facts) : facts, version, versionSource, problems, dependencies };
 }
 
-/** `qapi/qapi-schema.json` of a QEMU tree holding the script, if any. */
+/** `qapi/qapi-schema.json` of a QEMU tree holding the script (a folder with VERSION and qapi/), if any. */
 export function findQapiRoot(files: FileAccess, path: string): string | undefined {
   let dir = dirname(path);
   for (let i = 0; i < 12; i++) {
     const candidate = join(dir, 'qapi', 'qapi-schema.json');
-    if (files.isFile(candidate)) return candidate;
+    if (files.isFile(join(dir, 'VERSION')) && files.isFile(candidate)) return candidate;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
