@@ -185,5 +185,10 @@ test('changing a workload control asks the extension to re-run with it', { skip 
   await page.locator('#a-sendingEfficiency').blur();
   assert.equal(await page.locator('#a-sendingEfficiency').getAttribute('aria-invalid'), 'true');
   assert.equal((await posted(page)).filter((m) => m.type === 'setAssumptions').length, sent, 'an invalid value is not sent');
+  await page.fill('#a-workingSetBytes', '64');   // GiB, more than the 4 GiB of RAM
+  await page.locator('#a-workingSetBytes').blur();
+  assert.equal(await page.locator('#a-workingSetBytes').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#a-workingSetBytes').getAttribute('title') ?? '', /larger than the guest RAM/);
+  assert.equal((await posted(page)).filter((m) => m.type === 'setAssumptions').length, sent);
   await page.close();
 });

@@ -110,6 +110,17 @@ test('workload changes from the page are sent with every request and shown as ov
   await until(() => updates(panel).at(-1)!.scenario.link.sendingEfficiency === 0.5, 'back to the script\'s workload');
 });
 
+test('workload values the simulator cannot take give a message and are dropped', async () => {
+  const n = panel.posted.length;
+  panel.received.fire({ type: 'setAssumptions', assumptions: { ramBytes: 1024 } });   // smaller than the 1 GiB working set
+  await until(() => panel.posted.slice(n).some((m) => (m as { type: string }).type === 'empty'), 'an explanation');
+  const empty = panel.posted.slice(n).find((m) => (m as { type: string }).type === 'empty') as { reason: string };
+  assert.match(empty.reason, /^Cannot simulate busy\.qmp at line \d+: guest\.workingSetBytes.*dropped\)$/);
+  fake.state.selection.fire({ textEditor: { document: doc, selection: { active: new fake.Position(4, 1) } } });
+  await until(() => requests.at(-1)!.position.character === 1, 'the next request');
+  assert.deepEqual(requests.at(-1)!.overrides, {});
+});
+
 test('malformed messages from the page are logged and ignored; log messages reach the output', () => {
   const before = requests.length;
   for (const m of [null, 7, { type: 'setAssumptions', assumptions: { ramBytes: -1 } }, { type: 'applyRecommendation' }, { type: 'rm -rf' }]) {

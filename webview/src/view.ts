@@ -41,6 +41,17 @@ export function describeParameter(name: string, value: MigrationParameters[strin
   return String(value);
 }
 
+/** Why a workload value cannot be simulated (the simulator's own rules), or undefined. */
+export function checkAssumption(key: Key, value: number, m: UpdateMessage): string | undefined {
+  if (!Number.isFinite(value) || value < 0) return 'Enter a number, 0 or more.';
+  if ((key === 'ramBytes' || key === 'linkBytesPerSecond') && value === 0) return 'Must be more than 0.';
+  if (key === 'sendingEfficiency' && (value <= 0 || value > 1)) return 'Between 1 and 100 %.';
+  const ram = key === 'ramBytes' ? value : m.scenario.guest.ramBytes;
+  const ws = key === 'workingSetBytes' ? value : m.scenario.guest.workingSetBytes;
+  if (ws > ram) return 'The working set cannot be larger than the guest RAM.';
+  return undefined;
+}
+
 export class PreviewView {
   private readonly title = h('h1', { class: 'verdict' });
   private readonly source = h('p', { class: 'source' });
@@ -101,14 +112,15 @@ export class PreviewView {
   }
 
   private onControl(c: Control, input: HTMLInputElement): void {
-    const v = input.valueAsNumber;
-    const bytes = c.fromUnit(v);
-    if (!Number.isFinite(v) || v < 0 || (c.key === 'sendingEfficiency' && (bytes <= 0 || bytes > 1))) {
+    const value = c.fromUnit(input.valueAsNumber);
+    const problem = this.current ? checkAssumption(c.key, value, this.current) : 'no simulation to change yet';
+    input.title = problem ?? '';
+    if (problem) {
       input.setAttribute('aria-invalid', 'true');
       return;
     }
     input.removeAttribute('aria-invalid');
-    this.actions.setAssumptions({ ...this.current?.overrides, [c.key]: bytes });
+    this.actions.setAssumptions({ ...this.current?.overrides, [c.key]: value });
   }
 
   showEmpty(m: EmptyMessage): void {
@@ -230,6 +242,7 @@ export class PreviewView {
       // Never overwrite what the user is typing.
       if (document.activeElement !== input) input.value = String(round(c.toUnit(values[c.key])));
       input.classList.toggle('changed', m.overrides[c.key] !== undefined);
+      input.removeAttribute('aria-invalid');
       input.title = m.overrides[c.key] !== undefined ? 'Changed here (not from the script)' : 'From the script, or the default';
     }
   }

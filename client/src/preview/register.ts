@@ -108,22 +108,24 @@ class PreviewPanel implements vscode.Disposable {
     };
     const file = vscode.workspace.asRelativePath(target.uri);
     const where = `${file} at line ${target.position.line + 1}`;
-    let res = await ask(false);
-    for (;;) {
-      if (res === undefined) return;
+    /** Posts what an answer says; true when the recommendations are still to come. */
+    const show = (res: ConvergencePreviewResponse | undefined): boolean => {
+      if (res === undefined) return false;
       if (!res) {
         this.post({ type: 'empty', reason: `No live migration in ${where}: put the cursor on or after a migrate command.` });
-        return;
+      } else if ('error' in res) {
+        // Workload values from the page may be the cause: drop them, so the next answer shows the script's own.
+        const dropped = Object.keys(overrides).length > 0;
+        if (dropped) this.overrides = {};
+        this.post({ type: 'empty', reason: `Cannot simulate ${where}: ${res.error}${dropped ? ' (the workload values changed in the preview were dropped)' : ''}` });
+      } else {
+        const { complete, ...rest } = res;
+        this.post({ type: 'update', ...rest, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides, pending: !complete });
+        return !complete;
       }
-      if ('error' in res) {
-        this.post({ type: 'empty', reason: `Cannot simulate ${where}: ${res.error}` });
-        return;
-      }
-      const { complete, ...rest } = res;
-      this.post({ type: 'update', ...rest, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides, pending: !complete });
-      if (complete) return;
-      res = await ask(true);
-    }
+      return false;
+    };
+    if (show(await ask(false))) show(await ask(true));
   }
 
   private receive(m: unknown): void {
