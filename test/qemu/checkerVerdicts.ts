@@ -20,11 +20,12 @@ export interface LineVerdict {
 
 /** Validates `script` (saved nowhere: an in-memory document at `path`) and groups diagnostics by line. */
 export function checkerVerdicts(script: string, path: string, settings: Settings):
-  { lines: LineVerdict[]; internalErrors: string[] } {
+  { lines: LineVerdict[]; internalErrors: string[]; schemaSource: string } {
   const internalErrors: string[] = [];
   const ls = createLanguageService({ files: diskFiles, log: (m) => internalErrors.push(m) });
   const uri = pathToUri(path);
-  const diags = ls.validate(TextDocument.create(uri, 'qmp', 1, script), settings).get(uriToPath(uri)) ?? [];
+  const doc = TextDocument.create(uri, 'qmp', 1, script);
+  const diags = ls.validate(doc, settings).get(uriToPath(uri)) ?? [];
   const lineCount = script.split('\n').length;
   const lines: LineVerdict[] = Array.from({ length: lineCount }, () => ({ classes: [], hasWarning: false, said: [] }));
   for (const d of diags) {
@@ -34,7 +35,8 @@ export function checkerVerdicts(script: string, path: string, settings: Settings
     else if (d.severity === DiagnosticSeverity.Warning) v.hasWarning = true;
   }
   for (const v of lines) if (v.classes.length === 0) v.classes.push('ok');
-  return { lines, internalErrors };
+  // The status line names the schema the checker really used (it falls back when one cannot be read).
+  return { lines, internalErrors, schemaSource: ls.status(doc, settings)?.text ?? '' };
 }
 
 /** An error diagnostic in QEMU's terms: its error class, or `error without a QEMU class (code)`. */

@@ -60,7 +60,7 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
   // Our checker reads the same script twice: once with the schema this very QEMU
   // reported, once with the 7.2 QAPI sources. Either way its verdict on every line must
   // be QEMU's. A failure lists each disagreement (command, QEMU's answer, ours).
-  const compare = async (t: { skip(m: string): void }, settings: { schemaRoot: string; introspectionFile: string }) => {
+  const compare = async (t: { skip(m: string): void }, settings: { schemaRoot: string; introspectionFile: string }, source: RegExp) => {
     if (versionSkip) return t.skip(versionSkip);
     // Loaded here so the QEMU half above still runs while the language service does not load.
     const { checkerVerdicts, disagreements } = await import('./checkerVerdicts');
@@ -68,13 +68,14 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
     const ours = checkerVerdicts(rec.script, join(dir, 'corpus.qmp'),
       { qemuVersion: '7.2', maxItemsComputed: 5000, ...settings });
     assert.deepEqual(ours.internalErrors, [], 'the language service hit internal errors');
+    assert.match(ours.schemaSource, source, 'the checker did not use the schema it was given');
     const found = disagreements(CORPUS_7_2, lines, rec.answers, ours.lines);
     assert.equal(found.length, 0, `${found.length} of ${CORPUS_7_2.length} commands disagree with QEMU:\n${found.join('\n')}`);
   };
 
   test('our checker with the introspection of this QEMU agrees with QEMU on every command', (t) =>
-    compare(t, { schemaRoot: '', introspectionFile: rec.schemaFile }));
+    compare(t, { schemaRoot: '', introspectionFile: rec.schemaFile }, /introspection/));
 
   test('our checker with the QEMU 7.2 QAPI sources agrees with QEMU on every command', { skip: qapi72.skip }, (t) =>
-    compare(t, { schemaRoot: qapi72.path, introspectionFile: '' }));
+    compare(t, { schemaRoot: qapi72.path, introspectionFile: '' }, /QAPI sources/));
 });
