@@ -9,7 +9,7 @@ import type { Cancellation } from '../common/cancellation';
 import type { FileAccess } from '../common/files';
 import { pathToUri } from '../common/paths';
 import type { Settings } from '../common/settings';
-import { resolveVersion } from '../common/versions';
+import { type ResolvedVersion, resolveVersion } from '../common/versions';
 import { buildDefinition, ifMacros, typeRefsOf, get } from './check/definitions';
 import { checkExprs } from './check/exprs';
 import { SchemaChecker } from './check/schema';
@@ -17,7 +17,8 @@ import { parseFile, type ParsedFile } from './check/parser';
 import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
 import { traverse } from './check/traverse';
-import type { Definition, SchemaCheck, SchemaModel } from './model';
+import type { ParsedDoc } from './check/docs';
+import type { Definition, QObject, SchemaCheck, SchemaModel } from './model';
 
 /** How far up from a file we look for the root schema. */
 const MAX_ROOT_DEPTH = 8;
@@ -80,6 +81,24 @@ export class QapiProject {
 
   check(root: string, settings: Settings, token?: Cancellation): SchemaCheck {
     const version = resolveVersion(settings.qemuVersion, root, this.files);
+    try {
+      return this.checkTree(root, version, token);
+    } catch (e) {
+      // A bug of ours must not take the editor down: say so on the root file instead.
+      const message = `the QAPI checker failed on this schema (internal error: ${e instanceof Error ? e.message : String(e)}); please report it`;
+      const problem: Problem = { path: root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, code: 'internal-error', message, line: 1 };
+      return {
+        version, rules: version.rules, diagnostics: new Map([[root, [toDiagnostic(problem)]]]),
+        firstError: { path: root, line: 1, message },
+        model: {
+          root, files: [root], definitions: [], byName: new Map(), typeRefs: [], includes: [],
+          ifMacros: new Set(), featureNames: new Set(), expressions: new Map(),
+        },
+      };
+    }
+  }
+
+  private checkTree(root: string, version: ResolvedVersion, token: Cancellation | undefined): SchemaCheck {
     const rules = rulesFor(version.rules);
     const t = traverse(root, { parsed: (p) => this.parsed(p), rules, ruleSet: version.rules }, token);
     if (!t.cancelled) {
@@ -91,9 +110,8 @@ export class QapiProject {
       ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,
     };
     for (const e of t.exprs) {
-      const def = buildDefinition(e.node, e.path, e.doc);
-      if (!def) continue;
-      addToModel(model, def, e.node);
+      const def = definitionOf(e.node, e.path, e.doc);
+      if (def) addToModel(model, def, e.node);
     }
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of t.files) diagnostics.set(f, []);
@@ -110,11 +128,22 @@ export class QapiProject {
   }
 }
 
-function addToModel(model: SchemaModel, def: Definition, node: Parameters<typeof get>[0]): void {
+// Model definitions per expression node and doc (both stable while the file is unchanged).
+const definitions = new WeakMap<QObject, { doc?: ParsedDoc; def?: Definition }>();
+
+function definitionOf(node: QObject, path: string, doc: ParsedDoc | undefined): Definition | undefined {
+  const hit = definitions.get(node);
+  if (hit && hit.doc === doc) return hit.def;
+  const def = buildDefinition(node, path, doc);
+  definitions.set(node, { doc, def });
+  return def;
+}
+
+function addToModel(model: SchemaModel, def: Definition, node: QObject): void {
   model.definitions.push(def);
   if (!model.byName.has(def.name)) model.byName.set(def.name, def);
   model.typeRefs.push(...typeRefsOf(def));
-  ifMacros(get(node, 'if'), model.ifMacros);
+  ifMacros(node, model.ifMacros);
   for (const f of def.features) model.featureNames.add(f.name);
   for (const m of def.members) {
     for (const f of m.features) model.featureNames.add(f.name);

@@ -34,14 +34,18 @@ export function ifCondText(n: QNode | undefined): string | undefined {
   return undefined;
 }
 
-/** Every macro named in an `if` condition. */
-export function ifMacros(n: QNode | undefined, into: Set<string>): void {
-  const stack: QNode[] = n ? [n] : [];
+/** Every macro named in an `if` condition anywhere in an expression (definition, members, values, features). */
+export function ifMacros(n: QNode, into: Set<string>): void {
+  const stack: [QNode, boolean][] = [[n, false]];
   while (stack.length) {
-    const x = stack.pop()!;
-    if (x.kind === 'string') into.add(x.value);
-    else if (x.kind === 'object') for (const e of x.entries) stack.push(e.value);
-    else if (x.kind === 'array') stack.push(...x.items);
+    const [x, inIf] = stack.pop()!;
+    if (x.kind === 'string') {
+      if (inIf) into.add(x.value);
+    } else if (x.kind === 'object') {
+      for (const e of x.entries) {
+        if (e.value.kind !== 'string' || inIf || e.key === 'if') stack.push([e.value, inIf || e.key === 'if']);
+      }
+    } else if (x.kind === 'array') for (const i of x.items) stack.push([i, inIf]);
   }
 }
 

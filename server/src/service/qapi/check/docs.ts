@@ -48,6 +48,8 @@ const AT_NAME_OLD = /^@(\S*):(?=\s|$) */;
 const LITERAL_START = /^(\.\. +qmp-example)? *::$/;
 const URL_LINE = /^ *(https?|ftp):\/\/[^ ]*$/;
 const SENTENCE = /(\be\.g\.|^ *\d\.|([.!?])) [A-Z0-9(]/g;
+const TAG = /^(Returns|Since|Notes?|Examples?|TODO)(?!::): */;
+const TAG_WITH_ERRORS = /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */;
 const WORD_TAGS = new Set(['Returns:', 'Since:', 'Note:', 'Notes:', 'Example:', 'Examples:', 'TODO:']);
 
 function indentOf(s: string): number {
@@ -262,7 +264,7 @@ class DocReader {
       name = word.slice(0, -1);
       rest = sp < 0 ? '' : line.slice(sp).replace(/^ +/, '');
     } else {
-      const m = (this.rules.errorsTag ? /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */ : /^(Returns|Since|Notes?|Examples?|TODO)(?!::): */).exec(line);
+      const m = (this.rules.errorsTag ? TAG_WITH_ERRORS : TAG).exec(line);
       if (!m) return undefined;
       name = m[1];
       rest = line.slice(m[0].length);

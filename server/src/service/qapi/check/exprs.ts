@@ -256,35 +256,59 @@ export interface CheckedExpr extends SourceExpr {
   name: string;
 }
 
+type ExprResult = { ok: CheckedExpr } | { problem: Problem; brokenName?: string };
+
+// Results per expression node (stable while its file is unchanged), for the rules and pragmas they were computed with.
+const cache = new WeakMap<QObject, { rules: QapiRules; pragmaKey: string; result: ExprResult }>();
+
+/** What the result of an expression check depends on besides the expression. */
+export function pragmaKey(p: Pragmas): string {
+  return [p.docRequired, ...[p.commandNameExceptions, p.memberNameExceptions, p.documentationExceptions].map((s) => [...s].join(','))].join('|');
+}
+
 /** Checks every definition expression; returns those that passed and adds problems for the others. */
 export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRules, problems: Problem[], brokenNames: Set<string>): CheckedExpr[] {
   const ok: CheckedExpr[] = [];
+  const key = pragmaKey(pragmas);
   for (const e of exprs) {
-    const o = e.node;
-    const firstTok = rangeAt(e.line, o.range.start.character, o.range.start.character + 1);
-    try {
-      const metas = metasOf(o);
-      if (metas.length !== 1) {
-        fail("an expression must have exactly one of the keys 'enum', 'struct', 'union', 'alternate', 'command', 'event'", 'invalid-expression', firstTok);
-      }
-      const meta = metas[0];
-      const nameNode = get(o, meta);
-      checkNameIsStr(nameNode, `'${meta}'`, firstTok);
-      const name = nameNode.value;
-      try {
-        checkDefinition(e, o, meta, name, nameNode.range, pragmas, rules);
-        ok.push({ ...e, meta, name });
-      } catch (err) {
-        brokenNames.add(name);
-        throw err;
-      }
-    } catch (err) {
-      if (!(err instanceof ExprError)) throw err;
-      const path = err.line !== undefined && e.doc ? e.doc.path : e.path;
-      problems.push({ path, range: err.range ?? firstTok, code: err.code, message: err.message, line: err.line ?? e.line + 1, data: err.data });
+    let hit = cache.get(e.node);
+    if (!hit || hit.rules !== rules || hit.pragmaKey !== key) {
+      hit = { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) };
+      cache.set(e.node, hit);
+    }
+    const r = hit.result;
+    if ('ok' in r) ok.push(r.ok);
+    else {
+      problems.push(r.problem);
+      if (r.brokenName) brokenNames.add(r.brokenName);
     }
   }
   return ok;
+}
+
+function checkExpr(e: SourceExpr, pragmas: Pragmas, rules: QapiRules): ExprResult {
+  const o = e.node;
+  const firstTok = rangeAt(e.line, o.range.start.character, o.range.start.character + 1);
+  let name: string | undefined;
+  try {
+    const metas = metasOf(o);
+    if (metas.length !== 1) {
+      fail("an expression must have exactly one of the keys 'enum', 'struct', 'union', 'alternate', 'command', 'event'", 'invalid-expression', firstTok);
+    }
+    const meta = metas[0];
+    const nameNode = get(o, meta);
+    checkNameIsStr(nameNode, `'${meta}'`, firstTok);
+    name = nameNode.value;
+    checkDefinition(e, o, meta, name, nameNode.range, pragmas, rules);
+    return { ok: { ...e, meta, name } };
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    const path = err.line !== undefined && e.doc ? e.doc.path : e.path;
+    return {
+      problem: { path, range: err.range ?? firstTok, code: err.code, message: err.message, line: err.line ?? e.line + 1, data: err.data },
+      brokenName: name,
+    };
+  }
 }
 
 function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string, nameRange: Range, pragmas: Pragmas, rules: QapiRules): void {

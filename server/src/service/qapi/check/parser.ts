@@ -41,8 +41,6 @@ export interface ParsedFile {
   path: string;
   text: string;
   items: FileItem[];
-  /** Number of lines, for whole-file ranges. */
-  lineCount: number;
 }
 
 const enum T { LBrace, RBrace, Colon, Comma, LBracket, RBracket, Str, True, False, Hash, EOF, Bad }
@@ -98,7 +96,7 @@ class Parser {
       }
       this.topLevel();
     }
-    return { path: this.path, text: this.text, items: this.items, lineCount: this.line + 1 };
+    return { path: this.path, text: this.text, items: this.items };
   }
 
   // ---- lexer ----

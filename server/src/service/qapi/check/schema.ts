@@ -108,6 +108,8 @@ export class SchemaChecker {
   private readonly featureSeen = new Set<string>(['deprecated', 'unstable']);
   private readonly connected = new Map<ParsedDoc, { args: Set<string>; features: Set<string> }>();
   private readonly trustedDocs = new Set<ParsedDoc>();
+  /** Built on the first unknown type, for "did you mean". */
+  private typeNameSet?: Set<string>;
 
   constructor(
     private readonly pragmas: Pragmas,
@@ -300,7 +302,7 @@ export class SchemaChecker {
     const t = this.byName.get(name);
     if (t && t.meta !== 'command' && t.meta !== 'event') return t;
     if (this.brokenNames.has(name)) throw new Abandon();
-    const suggestions = suggest(name, this.typeNames());
+    const suggestions = suggest(name, (this.typeNameSet ??= new Set(this.typeNames())));
     throw new SemError(info, `${what} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
   }
 
