@@ -90,3 +90,23 @@ test('nothing where nothing fits: names being defined, comments, between express
   assert.deepEqual(labels("# comment |"), []);
   assert.deepEqual(labels("{ 'struct': 'S', 'data': { '|' } }"), []);
 });
+
+test('doc comments: after # @ the members and features not documented yet; section tags by version', () => {
+  const undocumented = original.replace('# @switch: a three-way switch\n#\n', '# @|\n#\n').replace('# @unstable: Members are experimental.\n', '');
+  const { lang, doc, pos } = editedAt(MIGRATION, undocumented);
+  const list = lang.completion(doc, pos, settings);
+  assert.deepEqual(list.items.map((i) => [i.label, i.textEditText]), [['switch', 'switch: '], ['unstable', 'unstable: ']]);
+  assert.deepEqual(list.itemDefaults?.editRange, { start: pos, end: pos });
+  const tags = editedAt(MIGRATION, original.replace('# Since: 2.4\n##\n{ \'struct\': \'MigrationParameters\'', '# Since: 2.4\n# Re|\n##\n{ \'struct\': \'MigrationParameters\''));
+  const labelsOf = (l: typeof tags, s = settings) => l.lang.completion(l.doc, l.pos, s).items.map((i) => i.label).sort();
+  assert.deepEqual(labelsOf(tags), ['TODO:'], '10.2: Features and Since are used, Returns/Errors are for commands, Note/Example are rST directives');
+  assert.deepEqual(labelsOf(tags, { ...settings, qemuVersion: '8.2' }), ['Example:', 'Note:', 'TODO:']);
+  const cmd = editedAt(MIGRATION, original.replace('# Returns: the parameters\n', '# R|\n'));
+  assert.deepEqual(labelsOf(cmd), ['Errors:', 'Returns:', 'TODO:']);
+  assert.deepEqual(labels("# just a comment, @|"), []);
+});
+
+test('nothing to complete inside include and pragma expressions', () => {
+  assert.deepEqual(labels("{ 'include': 'x.json', | }"), []);
+  assert.deepEqual(labels("{ 'pragma': { 'doc-required': true }, | }"), []);
+});

@@ -9,6 +9,7 @@ import { rulesFor } from '../check/rules';
 import { BUILTIN_TYPES, type DefKind, type Definition, type SchemaCheck } from '../model';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { describeBuiltin, describeDefinition } from './describe';
+import { docCompletion } from './docCompletion';
 import { allMembers, schemaIndex } from './schemaIndex';
 
 const DEFINITION_KEYS = ['enum', 'struct', 'union', 'alternate', 'command', 'event', 'include', 'pragma'];
@@ -172,9 +173,14 @@ function branchNames(check: SchemaCheck, ctx: CursorContext): string[] {
 }
 
 export function completion(check: SchemaCheck, doc: TextDocument, pos: Position): CompletionList {
+  const inDoc = docCompletion(check, doc, pos);
+  if (inDoc) return inDoc;
   const ctx = cursorContext(doc.getText(), doc.offsetAt(pos));
   if (!ctx) return { isIncomplete: false, items: [] };
   const kind = ctx.topKeys.find((k) => k in KEYS_OF) as DefKind | undefined;
+  // Inside an include or a pragma only the pragma's own keys make sense.
+  if (!kind && ctx.topKeys.includes('include')) return { isIncomplete: false, items: [] };
+  if (!kind && ctx.path.length === 0 && ctx.topKeys.includes('pragma')) return { isIncomplete: false, items: [] };
   const variant: Variant = ctx.quoted ? 'quoted' : ctx.slot;
   const items = ctx.slot === 'key'
     ? keyItems(check, ctx, kind, variant)
