@@ -155,7 +155,8 @@ export class PreviewView {
   private redraw(): void {
     if (!this.current) return;
     const width = Math.max(360, Math.round(this.svg.clientWidth || 760));
-    drawChart(this.svg, buildChart(this.current.result, width, Math.round(width * 0.5)), verdictSentence(this.current.result));
+    // Narrow panels (beside an editor) keep a usable plot height.
+    drawChart(this.svg, buildChart(this.current.result, width, Math.max(320, Math.round(width * 0.5))), verdictSentence(this.current.result));
   }
 
   private showFigures(m: UpdateMessage): void {
