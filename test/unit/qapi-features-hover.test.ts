@@ -18,7 +18,8 @@ test('hover on a member: its type, optionality, features, since and doc text', (
   assert.match(v, /Since 8\.2/);
   assert.match(v, /Features: \*\*unstable\*\*/);
   assert.match(v, /Optional\./);
-  assert.match(v, /bandwidth available at switchover/);
+  // Continuation lines lose their indent (4 spaces would make a Markdown code block).
+  assert.match(v, /bandwidth available at switchover,\nin bytes per second/);
 });
 
 test('hover on a member with an if condition shows it', () => {

@@ -5,6 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position,
 } from 'vscode-languageserver-types';
+import { META_KEYS } from '../check/definitions';
 import { rulesFor } from '../check/rules';
 import { BUILTIN_TYPES, type DefKind, type Definition, type SchemaCheck } from '../model';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -12,8 +13,9 @@ import { describeBuiltin, describeDefinition } from './describe';
 import { docCompletion } from './docCompletion';
 import { allMembers, schemaIndex } from './schemaIndex';
 
-const DEFINITION_KEYS = ['enum', 'struct', 'union', 'alternate', 'command', 'event', 'include', 'pragma'];
+const DEFINITION_KEYS = [...META_KEYS, 'include', 'pragma'];
 
+/** Keys each definition kind accepts besides its own (the checker enforces the same lists). */
 const KEYS_OF: Record<DefKind, string[]> = {
   enum: ['data', 'prefix', 'if', 'features'],
   struct: ['data', 'base', 'if', 'features'],
@@ -90,7 +92,7 @@ const without = (names: Iterable<string>, typed: string) => [...names].filter((n
 const plain = (variant: Variant, labels: Iterable<string>, kind: CompletionItemKind, detail?: string): CompletionItem[] =>
   [...labels].map((label) => dress({ label, kind, detail }, variant));
 
-/** Index in `path` of an `if` whose condition holds the slot (`all`/`any`/`not` nest inside). */
+/** Whether the slot is inside an `if` condition (`all`/`any`/`not` nest inside it). */
 function inCondition(path: string[]): boolean {
   const i = path.lastIndexOf('if');
   return i >= 0 && path.slice(i + 1).every((s) => s === 'all' || s === 'any' || s === 'not' || s === '[]');
@@ -102,7 +104,7 @@ function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefi
   if (inCondition(p)) return keys(['all', 'any', 'not']);
   if (p.length === 0) {
     if (!kind) return plain(variant, DEFINITION_KEYS, CompletionItemKind.Keyword, 'starts a definition');
-    return keys(KEYS_OF[kind] ?? []);
+    return keys(KEYS_OF[kind]);
   }
   if (p.length === 1 && p[0] === 'pragma') {
     const names = ['doc-required', 'command-name-exceptions', 'command-returns-exceptions', 'member-name-exceptions'];

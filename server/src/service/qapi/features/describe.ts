@@ -89,7 +89,14 @@ function code(s: string): string {
   return '```qapi\n' + s + '\n```';
 }
 
-/** The doc comments are reStructuredText; make the common inline forms read well as Markdown. */
+/**
+ * The doc comments are reStructuredText: drop the indent of continuation lines (in
+ * Markdown 4 spaces can start a code block) and make the common inline forms read well.
+ */
 function rst(text: string): string {
-  return text.replace(/``([^`]+)``/g, '`$1`').replace(/(^|[\s(])@([\w-]+)/g, '$1`$2`');
+  const lines = text.split('\n');
+  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return [lines[0], ...lines.slice(1).map((l) => l.slice(Math.min(cut, /^ */.exec(l)![0].length)))].join('\n')
+    .replace(/``([^`]+)``/g, '`$1`').replace(/(^|[\s(])@([\w-]+)/g, '$1`$2`');
 }
