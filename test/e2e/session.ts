@@ -20,7 +20,7 @@ export interface Session {
   dispose(): Promise<void>;
 }
 
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   // Without this the workspace opens in restricted mode.
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
@@ -37,23 +37,28 @@ const USER_SETTINGS = {
   'files.autoSave': 'off',
 };
 
-let probeVsix: string | undefined;
+let probe: Promise<{ dir: string; vsix: string }> | undefined;
 
-/** Builds the probe extension into a .vsix once per process (outside the repository). */
-async function buildProbe(): Promise<string> {
-  if (probeVsix) return probeVsix;
-  const dir = mkdtempSync(join(tmpdir(), 'qapi-e2e-probe-'));
-  await esbuild.build({
-    entryPoints: [join(REPO, 'test/e2e/probe/extension.ts')], outfile: join(dir, 'extension.js'),
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning',
-  });
-  cpSync(join(REPO, 'test/e2e/probe/package.json'), join(dir, 'package.json'));
-  const out = join(dir, 'probe.vsix');
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
-    '--allow-missing-repository', '--skip-license', '--out', out], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`packaging the probe failed:\n${r.stdout}\n${r.stderr}`);
-  probeVsix = out;
-  return out;
+/**
+ * Builds the probe extension once per process, outside the repository: a folder
+ * (for test-electron's extensionDevelopmentPath) and a .vsix (for code-server).
+ */
+export function buildProbe(): Promise<{ dir: string; vsix: string }> {
+  probe ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qapi-e2e-probe-'));
+    const src = join(REPO, 'test/e2e/probe');
+    await esbuild.build({
+      entryPoints: { extension: join(src, 'extension.ts'), 'electron-tests': join(src, 'electronEntry.ts') }, outdir: dir,
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning',
+    });
+    cpSync(join(src, 'package.json'), join(dir, 'package.json'));
+    const vsix = join(dir, 'probe.vsix');
+    const r = spawnSync(process.execPath, [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
+      '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`packaging the probe failed:\n${r.stdout}\n${r.stderr}`);
+    return { dir, vsix };
+  })();
+  return probe;
 }
 
 function waitForListening(proc: ChildProcess, log: string[]): Promise<string> {
@@ -80,7 +85,7 @@ export async function startSession(workspace: string, name: string): Promise<Ses
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const base = ['--extensions-dir', extensions, '--user-data-dir', userData, '--config', join(root, 'config.yaml')];
 
-  const install = spawnSync(t.codeServer, [...base, '--install-extension', t.vsix, '--install-extension', await buildProbe()], { encoding: 'utf8' });
+  const install = spawnSync(t.codeServer, [...base, '--install-extension', t.vsix, '--install-extension', (await buildProbe()).vsix], { encoding: 'utf8' });
   if (install.status !== 0) throw new Error(`installing the extensions failed:\n${install.stdout}\n${install.stderr}`);
 
   const bridge = new Bridge();

@@ -83,7 +83,6 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
     await openAt(rel, 'downtime-limit');
     await s.bridge.call('command', { command: 'qapi.openConvergencePreview' });
     const frame = await previewFrame(s);
-    await frame.waitForSelector('svg.chart path.series[d]', { timeout: UI_TIMEOUT });
     const before = await plotFingerprint(frame);
     assert.ok(before.series > 0, 'the chart has no data series');
     await s.screenshot('preview-before');
@@ -101,16 +100,13 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
   });
 });
 
-/** The page inside the preview webview (VS Code nests it in two iframes). */
+/** The page inside the preview webview (VS Code nests it in two iframes), once it has drawn a chart. */
 async function previewFrame(s: Session): Promise<Frame> {
-  const deadline = Date.now() + UI_TIMEOUT;
-  for (;;) {
-    for (const f of s.page.frames()) {
-      if (await f.locator('svg.chart').count().catch(() => 0)) return f;
-    }
-    if (Date.now() > deadline) throw new Error('no webview frame holding svg.chart appeared');
-    await s.page.waitForEvent('framenavigated', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
-  }
+  const chart = s.page.frameLocator('iframe.webview').frameLocator('iframe').locator('svg.chart path.series[d]').first();
+  await chart.waitFor({ timeout: UI_TIMEOUT });
+  const frame = await (await chart.elementHandle())?.ownerFrame();
+  if (!frame) throw new Error('the preview chart has no frame');
+  return frame;
 }
 
 async function plotFingerprint(frame: Frame): Promise<{ key: string; series: number }> {

@@ -6,12 +6,13 @@ import { BRIDGE_ENV, type DiagnosticInfo, type Operations, type OpName, type Req
 
 const POLL_TIMEOUT_MS = 30_000;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** `finished` resolves when the test process says it is done (the test-electron entry awaits it). */
+export function activate(context: vscode.ExtensionContext): { finished: Promise<void> } {
   const bridge = process.env[BRIDGE_ENV];
-  if (!bridge) return;
+  if (!bridge) return { finished: Promise.resolve() };
   let stopped = false;
   context.subscriptions.push({ dispose: () => { stopped = true; } });
-  void (async () => {
+  const finished = (async () => {
     while (!stopped) {
       let req: Request | undefined;
       try {
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
       await fetch(`${bridge}/result`, { method: 'POST', body: JSON.stringify(res) }).catch(() => undefined);
     }
   })();
+  return { finished };
 }
 
 type Handler<K extends OpName> = (args: Operations[K]['args']) => Promise<Operations[K]['result']>;
