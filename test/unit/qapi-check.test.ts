@@ -49,7 +49,7 @@ test('a broken definition is not reported again as an unknown type where it is u
 test('top-level rules: non-object, include and pragma directives', () => {
   const c = check("[ 'x' ]\n{ 'include': 'nope.json' }\n{ 'include': 'a.json', 'x': 'y' }\n{ 'pragma': { 'bogus': true } }\n");
   assert.deepEqual(codes(c), ['top-level-not-object', 'unreadable-include', 'invalid-include', 'invalid-pragma']);
-  assert.match(c.diagnostics.get(ROOT)![1].message, /can't read include file 'nope.json': no such file/);
+  assert.match(String(c.diagnostics.get(ROOT)![1].message), /can't read include file 'nope.json': no such file/);
 });
 
 test('expression shape: allowed keys, with the valid ones as quick-fix data', () => {
@@ -109,8 +109,8 @@ test('member clashes through bases and union branches, and base cycles', () => {
   ].join('\n') + '\n');
   const d = c.diagnostics.get(ROOT)!;
   assert.deepEqual(d.map((x) => x.code), ['member-clash', 'base-cycle', 'member-clash', 'invalid-branch']);
-  assert.match(d[0].message, /member 'name' collides with member 'name' of type 'Base'/);
-  assert.match(d[2].message, /member 'kind' of type 'Br' collides with base member 'kind'/);
+  assert.match(String(d[0].message), /member 'name' collides with member 'name' of type 'Base'/);
+  assert.match(String(d[2].message), /member 'kind' of type 'Br' collides with base member 'kind'/);
   assert.deepEqual(d[3].data, { values: ['a', 'b'] });
 });
 

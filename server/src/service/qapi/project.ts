@@ -18,7 +18,7 @@ import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
 import { traverse } from './check/traverse';
 import type { ParsedDoc } from './check/docs';
-import type { Definition, QObject, SchemaCheck, SchemaModel } from './model';
+import type { Definition, QObject, SchemaCheck, SchemaModel, TypeRef } from './model';
 
 /** How far up from a file we look for the root schema. */
 const MAX_ROOT_DEPTH = 8;
@@ -110,8 +110,8 @@ export class QapiProject {
       ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,
     };
     for (const e of t.exprs) {
-      const def = definitionOf(e.node, e.path, e.doc);
-      if (def) addToModel(model, def, e.node);
+      const entry = modelEntry(e.node, e.path, e.doc);
+      if (entry.def) addToModel(model, entry);
     }
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of t.files) diagnostics.set(f, []);
@@ -128,26 +128,32 @@ export class QapiProject {
   }
 }
 
-// Model definitions per expression node and doc (both stable while the file is unchanged).
-const definitions = new WeakMap<QObject, { doc?: ParsedDoc; def?: Definition }>();
+/** A definition with what the model indexes about it, made once per expression node and doc. */
+interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: TypeRef[]; macros: string[]; features: string[] }
 
-function definitionOf(node: QObject, path: string, doc: ParsedDoc | undefined): Definition | undefined {
+const definitions = new WeakMap<QObject, ModelEntry>();
+
+function modelEntry(node: QObject, path: string, doc: ParsedDoc | undefined): ModelEntry {
   const hit = definitions.get(node);
-  if (hit && hit.doc === doc) return hit.def;
+  if (hit && hit.doc === doc) return hit;
   const def = buildDefinition(node, path, doc);
-  definitions.set(node, { doc, def });
-  return def;
+  const macros = new Set<string>();
+  ifMacros(node, macros);
+  const features = new Set<string>();
+  for (const f of def?.features ?? []) features.add(f.name);
+  for (const m of def?.members ?? []) for (const f of m.features) features.add(f.name);
+  const entry: ModelEntry = { doc, def, refs: def ? typeRefsOf(def) : [], macros: [...macros], features: [...features] };
+  definitions.set(node, entry);
+  return entry;
 }
 
-function addToModel(model: SchemaModel, def: Definition, node: QObject): void {
+function addToModel(model: SchemaModel, e: ModelEntry): void {
+  const def = e.def!;
   model.definitions.push(def);
   if (!model.byName.has(def.name)) model.byName.set(def.name, def);
-  model.typeRefs.push(...typeRefsOf(def));
-  ifMacros(node, model.ifMacros);
-  for (const f of def.features) model.featureNames.add(f.name);
-  for (const m of def.members) {
-    for (const f of m.features) model.featureNames.add(f.name);
-  }
+  for (const r of e.refs) model.typeRefs.push(r);
+  for (const m of e.macros) model.ifMacros.add(m);
+  for (const f of e.features) model.featureNames.add(f);
 }
 
 export function toDiagnostic(p: Problem): Diagnostic {

@@ -25,6 +25,8 @@ interface Feat { name: string; ifPresent: boolean; range: Range; info: Info }
 
 interface Mem {
   name: string;
+  /** The name in generated C, which is what clashes. */
+  cname: string;
   role: 'member' | 'value' | 'branch' | 'feature';
   optional: boolean;
   typeName?: string;
@@ -59,6 +61,8 @@ interface Ent {
   tagName?: string;
   tagRange?: Range;
   variants?: Mem[];
+  /** Branches as written; a check adds implicit empty ones after them. */
+  variantCount?: number;
   state?: 'checking' | 'done' | 'failed';
   // command/event
   argName?: string;
@@ -101,12 +105,165 @@ function describeMem(m: Mem, ctx: string): string {
   return definedIn !== ctx ? `${role} '${m.name}' of ${meta} '${definedIn}'` : `${role} '${m.name}'`;
 }
 
+/** What a definition's doc got connected to. */
+interface Connected { args: Set<string>; features: Set<string> }
+
+interface Plan {
+  steps: { ent: Ent; ifAbsent: boolean }[];
+  /** Feature uses in the order QEMU registers them (for the schema-wide limit). */
+  feats: Feat[];
+}
+
+const plans = new WeakMap<QObject, { doc?: ParsedDoc; plan: Plan }>();
+
+/** Clears what a previous check left on a reused entity. */
+function resetEnt(e: Ent): void {
+  e.state = undefined;
+  e.members = undefined;
+  e.base = undefined;
+  e.element = undefined;
+  if (e.variants) {
+    e.variants.length = e.variantCount!;
+    for (const v of e.variants) v.type = undefined;
+  }
+  if (e.local) for (const m of e.local) m.type = undefined;
+}
+
+function newMem(name: string, role: Mem['role'], definedIn: string, range: Range, info: Info): Mem {
+  return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, range, info };
+}
+
+/** Turns one checked expression into its entities (the expression checks guarantee the shape). */
+class PlanBuilder {
+  private readonly plan: Plan = { steps: [], feats: [] };
+  private readonly info: Info;
+
+  constructor(private readonly e: CheckedExpr) {
+    this.info = { path: e.path, line: e.line, defnName: e.name, defnMeta: e.meta, doc: e.doc };
+  }
+
+  private feats(n: QNode | undefined): Feat[] {
+    if (!n || n.kind !== 'array') return [];
+    const out: Feat[] = [];
+    for (const f of n.items) {
+      const nameNode = f.kind === 'object' ? get(f, 'name') : f;
+      if (nameNode?.kind !== 'string') continue;
+      const feat: Feat = { name: nameNode.value, ifPresent: f.kind === 'object' && !!get(f, 'if'), range: nameNode.range, info: this.info };
+      this.plan.feats.push(feat);
+      out.push(feat);
+    }
+    return out;
+  }
+
+  private arrayOf(element: string, range: Range): string {
+    const name = element + 'List';
+    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: [], info: this.info, elementName: element, nameRange: range }, ifAbsent: true });
+    return name;
+  }
+
+  /** Members of a `data`/`base` object; array types are defined as QEMU does, before their user. */
+  private members(n: QNode | undefined, definedIn: string, role: Mem['role'] = 'member'): Mem[] {
+    if (!n || n.kind !== 'object') return [];
+    const out: Mem[] = [];
+    for (const e of n.entries) {
+      const spec = e.value.kind === 'object' ? e.value : undefined;
+      const t = spec ? get(spec, 'type') : e.value;
+      const optional = role === 'member' && e.key.startsWith('*');
+      const m = newMem(optional ? e.key.slice(1) : e.key, role, definedIn, e.keyRange, this.info);
+      m.optional = optional;
+      m.ifPresent = !!(spec && get(spec, 'if'));
+      if (role === 'member') m.features = this.feats(spec && get(spec, 'features'));
+      if (t?.kind === 'string') {
+        m.typeName = t.value;
+        m.typeRange = t.range;
+      } else if (t?.kind === 'array' && t.items[0]?.kind === 'string') {
+        m.typeName = this.arrayOf(t.items[0].value, t.items[0].range);
+        m.typeRange = t.items[0].range;
+      }
+      out.push(m);
+    }
+    return out;
+  }
+
+  private implicitObject(name: string, members: Mem[]): string | undefined {
+    if (!members.length) return undefined;
+    this.plan.steps.push({ ent: { name, meta: 'struct', implicit: true, features: [], info: this.info, local: members }, ifAbsent: true });
+    return name;
+  }
+
+  build(): Plan {
+    const { e, info } = this;
+    const o: QObject = e.node;
+    const nameNode = get(o, e.meta)!;
+    const ent: Ent = { name: e.name, meta: e.meta, info, implicit: false, features: this.feats(get(o, 'features')), nameRange: nameNode.range };
+    const data = get(o, 'data');
+    switch (e.meta) {
+      case 'enum':
+        ent.values = (data as Extract<QNode, { kind: 'array' }>).items.map((v) => {
+          const n = (v.kind === 'object' ? get(v, 'name') : v) as Extract<QNode, { kind: 'string' }>;
+          const m = newMem(n.value, 'value', e.name, n.range, info);
+          m.ifPresent = v.kind === 'object' && !!get(v, 'if');
+          m.features = this.feats(v.kind === 'object' ? get(v, 'features') : undefined);
+          return m;
+        });
+        break;
+      case 'struct': {
+        ent.local = this.members(data, e.name);
+        const b = get(o, 'base');
+        if (b?.kind === 'string') {
+          ent.baseName = b.value;
+          ent.baseRange = b.range;
+        }
+        break;
+      }
+      case 'union': {
+        const b = get(o, 'base')!;
+        if (b.kind === 'object') {
+          const implicitName = `q_obj_${e.name}-base`;
+          ent.baseName = this.implicitObject(implicitName, this.members(b, implicitName));
+          ent.baseRange = b.range;
+        } else if (b.kind === 'string') {
+          ent.baseName = b.value;
+          ent.baseRange = b.range;
+        }
+        ent.local = [];
+        ent.variants = this.members(data, e.name, 'branch');
+        ent.variantCount = ent.variants.length;
+        const d = get(o, 'discriminator')!;
+        ent.tagName = (d as Extract<QNode, { kind: 'string' }>).value;
+        ent.tagRange = d.range;
+        break;
+      }
+      case 'alternate':
+        ent.variants = this.members(data, e.name, 'branch');
+        ent.variantCount = ent.variants.length;
+        break;
+      case 'command':
+      case 'event': {
+        ent.boxed = get(o, 'boxed')?.kind === 'bool';
+        if (data?.kind === 'object') {
+          const implicitName = `q_obj_${e.name}-arg`;
+          ent.argName = this.implicitObject(implicitName, this.members(data, implicitName));
+        } else if (data?.kind === 'string') ent.argName = data.value;
+        ent.argRange = data?.range;
+        const r = get(o, 'returns');
+        if (r?.kind === 'string') ent.retName = r.value;
+        else if (r?.kind === 'array' && r.items[0]?.kind === 'string') ent.retName = this.arrayOf(r.items[0].value, r.items[0].range);
+        ent.retRange = r?.range;
+        break;
+      }
+    }
+    this.plan.steps.push({ ent, ifAbsent: false });
+    return this.plan;
+  }
+}
+
 export class SchemaChecker {
   private readonly ents: Ent[] = [];
   private readonly byName = new Map<string, Ent>();
   private readonly featureOrder: Feat[] = [];
   private readonly featureSeen = new Set<string>(['deprecated', 'unstable']);
-  private readonly connected = new Map<ParsedDoc, { args: Set<string>; features: Set<string> }>();
+  private readonly connected = new Map<ParsedDoc, Connected>();
   private readonly trustedDocs = new Set<ParsedDoc>();
   /** Built on the first unknown type, for "did you mean". */
   private typeNameSet?: Set<string>;
@@ -119,25 +276,40 @@ export class SchemaChecker {
   ) {
     for (const t of BUILTIN_TYPES) {
       this.define({ name: t, meta: 'built-in', implicit: true, features: [] });
-      this.arrayOf(t, undefined);
+      this.define({ name: t + 'List', meta: 'array', implicit: true, features: [], elementName: t });
     }
     this.define({ name: 'q_empty', meta: 'struct', implicit: true, features: [], local: [], members: [], state: 'done' });
     const qtype: Ent = { name: 'QType', meta: 'enum', implicit: true, features: [] };
-    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => this.mem(n, 'value', 'QType', rangeAt(0, 0, 0), undefined!));
+    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => newMem(n, 'value', 'QType', rangeAt(0, 0, 0), undefined!));
     this.define(qtype);
   }
 
   run(exprs: CheckedExpr[], docs: ParsedDoc[], cancelled: () => boolean): void {
-    for (const e of exprs) this.report(() => this.defineExpr(e));
+    for (const e of exprs) {
+      try {
+        this.replay(this.planFor(e));
+      } catch (err) {
+        this.record(err);
+      }
+    }
     for (let i = 0; i < this.ents.length; i++) {
       if ((i & 63) === 0 && cancelled()) return;
       const ent = this.ents[i];
-      this.report(() => {
+      try {
         this.checkEnt(ent);
         this.connectDoc(ent);
-      });
+      } catch (err) {
+        this.record(err);
+      }
     }
-    for (const d of docs) if (!d.symbol || this.trustedDocs.has(d)) this.report(() => this.checkDoc(d));
+    for (const d of docs) {
+      if (d.symbol && !this.trustedDocs.has(d)) continue;
+      try {
+        this.checkDoc(d);
+      } catch (err) {
+        this.record(err);
+      }
+    }
     if (this.rules.maxFeatures !== undefined && this.featureOrder.length + 2 > this.rules.maxFeatures) {
       const f = this.featureOrder[this.rules.maxFeatures - 2];
       this.problems.push({
@@ -147,18 +319,15 @@ export class SchemaChecker {
     }
   }
 
-  private report(f: () => void): void {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof Abandon) return;
-      if (!(e instanceof SemError)) throw e;
-      const info = e.info;
-      this.problems.push({
-        path: info?.path ?? '', range: e.range ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
-        line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
-      });
-    }
+  /** Turns a check's exception into a problem (Abandon: already reported). */
+  private record(e: unknown): void {
+    if (e instanceof Abandon) return;
+    if (!(e instanceof SemError)) throw e;
+    const info = e.info;
+    this.problems.push({
+      path: info?.path ?? '', range: e.range ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
+      line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
+    });
   }
 
   // ---- definitions ----
@@ -176,134 +345,44 @@ export class SchemaChecker {
     this.byName.set(e.name, e);
   }
 
-  private arrayOf(element: string, info: Info | undefined, range?: Range): string {
-    const name = element + 'List';
-    const t = this.byName.get(name);
-    if (!t || t.meta === 'command' || t.meta === 'event') {
-      this.define({ name, meta: 'array', implicit: true, features: [], info, elementName: element, nameRange: range });
-    }
-    return name;
-  }
-
-  private mem(name: string, role: Mem['role'], definedIn: string, range: Range, info: Info): Mem {
-    return { name, role, optional: false, ifPresent: false, features: [], definedIn, range, info };
-  }
-
-  private feats(n: QNode | undefined, info: Info): Feat[] {
-    if (!n || n.kind !== 'array') return [];
-    const out: Feat[] = [];
-    for (const f of n.items) {
-      const nameNode = f.kind === 'object' ? get(f, 'name') : f;
-      if (nameNode?.kind !== 'string') continue;
-      const feat: Feat = { name: nameNode.value, ifPresent: f.kind === 'object' && !!get(f, 'if'), range: nameNode.range, info };
-      if (!this.featureSeen.has(feat.name)) {
-        this.featureSeen.add(feat.name);
-        this.featureOrder.push(feat);
-      }
-      out.push(feat);
-    }
-    return out;
-  }
-
-  /** Members of a `data`/`base` object; array types are defined as QEMU does, before their user. */
-  private members(n: QNode | undefined, definedIn: string, info: Info, role: Mem['role'] = 'member'): Mem[] {
-    if (!n || n.kind !== 'object') return [];
-    return n.entries.map((e) => {
-      const spec = e.value.kind === 'object' ? e.value : undefined;
-      const t = spec ? get(spec, 'type') : e.value;
-      const optional = role === 'member' && e.key.startsWith('*');
-      const m = this.mem(optional ? e.key.slice(1) : e.key, role, definedIn, e.keyRange, info);
-      m.optional = optional;
-      m.ifPresent = !!(spec && get(spec, 'if'));
-      if (role === 'member') m.features = this.feats(spec && get(spec, 'features'), info);
-      if (t?.kind === 'string') {
-        m.typeName = t.value;
-        m.typeRange = t.range;
-      } else if (t?.kind === 'array' && t.items[0]?.kind === 'string') {
-        m.typeName = this.arrayOf(t.items[0].value, info, t.items[0].range);
-        m.typeRange = t.items[0].range;
-      }
-      return m;
-    });
-  }
-
-  private implicitObject(name: string, info: Info, members: Mem[]): string | undefined {
-    if (!members.length) return undefined;
-    if (!this.byName.has(name)) this.define({ name, meta: 'struct', implicit: true, features: [], info, local: members });
-    return name;
-  }
-
-  private defineExpr(e: CheckedExpr): void {
-    const o: QObject = e.node;
-    const info: Info = { path: e.path, line: e.line, defnName: e.name, defnMeta: e.meta, doc: e.doc };
-    const nameNode = get(o, e.meta)!;
-    const ent: Ent = { name: e.name, meta: e.meta, info, implicit: false, features: this.feats(get(o, 'features'), info), nameRange: nameNode.range };
-    const data = get(o, 'data');
-    switch (e.meta) {
-      case 'enum':
-        ent.values = (data as Extract<QNode, { kind: 'array' }>).items.map((v) => {
-          const n = (v.kind === 'object' ? get(v, 'name') : v) as Extract<QNode, { kind: 'string' }>;
-          const m = this.mem(n.value, 'value', e.name, n.range, info);
-          m.ifPresent = v.kind === 'object' && !!get(v, 'if');
-          m.features = this.feats(v.kind === 'object' ? get(v, 'features') : undefined, info);
-          return m;
-        });
-        break;
-      case 'struct': {
-        ent.local = this.members(data, e.name, info);
-        const b = get(o, 'base');
-        if (b?.kind === 'string') {
-          ent.baseName = b.value;
-          ent.baseRange = b.range;
-        }
-        break;
-      }
-      case 'union': {
-        const b = get(o, 'base')!;
-        if (b.kind === 'object') {
-          const implicitName = `q_obj_${e.name}-base`;
-          ent.baseName = this.implicitObject(implicitName, info, this.members(b, implicitName, info));
-          ent.baseRange = b.range;
-        } else if (b.kind === 'string') {
-          ent.baseName = b.value;
-          ent.baseRange = b.range;
-        }
-        ent.local = [];
-        ent.variants = this.members(data, e.name, info, 'branch');
-        const d = get(o, 'discriminator')!;
-        ent.tagName = (d as Extract<QNode, { kind: 'string' }>).value;
-        ent.tagRange = d.range;
-        break;
-      }
-      case 'alternate':
-        ent.variants = this.members(data, e.name, info, 'branch');
-        break;
-      case 'command':
-      case 'event': {
-        ent.boxed = get(o, 'boxed')?.kind === 'bool';
-        if (data?.kind === 'object') {
-          const implicitName = `q_obj_${e.name}-arg`;
-          ent.argName = this.implicitObject(implicitName, info, this.members(data, implicitName, info));
-        } else if (data?.kind === 'string') ent.argName = data.value;
-        ent.argRange = data?.range;
-        const r = get(o, 'returns');
-        if (r?.kind === 'string') ent.retName = r.value;
-        else if (r?.kind === 'array' && r.items[0]?.kind === 'string') ent.retName = this.arrayOf(r.items[0].value, info, r.items[0].range);
-        ent.retRange = r?.range;
-        break;
+  /** Defines what an expression makes, in QEMU's order; arrays and implicit objects only when not defined yet. */
+  private replay(plan: Plan): void {
+    for (const f of plan.feats) {
+      if (!this.featureSeen.has(f.name)) {
+        this.featureSeen.add(f.name);
+        this.featureOrder.push(f);
       }
     }
-    this.define(ent);
+    for (const step of plan.steps) {
+      const ent = step.ent;
+      if (step.ifAbsent) {
+        const t = this.byName.get(ent.name);
+        if (t && !(ent.meta === 'array' && (t.meta === 'command' || t.meta === 'event'))) continue;
+      }
+      resetEnt(ent);
+      this.define(ent);
+    }
+  }
+
+  /** The entities an expression defines, made once per expression (and doc) and reused by later checks. */
+  private planFor(e: CheckedExpr): Plan {
+    const hit = plans.get(e.node);
+    if (hit && hit.doc === e.doc) return hit.plan;
+    const plan = new PlanBuilder(e).build();
+    plans.set(e.node, { doc: e.doc, plan });
+    return plan;
   }
 
   // ---- checks ----
 
-  private resolve(name: string, info: Info | undefined, what: string, range?: Range): Ent {
+  /** `what` says who uses the type; a function when building the text costs something (only needed on error). */
+  private resolve(name: string, info: Info | undefined, what: string | (() => string), range?: Range): Ent {
     const t = this.byName.get(name);
     if (t && t.meta !== 'command' && t.meta !== 'event') return t;
     if (this.brokenNames.has(name)) throw new Abandon();
     const suggestions = suggest(name, (this.typeNameSet ??= new Set(this.typeNames())));
-    throw new SemError(info, `${what} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
+    const who = typeof what === 'string' ? what : what();
+    throw new SemError(info, `${who} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
   }
 
   /** User-visible type names, for "did you mean". */
@@ -314,7 +393,7 @@ export class SchemaChecker {
   }
 
   private clash(m: Mem, ctx: Info, seen: Map<string, Mem>): void {
-    const c = cName(m.name);
+    const c = m.cname;
     const other = seen.get(c);
     if (other) {
       throw new SemError(ctx, `${describeMem(m, ctx.defnName)} collides with ${describeMem(other, ctx.defnName)}`, 'member-clash',
@@ -329,7 +408,7 @@ export class SchemaChecker {
   }
 
   private featureMem(f: Feat, owner: string): Mem {
-    return { ...this.mem(f.name, 'feature', owner, f.range, f.info) };
+    return newMem(f.name, 'feature', owner, f.range, f.info);
   }
 
   private checkEnt(e: Ent): void {
@@ -381,7 +460,11 @@ export class SchemaChecker {
   }
 
   private ensureObject(t: Ent): void {
-    this.report(() => this.checkObject(t));
+    try {
+      this.checkObject(t);
+    } catch (err) {
+      this.record(err);
+    }
     if (t.state !== 'done') throw new Abandon();
   }
 
@@ -399,7 +482,7 @@ export class SchemaChecker {
       for (const m of base.members!) this.clash(m, info, seen);
     }
     for (const m of e.local!) {
-      m.type = this.resolve(m.typeName!, info, describeMem(m, info.defnName), m.typeRange);
+      m.type = this.resolve(m.typeName!, info, () => describeMem(m, info.defnName), m.typeRange);
       this.checkFeatureClash(m.features, info, m.name);
       this.clash(m, info, seen);
     }
@@ -432,7 +515,7 @@ export class SchemaChecker {
     const cases = new Set(e.variants!.map((v) => v.name));
     for (const m of tag.type.values!) {
       if (!cases.has(m.name)) {
-        const v = this.mem(m.name, 'branch', tag.definedIn, e.tagRange!, info);
+        const v = newMem(m.name, 'branch', tag.definedIn, e.tagRange!, info);
         v.typeName = 'q_empty';
         v.ifPresent = m.ifPresent;
         e.variants!.push(v);
@@ -441,7 +524,7 @@ export class SchemaChecker {
     if (!e.variants!.length) throw new SemError(info, 'union has no branches', 'union-no-branches', e.nameRange);
     const values = new Set(tag.type.values!.map((m) => m.name));
     for (const v of e.variants!) {
-      v.type = this.resolve(v.typeName!, info, describeMem(v, info.defnName), v.typeRange);
+      v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeRange);
       if (!values.has(v.name)) {
         throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.range,
           { values: [...values] });
@@ -456,7 +539,7 @@ export class SchemaChecker {
   private checkAlternate(e: Ent): void {
     const info = e.info!;
     this.checkTypeFeatures(e);
-    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, describeMem(v, info.defnName), v.typeRange);
+    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeRange);
     const seen = new Map<string, Mem>();
     const typesSeen = new Map<string, string>();
     for (const v of e.variants!) {
@@ -525,32 +608,36 @@ export class SchemaChecker {
     if (e.implicit || !doc || e.info?.defnName !== e.name) return;
     const c = { args: new Set<string>(), features: new Set<string>() };
     this.connected.set(doc, c);
-    const connectFeatures = (features: Feat[]) => {
-      for (const f of features) {
-        if (!doc.features.has(f.name)) {
-          throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.range, { missingFeature: f.name });
-        }
-        c.features.add(f.name);
+    this.connectFeatures(e, doc, c, e.features);
+    if (e.meta === 'enum') this.connectMembers(e, doc, c, e.values!);
+    else if (e.meta === 'struct' || e.meta === 'union') {
+      if (e.base?.implicit) this.connectMembers(e, doc, c, e.base.local!);
+      this.connectMembers(e, doc, c, e.local!);
+    } else if (e.meta === 'alternate') this.connectMembers(e, doc, c, e.variants!.slice(0, e.variantCount));
+    else if (e.argName) {
+      const arg = this.byName.get(e.argName);
+      if (arg?.implicit) this.connectMembers(e, doc, c, arg.local!);
+    }
+    this.trustedDocs.add(doc);
+  }
+
+  private connectFeatures(e: Ent, doc: ParsedDoc, c: Connected, features: Feat[]): void {
+    for (const f of features) {
+      if (!doc.features.has(f.name)) {
+        throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.range, { missingFeature: f.name });
       }
-    };
-    const connectMember = (m: Mem) => {
+      c.features.add(f.name);
+    }
+  }
+
+  private connectMembers(e: Ent, doc: ParsedDoc, c: Connected, members: Mem[]): void {
+    for (const m of members) {
       if (!doc.args.has(m.name) && this.rules.membersMustBeDocumented && !this.pragmas.documentationExceptions.has(doc.symbol!)) {
         throw new SemError(e.info, `${m.role} '${m.name}' lacks documentation`, 'doc-missing-member', m.range, { missingMember: m.name });
       }
       c.args.add(m.name);
-      connectFeatures(m.features);
-    };
-    connectFeatures(e.features);
-    if (e.meta === 'enum') e.values!.forEach(connectMember);
-    else if (e.meta === 'struct' || e.meta === 'union') {
-      if (e.base?.implicit) e.base.local!.forEach(connectMember);
-      e.local!.forEach(connectMember);
-    } else if (e.meta === 'alternate') e.variants!.forEach(connectMember);
-    else if (e.argName) {
-      const arg = this.byName.get(e.argName);
-      if (arg?.implicit) arg.local!.forEach(connectMember);
+      this.connectFeatures(e, doc, c, m.features);
     }
-    this.trustedDocs.add(doc);
   }
 
   private checkDoc(d: ParsedDoc): void {

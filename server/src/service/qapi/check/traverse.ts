@@ -4,7 +4,7 @@
 // in the order QEMU would meet them, so the first one is QEMU's verdict.
 import { dirname, resolve } from 'node:path';
 import type { Cancellation } from '../../common/cancellation';
-import type { IncludeRef, QObject, TopLevelExpr } from '../model';
+import type { DocBlock, IncludeRef, QObject, TopLevelExpr } from '../model';
 import { parseDoc, type ParsedDoc } from './docs';
 import type { ParsedFile, RawDocBlock } from './parser';
 import { type Problem, rangeAt } from './problem';
@@ -186,9 +186,16 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
   return t;
 }
 
-/** The model's raw view of a doc block. */
-function docBlockOf(file: ParsedFile, b: RawDocBlock) {
-  return { path: file.path, range: b.range, lines: b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))) };
+const docBlocks = new WeakMap<RawDocBlock, DocBlock>();
+
+/** The model's raw view of a doc block (made once per parsed block). */
+function docBlockOf(file: ParsedFile, b: RawDocBlock): DocBlock {
+  let d = docBlocks.get(b);
+  if (!d) {
+    d = { path: file.path, range: b.range, lines: b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))) };
+    docBlocks.set(b, d);
+  }
+  return d;
 }
 
 function partialName(o: QObject): string | undefined {
