@@ -28,8 +28,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     { dispose: () => void client?.stop() },
   );
 
-  await start();
+  // Registered first, so the command and the panel serializer exist even if the server fails to start.
   registerPreview(context, () => client, output);
+  await start();
   return { client: () => client };
 }
 

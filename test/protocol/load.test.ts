@@ -51,7 +51,7 @@ describe('server under load', { timeout: 300_000 }, () => {
     const pending: Promise<unknown>[] = [];
     for (let v = 2; v <= 2001; v++) {
       const broken = v % 2 === 0;
-      await client.change(uri, v, broken ? `{ 'enum': 'E${v}', 'data': [ 'a' ] \n` : `{ 'enum': 'E${v}', 'data': [ 'a' ] }\n`);
+      await client.change(uri, v, broken ? `{ 'enum': 'Enum${v}', 'data': [ 'a' ] \n` : `{ 'enum': 'Enum${v}', 'data': [ 'a' ] }\n`);
       if (v % 50 === 0) {
         // Requests in flight during the burst, some cancelled by the client.
         pending.push(client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 12 } }).catch(() => 'cancelled'));
