@@ -13,8 +13,49 @@ function show(d: DiagnosticInfo[]): string {
   return d.map((x) => `${x.line + 1}:${x.character + 1} ${x.severity} ${x.message}`).join('\n') || '(none)';
 }
 
+/** A line the QMP checker must flag in any script (with any schema source): proof that it has looked at the text. */
+const QMP_SENTINEL = {
+  text: '\n{"execute": "migrate-set-parameters", "arguments": {"e2e-sentinel-no-such-parameter": 1}}\n',
+  message: 'e2e-sentinel-no-such-parameter',
+};
+
+/** `# intended error (code)` comments of the example scripts: the diagnostic expected on the next line. */
+function intendedDiagnostics(text: string): { line: number; severity: string; code: string }[] {
+  return text.split('\n').flatMap((l, i) => {
+    const m = /^#\s*intended (error|warning|information|hint) \(([\w-]+)\)/.exec(l);
+    return m ? [{ line: i + 1, severity: m[1], code: m[2] }] : [];
+  });
+}
+
 export function integrationCases(ctx: () => { bridge: Bridge; ws: Workspace }): void {
   const call: Bridge['call'] = (op, args, timeout) => ctx().bridge.call(op, args, timeout);
+
+  /**
+   * The diagnostics of a file as saved, once the server has surely checked it: a sentinel
+   * edit has to show up and then go away after undo (waiting on events, not on time).
+   */
+  const settledDiagnostics = async (path: string): Promise<DiagnosticInfo[]> => {
+    await call('open', { path });
+    await call('append', { path, text: QMP_SENTINEL.text });
+    const seen = await call('waitDiagnostics', { path, message: QMP_SENTINEL.message, expect: 'present' });
+    assert.ok(seen.matched, `the checker never reported the unknown argument added to ${path}`);
+    await call('revert', { path });
+    const gone = await call('waitDiagnostics', { path, message: QMP_SENTINEL.message, expect: 'absent' });
+    assert.ok(gone.matched, `the diagnostic of the undone edit stayed in ${path}`);
+    return gone.diagnostics;
+  };
+
+  test('example scripts show exactly the diagnostics their comments announce', async (t) => {
+    const { ws } = ctx();
+    const scripts = ws.files('examples/qmp', '.qmp');
+    if (!scripts.length) return t.skip('no examples/qmp/*.qmp in the repository');
+    for (const rel of scripts) {
+      const expected = intendedDiagnostics(ws.read(rel));
+      const got = (await settledDiagnostics(ws.path(rel))).filter((d) => d.severity === 'error' || d.severity === 'warning');
+      const key = (d: { line: number; severity: string; code?: string }) => `${d.line + 1} ${d.severity} ${d.code}`;
+      assert.deepEqual(got.map(key).sort(), expected.map(key).sort(), `${rel}:\n${show(got)}`);
+    }
+  });
 
   test('opening a .qmp script activates the extension, whose server checks it', async () => {
     const { ws } = ctx();

@@ -1,7 +1,7 @@
 // The workspace each session opens: built in a temp folder at run time from the
 // repository's examples and, when present, QEMU's own files in ../shared (never
 // copied into the repository), plus small QMP scripts written here.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sharedQemu } from '../helpers/shared';
@@ -44,6 +44,10 @@ export interface Workspace {
   path(rel: string): string;
   /** Position of the `nth` occurrence of `needle` in a workspace file, plus `delta` characters. */
   find(rel: string, needle: string, opts?: { nth?: number; after?: string; delta?: number }): Pos;
+  /** Text of a workspace file. */
+  read(rel: string): string;
+  /** Workspace-relative paths of the files in a folder whose names end with `suffix`, sorted. */
+  files(relDir: string, suffix: string): string[];
   /** Line (0-based) of QEMU's expected error for a copied QEMU test schema. */
   qemuErrorLine(name: string): number;
   /** Set when QEMU's 10.2 schema (from ../shared) is in the workspace. */
@@ -64,7 +68,7 @@ export function makeWorkspace(name: string): Workspace {
     root,
     path: (rel) => join(root, rel),
     find: (rel, needle, { nth = 1, after, delta = 0 } = {}) => {
-      const text = readFileSync(join(root, rel), 'utf8');
+      const text = ws.read(rel);
       let at = after === undefined ? -1 : text.indexOf(after);
       if (after !== undefined && at < 0) throw new Error(`"${after}" not in ${rel}`);
       for (let i = 0; i < nth; i++) {
@@ -74,6 +78,10 @@ export function makeWorkspace(name: string): Workspace {
       const before = text.slice(0, at + delta).split('\n');
       return { line: before.length - 1, character: before[before.length - 1].length };
     },
+    read: (rel) => readFileSync(join(root, rel), 'utf8'),
+    files: (relDir, suffix) => existsSync(join(root, relDir))
+      ? readdirSync(join(root, relDir)).filter((f) => f.endsWith(suffix)).sort().map((f) => `${relDir}/${f}`)
+      : [],
     qemuErrorLine: (n) => {
       const err = readFileSync(join(sharedQemu('qapi-tests').path, `${n}.err`), 'utf8');
       const m = new RegExp(`^${n}\\.json:(\\d+)`, 'm').exec(err);

@@ -78,24 +78,28 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
     await s.page.keyboard.press('Escape');
   });
 
-  test('the convergence preview draws a plot and redraws when the script changes', async () => {
-    const rel = 'scripts/migrate.qmp';
-    await openAt(rel, 'downtime-limit');
+  test(`the convergence preview draws a plot and redraws when ${ASB} changes`, async (t) => {
+    // The repository's example of the case behind avail-switchover-bandwidth.
+    const rel = `examples/qmp/${ASB}.qmp`;
+    if (!ws.files('examples/qmp', '.qmp').includes(rel)) return t.skip(`${rel} not in the repository`);
+    const value = `"${ASB}": 1250000000`;
+    await openAt(rel, value);
     await s.bridge.call('command', { command: 'qapi.openConvergencePreview' });
     const frame = await previewFrame(s);
     const before = await plotFingerprint(frame);
     assert.ok(before.series > 0, 'the chart has no data series');
     await s.screenshot('preview-before');
 
-    await s.bridge.call('replace', { path: ws.path(rel), find: '"downtime-limit": 300', text: '"downtime-limit": 3000' });
+    await s.bridge.call('replace', { path: ws.path(rel), find: value, text: `"${ASB}": 0` });
     await frame.waitForFunction((prev) => {
       const paths = Array.from(document.querySelectorAll('svg.chart path.series')).map((p) => p.getAttribute('d')).join('|');
-      return paths !== '' && paths + (document.querySelector('.figures')?.textContent ?? '') !== prev;
+      return paths !== '' && paths + (document.querySelector('p.reason')?.textContent ?? '') !== prev;
     }, before.key, { timeout: UI_TIMEOUT });
     const after = await plotFingerprint(frame);
-    assert.notEqual(after.key, before.key);
-    assert.ok(after.series > 0, 'the chart lost its data series');
     await s.screenshot('preview-after');
+    assert.ok(after.series > 0, 'the chart lost its data series');
+    assert.notEqual(after.reason, before.reason, 'the explanation did not change with the value');
+    assert.match(before.reason, /1250 MB\/s/, `the explanation does not use the script's ${ASB}: ${before.reason}`);
     await s.bridge.call('revert', { path: ws.path(rel) });
   });
 });
@@ -109,9 +113,11 @@ async function previewFrame(s: Session): Promise<Frame> {
   return frame;
 }
 
-async function plotFingerprint(frame: Frame): Promise<{ key: string; series: number }> {
+/** The drawn series and the verdict's explanation: what a change of the script must alter. */
+async function plotFingerprint(frame: Frame): Promise<{ key: string; series: number; reason: string }> {
   return frame.evaluate(() => {
     const paths = Array.from(document.querySelectorAll('svg.chart path.series')).map((p) => p.getAttribute('d'));
-    return { key: paths.join('|') + (document.querySelector('.figures')?.textContent ?? ''), series: paths.filter(Boolean).length };
+    const reason = document.querySelector('p.reason')?.textContent ?? '';
+    return { key: paths.join('|') + reason, series: paths.filter(Boolean).length, reason };
   });
 }

@@ -109,6 +109,13 @@ const handlers: { [K in OpName]: Handler<K> } = {
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`edit of ${path} was refused`);
     return { version: doc.version };
   },
+  append: async ({ path, text }) => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`edit of ${path} was refused`);
+    return { version: doc.version };
+  },
   revert: async ({ path }) => {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
     await vscode.window.showTextDocument(doc, { preview: false });

@@ -40,6 +40,8 @@ export interface Operations {
   config: { args: { section: string; key: string; value: unknown }; result: { value: unknown } };
   /** Replaces the first occurrence of `find` (after `after`, when given) in an open file. */
   replace: { args: { path: string; find: string; text: string; after?: string }; result: { version: number } };
+  /** Adds text at the end of an open file. */
+  append: { args: { path: string; text: string }; result: { version: number } };
   /** Undoes all unsaved edits of a file. */
   revert: { args: { path: string }; result: { dirty: boolean } };
   /** Makes a product feature misbehave inside this extension host only (see README). */
