@@ -1,7 +1,7 @@
 // The same integration cases in a desktop VS Code through @vscode/test-electron, for
 // developers who have one installed (it cannot be downloaded here): the product is
 // loaded from the repository's dist/ as a development extension, next to the probe.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -21,11 +21,12 @@ describe('Desktop VS Code (@vscode/test-electron)', { skip }, () => {
   const bridge = new Bridge();
   let ws: Workspace;
   let vscodeRun: Promise<number> | undefined;
+  let root: string | undefined;
   before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'qapi-e2e-electron-'));
     ws = makeWorkspace('electron');
     const url = await bridge.listen();
     const probe = await buildProbe();
-    const root = mkdtempSync(join(tmpdir(), 'qapi-e2e-electron-'));
     mkdirSync(join(root, 'user-data', 'User'), { recursive: true });
     writeFileSync(join(root, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS));
     vscodeRun = runTests({
@@ -42,6 +43,8 @@ describe('Desktop VS Code (@vscode/test-electron)', { skip }, () => {
   after(async () => {
     await bridge.close();
     await vscodeRun?.catch(() => undefined);
+    ws?.dispose();
+    if (root && !process.env.QAPI_E2E_KEEP) rmSync(root, { recursive: true, force: true });
   });
 
   integrationCases(() => ({ bridge, ws }));

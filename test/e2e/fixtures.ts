@@ -1,7 +1,7 @@
 // The workspace each session opens: built in a temp folder at run time from the
 // repository's examples and, when present, QEMU's own files in ../shared (never
 // copied into the repository), plus small QMP scripts written here.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { sharedQemu } from '../helpers/shared';
@@ -50,6 +50,8 @@ export interface Workspace {
   files(relDir: string, suffix: string): string[];
   /** Line (0-based) of QEMU's expected error for a copied QEMU test schema. */
   qemuErrorLine(name: string): number;
+  /** Removes the workspace (kept when QAPI_E2E_KEEP is set, for looking at a failure). */
+  dispose(): void;
   /** Set when QEMU's 10.2 schema (from ../shared) is in the workspace. */
   qemu102?: string;
   /** Set when QEMU's test schemas (from ../shared) are in the workspace. */
@@ -79,6 +81,7 @@ export function makeWorkspace(name: string): Workspace {
       return { line: before.length - 1, character: before[before.length - 1].length };
     },
     read: (rel) => readFileSync(join(root, rel), 'utf8'),
+    dispose: () => { if (!process.env.QAPI_E2E_KEEP) rmSync(root, { recursive: true, force: true }); },
     files: (relDir, suffix) => existsSync(join(root, relDir))
       ? readdirSync(join(root, relDir)).filter((f) => f.endsWith(suffix)).sort().map((f) => `${relDir}/${f}`)
       : [],

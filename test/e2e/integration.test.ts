@@ -16,7 +16,10 @@ describe('VS Code integration (code-server 4.100.3, VS Code 1.100.3)', { skip },
     ws = makeWorkspace('api');
     s = await startSession(ws.root, 'api');
   }, { timeout: 240_000 });
-  after(async () => { await s?.dispose(); });
+  after(async () => {
+    await s?.dispose();
+    ws?.dispose();
+  });
 
   integrationCases(() => ({ bridge: s.bridge, ws }));
 });

@@ -46,6 +46,7 @@ let probe: Promise<{ dir: string; vsix: string }> | undefined;
 export function buildProbe(): Promise<{ dir: string; vsix: string }> {
   probe ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qapi-e2e-probe-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const src = join(REPO, 'test/e2e/probe');
     await esbuild.build({
       entryPoints: { extension: join(src, 'extension.ts'), 'electron-tests': join(src, 'electronEntry.ts') }, outdir: dir,

@@ -21,7 +21,10 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
     ws = makeWorkspace('ui');
     s = await startSession(ws.root, 'ui');
   }, { timeout: 240_000 });
-  after(async () => { await s?.dispose(); });
+  after(async () => {
+    await s?.dispose();
+    ws?.dispose();
+  });
 
   /** Opens a file with the cursor at `needle` (+delta) and gives the editor keyboard focus. */
   const openAt = async (rel: string, needle: string, delta = 0) => {
