@@ -1,26 +1,37 @@
 /* A tiny multiboot guest for live-migration measurements.
  *
  * It fills `fill` MiB at 4 MiB with non-zero data (the rest of RAM stays zero), then
- * rewrites one byte per page of the first `ws` MiB for ever, `rate` MiB/s of page
- * writes (calibrated once against the PIT at boot, then a fixed busy loop, so that
- * CPU throttling slows it down like a CPU-bound workload). `pattern=random` picks
- * pages at random instead of sweeping them in order. `ws=0` fills and then halts.
- * Its progress is a status block at 0x108000 that the harness reads with pmemsave.
- * Command line (-append): ws=MiB fill=MiB rate=MiB/s [delay=N] [pattern=random]. */
+ * rewrites one byte per page of the first `ws` MiB for ever at `rate` MiB/s of page
+ * writes. `mode=paced` (the default) paces the writes on the TSC, so the rate holds
+ * whatever the host's load does to TCG's speed. `mode=cpu` is a CPU-bound writer
+ * instead: a fixed busy loop per write, sized for `rate` at boot (or `delay=N`), whose
+ * speed follows TCG's, and which CPU throttling slows down. `pattern=random` picks
+ * pages at random instead of sweeping them in order; `ws=0` fills and then halts.
+ * Time comes from the HPET (its 32-bit counter wraps only every 43 s, so a vCPU the
+ * host stops for a while still measures right). Its progress is a status block at
+ * 0x108000 that the harness reads with pmemsave.
+ * Command line (-append): ws=MiB fill=MiB rate=MiB/s [mode=cpu [delay=N]] [pattern=random]. */
 typedef unsigned int u32;
 typedef unsigned char u8;
+typedef unsigned long long u64;
 
 #define STATUS_MAGIC 0x57524954u  /* "WRIT" */
 #define WS_BASE 0x400000u
 #define PAGE 4096u
-#define PIT_HZ 1193182.0
+#define HPET_BASE 0xFED00000u
 
-enum { BOOTING = 0, FILLING = 1, CALIBRATING = 2, WRITING = 3, IDLE = 4 };
+/* How far behind a paced writer may fall and still catch up: host preemption and
+ * lock waits stall the vCPU for milliseconds, and the rate must hold through them.
+ * It also makes up for CPU-throttle sleeps of up to this long (throttles up to 80%),
+ * so auto-converge is measured with mode=cpu. */
+#define CATCH_UP_SECONDS 0.05
+
+enum { BOOTING = 0, FILLING = 1, CALIBRATING = 2, WRITING = 3, IDLE = 4, NO_HPET = 5 };
 
 struct status {
 	u32 magic, state, pages, passes;
 	u32 ws_mib, fill_mib, ram_mib, delay;
-	u32 rate_mibps, random, calibrated_pps;
+	u32 rate_mibps, random, calibrated_pps, paced, tsc_khz;
 };
 
 __attribute__((section(".status"), used)) volatile struct status status;
@@ -29,13 +40,20 @@ struct multiboot_info {
 	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
 };
 
-static inline void outb(unsigned short port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline u8 inb(unsigned short port) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static volatile u32 *const hpet = (volatile u32 *)HPET_BASE;
+static double hpet_hz;
 
-/* PIT channel 0 in mode 2 counts down from 65536 and wraps every 55 ms;
- * interrupts stay off, so it is only read. */
-static void pit_start(void) { outb(0x43, 0x34); outb(0x40, 0); outb(0x40, 0); }
-static u32 pit_read(void) { outb(0x43, 0x00); u32 lo = inb(0x40); return lo | (u32)inb(0x40) << 8; }
+static u32 hpet_read(void) { return hpet[0xF0 / 4]; }
+static inline u64 rdtsc(void) { u64 v; __asm__ volatile("rdtsc" : "=A"(v)); return v; }
+
+/* Enables the HPET's main counter; its tick period (in fs) is the upper capability word. */
+static int hpet_start(void) {
+	u32 period_fs = hpet[0x04 / 4];
+	if (period_fs == 0 || period_fs > 100000000u) return 0;
+	hpet_hz = 1e15 / period_fs;
+	hpet[0x10 / 4] |= 1;
+	return 1;
+}
 
 /* The text after `key=` in the command line (space-separated words), or 0. */
 static const char *find(const char *s, const char *key) {
@@ -71,21 +89,71 @@ static void write_page(u32 idx) {
 
 static void spin(u32 n) { for (volatile u32 i = 0; i < n; i++) ; }
 
-/* Page writes per second with busy loop `delay`, timed on the PIT over ~0.25 s. */
+/* Page writes per second with busy loop `delay`, over 0.25 s of HPET time. */
 static double measure_pps(u32 delay, u32 ws_pages, u32 *idx) {
-	u32 ticks = 0, pages = 0, last = pit_read();
-	while (ticks < 300000) {
+	u32 pages = 0, start = hpet_read(), span = (u32)(hpet_hz / 4), ticks;
+	do {
 		*idx = next_page(*idx, ws_pages);
 		write_page(*idx);
 		spin(delay);
-		/* The PIT read costs an I/O exit: every 16 pages keeps it out of the
-		 * timing yet well inside the counter's 55 ms wrap. */
-		if (++pages % 16) continue;
-		u32 now = pit_read();
-		ticks += (last - now) & 0xffff;
-		last = now;
+		pages++;
+	} while ((ticks = hpet_read() - start) < span);
+	return pages * hpet_hz / ticks;
+}
+
+/* A fixed busy loop per write, sized for the target rate in two rounds (time per
+ * page is roughly proportional to the loop count). */
+static u32 calibrate_delay(u32 ws_pages) {
+	double target = status.rate_mibps * (1024.0 * 1024.0 / PAGE);
+	u32 delay = 20000, idx = 0;
+	for (int round = 0; round < 2; round++) {
+		double d = delay * measure_pps(delay, ws_pages, &idx) / target;
+		delay = d < 1 ? 1 : d > 4e9 ? 4000000000u : (u32)d;
 	}
-	return pages * PIT_HZ / ticks;
+	status.calibrated_pps = (u32)measure_pps(delay, ws_pages, &idx);
+	return delay;
+}
+
+/* TSC ticks per second over 0.2 s of HPET time (TCG's TSC is the host's). */
+static double tsc_hz(void) {
+	u32 start = hpet_read(), span = (u32)(hpet_hz / 5), ticks;
+	u64 t0 = rdtsc();
+	while ((ticks = hpet_read() - start) < span) ;
+	return (double)(long long)(rdtsc() - t0) * hpet_hz / ticks;
+}
+
+static void __attribute__((noreturn)) write_paced(u32 ws_pages) {
+	double hz = tsc_hz();
+	status.tsc_khz = (u32)(hz / 1000);
+	u64 step = (u64)(long long)(hz / (status.rate_mibps * (1024.0 * 1024.0 / PAGE)));
+	u64 behind = (u64)(long long)(hz * CATCH_UP_SECONDS), next = rdtsc();
+	u32 idx = 0;
+	status.state = WRITING;
+	for (;;) {
+		for (u32 i = 0; i < ws_pages; i++) {
+			u64 now;
+			while ((now = rdtsc()) < next) ;
+			if (now - next > behind) next = now - behind;
+			next += step;
+			idx = next_page(idx, ws_pages);
+			write_page(idx);
+		}
+		status.passes++;
+	}
+}
+
+static void __attribute__((noreturn)) write_cpu_bound(u32 ws_pages, u32 delay) {
+	u32 idx = 0;
+	status.delay = delay;
+	status.state = WRITING;
+	for (;;) {
+		for (u32 i = 0; i < ws_pages; i++) {
+			idx = next_page(idx, ws_pages);
+			write_page(idx);
+			spin(delay);
+		}
+		status.passes++;
+	}
 }
 
 void guest_main(struct multiboot_info *mbi) {
@@ -99,41 +167,23 @@ void guest_main(struct multiboot_info *mbi) {
 	status.fill_mib = fill;
 	status.ws_mib = ws;
 	status.rate_mibps = arg(cmd, "rate", 0);
-	const char *pattern = find(cmd, "pattern");
+	const char *pattern = find(cmd, "pattern"), *mode = find(cmd, "mode");
 	status.random = pattern && pattern[0] == 'r';
+	status.paced = status.rate_mibps && !(mode && mode[0] == 'c');
 	status.magic = STATUS_MAGIC;
 
 	status.state = FILLING;
 	volatile u32 *w = (volatile u32 *)WS_BASE;
 	for (u32 i = 0, n = fill * (1024 * 1024 / 4); i < n; i++) w[i] = (i * 2654435761u) | 0x01010101u;
 
-	if (!ws) {
-		status.state = IDLE;
-		for (;;) __asm__ volatile("cli; hlt");
-	}
-	u32 ws_pages = ws * (1024 * 1024 / PAGE), idx = 0;
-	u32 delay = arg(cmd, "delay", 0);
-	if (!delay && status.rate_mibps) {
-		/* Two rounds: time per page is roughly proportional to the loop count. */
+	u32 ws_pages = ws * (1024 * 1024 / PAGE);
+	if (ws_pages) {
 		status.state = CALIBRATING;
-		pit_start();
-		double target = status.rate_mibps * (1024.0 * 1024.0 / PAGE);
-		delay = 20000;
-		for (int round = 0; round < 2; round++) {
-			double pps = measure_pps(delay, ws_pages, &idx);
-			double d = delay * pps / target;
-			delay = d < 1 ? 1 : d > 4e9 ? 4000000000u : (u32)d;
-		}
-		status.calibrated_pps = (u32)measure_pps(delay, ws_pages, &idx);
+		if (!hpet_start()) status.state = NO_HPET;
+		else if (status.paced) write_paced(ws_pages);
+		else write_cpu_bound(ws_pages, arg(cmd, "delay", 0) ?: (status.rate_mibps ? calibrate_delay(ws_pages) : 0));
+	} else {
+		status.state = IDLE;
 	}
-	status.delay = delay;
-	status.state = WRITING;
-	for (;;) {
-		for (u32 i = 0; i < ws_pages; i++) {
-			idx = next_page(idx, ws_pages);
-			write_page(idx);
-			spin(delay);
-		}
-		status.passes++;
-	}
+	for (;;) __asm__ volatile("cli; hlt");
 }

@@ -12,9 +12,9 @@ const SOURCES = ['boot.S', 'guest.c', 'guest.ld'];
 
 /** Where guest.ld places the status block. */
 export const GUEST_STATUS_ADDR = 0x108000;
-export const GUEST_STATUS_SIZE = 44;
+export const GUEST_STATUS_SIZE = 52;
 const STATUS_MAGIC = 0x57524954;
-const STATES = ['booting', 'filling', 'calibrating', 'writing', 'idle'] as const;
+const STATES = ['booting', 'filling', 'calibrating', 'writing', 'idle', 'no-hpet'] as const;
 
 export interface GuestStatus {
   state: (typeof STATES)[number] | 'unknown';
@@ -28,7 +28,11 @@ export interface GuestStatus {
   delay: number;
   rateMiBps: number;
   random: boolean;
+  /** mode=cpu: the busy loop's rate as timed at boot. */
   calibratedPagesPerSecond: number;
+  /** Paced on the TSC (mode=paced) rather than a CPU-bound busy loop (mode=cpu). */
+  paced: boolean;
+  tscKHz: number;
 }
 
 /** Why the guest cannot be built here, or false. */
@@ -71,6 +75,6 @@ export function decodeStatus(bytes: Buffer): GuestStatus | null {
   return {
     state: STATES[u(1)] ?? 'unknown',
     pages: u(2), passes: u(3), wsMiB: u(4), fillMiB: u(5), ramMiB: u(6), delay: u(7),
-    rateMiBps: u(8), random: u(9) !== 0, calibratedPagesPerSecond: u(10),
+    rateMiBps: u(8), random: u(9) !== 0, calibratedPagesPerSecond: u(10), paced: u(11) !== 0, tscKHz: u(12),
   };
 }

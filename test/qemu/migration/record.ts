@@ -27,6 +27,8 @@ export interface MigrationCase {
   /** Target page-write rate (4 KiB per write); the real rate is measured. */
   rateMiBps: number;
   pattern?: 'sweep' | 'random';
+  /** paced (default): a steady rate on the TSC; cpu: a CPU-bound busy loop (see guest.c). */
+  writer?: 'paced' | 'cpu';
   /** 0 = unlimited. */
   maxBandwidthMiBps: number;
   downtimeLimitMs: number;
@@ -46,7 +48,7 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
   const elf = buildGuest();
   const dir = mkdtempSync(join(tmpdir(), 'qapi-qmp-migration-'));
   const statusFile = join(dir, 'status.bin');
-  const append = [`ws=${c.wsMiB}`, `fill=${c.fillMiB}`, `rate=${c.rateMiBps}`, `pattern=${c.pattern ?? 'sweep'}`].join(' ');
+  const append = [`ws=${c.wsMiB}`, `fill=${c.fillMiB}`, `rate=${c.rateMiBps}`, `pattern=${c.pattern ?? 'sweep'}`, `mode=${c.writer ?? 'paced'}`].join(' ');
   const qmp = await QmpProcess.startNegotiated({
     args: ['-M', 'pc', '-accel', 'tcg', '-smp', '1', '-m', String(c.ramMiB), '-kernel', elf, '-append', append],
   });
@@ -62,6 +64,7 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
       if (Date.now() - booted > BOOT_TIMEOUT_S * 1000) throw new Error(`guest not ready after ${BOOT_TIMEOUT_S} s: ${JSON.stringify(pre)}`);
       await sleep(100);
       pre = await guest();
+      if (pre?.state === 'no-hpet') throw new Error('the guest found no HPET to time its writes (QEMU started without one?)');
     }
     // The guest's own counter over the warm-up: the real write rate on this host now.
     const w0 = await guest(), t0 = performance.now();
@@ -82,7 +85,7 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
       type: 'header', name: c.name, description: c.description,
       qemu: version ? `${version.major}.${version.minor}.${version.micro}` : 'unknown', accel: 'tcg',
       host_ncpu: cpus().length, host_loadavg: loadavg(), wall_start: new Date().toISOString(),
-      ram_mib: c.ramMiB, fill_mib: c.fillMiB, ws_mib: c.wsMiB, pattern: c.pattern ?? 'sweep',
+      ram_mib: c.ramMiB, fill_mib: c.fillMiB, ws_mib: c.wsMiB, pattern: c.pattern ?? 'sweep', writer: c.writer ?? 'paced',
       rate_target_MiBps: c.rateMiBps, dest: 'exec', uri: MIGRATION_URI,
       max_bandwidth_MiBps: c.maxBandwidthMiBps, downtime_limit_ms: c.downtimeLimitMs, auto_converge: !!c.autoConverge,
       params_set: paramsSet, params_effective: paramsEffective, capabilities_effective: capsEffective,
