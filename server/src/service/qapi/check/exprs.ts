@@ -67,6 +67,11 @@ function checkNameCamel(name: string, source: string, at: Range): void {
 }
 
 function checkKeys(o: QObject, source: string, required: string[], optional: string[], at: Range): void {
+  // Allocation-free when all is well: this runs for every member of every definition.
+  let ok = true;
+  for (const k of required) if (!get(o, k)) ok = false;
+  for (const e of o.entries) if (!required.includes(e.key) && !optional.includes(e.key)) ok = false;
+  if (ok) return;
   const have = new Set(o.entries.map((e) => e.key));
   const missing = required.filter((k) => !have.has(k));
   if (missing.length) {
@@ -74,10 +79,8 @@ function checkKeys(o: QObject, source: string, required: string[], optional: str
   }
   const allowed = new Set([...required, ...optional]);
   const unknown = o.entries.filter((e) => !allowed.has(e.key));
-  if (unknown.length) {
-    fail(`${source} has unknown key${unknown.length > 1 ? 's' : ''} ${quoted(unknown.map((e) => e.key))}; valid keys are ${quoted(allowed)}`,
-      'unknown-key', unknown[0].keyRange, { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() });
-  }
+  fail(`${source} has unknown key${unknown.length > 1 ? 's' : ''} ${quoted(unknown.map((e) => e.key))}; valid keys are ${quoted(allowed)}`,
+    'unknown-key', unknown[0].keyRange, { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() });
 }
 
 function checkIf(o: QObject, source: string): void {
@@ -127,9 +130,16 @@ function checkFeatures(n: QNode | undefined): void {
   }
 }
 
-/** A member value in long form ({ 'type': ... }) or short form, as QEMU normalises it. */
-function memberSpec(v: QNode): QObject {
-  return v.kind === 'object' ? v : { kind: 'object', entries: [{ key: 'type', keyRange: v.range, value: v }], range: v.range };
+/**
+ * Checks a member value in long form ({ 'type': ..., 'if': ..., 'features': ... }) and
+ * returns its type; the short form (just the type) needs no key checks.
+ */
+function memberType(v: QNode, source: string, at: Range, optional: string[]): QNode | undefined {
+  if (v.kind !== 'object') return v;
+  checkKeys(v, source, ['type'], optional, at);
+  checkIf(v, source);
+  if (optional.includes('features')) checkFeatures(get(v, 'features'));
+  return get(v, 'type');
 }
 
 interface TypeOpts { allowArray?: boolean; allowDict?: boolean | string }
@@ -150,11 +160,7 @@ function checkType(v: QNode | undefined, source: string, pragmas: Pragmas, opts:
     checkNameLower(key, keySource, e.keyRange, permissive, permissive);
     const c = cName(key);
     if (c === 'u' || c.startsWith('has_')) fail(`${keySource} uses a reserved name ('u' and 'has_*' are reserved)`, 'reserved-name', e.keyRange);
-    const spec = memberSpec(e.value);
-    checkKeys(spec, keySource, ['type'], ['if', 'features'], e.keyRange);
-    checkIf(spec, keySource);
-    checkFeatures(get(spec, 'features'));
-    checkType(get(spec, 'type'), keySource, pragmas, { allowArray: true });
+    checkType(memberType(e.value, keySource, e.keyRange, ['if', 'features']), keySource, pragmas, { allowArray: true });
   }
 }
 
@@ -165,16 +171,17 @@ function checkEnum(o: QObject, name: string, pragmas: Pragmas): void {
   if (prefix && prefix.kind !== 'string') fail("'prefix' must be a string", 'invalid-prefix', prefix);
   const permissive = pragmas.memberNameExceptions.has(name);
   for (const m of (data as Extract<QNode, { kind: 'array' }>).items) {
-    const spec: QObject = m.kind === 'object' ? m : { kind: 'object', entries: [{ key: 'name', keyRange: m.range, value: m }], range: m.range };
     const source = "'data' member";
-    checkKeys(spec, source, ['name'], ['if', 'features'], m.range);
-    const mn = get(spec, 'name');
+    if (m.kind === 'object') checkKeys(m, source, ['name'], ['if', 'features'], m.range);
+    const mn = m.kind === 'object' ? get(m, 'name') : m;
     checkNameIsStr(mn, source, m.range);
     const s = `${source} '${mn.value}'`;
     // Enum values may start with a digit.
     checkNameLower(/^[0-9]/.test(mn.value) ? 'd' + mn.value : mn.value, s, mn.range, permissive, permissive);
-    checkIf(spec, s);
-    checkFeatures(get(spec, 'features'));
+    if (m.kind === 'object') {
+      checkIf(m, s);
+      checkFeatures(get(m, 'features'));
+    }
   }
 }
 
@@ -187,10 +194,7 @@ function checkUnion(o: QObject, name: string, pragmas: Pragmas): void {
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
-    const spec = memberSpec(e.value);
-    checkKeys(spec, source, ['type'], ['if'], e.keyRange);
-    checkIf(spec, source);
-    checkType(get(spec, 'type'), source, pragmas, { allowArray: !truthy(base) });
+    checkType(memberType(e.value, source, e.keyRange, ['if']), source, pragmas, { allowArray: !truthy(base) });
   }
 }
 
@@ -204,10 +208,7 @@ function checkAlternate(o: QObject, pragmas: Pragmas): void {
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
     checkNameLower(e.key, source, e.keyRange);
-    const spec = memberSpec(e.value);
-    checkKeys(spec, source, ['type'], ['if'], e.keyRange);
-    checkIf(spec, source);
-    checkType(get(spec, 'type'), source, pragmas, { allowArray: true });
+    checkType(memberType(e.value, source, e.keyRange, ['if']), source, pragmas, { allowArray: true });
   }
 }
 

@@ -640,18 +640,22 @@ export class SchemaChecker {
     }
   }
 
+  /** Documented members and features must exist (QEMU checks this after everything else). */
   private checkDoc(d: ParsedDoc): void {
-    const c = this.connected.get(d) ?? { args: new Set<string>(), features: new Set<string>() };
-    const check = (args: Map<string, DocArg>, got: Set<string>, what: string) => {
-      const bogus = [...args.values()].filter((a) => !got.has(a.name));
-      if (!bogus.length) return;
-      const l = bogus[0].line;
-      const many = bogus.length > 1;
-      throw new SemError({ path: d.path, line: l.line, defnName: d.symbol ?? '', defnMeta: '' },
-        `documented ${what}${many ? 's' : ''} ${bogus.map((b) => `'${b.name}'`).join(', ')} ${many ? 'do' : 'does'} not exist`,
-        `doc-unknown-${what}`, bogus[0].range, { unknown: bogus.map((b) => b.name) });
-    };
-    check(d.args, c.args, 'member');
-    check(d.features, c.features, 'feature');
+    if (!d.args.size && !d.features.size) return;
+    const c = this.connected.get(d);
+    this.checkDocArgs(d, d.args, c?.args, 'member');
+    this.checkDocArgs(d, d.features, c?.features, 'feature');
   }
+
+  private checkDocArgs(d: ParsedDoc, args: Map<string, DocArg>, got: Set<string> | undefined, what: string): void {
+    let bogus: DocArg[] | undefined;
+    for (const a of args.values()) if (!got?.has(a.name)) (bogus ??= []).push(a);
+    if (!bogus) return;
+    const many = bogus.length > 1;
+    throw new SemError({ path: d.path, line: bogus[0].line.line, defnName: d.symbol ?? '', defnMeta: '' },
+      `documented ${what}${many ? 's' : ''} ${bogus.map((b) => `'${b.name}'`).join(', ')} ${many ? 'do' : 'does'} not exist`,
+      `doc-unknown-${what}`, bogus[0].range, { unknown: bogus.map((b) => b.name) });
+  }
+
 }

@@ -192,7 +192,12 @@ const docBlocks = new WeakMap<RawDocBlock, DocBlock>();
 function docBlockOf(file: ParsedFile, b: RawDocBlock): DocBlock {
   let d = docBlocks.get(b);
   if (!d) {
-    d = { path: file.path, range: b.range, lines: b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))) };
+    let lines: string[] | undefined;
+    // The line texts are made on first use: most checks never look at them.
+    d = Object.defineProperty({ path: file.path, range: b.range } as DocBlock, 'lines', {
+      enumerable: true,
+      get: () => (lines ??= b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1)))),
+    });
     docBlocks.set(b, d);
   }
   return d;
