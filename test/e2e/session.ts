@@ -6,8 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Bridge } from './bridge';
+import { makeWorkspace, type Workspace } from './fixtures';
 import { BRIDGE_ENV } from './probe/protocol';
 import { OUTPUT, PRODUCT_ID, REPO, tools } from './tools';
 
@@ -138,4 +140,28 @@ export async function startSession(workspace: string, name: string): Promise<Ses
     await dispose();
     throw e;
   }
+}
+
+/** Why a code-server suite cannot run here (for node:test's `skip`), or false. */
+export function codeServerSkip(): string | false {
+  const missing = tools().missing;
+  return missing.length ? `SKIP end-to-end: ${missing.join('; ')}` : false;
+}
+
+/** Registers before/after hooks giving the enclosing suite its own workspace and session. */
+export function useSession(name: string): () => { s: Session; ws: Workspace } {
+  let ws: Workspace | undefined;
+  let s: Session | undefined;
+  before(async () => {
+    ws = makeWorkspace(name);
+    s = await startSession(ws.root, name);
+  }, { timeout: 240_000 });
+  after(async () => {
+    await s?.dispose();
+    ws?.dispose();
+  });
+  return () => {
+    if (!s || !ws) throw new Error('the session did not start');
+    return { s, ws };
+  };
 }

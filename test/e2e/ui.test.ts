@@ -3,28 +3,19 @@
 // The probe moves the cursor and runs commands; Playwright reads the page.
 // Screenshots go to test-output/e2e/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { makeWorkspace, type Workspace } from './fixtures';
-import { startSession, type Session } from './session';
-import { tools } from './tools';
+import type { Workspace } from './fixtures';
+import { codeServerSkip, useSession, type Session } from './session';
 
-const missing = tools().missing;
-const skip = missing.length ? `SKIP end-to-end: ${missing.join('; ')}` : false;
 const ASB = 'avail-switchover-bandwidth';
 const UI_TIMEOUT = 30_000;
 
-describe('Workbench UI in Chromium (code-server 4.100.3)', { skip }, () => {
-  let ws: Workspace;
+describe('Workbench UI in Chromium (code-server 4.100.3)', { skip: codeServerSkip() }, () => {
+  const session = useSession('ui');
   let s: Session;
-  before(async () => {
-    ws = makeWorkspace('ui');
-    s = await startSession(ws.root, 'ui');
-  }, { timeout: 240_000 });
-  after(async () => {
-    await s?.dispose();
-    ws?.dispose();
-  });
+  let ws: Workspace;
+  beforeEach(() => ({ s, ws } = session()));
 
   /** Opens a file with the cursor at `needle` (+delta) and gives the editor keyboard focus. */
   const openAt = async (rel: string, needle: string, delta = 0) => {
