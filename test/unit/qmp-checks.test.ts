@@ -161,3 +161,15 @@ test('QEMU 10.2 QAPI sources as the schema', { skip: qapi102.skip }, () => {
   const d = validate(`${set('"avail-switchover-bandwidth": 1, "zero-page-detection": "legacy"')}\n{"execute": "migrate", "arguments": {"uri": "exec:cat", "blk": true}}`, s, disk());
   assert.deepEqual(codes(d, E), ['2:qmp-not-in-version']);
 });
+
+test('capability rules as a real QEMU 7.2 answers them: postcopy with compress is fine, preempt with compress is not, zero-copy refuses xbzrle, a second qmp_capabilities is refused', () => {
+  const cap = (...names: string[]) => `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [${names.map((n) => `{"capability": "${n}", "state": true}`).join(', ')}]}}`;
+  const s = { qemuVersion: '7.2' };
+  assert.deepEqual(validate(cap('postcopy-ram', 'compress'), s), []);
+  assert.deepEqual(codes(validate([cap('postcopy-ram', 'postcopy-preempt'), cap('compress')].join('\n'), s)), ['2:qmp-capability-combination']);
+  assert.deepEqual(codes(validate(cap('multifd', 'zero-copy-send', 'xbzrle'), s)), ['1:qmp-capability-combination']);
+  assert.deepEqual(codes(validate(set('"xbzrle-cache-size": -4096'), s)), ['1:qmp-negative-wraps', '1:qmp-parameter-range']);
+  const twice = validate('{"execute": "qmp_capabilities"}\n{"execute": "qmp_capabilities"}', s);
+  assert.deepEqual(codes(twice), ['2:qmp-command-not-found']);
+  assert.equal(qemuErrorClass(twice[0].code as QmpCode), 'CommandNotFound');
+});

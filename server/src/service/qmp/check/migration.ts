@@ -17,6 +17,8 @@ export interface MigrationState {
   /** The last `migrate`, and whether postcopy-ram was on then. */
   migrate?: { line: number; postcopy: boolean };
   oob: boolean;
+  /** Line of the qmp_capabilities that left negotiation mode. */
+  negotiated?: number;
   /** Every change in order (migrationInputsAt replays them up to a position). */
   history: Setting[];
 }
@@ -50,6 +52,11 @@ export function checkMigrationCommand(command: string, site: CommandSite, state:
       }
       return;
     case 'qmp_capabilities': {
+      if (state.negotiated !== undefined) {
+        report.error(site.nameSpan, QmpCode.commandNotFound, `capabilities were already negotiated on line ${state.negotiated + 1}; QEMU refuses qmp_capabilities a second time`);
+        return;
+      }
+      state.negotiated = site.line;
       const en = site.args?.entries.find((e) => e.key === 'enable');
       state.oob = Array.isArray(en && toPlain(en.value)) && (toPlain(en!.value) as unknown[]).includes('oob');
       return;
@@ -80,8 +87,9 @@ function setParameters(site: CommandSite, state: MigrationState, version: string
   }
   const cache = given.get('xbzrle-cache-size');
   if (cache?.value.kind === 'number' && cache.value.integer) {
-    const n = BigInt(cache.value.text);
-    if (n >= 0n && (n < 4096n || (n & (n - 1n)) !== 0n)) report.error(cache.value, QmpCode.parameterRange, `xbzrle-cache-size must be a power of two of at least the page size (4096), not ${n}`);
+    const written = BigInt(cache.value.text);
+    const n = written < 0n ? 2n ** 64n + written : written;
+    if ((n < 4096n || (n & (n - 1n)) !== 0n)) report.error(cache.value, QmpCode.parameterRange, `xbzrle-cache-size must be a power of two of at least the page size (4096), not ${n}`);
   }
   const zeroCopy = state.capabilities.get('zero-copy-send')?.value === true;
   const comp = value('multifd-compression');
@@ -117,18 +125,18 @@ interface Rule { since: string; until?: string; check: (caps: (n: string) => boo
 
 // migrate_caps_check, by version.
 const RULES: Rule[] = [
-  { since: '2.6', until: '9.1', blame: 'postcopy-ram', check: (c) => (c('postcopy-ram') && c('compress') ? 'postcopy-ram cannot be combined with compress' : undefined) },
+  { since: '7.1', until: '9.1', blame: 'compress', check: (c) => (c('postcopy-preempt') && c('compress') ? 'postcopy-preempt cannot be combined with compress' : undefined) },
   { since: '8.0', until: '10.0', blame: 'postcopy-ram', check: (c) => (c('postcopy-ram') && c('multifd') ? 'postcopy-ram cannot be combined with multifd before QEMU 10.0' : undefined) },
   { since: '7.1', blame: 'postcopy-preempt', check: (c) => (c('postcopy-preempt') && !c('postcopy-ram') ? 'postcopy-preempt needs postcopy-ram' : undefined) },
   { since: '8.1', blame: 'switchover-ack', check: (c) => (c('switchover-ack') && !c('return-path') ? 'switchover-ack needs return-path' : undefined) },
   { since: '8.1', blame: 'dirty-limit', check: (c) => (c('dirty-limit') && c('auto-converge') ? 'dirty-limit cannot be combined with auto-converge' : undefined) },
-  { since: '8.0', until: '9.1', blame: 'multifd', check: (c) => (c('multifd') && c('compress') ? 'multifd cannot be combined with compress' : undefined) },
+  { since: '7.0', until: '9.1', blame: 'multifd', check: (c) => (c('multifd') && c('compress') ? 'multifd cannot be combined with compress' : undefined) },
   { since: '7.1', blame: 'zero-copy-send', check: (c, s) => {
     if (!c('zero-copy-send')) return undefined;
     const comp = s.parameters.get('multifd-compression')?.value;
     const tls = s.parameters.get('tls-creds')?.value;
-    return !c('multifd') || c('compress') || (comp && comp !== 'none') || (typeof tls === 'string' && tls)
-      ? 'zero-copy-send needs multifd without compression or TLS' : undefined;
+    return !c('multifd') || c('compress') || c('xbzrle') || (comp && comp !== 'none') || (typeof tls === 'string' && tls)
+      ? 'zero-copy-send needs multifd without compression, xbzrle or TLS' : undefined;
   } },
   { since: '6.0', blame: 'background-snapshot', check: (c) => {
     if (!c('background-snapshot')) return undefined;
