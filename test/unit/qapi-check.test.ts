@@ -231,3 +231,19 @@ test('an unreadable root is a diagnostic, not an exception', () => {
   assert.match(c.firstError?.message ?? '', /can't read schema file/);
   assert.deepEqual([...c.diagnostics.keys()], ['/missing.json']);
 });
+
+test('per-version doc rules: 7.2 indentation, 9.2 headings, tag recognition', () => {
+  const indented = "##\n# @c:\n#\n# @a: one\n#   two\n##\n{ 'command': 'c', 'data': { 'a': 'int' } }\n";
+  // 7.2 wants continuation lines aligned with the text after '@a: ' (4 columns); 8.2 takes the first continuation's indent.
+  assert.deepEqual(codes(check(indented, '7.2')), ['doc-unexpected-deindent']);
+  assert.equal(check(indented, '8.2').firstError, null);
+  assert.equal(check(indented.replace('#   two', '#     two'), '7.2').firstError, null);
+  const headings = '##\n# Intro text\n#\n# = Heading\n##\n';
+  assert.deepEqual(codes(check(headings, '9.2')), ['doc-heading-not-first']);
+  assert.equal(check(headings, '8.2').firstError, null);
+  assert.equal(check(headings, '10.2').firstError, null);
+  // 'Errors:' is a section from 9.2 on: on a non-command it is then misplaced, before that it is plain text.
+  const errors = "##\n# @Ev:\n#\n# Errors: never\n##\n{ 'enum': 'Ev', 'data': [] }\n";
+  assert.deepEqual(codes(check(errors, '9.2')), ['doc-errors-not-command']);
+  assert.equal(check(errors, '8.2').firstError, null);
+});
