@@ -122,16 +122,18 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       w.curDoc = undefined;
       continue;
     }
-    const incl = node.entries.find((e) => e.key === 'include');
-    const pragma = node.entries.find((e) => e.key === 'pragma');
-    if (incl) {
+    // A directive: its doc must not be a definition's, and it must have its key only.
+    const directive = node.entries.find((e) => e.key === 'include') ?? node.entries.find((e) => e.key === 'pragma');
+    if (directive) {
       rejectDoc(w);
       w.exprs.push({ path: w.file.path, node });
       if (node.entries.length !== 1) {
-        t.problems.push(semAt(w, item.line, "invalid 'include' directive: it must have no other key", 'invalid-include', lineRange));
+        t.problems.push(semAt(w, item.line, `invalid '${directive.key}' directive: it must have no other key`, `invalid-${directive.key}`, lineRange));
         continue;
       }
-      const v = incl.value;
+    }
+    if (directive?.key === 'include') {
+      const v = directive.value;
       if (v.kind !== 'string') {
         t.problems.push(semAt(w, item.line, "the value of 'include' must be a string", 'invalid-include', v.range));
         continue;
@@ -152,13 +154,8 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       enter(sub);
       continue;
     }
-    if (pragma) {
-      rejectDoc(w);
-      w.exprs.push({ path: w.file.path, node });
-      if (node.entries.length !== 1) {
-        t.problems.push(semAt(w, item.line, "invalid 'pragma' directive: it must have no other key", 'invalid-pragma', lineRange));
-        continue;
-      }
+    if (directive) {
+      const pragma = directive;
       if (pragma.value.kind !== 'object') {
         t.problems.push(semAt(w, item.line, "the value of 'pragma' must be an object", 'invalid-pragma', pragma.value.range));
         continue;
