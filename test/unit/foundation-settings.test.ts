@@ -52,3 +52,22 @@ describe('QEMU version resolution', () => {
     assert.deepEqual([r.rules, r.source], ['10.2', 'default']);
   });
 });
+
+describe('CachedFiles', () => {
+  test('reads once until invalidated or expired', async () => {
+    const { CachedFiles } = await import('../../server/src/service/common/files');
+    let reads = 0;
+    let now = 0;
+    let text = 'one';
+    const files = new CachedFiles({ read: () => { reads++; return { text }; }, isFile: () => true }, 1000, 10, () => now);
+    assert.deepEqual(files.read('/a'), { text: 'one' });
+    text = 'two';
+    assert.deepEqual(files.read('/a'), { text: 'one' }, 'served from the cache');
+    files.invalidate('/a');
+    assert.deepEqual(files.read('/a'), { text: 'two' }, 'invalidated by a watcher event');
+    text = 'three';
+    now = 1001;
+    assert.deepEqual(files.read('/a'), { text: 'three' }, 'expired');
+    assert.equal(reads, 3);
+  });
+});

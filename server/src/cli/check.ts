@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { diskFiles } from '../service/common/files';
+import { CachedFiles, diskFiles } from '../service/common/files';
 import { pathToUri } from '../service/common/paths';
 import { defaultSettings, type Settings } from '../service/common/settings';
 import { compareVersions, parseVersion, resolveVersion, RULE_SETS, type RuleSet } from '../service/common/versions';
@@ -36,7 +36,8 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
   if (args.positionals.length === 0) throw new UsageError('check needs at least one file or folder');
   const targets = collect(args.positionals);
 
-  const service = createLanguageService({ files: diskFiles });
+  // One run sees one snapshot of the files, each read once.
+  const service = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
   const byPath = new Map<string, Diagnostic[]>();
   const order: string[] = [];
   const note = (path: string, diags: Diagnostic[]) => {

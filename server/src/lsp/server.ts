@@ -5,7 +5,7 @@ import {
   TextDocumentSyncKind, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { overlayFiles } from '../service/common/files';
+import { CachedFiles, overlayFiles } from '../service/common/files';
 import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
@@ -17,7 +17,8 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const openTexts = new Map<string, string>();   // path -> text of open documents
   const log = (m: string) => connection.console.error(m);
-  const service = createLanguageService({ files: overlayFiles(openTexts), log });
+  const disk = new CachedFiles();
+  const service = createLanguageService({ files: overlayFiles(openTexts, disk), log });
 
   let pullConfiguration = false;
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -56,7 +57,12 @@ export function startServer(connection: Connection): void {
     validate: (uri, isStale) => {
       const doc = documents.get(uri);
       if (!doc) return undefined;
-      const byPath = service.validate(doc, settingsNow(uri), { get isCancellationRequested() { return isStale(); } });
+      const settings = settingsNow(uri);
+      const byPath = service.validate(doc, settings, { get isCancellationRequested() { return isStale(); } });
+      // What this document depends on, remembered until its next check: every file its
+      // diagnostics cover (the include tree) plus what the language names (schema root,
+      // introspection file). Asking all documents on every change would be quadratic.
+      dependenciesOf.set(uri, new Set([...byPath.keys(), ...service.dependencies(doc, settings)]));
       const byUri = new Map<string, Diagnostic[]>();
       for (const [path, diags] of byPath) byUri.set(pathToUri(path), diags);
       if (!byUri.has(uri)) byUri.set(uri, []);
@@ -73,10 +79,10 @@ export function startServer(connection: Connection): void {
   }
 
   /** Re-validate every open document that depends on `path` (an include, the root, an introspection file). */
+  const dependenciesOf = new Map<string, Set<string>>();
   function revalidateDependents(path: string, except?: string) {
-    for (const doc of documents.all()) {
-      if (doc.uri === except) continue;
-      if (service.dependencies(doc, settingsNow(doc.uri)).includes(path)) scheduler.schedule(doc.uri);
+    for (const [uri, deps] of dependenciesOf) {
+      if (uri !== except && deps.has(path) && documents.get(uri)) scheduler.schedule(uri);
     }
   }
 
@@ -127,9 +133,11 @@ export function startServer(connection: Connection): void {
     settingsCache.delete(document.uri);
     resolvedSettings.delete(document.uri);
     scheduler.forget(document.uri);
+    dependenciesOf.delete(document.uri);
     revalidateDependents(path);
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const c of changes) disk.invalidate(uriToPath(c.uri));
     for (const c of changes) revalidateDependents(uriToPath(c.uri));
   });
 

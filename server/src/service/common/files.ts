@@ -56,3 +56,53 @@ export function describeFsError(e: unknown): string {
     default: return code ?? String(e);
   }
 }
+
+/**
+ * Disk reads remembered until invalidated: the server invalidates a path when the
+ * client's file watcher reports it, and every entry expires after `maxAgeMs` for
+ * clients that send no watcher events. A check of a 1,000-file include tree then
+ * costs map look-ups instead of 1,000 reads per keystroke, and sees one consistent
+ * snapshot even when a file changes on disk while it runs.
+ */
+export class CachedFiles implements FileAccess {
+  private readonly texts = new Map<string, { at: number; result: ReadResult }>();
+  private readonly kinds = new Map<string, { at: number; isFile: boolean }>();
+
+  constructor(
+    private readonly base: FileAccess = diskFiles,
+    private readonly maxAgeMs = 5000,
+    private readonly maxEntries = 50_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  read(path: string): ReadResult {
+    const t = this.now();
+    const hit = this.texts.get(path);
+    if (hit && t - hit.at <= this.maxAgeMs) return hit.result;
+    if (this.texts.size >= this.maxEntries) this.texts.clear();
+    const result = this.base.read(path);
+    this.texts.set(path, { at: t, result });
+    return result;
+  }
+
+  isFile(path: string): boolean {
+    const t = this.now();
+    const hit = this.kinds.get(path);
+    if (hit && t - hit.at <= this.maxAgeMs) return hit.isFile;
+    if (this.kinds.size >= this.maxEntries) this.kinds.clear();
+    const isFile = this.base.isFile(path);
+    this.kinds.set(path, { at: t, isFile });
+    return isFile;
+  }
+
+  /** Forget one path (a watcher event), or everything. */
+  invalidate(path?: string): void {
+    if (path === undefined) {
+      this.texts.clear();
+      this.kinds.clear();
+    } else {
+      this.texts.delete(path);
+      this.kinds.delete(path);
+    }
+  }
+}
