@@ -8,11 +8,18 @@ import { resolveVersion } from '../../common/versions';
 import type { SchemaCheck } from '../model';
 import type { QapiProject } from '../project';
 
-/** Schema roots remembered (one per QEMU tree the user works in, usually). */
-const MAX_ROOTS = 8;
+/**
+ * How much is remembered: every open file that no root includes is a root of its own,
+ * so there can be many small ones; a QEMU tree is about 0.8 M characters. The most
+ * recently used entry is always kept.
+ */
+const MAX_ROOTS = 256;
+const MAX_CHARS = 16_000_000;
 
 interface Entry {
   root: string;
+  /** Characters of all its texts, for the memory bound. */
+  chars: number;
   settingsKey: string;
   check: SchemaCheck;
   /** Text of every file of the tree when it was checked (null: unreadable). */
@@ -83,8 +90,16 @@ export class CheckCache {
     const texts = new Map<string, string | null>();
     for (const p of check.model.files) texts.set(p, textOf(this.files, p));
     if (!texts.has(root)) texts.set(root, textOf(this.files, root));
-    this.touch({ root, settingsKey: keyOf(settings), check, texts });
-    if (this.entries.size > MAX_ROOTS) this.entries.delete(this.entries.keys().next().value!);
+    let chars = 0;
+    for (const t of texts.values()) chars += t?.length ?? 0;
+    this.touch({ root, chars, settingsKey: keyOf(settings), check, texts });
+    let total = 0;
+    for (const e of this.entries.values()) total += e.chars;
+    for (const [oldest, e] of this.entries) {
+      if (this.entries.size <= 1 || (this.entries.size <= MAX_ROOTS && total <= MAX_CHARS)) break;
+      this.entries.delete(oldest);
+      total -= e.chars;
+    }
     return check;
   }
 }
