@@ -36,7 +36,8 @@ interface Mem {
   definedIn: string;
   range: Range;
   typeRange?: Range;
-  info: Info;
+  /** Undefined only for the predefined QType's values. */
+  info?: Info;
 }
 
 interface Ent {
@@ -129,7 +130,7 @@ function resetEnt(e: Ent): void {
   if (e.local) for (const m of e.local) m.type = undefined;
 }
 
-function newMem(name: string, role: Mem['role'], definedIn: string, range: Range, info: Info): Mem {
+function newMem(name: string, role: Mem['role'], definedIn: string, range: Range, info?: Info): Mem {
   return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, range, info };
 }
 
@@ -280,7 +281,7 @@ export class SchemaChecker {
     }
     this.define({ name: 'q_empty', meta: 'struct', implicit: true, features: [], local: [], members: [], state: 'done' });
     const qtype: Ent = { name: 'QType', meta: 'enum', implicit: true, features: [] };
-    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => newMem(n, 'value', 'QType', rangeAt(0, 0, 0), undefined!));
+    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => newMem(n, 'value', 'QType', rangeAt(0, 0, 0)));
     this.define(qtype);
   }
 
