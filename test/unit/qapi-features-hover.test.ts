@@ -18,6 +18,7 @@ test('hover on a member: its type, optionality, features, since and doc text', (
   assert.match(v, /Since 8\.2/);
   assert.match(v, /Features: \*\*unstable\*\*/);
   assert.match(v, /Optional\./);
+  assert.match(v, /Unit: B\/s \(bytes per second\) · Default: `0`/, 'facts the extension ships about the parameter');
   // Continuation lines lose their indent (4 spaces would make a Markdown code block).
   assert.match(v, /bandwidth available at switchover,\nin bytes per second/);
 });
@@ -64,4 +65,8 @@ test('hover on a doc comment entry describes what it documents', () => {
   assert.match(hoverText('# @unstable:', 5)!, /\(feature of MigrationParameters\.avail-switchover-bandwidth\) unstable/);
   assert.match(hoverText('# @MigBase:', 5)!, /struct MigBase/);
   assert.equal(hoverText('# @MigBase:', 1), undefined, 'only the name itself');
+});
+
+test('members of other structs get no migration facts', () => {
+  assert.doesNotMatch(hoverText("'pages'", 2)!, /Unit:|Default:/);
 });

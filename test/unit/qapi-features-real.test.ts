@@ -25,6 +25,9 @@ test('10.2: hover on avail-switchover-bandwidth in MigrationParameters shows its
   assert.match(v, /\(member of struct MigrationParameters\) avail-switchover-bandwidth\?: size/);
   assert.match(v, /Since 8\.2/);
   assert.match(v, /available bandwidth that\s+migration can use during switchover/);
+  assert.match(v, /Unit: B\/s \(bytes per second\)/);
+  const downtime = (lang.hover(doc, positionOf(doc, "'*downtime-limit'", 3, 2), settings)!.contents as MarkupContent).value;
+  assert.match(downtime, /Unit: ms \(milliseconds\) · Default: `300` · QEMU accepts 0\.\.2000000/);
   // The same from its doc comment entry (the third one in the file documents MigrationParameters).
   const fromDoc = lang.hover(doc, positionOf(doc, '# @avail-switchover-bandwidth:', 5, 3), settings);
   assert.equal((fromDoc!.contents as MarkupContent).value, v);

@@ -1,9 +1,12 @@
 // Hover: what the name under the cursor is (definition, member, type reference,
 // feature, enum value, include), with its type, optionality, since-version,
-// features, `if` condition and the schema's own documentation.
+// features, `if` condition and the schema's own documentation; for migration
+// parameters also the unit, default and range the extension knows.
 import type { Hover, Position } from 'vscode-languageserver-types';
 import type { SchemaCheck } from '../model';
+import { formatVersion } from '../../common/versions';
 import { describeBuiltin, describeDefinition, describeFeature, describeMember, isBuiltin } from './describe';
+import { parameterFacts, PARAMETER_TYPES } from './migrationFacts';
 import { allMembers, schemaIndex, targetAt } from './schemaIndex';
 
 export function hover(check: SchemaCheck, path: string, pos: Position): Hover | null {
@@ -13,7 +16,12 @@ export function hover(check: SchemaCheck, path: string, pos: Position): Hover | 
   let value: string | undefined;
   switch (t.kind) {
     case 'definition': value = describeDefinition(t.def); break;
-    case 'member': value = describeMember(t.def, t.member); break;
+    case 'member': {
+      value = describeMember(t.def, t.member);
+      const facts = PARAMETER_TYPES.has(t.def.name) ? parameterFacts(t.member.name, formatVersion(check.version.version)) : undefined;
+      if (facts) value += `\n\n${facts}`;
+      break;
+    }
     case 'feature': value = describeFeature(t.def, t.member, t.feature); break;
     case 'typeRef': {
       const def = check.model.byName.get(t.ref.name);

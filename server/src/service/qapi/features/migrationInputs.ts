@@ -7,9 +7,8 @@ import type { Position } from 'vscode-languageserver-types';
 import { formatVersion } from '../../common/versions';
 import type { MigrationInputs } from '../../qmp/inputs';
 import type { SchemaCheck } from '../model';
+import { PARAMETER_TYPES } from './migrationFacts';
 import { targetAt } from './schemaIndex';
-
-const PARAMETER_TYPES = new Set(['MigrationParameters', 'MigrateSetParameters', 'MigrationParameter']);
 
 export function migrationInputsAt(check: SchemaCheck, path: string, pos: Position): MigrationInputs | null {
   const t = targetAt(check, path, pos)?.target;
