@@ -118,3 +118,29 @@ migrate_set_parameter avail-switchover-bandwidth 1250M
   assert.deepEqual(fromReply.guest, { ramBytes: 4294967296, dirtyBytesPerSecond: 4096000, zeroPageFraction: (104857 * 4096) / 4294967296 });
   assert.equal(fromReply.qemuVersion, '10.2');
 });
+
+test('conversion between JSON and qmp-shell, offered only when the shell line reads back the same', () => {
+  const svc = service();
+  const s = settings();
+  const convert = (text: string) => {
+    const d = doc(text);
+    const actions = svc.codeActions(d, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, { diagnostics: [] }, s);
+    return actions.map((a) => `${a.title}: ${a.edit!.changes![d.uri][0].newText}`);
+  };
+  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "tls-creds": "my creds", "block-bitmap-mapping": [{"node-name": "n"}]}}'),
+    [`Convert to qmp-shell: migrate-set-parameters downtime-limit=300 tls-creds='my creds' block-bitmap-mapping='[{"node-name":"n"}]'`]);
+  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"driver": "file", "cache": {"direct": true}}}'),
+    ['Convert to qmp-shell: blockdev-add driver=file cache.direct=true']);
+  assert.deepEqual(convert('migrate-set-parameters downtime-limit=300 max-bandwidth=1G'),
+    ['Convert to JSON: {"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":"1G"}}']);
+  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": null}}'), [], 'null has no qmp-shell spelling');
+  assert.deepEqual(convert('{"execute": "x", "arguments": {"name": "5"}}'), [], 'the string "5" would come back as an integer');
+});
+
+test('outline and folding: one symbol per command, folding for commands that span lines', () => {
+  const svc = service();
+  const d = doc('{"execute": "qmp_capabilities"}\n-> { "execute": "migrate",\n     "arguments": { "uri": "exec:cat" } }\ninfo migrate');
+  assert.deepEqual(svc.documentSymbols(d, settings()).map((x) => `${x.name}:${x.range.start.line}-${x.range.end.line}`), ['qmp_capabilities:0-0', 'migrate:1-2', 'query-migrate:3-3']);
+  assert.deepEqual(svc.foldingRanges(d, settings()), [{ startLine: 1, endLine: 2 }]);
+  assert.equal(svc.documentSymbols(d, settings({ maxItemsComputed: 1 })).length, 1);
+});

@@ -15,6 +15,7 @@ import { codeLenses } from './features/codeLens';
 import { completion } from './features/completion';
 import { hover } from './features/hover';
 import { migrationInputsAt } from './features/inputs';
+import { documentSymbols, foldingRanges } from './features/outline';
 import type { MigrationInputs } from './inputs';
 
 export interface QmpLanguage extends DocumentLanguage {
@@ -40,11 +41,11 @@ export function createQmpLanguage(files: FileAccess, qapi: QapiLanguage): QmpLan
     },
     hover: (doc, pos, settings) => hover(analyze(doc, settings), doc, pos),
     completion: (doc, pos, settings) => completion(analyze(doc, settings), doc, pos),
-    documentSymbols: () => [],
+    documentSymbols: (doc, settings) => documentSymbols(analyze(doc, settings), doc, settings.maxItemsComputed),
     definition: () => [],
     references: () => [],
     documentLinks: () => [],
-    foldingRanges: () => [],
+    foldingRanges: (doc, settings) => foldingRanges(analyze(doc, settings), doc, settings.maxItemsComputed),
     codeActions: (doc, range, context) => codeActions(doc, range, context),
     codeLenses: (doc, settings) => codeLenses(analyze(doc, settings), doc),
     workspaceSymbols: () => [],

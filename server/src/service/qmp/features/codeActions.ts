@@ -1,11 +1,12 @@
-// Quick fixes from the data the checks attach to their diagnostics: did-you-mean
+// Quick fixes (and the JSON / qmp-shell conversions of convert.ts) from the data the checks attach to their diagnostics: did-you-mean
 // (which also covers underscore-for-hyphen), size strings to numbers, and removal
 // of members QEMU refuses.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Range } from 'vscode-languageserver-types';
 import type { FixData } from '../check/report';
+import { conversions } from './convert';
 
-export function codeActions(doc: TextDocument, _range: Range, context: CodeActionContext): CodeAction[] {
+export function codeActions(doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of context.diagnostics) {
     const data = d.data as FixData | undefined;
@@ -22,7 +23,7 @@ export function codeActions(doc: TextDocument, _range: Range, context: CodeActio
       out.push(edit(r, '', data.title, false));
     }
   }
-  return out;
+  return [...out, ...conversions(doc, range)];
 }
 
 /** Keeps the quotes the original name was written with (JSON) or none (qmp-shell, HMP). */
