@@ -21,10 +21,12 @@ export interface Run {
   syncCount: number;
   transferredBytes: number;
   endMs: number;
-  /** Pending found by the last exact (or forced) sync, and the threshold then. */
+  /** Pending found by the last exact (or forced) sync. */
   lastSyncPending: number;
-  lastSyncThreshold: number;
   threshold: number;
+  /** Highest threshold of the last 10-20 s, and the bandwidth behind it (the non-convergence reason). */
+  recentMaxThreshold: number;
+  recentMaxAssumedPerMs: number;
   measuredBytesPerMs: number;
   assumedBytesPerMs: number;
   downtimeLimitMs: number;
@@ -82,12 +84,14 @@ export function runPrecopy(c: Config, listWindows = true): Run {
   let winStart = 0, winBytes = 0, total = 0;
   let bw = 0, assumed = 0, expectedDowntime = c.downtimeLimitMs;
   let syncCount = 0;
-  let lastSyncPending = 0, lastSyncThreshold = 0;
+  let lastSyncPending = 0;
   // Auto-converge / dirty-limit bookkeeping (ram.c migration_bitmap_sync).
   let pct = 0, highCount = 0, periodStart = 0, xferPrev = 0, dirtyPeriod = 0, dirtyRateKnown = false;
   let dirtyLimitOn = false;
   let nextTick = forcedSyncMs, prevTickSyncs = 2;
   let heldByAck = false;
+  // Two 10 s buckets of the highest threshold: a window that held a sync measures less.
+  let bucketStart = 0, curMaxT = 0, curMaxBw = 0, prevMaxT = 0, prevMaxBw = 0;
   const windows: SimWindow[] = [];
   let windowIndex = 0;
 
@@ -156,7 +160,6 @@ export function runPrecopy(c: Config, listWindows = true): Run {
     }
     // QEMU counts whole pages.
     lastSyncPending = Math.round(pending() / page) * page;
-    lastSyncThreshold = T;
   };
 
   const closeWindow = (state: WindowState) => {
@@ -164,6 +167,10 @@ export function runPrecopy(c: Config, listWindows = true): Run {
     bw = elapsed > 0 ? winBytes / elapsed : 0;
     assumed = asbPerMs > 0 ? asbPerMs : bw;
     T = assumed * dl;
+    if (t - bucketStart >= 10_000) {
+      prevMaxT = curMaxT; prevMaxBw = curMaxBw; curMaxT = 0; curMaxBw = 0; bucketStart = t;
+    }
+    if (T > curMaxT) { curMaxT = T; curMaxBw = assumed; }
     if (dirtyRateKnown && total > 10000 && assumed > 0) {
       expectedDowntime = c.rules === '7.2' ? (bw > 0 ? pending() / bw : expectedDowntime) : lastSyncPending / assumed;
     }
@@ -318,7 +325,9 @@ export function runPrecopy(c: Config, listWindows = true): Run {
     mode, switchoverMs, completedMs, downtimeMs, syncCount,
     transferredBytes: total,
     endMs: t,
-    lastSyncPending, lastSyncThreshold, threshold: T,
+    lastSyncPending, threshold: T,
+    recentMaxThreshold: Math.max(curMaxT, prevMaxT),
+    recentMaxAssumedPerMs: curMaxT >= prevMaxT ? curMaxBw : prevMaxBw,
     measuredBytesPerMs: bw, assumedBytesPerMs: assumed, downtimeLimitMs: dl,
     pendingAtEnd: pending(), throttlePercent: pct, dirtyLimitOn, passes, heldByAck, loopGuardHit,
     windows, windowStride,

@@ -75,7 +75,7 @@ function reason(c: Config, r: Run): string {
   } else if (r.heldByAck) {
     s = `${within}: pending fitted under the threshold, but the destination had not acknowledged the switchover (switchover-ack).`;
   } else {
-    s = `${within}: the threshold (${threshold(c, r.assumedBytesPerMs, r.threshold, dl)}) stays below the ~${mb(r.lastSyncPending)} found dirty at each bitmap sync.`;
+    s = `${within}: the threshold (${threshold(c, r.recentMaxAssumedPerMs, r.recentMaxThreshold, dl)}) stays below the ~${mb(r.lastSyncPending)} found dirty at each bitmap sync.`;
     if (c.autoConverge) s += ` auto-converge reached ${r.throttlePercent}% throttle.`;
     if (r.dirtyLimitOn) s += ` dirty-limit is applied but the guest still dirties too much.`;
   }
