@@ -82,9 +82,12 @@ class Parser {
   private lexError: LexError | null = null;
   private readonly items: FileItem[] = [];
   private readonly len: number;
+  /** Only files with carriage returns need the slower line-end search. */
+  private readonly hasCR: boolean;
 
   constructor(private readonly path: string, private readonly text: string) {
     this.len = text.length;
+    this.hasCR = text.includes('\r');
   }
 
   run(): ParsedFile {
@@ -130,12 +133,7 @@ class Parser {
       }
       if (c === C_HASH) {
         const doc = this.pos < this.len && s.charCodeAt(this.pos) === C_HASH;
-        let e = this.pos;
-        while (e < this.len) {
-          const d = s.charCodeAt(e);
-          if (d === C_NL || d === C_CR) break;
-          e++;
-        }
+        const e = this.lineEnd(this.pos);
         this.pos = e;
         if (doc || !skipComment) {
           this.setTok(T.Hash, start, e);
@@ -177,6 +175,22 @@ class Parser {
       this.lexError = new LexError(`stray '${s.slice(start, Math.min(e, start + 60))}'`, 'stray-character');
       return;
     }
+  }
+
+  /** Where the line containing `from` ends (before its line break). Comments are most of a schema: use indexOf. */
+  private lineEnd(from: number): number {
+    const s = this.text;
+    if (this.hasCR) {
+      let e = from;
+      while (e < this.len) {
+        const d = s.charCodeAt(e);
+        if (d === C_NL || d === C_CR) break;
+        e++;
+      }
+      return e;
+    }
+    const e = s.indexOf('\n', from);
+    return e < 0 ? this.len : e;
   }
 
   /** Method, not a field test, so TypeScript doesn't narrow `tok` across calls to next(). */
@@ -386,11 +400,7 @@ class Parser {
     // Move to the end of the error token's line, then look for a line starting with '{' or '##'.
     this.pos = Math.max(this.pos, this.tokEnd);
     for (;;) {
-      while (this.pos < this.len) {
-        const c = s.charCodeAt(this.pos);
-        if (c === C_NL || c === C_CR) break;
-        this.pos++;
-      }
+      this.pos = this.lineEnd(this.pos);
       if (this.pos >= this.len) { this.next(true); return; }
       const c = s.charCodeAt(this.pos++);
       if (this.pos >= this.len || (c === C_CR && this.pos + 1 >= this.len && s.charCodeAt(this.pos) === C_NL)) {
