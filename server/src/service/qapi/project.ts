@@ -29,7 +29,7 @@ export class QapiProject {
   constructor(private readonly files: FileAccess) {}
 
   /** The parsed file at `path` (re-parsed only when its text changed), or why it cannot be read. */
-  parsed(path: string): ParsedFile | { error: string } {
+  parsed(path: string, token?: Cancellation): ParsedFile | { error: string } {
     const r = this.files.read(path);
     if ('error' in r) {
       this.cache.delete(path);
@@ -37,8 +37,8 @@ export class QapiProject {
     }
     const hit = this.cache.get(path);
     if (hit && hit.text === r.text) return hit;
-    const p = parseFile(path, r.text);
-    this.cache.set(path, p);
+    const p = parseFile(path, r.text, token);
+    if (!p.cancelled) this.cache.set(path, p);
     return p;
   }
 
@@ -100,7 +100,7 @@ export class QapiProject {
 
   private checkTree(root: string, version: ResolvedVersion, token: Cancellation | undefined): SchemaCheck {
     const rules = rulesFor(version.rules);
-    const t = traverse(root, { parsed: (p) => this.parsed(p), rules, ruleSet: version.rules }, token);
+    const t = traverse(root, { parsed: (p) => this.parsed(p, token), rules, ruleSet: version.rules }, token);
     if (!t.cancelled) {
       const checked = checkExprs(t.exprs, t.pragmas, rules, t.problems, t.brokenNames);
       new SchemaChecker(t.pragmas, rules, t.problems, t.brokenNames).run(checked, t.docs, () => !!token?.isCancellationRequested);

@@ -6,6 +6,7 @@
 // are all reported. Doc blocks are kept raw here; docs.ts interprets them (the
 // rules differ per QEMU version).
 import type { Range } from 'vscode-languageserver-types';
+import type { Cancellation } from '../../common/cancellation';
 import type { QArray, QNode, QObject } from '../model';
 import { type Problem, qemuColumn, rangeAt } from './problem';
 
@@ -41,6 +42,8 @@ export interface ParsedFile {
   path: string;
   text: string;
   items: FileItem[];
+  /** Parsing was abandoned on request: the items stop early and the result must not be cached. */
+  cancelled?: boolean;
 }
 
 const enum T { LBrace, RBrace, Colon, Comma, LBracket, RBracket, Str, True, False, Hash, EOF, Bad }
@@ -64,8 +67,8 @@ interface Frame {
   key?: { key: string; keyRange: Range };
 }
 
-export function parseFile(path: string, text: string): ParsedFile {
-  return new Parser(path, text).run();
+export function parseFile(path: string, text: string, token?: Cancellation): ParsedFile {
+  return new Parser(path, text).run(token);
 }
 
 class Parser {
@@ -90,9 +93,13 @@ class Parser {
     this.hasCR = text.includes('\r');
   }
 
-  run(): ParsedFile {
+  run(token: Cancellation | undefined): ParsedFile {
     this.next(true);
+    let n = 0;
     while (!this.at(T.EOF)) {
+      if ((++n & 1023) === 0 && token?.isCancellationRequested) {
+        return { path: this.path, text: this.text, items: this.items, cancelled: true };
+      }
       if (this.at(T.Hash)) {
         this.docBlock();
         continue;

@@ -71,6 +71,7 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
   interface Walk { file: ParsedFile; i: number; curDoc?: ParsedDoc; exprs: TopLevelExpr[] }
   const chain: Walk[] = [];
   const enter = (file: ParsedFile) => {
+    if (file.cancelled) t.cancelled = true;
     t.files.push(file.path);
     const exprs: TopLevelExpr[] = [];
     t.expressions.set(file.path, exprs);
