@@ -7,7 +7,8 @@
 // rules differ per QEMU version).
 import type { Range } from 'vscode-languageserver-types';
 import type { Cancellation } from '../../common/cancellation';
-import type { QArray, QNode, QObject } from '../model';
+import type { QNode, QObject } from '../model';
+import { ArrayNode, BoolNode, Entry, ObjectNode, StringNode } from './nodes';
 import { type Problem, qemuColumn, rangeAt } from './problem';
 
 /** Deeper nesting than this is refused (QEMU's recursive parser would crash long before). */
@@ -61,10 +62,14 @@ class LexError {
 }
 
 interface Frame {
-  node: QObject | QArray;
+  node: ObjectNode | ArrayNode;
   /** Keys seen so far (objects only). */
   keys?: Set<string>;
-  key?: { key: string; keyRange: Range };
+  /** The pending key: its text and where it is. */
+  key?: string;
+  keyLine?: number;
+  keyC0?: number;
+  keyC1?: number;
 }
 
 export function parseFile(path: string, text: string, token?: Cancellation): ParsedFile {
@@ -291,7 +296,7 @@ class Parser {
       const top = stack[stack.length - 1];
       if (!top) root = v;
       else if (top.node.kind === 'array') top.node.items.push(v);
-      else top.node.entries.push({ key: top.key!.key, keyRange: top.key!.keyRange, value: v });
+      else top.node.entries.push(new Entry(top.key!, v, top.keyLine!, top.keyC0!, top.keyC1!));
     };
     const isValueStart = () => this.at(T.LBrace) || this.at(T.LBracket) || this.at(T.Str)
       || this.at(T.True) || this.at(T.False);
@@ -302,16 +307,14 @@ class Parser {
     loop: for (;;) {
       if (state === 'value') {
         if (!isValueStart()) { problem = this.syntaxError(expectedValue); break; }
-        const r = this.tokRange();
+        const c0 = this.tokStart - this.tokLineStart;
         if (this.at(T.LBrace) || this.at(T.LBracket)) {
           if (stack.length >= MAX_NESTING) {
             problem = this.problemAtTok(`nesting deeper than ${MAX_NESTING} levels is not supported`, 'nesting-too-deep');
             break;
           }
           const isObj = this.at(T.LBrace);
-          const node: QObject | QArray = isObj
-            ? { kind: 'object', entries: [], range: r }
-            : { kind: 'array', items: [], range: r };
+          const node = isObj ? new ObjectNode(this.tokLine, c0) : new ArrayNode(this.tokLine, c0);
           stack.push(isObj ? { node, keys: new Set() } : { node });
           this.next(true);
           if (isObj) {
@@ -325,9 +328,10 @@ class Parser {
           }
           continue;
         }
+        const c1 = this.tokEnd - this.tokLineStart;
         const v: QNode = this.at(T.Str)
-          ? { kind: 'string', value: this.val, range: r }
-          : { kind: 'bool', value: this.at(T.True), range: r };
+          ? new StringNode(this.val, this.tokLine, c0, c1)
+          : new BoolNode(this.at(T.True), this.tokLine, c0, c1);
         put(v);
         this.next(true);
         state = 'after';
@@ -336,17 +340,22 @@ class Parser {
       if (state === 'key') {
         const top = stack[stack.length - 1];
         const key = this.val;
-        const keyRange = this.tokRange();
+        const keyLine = this.tokLine;
+        const keyC0 = this.tokStart - this.tokLineStart;
+        const keyC1 = this.tokEnd - this.tokLineStart;
         this.next(true);
         if (!this.at(T.Colon)) { problem = this.syntaxError("':'"); break; }
         this.next(true);
         if (top.keys!.has(key)) {
           problem = this.problemAtTok(`duplicate key '${key}'`, 'duplicate-key');
-          problem.range = keyRange;
+          problem.range = rangeAt(keyLine, keyC0, keyC1);
           break;
         }
         top.keys!.add(key);
-        top.key = { key, keyRange };
+        top.key = key;
+        top.keyLine = keyLine;
+        top.keyC0 = keyC0;
+        top.keyC1 = keyC1;
         expectedValue = "'{', '[', string, or boolean";
         state = 'value';
         continue;
@@ -381,20 +390,23 @@ class Parser {
   /** Closes the innermost container at the current closing token. */
   private close(stack: Frame[], put: (v: QNode) => void): void {
     const f = stack.pop()!;
-    f.node.range = { start: f.node.range.start, end: { line: this.tokLine, character: this.tokEnd - this.tokLineStart } };
+    f.node.endLine = this.tokLine;
+    f.node.endChar = this.tokEnd - this.tokLineStart;
     put(f.node);
     this.next(true);
   }
 
   /** Gives unfinished containers a range up to where parsing stopped. */
   private closeRanges(stack: Frame[]): void {
-    const end = { line: this.tokLine, character: this.tokStart - this.tokLineStart };
-    for (const f of stack) f.node.range = { start: f.node.range.start, end };
+    for (const f of stack) {
+      f.node.endLine = this.tokLine;
+      f.node.endChar = this.tokStart - this.tokLineStart;
+    }
     for (let i = stack.length - 1; i > 0; i--) {
       const parent = stack[i - 1];
       const v = stack[i].node;
       if (parent.node.kind === 'array') parent.node.items.push(v);
-      else if (parent.key) parent.node.entries.push({ key: parent.key.key, keyRange: parent.key.keyRange, value: v });
+      else if (parent.key !== undefined) parent.node.entries.push(new Entry(parent.key, v, parent.keyLine!, parent.keyC0!, parent.keyC1!));
     }
   }
 

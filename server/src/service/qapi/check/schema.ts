@@ -4,7 +4,7 @@
 // blocks (documented things that don't exist), then the feature limit. Where QEMU
 // stops at the first error we record it and go on with the next entity.
 import type { Range } from 'vscode-languageserver-types';
-import { BUILTIN_TYPES, type QNode, type QObject } from '../model';
+import { BUILTIN_TYPES, type QEntry, type QNode, type QObject } from '../model';
 import { get } from './definitions';
 import type { DocArg, ParsedDoc } from './docs';
 import { cName, type CheckedExpr } from './exprs';
@@ -21,7 +21,7 @@ const JSON_TYPE: Record<string, string> = {
 /** Where an entity or member comes from: the expression QEMU would blame. */
 interface Info { path: string; line: number; defnName: string; defnMeta: string; doc?: ParsedDoc }
 
-interface Feat { name: string; ifPresent: boolean; range: Range; info: Info }
+interface Feat { name: string; ifPresent: boolean; at: QNode; info: Info }
 
 interface Mem {
   name: string;
@@ -34,8 +34,9 @@ interface Mem {
   ifPresent: boolean;
   features: Feat[];
   definedIn: string;
-  range: Range;
-  typeRange?: Range;
+  /** The member's key (or value string), for the problem's range. */
+  at?: At;
+  typeAt?: QNode;
   /** Undefined only for the predefined QType's values. */
   info?: Info;
 }
@@ -47,7 +48,7 @@ interface Ent {
   info?: Info;
   implicit: boolean;
   features: Feat[];
-  nameRange?: Range;
+  nameAt?: QNode;
   // enum
   values?: Mem[];
   // array
@@ -55,26 +56,35 @@ interface Ent {
   element?: Ent;
   // object
   baseName?: string;
-  baseRange?: Range;
+  baseAt?: QNode;
   base?: Ent;
   local?: Mem[];
   members?: Mem[];
   tagName?: string;
-  tagRange?: Range;
+  tagAt?: QNode;
   variants?: Mem[];
   /** Branches as written; a check adds implicit empty ones after them. */
   variantCount?: number;
   state?: 'checking' | 'done' | 'failed';
   // command/event
   argName?: string;
-  argRange?: Range;
+  argAt?: QNode;
   retName?: string;
-  retRange?: Range;
+  retAt?: QNode;
   boxed?: boolean;
 }
 
+/** Where a problem is: a node or a member's entry (its range is made only if there is a problem). */
+type At = QNode | QEntry;
+
+function rangeOfAt(at: At | Range | undefined): Range | undefined {
+  if (!at) return undefined;
+  if ('start' in at) return at;
+  return 'keyRange' in at ? at.keyRange : at.range;
+}
+
 class SemError {
-  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly range?: Range,
+  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly at?: At | Range,
     readonly data?: Record<string, unknown>, readonly related?: Problem['related']) {}
 }
 
@@ -130,8 +140,8 @@ function resetEnt(e: Ent): void {
   if (e.local) for (const m of e.local) m.type = undefined;
 }
 
-function newMem(name: string, role: Mem['role'], definedIn: string, range: Range, info?: Info): Mem {
-  return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, range, info };
+function newMem(name: string, role: Mem['role'], definedIn: string, at: At | undefined, info?: Info): Mem {
+  return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, at, info };
 }
 
 /** Turns one checked expression into its entities (the expression checks guarantee the shape). */
@@ -149,16 +159,16 @@ class PlanBuilder {
     for (const f of n.items) {
       const nameNode = f.kind === 'object' ? get(f, 'name') : f;
       if (nameNode?.kind !== 'string') continue;
-      const feat: Feat = { name: nameNode.value, ifPresent: f.kind === 'object' && !!get(f, 'if'), range: nameNode.range, info: this.info };
+      const feat: Feat = { name: nameNode.value, ifPresent: f.kind === 'object' && !!get(f, 'if'), at: nameNode, info: this.info };
       this.plan.feats.push(feat);
       out.push(feat);
     }
     return out;
   }
 
-  private arrayOf(element: string, range: Range): string {
+  private arrayOf(element: string, at: QNode): string {
     const name = element + 'List';
-    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: [], info: this.info, elementName: element, nameRange: range }, ifAbsent: true });
+    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: [], info: this.info, elementName: element, nameAt: at }, ifAbsent: true });
     return name;
   }
 
@@ -170,16 +180,16 @@ class PlanBuilder {
       const spec = e.value.kind === 'object' ? e.value : undefined;
       const t = spec ? get(spec, 'type') : e.value;
       const optional = role === 'member' && e.key.startsWith('*');
-      const m = newMem(optional ? e.key.slice(1) : e.key, role, definedIn, e.keyRange, this.info);
+      const m = newMem(optional ? e.key.slice(1) : e.key, role, definedIn, e, this.info);
       m.optional = optional;
       m.ifPresent = !!(spec && get(spec, 'if'));
       if (role === 'member') m.features = this.feats(spec && get(spec, 'features'));
       if (t?.kind === 'string') {
         m.typeName = t.value;
-        m.typeRange = t.range;
+        m.typeAt = t;
       } else if (t?.kind === 'array' && t.items[0]?.kind === 'string') {
-        m.typeName = this.arrayOf(t.items[0].value, t.items[0].range);
-        m.typeRange = t.items[0].range;
+        m.typeName = this.arrayOf(t.items[0].value, t.items[0]);
+        m.typeAt = t.items[0];
       }
       out.push(m);
     }
@@ -196,13 +206,13 @@ class PlanBuilder {
     const { e, info } = this;
     const o: QObject = e.node;
     const nameNode = get(o, e.meta)!;
-    const ent: Ent = { name: e.name, meta: e.meta, info, implicit: false, features: this.feats(get(o, 'features')), nameRange: nameNode.range };
+    const ent: Ent = { name: e.name, meta: e.meta, info, implicit: false, features: this.feats(get(o, 'features')), nameAt: nameNode };
     const data = get(o, 'data');
     switch (e.meta) {
       case 'enum':
         ent.values = (data as Extract<QNode, { kind: 'array' }>).items.map((v) => {
           const n = (v.kind === 'object' ? get(v, 'name') : v) as Extract<QNode, { kind: 'string' }>;
-          const m = newMem(n.value, 'value', e.name, n.range, info);
+          const m = newMem(n.value, 'value', e.name, n, info);
           m.ifPresent = v.kind === 'object' && !!get(v, 'if');
           m.features = this.feats(v.kind === 'object' ? get(v, 'features') : undefined);
           return m;
@@ -213,7 +223,7 @@ class PlanBuilder {
         const b = get(o, 'base');
         if (b?.kind === 'string') {
           ent.baseName = b.value;
-          ent.baseRange = b.range;
+          ent.baseAt = b;
         }
         break;
       }
@@ -222,17 +232,17 @@ class PlanBuilder {
         if (b.kind === 'object') {
           const implicitName = `q_obj_${e.name}-base`;
           ent.baseName = this.implicitObject(implicitName, this.members(b, implicitName));
-          ent.baseRange = b.range;
+          ent.baseAt = b;
         } else if (b.kind === 'string') {
           ent.baseName = b.value;
-          ent.baseRange = b.range;
+          ent.baseAt = b;
         }
         ent.local = [];
         ent.variants = this.members(data, e.name, 'branch');
         ent.variantCount = ent.variants.length;
         const d = get(o, 'discriminator')!;
         ent.tagName = (d as Extract<QNode, { kind: 'string' }>).value;
-        ent.tagRange = d.range;
+        ent.tagAt = d;
         break;
       }
       case 'alternate':
@@ -246,11 +256,11 @@ class PlanBuilder {
           const implicitName = `q_obj_${e.name}-arg`;
           ent.argName = this.implicitObject(implicitName, this.members(data, implicitName));
         } else if (data?.kind === 'string') ent.argName = data.value;
-        ent.argRange = data?.range;
+        ent.argAt = data;
         const r = get(o, 'returns');
         if (r?.kind === 'string') ent.retName = r.value;
-        else if (r?.kind === 'array' && r.items[0]?.kind === 'string') ent.retName = this.arrayOf(r.items[0].value, r.items[0].range);
-        ent.retRange = r?.range;
+        else if (r?.kind === 'array' && r.items[0]?.kind === 'string') ent.retName = this.arrayOf(r.items[0].value, r.items[0]);
+        ent.retAt = r;
         break;
       }
     }
@@ -281,7 +291,7 @@ export class SchemaChecker {
     }
     this.define({ name: 'q_empty', meta: 'struct', implicit: true, features: [], local: [], members: [], state: 'done' });
     const qtype: Ent = { name: 'QType', meta: 'enum', implicit: true, features: [] };
-    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => newMem(n, 'value', 'QType', rangeAt(0, 0, 0)));
+    qtype.values = ['none', 'qnull', 'qnum', 'qstring', 'qdict', 'qlist', 'qbool'].map((n) => newMem(n, 'value', 'QType', undefined));
     this.define(qtype);
   }
 
@@ -314,7 +324,7 @@ export class SchemaChecker {
     if (this.rules.maxFeatures !== undefined && this.featureOrder.length + 2 > this.rules.maxFeatures) {
       const f = this.featureOrder[this.rules.maxFeatures - 2];
       this.problems.push({
-        path: f.info.path, range: f.range, code: 'too-many-features', line: f.info.line + 1,
+        path: f.info.path, range: f.at.range, code: 'too-many-features', line: f.info.line + 1,
         message: `a schema may have at most ${this.rules.maxFeatures} distinct features; '${f.name}' is one too many`,
       });
     }
@@ -326,7 +336,7 @@ export class SchemaChecker {
     if (!(e instanceof SemError)) throw e;
     const info = e.info;
     this.problems.push({
-      path: info?.path ?? '', range: e.range ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
+      path: info?.path ?? '', range: rangeOfAt(e.at) ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
       line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
     });
   }
@@ -337,10 +347,10 @@ export class SchemaChecker {
     const other = this.byName.get(e.name);
     if (other) {
       if (other.info) {
-        throw new SemError(e.info, `'${e.name}' is already defined`, 'redefinition', e.nameRange, undefined,
-          [{ path: other.info.path, range: other.nameRange ?? rangeAt(other.info.line, 0, 0), message: 'previous definition' }]);
+        throw new SemError(e.info, `'${e.name}' is already defined`, 'redefinition', e.nameAt, undefined,
+          [{ path: other.info.path, range: other.nameAt?.range ?? rangeAt(other.info.line, 0, 0), message: 'previous definition' }]);
       }
-      throw new SemError(e.info, `${describeEnt(other)} is already defined (it is predefined)`, 'redefinition', e.nameRange);
+      throw new SemError(e.info, `${describeEnt(other)} is already defined (it is predefined)`, 'redefinition', e.nameAt);
     }
     this.ents.push(e);
     this.byName.set(e.name, e);
@@ -377,13 +387,13 @@ export class SchemaChecker {
   // ---- checks ----
 
   /** `what` says who uses the type; a function when building the text costs something (only needed on error). */
-  private resolve(name: string, info: Info | undefined, what: string | (() => string), range?: Range): Ent {
+  private resolve(name: string, info: Info | undefined, what: string | (() => string), at?: QNode): Ent {
     const t = this.byName.get(name);
     if (t && t.meta !== 'command' && t.meta !== 'event') return t;
     if (this.brokenNames.has(name)) throw new Abandon();
     const suggestions = suggest(name, (this.typeNameSet ??= new Set(this.typeNames())));
     const who = typeof what === 'string' ? what : what();
-    throw new SemError(info, `${who} uses unknown type '${name}'`, 'unknown-type', range, suggestions.length ? { suggestions } : undefined);
+    throw new SemError(info, `${who} uses unknown type '${name}'`, 'unknown-type', at, suggestions.length ? { suggestions } : undefined);
   }
 
   /** User-visible type names, for "did you mean". */
@@ -398,7 +408,7 @@ export class SchemaChecker {
     const other = seen.get(c);
     if (other) {
       throw new SemError(ctx, `${describeMem(m, ctx.defnName)} collides with ${describeMem(other, ctx.defnName)}`, 'member-clash',
-        m.info === ctx ? m.range : undefined);
+        m.info === ctx ? m.at : undefined);
     }
     seen.set(c, m);
   }
@@ -409,7 +419,7 @@ export class SchemaChecker {
   }
 
   private featureMem(f: Feat, owner: string): Mem {
-    return newMem(f.name, 'feature', owner, f.range, f.info);
+    return newMem(f.name, 'feature', owner, f.at, f.info);
   }
 
   private checkEnt(e: Ent): void {
@@ -417,7 +427,7 @@ export class SchemaChecker {
       case 'built-in': return;
       case 'enum': return this.checkEnum(e);
       case 'array': {
-        e.element = this.resolve(e.elementName!, e.info, e.info?.defnMeta ?? 'array', e.nameRange);
+        e.element = this.resolve(e.elementName!, e.info, e.info?.defnMeta ?? 'array', e.nameAt);
         return;
       }
       case 'struct': case 'union': return this.checkObject(e);
@@ -430,7 +440,7 @@ export class SchemaChecker {
     this.checkFeatureClash(e.features, e.info!, e.name);
     for (const f of e.features) {
       if (f.name === 'deprecated' || f.name === 'unstable') {
-        throw new SemError(e.info, `feature '${f.name}' is not supported for types (only for commands, events and members)`, 'special-feature-on-type', f.range);
+        throw new SemError(e.info, `feature '${f.name}' is not supported for types (only for commands, events and members)`, 'special-feature-on-type', f.at);
       }
     }
   }
@@ -448,7 +458,7 @@ export class SchemaChecker {
     if (e.state === 'failed') throw new Abandon();
     if (e.state === 'checking') {
       e.state = 'failed';
-      throw new SemError(e.info, `object ${e.name} contains itself (through its base or branches)`, 'base-cycle', e.nameRange);
+      throw new SemError(e.info, `object ${e.name} contains itself (through its base or branches)`, 'base-cycle', e.nameAt);
     }
     e.state = 'checking';
     try {
@@ -474,16 +484,16 @@ export class SchemaChecker {
     if (!e.implicit) this.checkTypeFeatures(e);
     const seen = new Map<string, Mem>();
     if (e.baseName) {
-      const base = this.resolve(e.baseName, info, "'base'", e.baseRange);
+      const base = this.resolve(e.baseName, info, "'base'", e.baseAt);
       if ((base.meta !== 'struct' && base.meta !== 'union') || base.variants) {
-        throw new SemError(info, `'base' requires a struct type, ${describeEnt(base)} isn't`, 'invalid-base', e.baseRange);
+        throw new SemError(info, `'base' requires a struct type, ${describeEnt(base)} isn't`, 'invalid-base', e.baseAt);
       }
       e.base = base;
       this.ensureObject(base);
       for (const m of base.members!) this.clash(m, info, seen);
     }
     for (const m of e.local!) {
-      m.type = this.resolve(m.typeName!, info, () => describeMem(m, info.defnName), m.typeRange);
+      m.type = this.resolve(m.typeName!, info, () => describeMem(m, info.defnName), m.typeAt);
       this.checkFeatureClash(m.features, info, m.name);
       this.clash(m, info, seen);
     }
@@ -504,34 +514,34 @@ export class SchemaChecker {
     const tag = seen.get(cName(e.tagName!));
     let base = "'base'";
     if (!tag || tag.name !== e.tagName) {
-      throw new SemError(info, `discriminator '${e.tagName}' is not a member of ${base}`, 'invalid-discriminator', e.tagRange);
+      throw new SemError(info, `discriminator '${e.tagName}' is not a member of ${base}`, 'invalid-discriminator', e.tagAt);
     }
     const owner = this.byName.get(tag.definedIn);
     if (owner && !owner.implicit) base = `base type '${tag.definedIn}'`;
     if (tag.type?.meta !== 'enum') {
-      throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must be of enum type`, 'invalid-discriminator', e.tagRange);
+      throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must be of enum type`, 'invalid-discriminator', e.tagAt);
     }
-    if (tag.optional) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be optional`, 'invalid-discriminator', e.tagRange);
-    if (tag.ifPresent) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be conditional`, 'invalid-discriminator', e.tagRange);
+    if (tag.optional) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be optional`, 'invalid-discriminator', e.tagAt);
+    if (tag.ifPresent) throw new SemError(info, `discriminator member '${e.tagName}' of ${base} must not be conditional`, 'invalid-discriminator', e.tagAt);
     const cases = new Set(e.variants!.map((v) => v.name));
     for (const m of tag.type.values!) {
       if (!cases.has(m.name)) {
-        const v = newMem(m.name, 'branch', tag.definedIn, e.tagRange!, info);
+        const v = newMem(m.name, 'branch', tag.definedIn, e.tagAt, info);
         v.typeName = 'q_empty';
         v.ifPresent = m.ifPresent;
         e.variants!.push(v);
       }
     }
-    if (!e.variants!.length) throw new SemError(info, 'union has no branches', 'union-no-branches', e.nameRange);
+    if (!e.variants!.length) throw new SemError(info, 'union has no branches', 'union-no-branches', e.nameAt);
     const values = new Set(tag.type.values!.map((m) => m.name));
     for (const v of e.variants!) {
-      v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeRange);
+      v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeAt);
       if (!values.has(v.name)) {
-        throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.range,
+        throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.at,
           { values: [...values] });
       }
       if (v.type.meta !== 'struct' && v.type.meta !== 'union') {
-        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`, 'invalid-branch-type', v.typeRange);
+        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`, 'invalid-branch-type', v.typeAt);
       }
       this.ensureObject(v.type);
     }
@@ -540,7 +550,7 @@ export class SchemaChecker {
   private checkAlternate(e: Ent): void {
     const info = e.info!;
     this.checkTypeFeatures(e);
-    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeRange);
+    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeAt);
     const seen = new Map<string, Mem>();
     const typesSeen = new Map<string, string>();
     for (const v of e.variants!) {
@@ -549,7 +559,7 @@ export class SchemaChecker {
       const json = t.meta === 'built-in' ? JSON_TYPE[t.name] : t.meta === 'enum' ? 'string' : t.meta === 'array' ? 'array'
         : t.meta === 'alternate' ? 'value' : 'object';
       if (json === 'value') {
-        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(t)}`, 'invalid-alternate-branch', v.typeRange);
+        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(t)}`, 'invalid-alternate-branch', v.typeAt);
       }
       const qtype = json === 'int' ? 'number' : json;
       const conflicting = new Set([qtype]);
@@ -567,7 +577,7 @@ export class SchemaChecker {
       for (const q of conflicting) {
         const prev = typesSeen.get(q);
         if (prev !== undefined) {
-          throw new SemError(info, `${describeMem(v, info.defnName)} can't be distinguished from '${prev}' (same JSON type)`, 'alternate-ambiguous', v.range);
+          throw new SemError(info, `${describeMem(v, info.defnName)} can't be distinguished from '${prev}' (same JSON type)`, 'alternate-ambiguous', v.at);
         }
         typesSeen.set(q, v.name);
       }
@@ -579,24 +589,24 @@ export class SchemaChecker {
     const what = `${e.meta}'s`;
     this.checkFeatureClash(e.features, info, e.name);
     if (e.argName) {
-      const arg = this.resolve(e.argName, info, `${what} 'data'`, e.argRange);
+      const arg = this.resolve(e.argName, info, `${what} 'data'`, e.argAt);
       if (arg.meta !== 'struct' && arg.meta !== 'union') {
-        throw new SemError(info, `${what} 'data' cannot take ${describeEnt(arg)}`, 'invalid-data-type', e.argRange);
+        throw new SemError(info, `${what} 'data' cannot take ${describeEnt(arg)}`, 'invalid-data-type', e.argAt);
       }
       if (arg.variants && !e.boxed) {
-        throw new SemError(info, `${what} 'data' can take ${describeEnt(arg)} only with 'boxed': true`, 'union-data-needs-boxed', e.argRange);
+        throw new SemError(info, `${what} 'data' can take ${describeEnt(arg)} only with 'boxed': true`, 'union-data-needs-boxed', e.argAt);
       }
       this.ensureObject(arg);
       if (arg.members!.some((m) => m.ifPresent) && !e.boxed) {
-        throw new SemError(info, `conditional ${e.meta} arguments require 'boxed': true`, 'conditional-args-need-boxed', e.argRange);
+        throw new SemError(info, `conditional ${e.meta} arguments require 'boxed': true`, 'conditional-args-need-boxed', e.argAt);
       }
     }
     if (e.retName) {
-      const ret = this.resolve(e.retName, info, `${what} 'returns'`, e.retRange);
+      const ret = this.resolve(e.retName, info, `${what} 'returns'`, e.retAt);
       if (!this.pragmas.commandReturnsExceptions.has(e.name)) {
         const t = ret.meta === 'array' ? ret.element : ret;
         if (t && t.meta !== 'struct' && t.meta !== 'union') {
-          throw new SemError(info, `${what} 'returns' cannot take ${describeEnt(ret)}: a command must return an object or an array of objects`, 'invalid-returns', e.retRange);
+          throw new SemError(info, `${what} 'returns' cannot take ${describeEnt(ret)}: a command must return an object or an array of objects`, 'invalid-returns', e.retAt);
         }
       }
     }
@@ -625,7 +635,7 @@ export class SchemaChecker {
   private connectFeatures(e: Ent, doc: ParsedDoc, c: Connected, features: Feat[]): void {
     for (const f of features) {
       if (!doc.features.has(f.name)) {
-        throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.range, { missingFeature: f.name });
+        throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.at, { missingFeature: f.name });
       }
       c.features.add(f.name);
     }
@@ -634,7 +644,7 @@ export class SchemaChecker {
   private connectMembers(e: Ent, doc: ParsedDoc, c: Connected, members: Mem[]): void {
     for (const m of members) {
       if (!doc.args.has(m.name) && this.rules.membersMustBeDocumented && !this.pragmas.documentationExceptions.has(doc.symbol!)) {
-        throw new SemError(e.info, `${m.role} '${m.name}' lacks documentation`, 'doc-missing-member', m.range, { missingMember: m.name });
+        throw new SemError(e.info, `${m.role} '${m.name}' lacks documentation`, 'doc-missing-member', m.at, { missingMember: m.name });
       }
       c.args.add(m.name);
       this.connectFeatures(e, doc, c, m.features);
