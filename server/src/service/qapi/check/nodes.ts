@@ -1,32 +1,60 @@
 // The parse tree's nodes. A schema has tens of thousands of tokens and the tree is
 // kept (cached) between checks, so nodes store their position as plain numbers and
-// make the LSP Range only when asked: four objects fewer per token, which is most
-// of what a full check used to allocate.
+// make the LSP Range only when asked: four objects fewer per token. Fields are
+// assigned in the constructor (no class-field initialisers) and `kind` lives on
+// the prototype, which keeps construction cheap.
 import type { Range } from 'vscode-languageserver-types';
 import type { QArray, QBool, QEntry, QNode, QObject, QString } from '../model';
 import { rangeAt } from './problem';
 
 export class StringNode implements QString {
-  readonly kind = 'string';
-  constructor(readonly value: string, private readonly line: number, private readonly c0: number, private readonly c1: number) {}
+  declare readonly kind: 'string';
+  declare readonly value: string;
+  declare private readonly line: number;
+  declare private readonly c0: number;
+  declare private readonly c1: number;
+  constructor(value: string, line: number, c0: number, c1: number) {
+    this.value = value;
+    this.line = line;
+    this.c0 = c0;
+    this.c1 = c1;
+  }
   get range(): Range {
     return rangeAt(this.line, this.c0, this.c1);
   }
 }
+(StringNode.prototype as { kind: string }).kind = 'string';
 
 export class BoolNode implements QBool {
-  readonly kind = 'bool';
-  constructor(readonly value: boolean, private readonly line: number, private readonly c0: number, private readonly c1: number) {}
+  declare readonly kind: 'bool';
+  declare readonly value: boolean;
+  declare private readonly line: number;
+  declare private readonly c0: number;
+  declare private readonly c1: number;
+  constructor(value: boolean, line: number, c0: number, c1: number) {
+    this.value = value;
+    this.line = line;
+    this.c0 = c0;
+    this.c1 = c1;
+  }
   get range(): Range {
     return rangeAt(this.line, this.c0, this.c1);
   }
 }
+(BoolNode.prototype as { kind: string }).kind = 'bool';
 
 /** Objects and arrays: the end is known only when the closing bracket is read. */
-abstract class Container {
-  endLine: number;
-  endChar: number;
-  constructor(private readonly line: number, private readonly c0: number) {
+export class ObjectNode implements QObject {
+  declare readonly kind: 'object';
+  declare readonly entries: QEntry[];
+  declare private readonly line: number;
+  declare private readonly c0: number;
+  declare endLine: number;
+  declare endChar: number;
+  constructor(line: number, c0: number) {
+    this.entries = [];
+    this.line = line;
+    this.c0 = c0;
     this.endLine = line;
     this.endChar = c0 + 1;
   }
@@ -34,19 +62,41 @@ abstract class Container {
     return { start: { line: this.line, character: this.c0 }, end: { line: this.endLine, character: this.endChar } };
   }
 }
+(ObjectNode.prototype as { kind: string }).kind = 'object';
 
-export class ObjectNode extends Container implements QObject {
-  readonly kind = 'object';
-  readonly entries: QEntry[] = [];
+export class ArrayNode implements QArray {
+  declare readonly kind: 'array';
+  declare readonly items: QNode[];
+  declare private readonly line: number;
+  declare private readonly c0: number;
+  declare endLine: number;
+  declare endChar: number;
+  constructor(line: number, c0: number) {
+    this.items = [];
+    this.line = line;
+    this.c0 = c0;
+    this.endLine = line;
+    this.endChar = c0 + 1;
+  }
+  get range(): Range {
+    return { start: { line: this.line, character: this.c0 }, end: { line: this.endLine, character: this.endChar } };
+  }
 }
-
-export class ArrayNode extends Container implements QArray {
-  readonly kind = 'array';
-  readonly items: QNode[] = [];
-}
+(ArrayNode.prototype as { kind: string }).kind = 'array';
 
 export class Entry implements QEntry {
-  constructor(readonly key: string, readonly value: QNode, private readonly line: number, private readonly c0: number, private readonly c1: number) {}
+  declare readonly key: string;
+  declare readonly value: QNode;
+  declare private readonly line: number;
+  declare private readonly c0: number;
+  declare private readonly c1: number;
+  constructor(key: string, value: QNode, line: number, c0: number, c1: number) {
+    this.key = key;
+    this.value = value;
+    this.line = line;
+    this.c0 = c0;
+    this.c1 = c1;
+  }
   /** The key string, quotes included. */
   get keyRange(): Range {
     return rangeAt(this.line, this.c0, this.c1);

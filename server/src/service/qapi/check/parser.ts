@@ -447,7 +447,7 @@ class Parser {
       broken = true;
     }
     let close: RawDocLine | undefined;
-    let endRange = startRange;
+    let last = open;
     // The end error comes after the block's own line errors, as in QEMU, which reads it line by line.
     let endError: Problem | undefined;
     for (;;) {
@@ -457,7 +457,7 @@ class Parser {
         break;
       }
       const raw = this.rawLine();
-      endRange = this.tokRange();
+      last = raw;
       if (raw.text.startsWith('##')) {
         if (raw.text !== '##') endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
         close = raw;
@@ -467,7 +467,8 @@ class Parser {
       lines.push(raw);
     }
     const block: RawDocBlock = {
-      open, lines, close: endError ? undefined : close, range: { start: startRange.start, end: endRange.end }, broken,
+      open, lines, close: endError ? undefined : close, broken,
+      range: { start: startRange.start, end: { line: last.line, character: last.offset - last.lineStart + last.text.length } },
     };
     this.items.push({ kind: 'doc', block });
     if (endError && !broken) this.items.push({ kind: 'error', problem: endError });
