@@ -30,7 +30,7 @@ export function describeBuiltin(name: string): string {
 }
 
 /** "(Since 8.2)" or "(since 1.3)" written in a member's text. */
-export function sinceIn(text: string | undefined): string | undefined {
+function sinceIn(text: string | undefined): string | undefined {
   return text ? /\(\s*since:?\s+(\d+\.\d+(?:\.\d+)?)\s*\)/i.exec(text)?.[1] : undefined;
 }
 

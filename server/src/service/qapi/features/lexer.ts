@@ -2,7 +2,7 @@
 // checker may reject (a half-typed string, a missing brace): completion context and
 // folding. It never fails; unterminated strings end at the end of their line.
 
-export type TokenKind = 'string' | 'punct' | 'word' | 'comment';
+type TokenKind = 'string' | 'punct' | 'word' | 'comment';
 
 export interface Token {
   kind: TokenKind;
