@@ -8,6 +8,9 @@ import type { Word } from './words';
 
 export type Problem = Span & { message: string };
 
+/** As deep as QEMU's JSON parser allows (and the recursive walks over values stay bounded). */
+const MAX_DEPTH = 1024;
+
 /** Builds the arguments object from key=value words; problems are qmp-shell's own refusals. */
 export function shellArguments(text: string, words: Word[], span: Span): { args: JObject; problems: Problem[] } {
   const args: JObject = { kind: 'object', entries: [], elided: false, ...span };
@@ -21,6 +24,10 @@ export function shellArguments(text: string, words: Word[], span: Span): { args:
     const value = shellValue(text, w.text.slice(eq + 1), valueSpan, w.plain);
     let parent = args;
     const path = key.split('.');
+    if (path.length > MAX_DEPTH) {
+      problems.push({ start: w.start, end: w.end, message: `this key nests deeper than ${MAX_DEPTH} levels` });
+      continue;
+    }
     let at = w.start;
     let ok = true;
     for (let p = 0; p < path.length; p++) {
