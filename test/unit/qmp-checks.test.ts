@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { qemuErrorClass, QmpCode } from '../../server/src/service/qmp/codes';
 import { sharedQemu } from '../helpers/shared';
-import { codes, covered, disk, validate } from '../fixtures/qmp/harness';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codes, covered, disk, settings, validate } from '../fixtures/qmp/harness';
 
 const E = DiagnosticSeverity.Error;
 const set = (args: string) => `{"execute": "migrate-set-parameters", "arguments": {${args}}}`;
@@ -172,4 +173,20 @@ test('capability rules as a real QEMU 7.2 answers them: postcopy with compress i
   const twice = validate('{"execute": "qmp_capabilities"}\n{"execute": "qmp_capabilities"}', s);
   assert.deepEqual(codes(twice), ['2:qmp-command-not-found']);
   assert.equal(qemuErrorClass(twice[0].code as QmpCode), 'CommandNotFound');
+});
+
+test('exec-oob runs only commands that allow it (introspection knows which)', { skip: intro72.skip }, () => {
+  const s = { qemuVersion: '7.2', introspectionFile: intro72.path };
+  const text = '{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}\n{"exec-oob": "migrate-pause"}\n{"exec-oob": "query-status"}';
+  assert.deepEqual(codes(validate(text, s, disk())), ['3:qmp-unexpected-member']);
+});
+
+test('hover shows the QAPI doc text when QAPI sources are the schema', { skip: qapi102.skip }, () => {
+  const svc = disk();
+  const text = '{"execute": "migrate-set-parameters", "arguments": {"avail-switchover-bandwidth": 1250000000}}';
+  const d = TextDocument.create('file:///work/scripts/h.qmp', 'qmp', 1, text);
+  const h = svc.hover(d, d.positionAt(text.indexOf('avail') + 3), settings({ qemuVersion: '10.2', schemaRoot: qapi102.path }));
+  const value = (h!.contents as { value: string }).value;
+  assert.match(value, /does not limit the bandwidth during switchover/i, 'the doc comment of migration.json');
+  assert.match(value, /since 8\.2/);
 });

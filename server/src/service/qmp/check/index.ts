@@ -89,6 +89,10 @@ function checkMessage(st: Statement, schema: QmpSchema, state: MigrationState, r
     unknownCommand(name, nameSpan, schema, report);
     return name;
   }
+  if (exec.key === 'exec-oob' && state.oob && cmd.allowOob === false) {
+    report.error(nameSpan, QmpCode.unexpectedMember, `'${name}' cannot run out of band; use execute`);
+    return name;
+  }
   memberWarnings({ schema, report, command: name }, cmd, nameSpan);
   if (st.hmp?.valueWord) convertHmpValue(st, schema, report);
   if (report.errors > before) return name;

@@ -74,7 +74,7 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
           args = `${def.name}-arguments`;
           types.set(args, { kind: 'object', name: args, members: collect(def) });
         }
-        commands.set(def.name, { name: def.name, args, allowOob: def.flags['allow-oob'], openArgs: def.flags.gen === false || undefined, ...flags });
+        commands.set(def.name, { name: def.name, args, allowOob: def.flags['allow-oob'] === true, openArgs: def.flags.gen === false || undefined, ...flags });
         break;
       }
     }

@@ -38,6 +38,7 @@ export interface SCommand extends MemberInfo {
   name: string;
   /** Object type of the arguments; undefined when the command takes none. */
   args?: string;
+  /** Whether exec-oob may run it; undefined when the source cannot tell (shipped facts). */
   allowOob?: boolean;
   /** The command takes members beyond its declared ones (QAPI `gen: false`, e.g. device_add's properties). */
   openArgs?: boolean;
