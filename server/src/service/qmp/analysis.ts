@@ -12,11 +12,17 @@ import { scriptOf, type Script } from './script/parse';
 
 export interface Analysis { script: Script; choice: SchemaChoice; check: ScriptCheck }
 
-export function createAnalyzer(files: FileAccess, qapi: QapiLanguage): (doc: TextDocument, settings: Settings) => Analysis {
+/**
+ * `fresh` (validation) looks at the schema files again; hover, completion and the
+ * other features reuse the last analysis of the same document version, so a
+ * keystroke costs no file reads (the server re-validates when a schema file changes).
+ */
+export function createAnalyzer(files: FileAccess, qapi: QapiLanguage): (doc: TextDocument, settings: Settings, fresh?: boolean) => Analysis {
   const cache = new WeakMap<TextDocument, { version: number; key: string; analysis: Analysis }>();
-  return (doc, settings) => {
+  return (doc, settings, fresh = false) => {
     const key = `${settings.qemuVersion}\0${settings.schemaRoot}\0${settings.introspectionFile}`;
     const hit = cache.get(doc);
+    if (!fresh && hit && hit.version === doc.version && hit.key === key) return hit.analysis;
     const script = scriptOf(doc);
     // The schema files may have changed since: choosing is cheap (each source caches on the file text).
     const choice = chooseSchema(files, qapi, uriToPath(doc.uri), settings, script.header.version?.text);

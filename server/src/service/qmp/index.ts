@@ -28,7 +28,7 @@ export function createQmpLanguage(files: FileAccess, qapi: QapiLanguage): QmpLan
   const analyze = createAnalyzer(files, qapi);
   return {
     validate(doc, settings) {
-      const a = analyze(doc, settings);
+      const a = analyze(doc, settings, true);
       const at = (o: number) => doc.positionAt(o);
       const diags: Diagnostic[] = toDiagnostics(a.check.report.findings, at);
       for (const p of a.script.header.problems) {
@@ -50,13 +50,13 @@ export function createQmpLanguage(files: FileAccess, qapi: QapiLanguage): QmpLan
     codeLenses: (doc, settings) => codeLenses(analyze(doc, settings), doc),
     workspaceSymbols: () => [],
     status(doc, settings) {
-      const { choice } = analyze(doc, settings);
+      const { choice } = analyze(doc, settings, true);
       return {
         text: `QMP: QEMU ${choice.version}, ${SOURCE_NAMES[choice.schema.source]}`,
         detail: `Schema: ${choice.schema.detail}. Target version from ${choice.versionSource}.${choice.problems.length ? ' ' + choice.problems.join('. ') : ''}`,
       };
     },
-    dependencies: (doc, settings) => analyze(doc, settings).choice.dependencies,
+    dependencies: (doc, settings) => analyze(doc, settings, true).choice.dependencies,
     migrationInputsAt: (doc, pos, settings) => migrationInputsAt(analyze(doc, settings), doc, pos),
   };
 }
