@@ -24,7 +24,7 @@ export const LOCAL_PIPE_BYTES_PER_SECOND = 4.1e9;
  * The migration thread's share of the pipe's speed when nothing caps it: fitted once on
  * the `unlimited` recording (calibrateEfficiency), see BENCHMARKS-calibration.md.
  */
-export const SENDING_EFFICIENCY = 0.62;
+export const SENDING_EFFICIENCY = 0.8;
 
 /** Relative tolerances, and the least absolute slack for small counts. */
 export const TOLERANCE = {
