@@ -190,3 +190,13 @@ test('hover shows the QAPI doc text when QAPI sources are the schema', { skip: q
   assert.match(value, /does not limit the bandwidth during switchover/i, 'the doc comment of migration.json');
   assert.match(value, /since 8\.2/);
 });
+
+test('enum values of later versions: qatzip compression appeared in 9.2; the status item names the facts source', () => {
+  const d = validate(set('"multifd-compression": "qatzip"'), { qemuVersion: '8.2' });
+  assert.deepEqual(codes(d), ['1:qmp-not-in-version']);
+  assert.match(String(d[0].message), /9\.2/);
+  const svc = disk();
+  const status = svc.status(TextDocument.create('file:///nowhere/s.qmp', 'qmp', 1, '# qemu: 9.2\n'), settings({ qemuVersion: 'auto' }));
+  assert.equal(status?.text, 'QMP: QEMU 9.2, shipped facts');
+  assert.match(status!.detail, /script header/);
+});

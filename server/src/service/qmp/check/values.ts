@@ -2,6 +2,7 @@
 // judges it: JSON types, integer widths (uint64/size wrap negative numbers, smaller
 // unsigned types refuse them), enum values, required and unknown members.
 import { QmpCode } from '../codes';
+import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, type Fact } from '../../migration/facts';
 import { existsIn, factFor } from '../schema/facts';
 import { objectMembers, type BuiltinName, type MemberInfo, type QmpSchema, type SMember, type SType } from '../schema/types';
 import { qemuStrtosz } from '../units';
@@ -76,10 +77,8 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
       if (v.kind !== 'string') return wrongType(ctx, v, typeName, what, '');
       const info = t.values.get(v.value);
       if (!info) {
-        // Introspection names types by number: recognise the capability enum by its values.
-        const isCap = t.values.has('xbzrle') && t.values.has('auto-converge');
-        const fact = isCap ? factFor('capability', v.value) : undefined;
-        if (fact && !existsIn(fact, ctx.schema.version)) return ctx.report.error(v, QmpCode.notInVersion, versionMessage(`capability '${v.value}'`, fact, ctx.schema.version));
+        const fact = enumValueFact(t.values, v.value);
+        if (fact && !existsIn(fact, ctx.schema.version)) return ctx.report.error(v, QmpCode.notInVersion, versionMessage(`'${v.value}'`, fact, ctx.schema.version));
         const s = suggest(v.value, t.values);
         return ctx.report.error(v, QmpCode.enumValue, `${what} does not accept '${v.value}'${didYouMean(s)}`, s.length ? { kind: 'suggest', names: s } : undefined);
       }
@@ -103,6 +102,19 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
       if (v.kind !== 'object') return wrongType(ctx, v, typeName, what, '');
       return checkObject(ctx, v, t, what);
   }
+}
+
+/**
+ * The shipped fact about an enum value this schema lacks. Introspection names types
+ * by number, so the enum is recognised by sharing values with a known one.
+ */
+function enumValueFact(values: Map<string, unknown>, value: string): Fact | undefined {
+  const known: Fact[][] = [MIGRATION_CAPABILITIES, ...MIGRATION_ENUMS.map((e) => e.values)];
+  for (const list of known) {
+    const fact = list.find((f) => f.name === value);
+    if (fact && list.some((f) => f.name !== value && values.has(f.name))) return fact;
+  }
+  return undefined;
 }
 
 function wrongType(ctx: ValueContext, v: JValue, typeName: string, what: string, extra: string, data?: FixData): void {

@@ -88,12 +88,11 @@ export function addArrayType(types: Map<string, SType>, name: string): void {
   if (name.startsWith('[') && !types.has(name)) types.set(name, { kind: 'array', name, element: name.slice(1, -1) });
 }
 
-/** Every fact with that name, for "appeared in X" / "removed in Y" messages. */
-export function factFor(kind: 'command' | 'parameter' | 'capability' | 'argument', name: string, command?: string): Fact | undefined {
+/** The fact with that name, for "appeared in X" / "removed in Y" messages. */
+export function factFor(kind: 'command' | 'parameter' | 'argument', name: string, command?: string): Fact | undefined {
   switch (kind) {
     case 'command': return MIGRATION_COMMANDS.find((c) => c.name === name);
     case 'parameter': return MIGRATION_PARAMETERS.find((p) => p.name === name);
-    case 'capability': return MIGRATION_CAPABILITIES.find((c) => c.name === name);
     case 'argument': return MIGRATION_COMMANDS.find((c) => c.name === command)?.args.find((a) => a.name === name);
   }
 }
