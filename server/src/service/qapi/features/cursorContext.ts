@@ -43,7 +43,9 @@ function expressionStart(text: string, offset: number): number {
   for (;;) {
     if (text[lineStart] === '{' && lineStart < offset) return lineStart;
     if (lineStart === 0) return -1;
-    lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+    // The previous line; at lineStart 1 it is the empty line at 0 (lastIndexOf with a
+    // negative start would find that same newline again and never move).
+    lineStart = lineStart === 1 ? 0 : text.lastIndexOf('\n', lineStart - 2) + 1;
   }
 }
 
