@@ -58,7 +58,7 @@ export function convergencePreview(service: LanguageService, doc: TextDocument, 
     return { inputs, scenario, ...resultFor(scenario, withRecommendations) };
   } catch (e) {
     // A scenario QEMU or the model cannot take is the user's to fix: say which value.
-    if (e instanceof ScenarioError) return { error: `${e.field}: ${e.message}` };
+    if (e instanceof ScenarioError) return { error: e.message };  // the message already names the field
     throw e;
   }
 }
