@@ -29,7 +29,7 @@ for (let seed = 1; done < total; seed++) {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `seed${seed}.${language}.txt`);
     writeFileSync(file, text);
-    console.error(`FAILURE (seed ${seed}, ${language}): ${String(r.errorInstance ?? r.error).split('\n')[0]}\n  saved to ${file}`);
+    console.error(`FAILURE (seed ${seed}, ${language}): ${String(r.errorInstance).split('\n')[0]}\n  saved to ${file}`);
   }
   if (seed % 10 === 0 || done >= total) {
     const s = (Date.now() - started) / 1000;

@@ -9,6 +9,7 @@ import { defaultSettings, type Settings } from '../service/common/settings';
 import { compareVersions, parseVersion, resolveVersion, RULE_SETS, type RuleSet } from '../service/common/versions';
 import { createLanguageService, languageOfPath } from '../service/languageService';
 import type { LanguageId } from '../service/language';
+import { withDocExampleWarnings } from '../service/qapi/features/docExamples';
 import type { FirstError } from '../service/qapi/model';
 import { UsageError } from './usage';
 
@@ -57,7 +58,7 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
       rules ??= result.rules;
       firstError ??= result.firstError;
       if (!result.diagnostics.has(path)) note(path, []);
-      for (const [p, d] of result.diagnostics) note(p, d);
+      for (const [p, d] of withDocExampleWarnings(result)) note(p, d);
     } else {
       const text = read(path);
       const doc = TextDocument.create(pathToUri(path), 'qmp', 1, text);

@@ -12,6 +12,7 @@ import type { MigrationInputs } from '../qmp/inputs';
 import { CheckCache } from './features/checkCache';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
+import { withDocExampleWarnings } from './features/docExamples';
 import { documentLinks } from './features/documentLinks';
 import { documentSymbols } from './features/documentSymbols';
 import { foldingRanges } from './features/foldingRanges';
@@ -41,7 +42,11 @@ export function createQapiLanguage(files: FileAccess): QapiLanguage {
   return {
     project,
     checkSchemaOf,
-    validate: (doc, settings, token) => checkSchemaOf(uriToPath(doc.uri), settings, token).diagnostics,
+    validate: (doc, settings, token) => {
+      const path = uriToPath(doc.uri);
+      const check = checkSchemaOf(path, settings, token);
+      return token?.isCancellationRequested ? check.diagnostics : withDocExampleWarnings(check, path);
+    },
     hover: (doc, pos, settings) => withCheck(doc, settings, (c, path) => hover(c, path, pos)),
     completion: (doc, pos, settings) => withCheck(doc, settings, (c) => completion(c, doc, pos)),
     documentSymbols: (doc, settings) => withCheck(doc, settings, (c, path) => documentSymbols(c, path, settings.maxItemsComputed)),

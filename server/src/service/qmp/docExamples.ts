@@ -20,13 +20,15 @@ const EXAMPLE_START = /^(\.\. qmp-example::|Examples?:)\s*$/;
 /** A new section or directive ends an example. */
 const SECTION = /^(\.\. |[A-Z][A-Za-z ]*:(\s|$))/;
 
-export function checkDocExamples(check: SchemaCheck): Map<string, Diagnostic[]> {
+/** `onlyPath` limits the work to one file of the tree (the document being edited). */
+export function checkDocExamples(check: SchemaCheck, onlyPath?: string): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>();
   const version = formatVersion(check.version.version);
   const base = qapiSchema(check.model, version);
   if (!base) return out;
   const schema = enrich(base, factsSchema(version));
   for (const [path, exprs] of check.model.expressions) {
+    if (onlyPath !== undefined && path !== onlyPath) continue;
     const diags: Diagnostic[] = [];
     for (const e of exprs) if (e.doc) diags.push(...checkBlock(e.doc, schema));
     if (diags.length) out.set(path, diags);
