@@ -40,6 +40,8 @@ test('the seed example declares QEMU 8.2 and its workload, and the preview gets 
   const inputs = svc.migrationInputsAt(doc, lens.command!.arguments![1], settings())!;
   assert.equal(inputs.qemuVersion, '8.2');
   assert.deepEqual(inputs.parameters, { 'downtime-limit': 300, 'max-bandwidth': 0, 'avail-switchover-bandwidth': 1250000000 });
-  assert.deepEqual(inputs.link, { bytesPerSecond: 1.25e9, sendingEfficiency: 0.03 });
+  assert.deepEqual(inputs.link, { bytesPerSecond: 1.25e9, sendingEfficiency: 0.032 });
   assert.equal(inputs.guest?.vcpus, 4);
+  assert.equal(inputs.guest?.workingSetBytes, 256 * 2 ** 20);
+  assert.equal(inputs.guest?.ramBytes, 4 * 2 ** 30);
 });
