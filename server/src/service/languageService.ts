@@ -2,10 +2,9 @@
 // It picks the document language and turns any exception into an empty answer plus
 // a logged error, so no document content can take the server down.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  type CodeAction, type CodeActionContext, type CodeLens, type CompletionList, type Diagnostic,
-  type DocumentLink, type DocumentSymbol, type FoldingRange, type Hover, type Location, type Position,
-  type Range, type SymbolInformation,
+import type {
+  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover,
+  Location, Position, SymbolInformation,
 } from 'vscode-languageserver-types';
 import { neverCancelled, type Cancellation } from './common/cancellation';
 import type { FileAccess } from './common/files';
@@ -21,22 +20,13 @@ export interface LanguageServiceOptions {
   log?: (message: string) => void;
 }
 
-export interface LanguageService {
+/** The per-language features, dispatched by the document's language, plus what spans both. */
+export interface LanguageService extends Omit<DocumentLanguage, 'validate' | 'status'> {
   readonly qapi: QapiLanguage;
   readonly qmp: QmpLanguage;
   validate(doc: TextDocument, settings: Settings, token?: Cancellation): Map<string, Diagnostic[]>;
-  hover(doc: TextDocument, pos: Position, settings: Settings): Hover | null;
-  completion(doc: TextDocument, pos: Position, settings: Settings): CompletionList;
-  documentSymbols(doc: TextDocument, settings: Settings): DocumentSymbol[];
-  definition(doc: TextDocument, pos: Position, settings: Settings): Location[];
-  references(doc: TextDocument, pos: Position, settings: Settings, includeDeclaration: boolean): Location[];
-  documentLinks(doc: TextDocument, settings: Settings): DocumentLink[];
-  foldingRanges(doc: TextDocument, settings: Settings): FoldingRange[];
-  codeActions(doc: TextDocument, range: Range, context: CodeActionContext, settings: Settings): CodeAction[];
-  codeLenses(doc: TextDocument, settings: Settings): CodeLens[];
-  workspaceSymbols(query: string, settings: Settings): SymbolInformation[];
+  /** null for a document of neither language. */
   status(doc: TextDocument, settings: Settings): LanguageStatus | null;
-  dependencies(doc: TextDocument, settings: Settings): string[];
   /** Migration parameters, capabilities and workload in force at a position (convergence preview). */
   migrationInputsAt(doc: TextDocument, pos: Position, settings: Settings): MigrationInputs | null;
 }
