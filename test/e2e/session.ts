@@ -78,14 +78,28 @@ function waitForListening(proc: ChildProcess, log: string[]): Promise<string> {
   });
 }
 
-export async function startSession(workspace: string, name: string): Promise<Session> {
+export interface SessionOptions {
+  /**
+   * false: workspace trust is on and this workspace is not trusted, so VS Code runs it in
+   * restricted mode (no trust prompt; a fresh profile has trusted nothing).
+   */
+  trusted?: boolean;
+}
+
+/** User settings for a session: trust is switched off unless the session is to be untrusted. */
+function userSettings({ trusted = true }: SessionOptions): Record<string, unknown> {
+  return trusted ? USER_SETTINGS
+    : { ...USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
+}
+
+export async function startSession(workspace: string, name: string, opts: SessionOptions = {}): Promise<Session> {
   const t = tools();
   if (!t.codeServer || !t.chromium) throw new Error('startSession needs code-server and Chromium (see tools())');
   const root = mkdtempSync(join(tmpdir(), `qapi-e2e-${name}-`));
   const userData = join(root, 'user-data');
   const extensions = join(root, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(opts), null, 2));
   const base = ['--extensions-dir', extensions, '--user-data-dir', userData, '--config', join(root, 'config.yaml')];
 
   const install = spawnSync(t.codeServer, [...base, '--install-extension', t.vsix, '--install-extension', (await buildProbe()).vsix], { encoding: 'utf8' });
@@ -94,8 +108,9 @@ export async function startSession(workspace: string, name: string): Promise<Ses
   const bridge = new Bridge();
   const bridgeUrl = await bridge.listen();
   const log: string[] = [];
+  const trustFlag = opts.trusted === false ? [] : ['--disable-workspace-trust'];
   const server = spawn(t.codeServer, [...base, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace], {
+    '--disable-update-check', ...trustFlag, '--disable-getting-started-override', workspace], {
     env: { ...process.env, [BRIDGE_ENV]: bridgeUrl }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   let browser: Browser | undefined;
@@ -124,7 +139,7 @@ export async function startSession(workspace: string, name: string): Promise<Ses
       new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`the probe extension never connected; code-server said:\n${log.join('')}`)), 90_000); }),
     ]).finally(() => clearTimeout(timer));
     const product = await bridge.call('extension', { extensionId: PRODUCT_ID });
-    if (!product.version) throw new Error(`${PRODUCT_ID} is not installed in VS Code ${product.vscode}`);
+    if (!product.version) throw new Error(`${PRODUCT_ID} is not installed in VS Code ${product.vscode}, or VS Code disabled it${product.trusted ? '' : ' (restricted mode: does its package.json support untrusted workspaces?)'}`);
     const broken = process.env.QAPI_E2E_BREAK;
     if (broken) await bridge.call('breakFeature', { feature: broken as 'hover' });
     return {
@@ -149,12 +164,12 @@ export function codeServerSkip(): string | false {
 }
 
 /** Registers before/after hooks giving the enclosing suite its own workspace and session. */
-export function useSession(name: string): () => { s: Session; ws: Workspace } {
+export function useSession(name: string, opts: SessionOptions = {}): () => { s: Session; ws: Workspace } {
   let ws: Workspace | undefined;
   let s: Session | undefined;
   before(async () => {
     ws = makeWorkspace(name);
-    s = await startSession(ws.root, name);
+    s = await startSession(ws.root, name, opts);
   }, { timeout: 240_000 });
   after(async () => {
     await s?.dispose();

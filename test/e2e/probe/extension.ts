@@ -41,7 +41,7 @@ type Handler<K extends OpName> = (args: Operations[K]['args']) => Promise<Operat
 const handlers: { [K in OpName]: Handler<K> } = {
   extension: async ({ extensionId }) => {
     const ext = vscode.extensions.getExtension(extensionId);
-    return { vscode: vscode.version, version: ext?.packageJSON.version, active: !!ext?.isActive };
+    return { vscode: vscode.version, version: ext?.packageJSON.version, active: !!ext?.isActive, trusted: vscode.workspace.isTrusted };
   },
   open: async ({ path, select }) => {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));

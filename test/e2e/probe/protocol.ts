@@ -25,8 +25,8 @@ export interface DiagnosticWait {
 }
 
 export interface Operations {
-  /** The product extension as VS Code sees it (without activating it) and VS Code's version. */
-  extension: { args: { extensionId: string }; result: { vscode: string; version?: string; active: boolean } };
+  /** The product extension as VS Code sees it (without activating it), VS Code's version and whether it trusts the workspace. */
+  extension: { args: { extensionId: string }; result: { vscode: string; version?: string; active: boolean; trusted: boolean } };
   /** Opens (and shows) a file; `select` places the cursor there. */
   open: { args: { path: string; select?: Pos }; result: { uri: string; languageId: string; lineCount: number } };
   waitDiagnostics: { args: DiagnosticWait; result: { matched: boolean; diagnostics: DiagnosticInfo[] } };
