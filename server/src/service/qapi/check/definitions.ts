@@ -34,18 +34,40 @@ export function ifCondText(n: QNode | undefined): string | undefined {
   return undefined;
 }
 
-/** Every macro named in an `if` condition anywhere in an expression (definition, members, values, features). */
-export function ifMacros(n: QNode, into: Set<string>): void {
-  const stack: [QNode, boolean][] = [[n, false]];
+/** The macros one `if` condition names (strings anywhere inside 'all'/'any'/'not'). */
+function conditionMacros(cond: QNode | undefined, into: Set<string>): void {
+  if (!cond) return;
+  const stack: QNode[] = [cond];
   while (stack.length) {
-    const [x, inIf] = stack.pop()!;
-    if (x.kind === 'string') {
-      if (inIf) into.add(x.value);
-    } else if (x.kind === 'object') {
-      for (const e of x.entries) {
-        if (e.value.kind !== 'string' || inIf || e.key === 'if') stack.push([e.value, inIf || e.key === 'if']);
-      }
-    } else if (x.kind === 'array') for (const i of x.items) stack.push([i, inIf]);
+    const x = stack.pop()!;
+    if (x.kind === 'string') into.add(x.value);
+    else if (x.kind === 'object') for (const e of x.entries) stack.push(e.value);
+    else if (x.kind === 'array') for (const i of x.items) stack.push(i);
+  }
+}
+
+/** Macros of the `if` conditions of a list of features. */
+function featureMacros(features: QNode | undefined, into: Set<string>): void {
+  if (features?.kind !== 'array') return;
+  for (const f of features.items) if (f.kind === 'object') conditionMacros(get(f, 'if'), into);
+}
+
+/**
+ * Every macro named in an `if` condition of a definition: its own, its features',
+ * and those of its members, branches and enum values (and of their features).
+ */
+export function ifMacros(o: QObject, into: Set<string>): void {
+  conditionMacros(get(o, 'if'), into);
+  featureMacros(get(o, 'features'), into);
+  for (const key of ['data', 'base']) {
+    const v = get(o, key);
+    // Members and branches in long form ({ 'type': ..., 'if': ... }), enum values as objects.
+    const specs = v?.kind === 'object' ? v.entries.map((e) => e.value) : v?.kind === 'array' ? v.items : [];
+    for (const spec of specs) {
+      if (spec.kind !== 'object') continue;
+      conditionMacros(get(spec, 'if'), into);
+      featureMacros(get(spec, 'features'), into);
+    }
   }
 }
 

@@ -243,12 +243,13 @@ function checkFlags(o: QObject): void {
   if (get(o, 'allow-oob') && get(o, 'coroutine')) fail("flags 'allow-oob' and 'coroutine' are incompatible", 'incompatible-flags', o.range);
 }
 
-const KEYS: Record<DefKind, [string[], string[]]> = {
-  enum: [['enum', 'data'], ['if', 'features', 'prefix']],
+/** Keys each definition kind requires (its own key first) and allows; completion offers the same lists. */
+export const DEFINITION_KEYS: Record<DefKind, readonly [required: string[], optional: string[]]> = {
+  enum: [['enum', 'data'], ['prefix', 'if', 'features']],
+  struct: [['struct', 'data'], ['base', 'if', 'features']],
   union: [['union', 'base', 'discriminator', 'data'], ['if', 'features']],
   alternate: [['alternate', 'data'], ['if', 'features']],
-  struct: [['struct', 'data'], ['base', 'if', 'features']],
-  command: [['command'], ['data', 'returns', 'boxed', 'if', 'features', 'gen', 'success-response', 'allow-oob', 'allow-preconfig', 'coroutine']],
+  command: [['command'], ['data', 'returns', 'boxed', 'gen', 'success-response', 'allow-oob', 'allow-preconfig', 'coroutine', 'if', 'features']],
   event: [['event'], ['data', 'boxed', 'if', 'features']],
 };
 
@@ -333,7 +334,7 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
   } else if (pragmas.docRequired) {
     fail('documentation comment required (pragma doc-required)', 'doc-required', nameRange);
   }
-  const [required, optional] = KEYS[meta];
+  const [required, optional] = DEFINITION_KEYS[meta];
   checkKeys(o, meta, required, optional, nameRange);
   switch (meta) {
     case 'enum': checkEnum(o, name, pragmas); break;

@@ -6,6 +6,7 @@ import {
   CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position,
 } from 'vscode-languageserver-types';
 import { META_KEYS } from '../check/definitions';
+import { DEFINITION_KEYS } from '../check/exprs';
 import { rulesFor } from '../check/rules';
 import { BUILTIN_TYPES, type DefKind, type Definition, type SchemaCheck } from '../model';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -13,17 +14,12 @@ import { describeBuiltin, describeDefinition } from './describe';
 import { docCompletion } from './docCompletion';
 import { allMembers, schemaIndex } from './schemaIndex';
 
-const DEFINITION_KEYS = [...META_KEYS, 'include', 'pragma'];
+const TOP_KEYS = [...META_KEYS, 'include', 'pragma'];
 
-/** Keys each definition kind accepts besides its own (the checker enforces the same lists). */
-const KEYS_OF: Record<DefKind, string[]> = {
-  enum: ['data', 'prefix', 'if', 'features'],
-  struct: ['data', 'base', 'if', 'features'],
-  union: ['base', 'discriminator', 'data', 'if', 'features'],
-  alternate: ['data', 'if', 'features'],
-  command: ['data', 'returns', 'boxed', 'gen', 'success-response', 'allow-oob', 'allow-preconfig', 'coroutine', 'if', 'features'],
-  event: ['data', 'boxed', 'if', 'features'],
-};
+/** Keys each definition kind accepts besides its own, from the checker's table. */
+const KEYS_OF = Object.fromEntries(
+  META_KEYS.map((kind) => [kind, [...DEFINITION_KEYS[kind][0].slice(1), ...DEFINITION_KEYS[kind][1]]]),
+) as Record<DefKind, string[]>;
 
 /** Keys whose only sensible value is a boolean literal (gen and success-response may only be false). */
 const BOOLEAN_KEYS: Record<string, string[]> = {
@@ -103,7 +99,7 @@ function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefi
   const keys = (names: string[]) => plain(variant, names.filter((k) => !ctx.siblings.includes(k)), CompletionItemKind.Property);
   if (inCondition(p)) return keys(['all', 'any', 'not']);
   if (p.length === 0) {
-    if (!kind) return plain(variant, DEFINITION_KEYS, CompletionItemKind.Keyword, 'starts a definition');
+    if (!kind) return plain(variant, TOP_KEYS, CompletionItemKind.Keyword, 'starts a definition');
     return keys(KEYS_OF[kind]);
   }
   if (p.length === 1 && p[0] === 'pragma') {

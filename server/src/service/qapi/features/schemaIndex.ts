@@ -54,22 +54,12 @@ export class SchemaIndex {
     return this.ownerOfCache;
   }
 
-  /** Macros of every `if` condition: of definitions, members, enum values and features. */
+  /** Macros of every `if` condition (the model collects those of definitions, members, enum values and features). */
   get macros(): Set<string> {
     if (!this.macrosCache) {
       const macros = (this.macrosCache = new Set<string>());
-      const add = (cond: string | null | undefined) => {
-        for (const name of cond?.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) macros.add(name);
-      };
-      for (const name of this.check.model.ifMacros) add(name);
-      for (const def of this.check.model.definitions) {
-        add(def.ifCond);
-        for (const f of def.features) add(f.ifCond);
-        for (const m of def.members) {
-          add(m.ifCond);
-          for (const f of m.features) add(f.ifCond);
-        }
-      }
+      // A malformed condition such as 'defined(X)' still offers the names in it.
+      for (const cond of this.check.model.ifMacros) for (const name of cond.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []) macros.add(name);
     }
     return this.macrosCache;
   }
