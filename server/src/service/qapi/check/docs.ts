@@ -58,6 +58,20 @@ function indentOf(s: string): number {
   return i;
 }
 
+/** Whether '.', '!' or '?' is followed by a space somewhere in `s`. */
+function hasPunctuationSpace(s: string): boolean {
+  for (let i = s.indexOf(' ', 1); i > 0; i = s.indexOf(' ', i + 1)) {
+    const c = s.charCodeAt(i - 1);
+    if (c === 46 || c === 33 || c === 63) return true;
+  }
+  return false;
+}
+
+/** `s` without leading and trailing line breaks (the regex only when there are some). */
+function trimBreaks(s: string): string {
+  return s.charCodeAt(0) === 10 || s.charCodeAt(s.length - 1) === 10 ? s.replace(/^\n+|\n+$/g, '') : s;
+}
+
 function codePoints(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
@@ -140,7 +154,8 @@ class DocReader {
     if (t.charCodeAt(1) !== 32) throw this.parseError('missing space after #', 'doc-missing-space');
     const line = t.slice(2).trimEnd();
     if (this.rules.docLineFormat) {
-      if (LITERAL_START.test(line)) {
+      // Only a line ending in '::' can open a literal block: skip the regex for the others.
+      if (line.endsWith('::') && LITERAL_START.test(line)) {
         this.literal = true;
         this.literalIndent = 0;
       } else if (this.literal && line) {
@@ -157,6 +172,8 @@ class DocReader {
     if (line.length + 2 > 70 && codePoints(line) + 2 > 70 && !URL_LINE.test(line)) {
       throw this.parseError('documentation line longer than 70 characters', 'doc-line-too-long');
     }
+    // A one-space sentence end needs '.', '!' or '?' before a space: most lines have none, so skip the regex.
+    if (!hasPunctuationSpace(line)) return;
     SENTENCE.lastIndex = 0;
     for (let m = SENTENCE.exec(line); m; m = SENTENCE.exec(line)) {
       if (m[2] === undefined) continue;
@@ -380,11 +397,11 @@ class DocReader {
 
   private finish(): void {
     const d = this.doc;
-    d.body = this.bodyTarget.text.replace(/^\n+|\n+$/g, '');
-    for (const a of d.args.values()) a.text = a.text.replace(/^\n+|\n+$/g, '');
-    for (const a of d.features.values()) a.text = a.text.replace(/^\n+|\n+$/g, '');
+    d.body = trimBreaks(this.bodyTarget.text);
+    for (const a of d.args.values()) a.text = trimBreaks(a.text);
+    for (const a of d.features.values()) a.text = trimBreaks(a.text);
     for (const s of d.sections) {
-      s.text = s.text.replace(/^\n+|\n+$/g, '');
+      s.text = trimBreaks(s.text);
       if (s.tag && !s.text) throw this.semError(s.line, `text required after '${s.tag}:'`, 'doc-empty-section');
     }
     for (const map of [d.args, d.features]) {
