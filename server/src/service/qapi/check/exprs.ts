@@ -2,11 +2,9 @@
 // allowed keys, names, `if` conditions, features and flags. Works on one expression
 // at a time; an expression with an error is left out of the semantic checks (its
 // name is still known, so its uses are not reported as unknown).
-import type { Range } from 'vscode-languageserver-types';
 import type { DefKind, QNode, QObject } from '../model';
 import { get, metasOf } from './definitions';
-import type { Problem } from './problem';
-import { rangeAt } from './problem';
+import { type Problem, rangeAt, rangeOf, type Where } from './problem';
 import type { QapiRules } from './rules';
 import type { Pragmas, SourceExpr } from './traverse';
 
@@ -20,7 +18,8 @@ const VALID_NAME = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i;
 class ExprError {
   /** `line` (1-based) overrides the expression's line: doc problems are reported at the doc line. */
   line?: number;
-  constructor(readonly message: string, readonly code: string, readonly range?: Range, readonly data?: Record<string, unknown>) {}
+  /** `at` undefined: the expression's first token. */
+  constructor(readonly message: string, readonly code: string, readonly at?: Where, readonly data?: Record<string, unknown>) {}
 }
 
 function docFail(message: string, code: string, section: { line: { line: number; offset: number; lineStart: number; text: string } }): never {
@@ -30,18 +29,18 @@ function docFail(message: string, code: string, section: { line: { line: number;
   throw err;
 }
 
-const fail = (message: string, code: string, at?: { range: Range } | Range, data?: Record<string, unknown>): never => {
-  throw new ExprError(message, code, at && 'range' in at ? at.range : (at as Range | undefined), data);
+const fail = (message: string, code: string, at?: Where, data?: Record<string, unknown>): never => {
+  throw new ExprError(message, code, at, data);
 };
 
 const quoted = (keys: Iterable<string>) => [...keys].sort().map((k) => `'${k}'`).join(', ');
 
-function checkNameIsStr(n: QNode | undefined, source: string, at: Range): asserts n is Extract<QNode, { kind: 'string' }> {
+function checkNameIsStr(n: QNode | undefined, source: string, at: Where | undefined): asserts n is Extract<QNode, { kind: 'string' }> {
   if (n?.kind !== 'string') fail(`${source} requires a string name`, 'name-not-string', n ?? at);
 }
 
 /** Returns the name's stem (without `__RFQDN_` and `x-` prefixes). */
-function checkNameStr(name: string, source: string, at: Range): string {
+function checkNameStr(name: string, source: string, at: Where | undefined): string {
   const m = VALID_NAME.exec(name);
   if (!m || cName(name).startsWith('q_')) {
     fail(`${source} has an invalid name: use letters, digits, '-' and '_', starting with a letter ('q_' is reserved)`, 'invalid-name', at);
@@ -49,24 +48,24 @@ function checkNameStr(name: string, source: string, at: Range): string {
   return m![3];
 }
 
-function checkNameUpper(name: string, source: string, at: Range): void {
+function checkNameUpper(name: string, source: string, at: Where | undefined): void {
   if (/[a-z-]/.test(checkNameStr(name, source, at))) fail(`name of ${source} must not use lowercase or '-'`, 'name-case', at);
 }
 
-function checkNameLower(name: string, source: string, at: Range, permitUpper = false, permitUnderscore = false): void {
+function checkNameLower(name: string, source: string, at: Where | undefined, permitUpper = false, permitUnderscore = false): void {
   const stem = checkNameStr(name, source, at);
   if ((!permitUpper && /[A-Z]/.test(stem)) || (!permitUnderscore && stem.includes('_'))) {
     fail(`name of ${source} must not use uppercase or '_'`, 'name-case', at);
   }
 }
 
-function checkNameCamel(name: string, source: string, at: Range): void {
+function checkNameCamel(name: string, source: string, at: Where | undefined): void {
   if (!/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(checkNameStr(name, source, at))) {
     fail(`name of ${source} must use CamelCase`, 'name-case', at);
   }
 }
 
-function checkKeys(o: QObject, source: string, required: string[], optional: string[], at: Range): void {
+function checkKeys(o: QObject, source: string, required: string[], optional: string[], at: Where | undefined): void {
   // Allocation-free when all is well: this runs for every member of every definition.
   let ok = true;
   for (const k of required) if (!get(o, k)) ok = false;
@@ -80,7 +79,7 @@ function checkKeys(o: QObject, source: string, required: string[], optional: str
   const allowed = new Set([...required, ...optional]);
   const unknown = o.entries.filter((e) => !allowed.has(e.key));
   fail(`${source} has unknown key${unknown.length > 1 ? 's' : ''} ${quoted(unknown.map((e) => e.key))}; valid keys are ${quoted(allowed)}`,
-    'unknown-key', unknown[0].keyRange, { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() });
+    'unknown-key', unknown[0], { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() });
 }
 
 function checkIf(o: QObject, source: string): void {
@@ -98,7 +97,7 @@ function checkIf(o: QObject, source: string): void {
     }
     if (c.kind !== 'object') fail(`'if' condition of ${source} must be a string or an object`, 'invalid-if', c);
     const obj = c as QObject;
-    checkKeys(obj, `'if' condition of ${source}`, [], ['all', 'any', 'not'], obj.range);
+    checkKeys(obj, `'if' condition of ${source}`, [], ['all', 'any', 'not'], obj);
     if (obj.entries.length !== 1) fail(`'if' condition of ${source} has conflicting keys: use only one of 'all', 'any', 'not'`, 'invalid-if', obj);
     const e = obj.entries[0];
     if (e.key === 'not') {
@@ -118,14 +117,14 @@ function checkFeatures(n: QNode | undefined): void {
   for (const f of (n as Extract<QNode, { kind: 'array' }>).items) {
     const source = "'features' member";
     if (f.kind === 'object') {
-      checkKeys(f, source, ['name'], ['if'], f.range);
+      checkKeys(f, source, ['name'], ['if'], f);
       const name = get(f, 'name');
-      checkNameIsStr(name, source, f.range);
-      checkNameLower(name.value, `${source} '${name.value}'`, name.range);
+      checkNameIsStr(name, source, f);
+      checkNameLower(name.value, `${source} '${name.value}'`, name);
       checkIf(f, `${source} '${name.value}'`);
     } else {
-      checkNameIsStr(f, source, f.range);
-      checkNameLower(f.value, `${source} '${f.value}'`, f.range);
+      checkNameIsStr(f, source, f);
+      checkNameLower(f.value, `${source} '${f.value}'`, f);
     }
   }
 }
@@ -134,7 +133,7 @@ function checkFeatures(n: QNode | undefined): void {
  * Checks a member value in long form ({ 'type': ..., 'if': ..., 'features': ... }) and
  * returns its type; the short form (just the type) needs no key checks.
  */
-function memberType(v: QNode, source: string, at: Range, optional: string[]): QNode | undefined {
+function memberType(v: QNode, source: string, at: Where | undefined, optional: string[]): QNode | undefined {
   if (v.kind !== 'object') return v;
   checkKeys(v, source, ['type'], optional, at);
   checkIf(v, source);
@@ -157,10 +156,10 @@ function checkType(v: QNode | undefined, source: string, pragmas: Pragmas, opts:
   for (const e of (v as QObject).entries) {
     const keySource = `${source} member '${e.key}'`;
     const key = e.key.startsWith('*') ? e.key.slice(1) : e.key;
-    checkNameLower(key, keySource, e.keyRange, permissive, permissive);
+    checkNameLower(key, keySource, e, permissive, permissive);
     const c = cName(key);
-    if (c === 'u' || c.startsWith('has_')) fail(`${keySource} uses a reserved name ('u' and 'has_*' are reserved)`, 'reserved-name', e.keyRange);
-    checkType(memberType(e.value, keySource, e.keyRange, ['if', 'features']), keySource, pragmas, { allowArray: true });
+    if (c === 'u' || c.startsWith('has_')) fail(`${keySource} uses a reserved name ('u' and 'has_*' are reserved)`, 'reserved-name', e);
+    checkType(memberType(e.value, keySource, e, ['if', 'features']), keySource, pragmas, { allowArray: true });
   }
 }
 
@@ -172,12 +171,12 @@ function checkEnum(o: QObject, name: string, pragmas: Pragmas): void {
   const permissive = pragmas.memberNameExceptions.has(name);
   for (const m of (data as Extract<QNode, { kind: 'array' }>).items) {
     const source = "'data' member";
-    if (m.kind === 'object') checkKeys(m, source, ['name'], ['if', 'features'], m.range);
+    if (m.kind === 'object') checkKeys(m, source, ['name'], ['if', 'features'], m);
     const mn = m.kind === 'object' ? get(m, 'name') : m;
-    checkNameIsStr(mn, source, m.range);
+    checkNameIsStr(mn, source, m);
     const s = `${source} '${mn.value}'`;
     // Enum values may start with a digit.
-    checkNameLower(/^[0-9]/.test(mn.value) ? 'd' + mn.value : mn.value, s, mn.range, permissive, permissive);
+    checkNameLower(/^[0-9]/.test(mn.value) ? 'd' + mn.value : mn.value, s, mn, permissive, permissive);
     if (m.kind === 'object') {
       checkIf(m, s);
       checkFeatures(get(m, 'features'));
@@ -190,11 +189,11 @@ function checkUnion(o: QObject, name: string, pragmas: Pragmas): void {
   const disc = get(o, 'discriminator')!;
   const data = get(o, 'data')!;
   checkType(base, "'base'", pragmas, { allowDict: name });
-  checkNameIsStr(disc, "'discriminator'", disc.range);
+  checkNameIsStr(disc, "'discriminator'", disc);
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
-    checkType(memberType(e.value, source, e.keyRange, ['if']), source, pragmas, { allowArray: !truthy(base) });
+    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: !truthy(base) });
   }
 }
 
@@ -207,8 +206,8 @@ function checkAlternate(o: QObject, pragmas: Pragmas): void {
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
-    checkNameLower(e.key, source, e.keyRange);
-    checkType(memberType(e.value, source, e.keyRange, ['if']), source, pragmas, { allowArray: true });
+    checkNameLower(e.key, source, e);
+    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: true });
   }
 }
 
@@ -240,7 +239,7 @@ function checkFlags(o: QObject): void {
     const v = get(o, key);
     if (v && !(v.kind === 'bool' && v.value)) fail(`flag '${key}' may only use true value`, 'invalid-flag', v);
   }
-  if (get(o, 'allow-oob') && get(o, 'coroutine')) fail("flags 'allow-oob' and 'coroutine' are incompatible", 'incompatible-flags', o.range);
+  if (get(o, 'allow-oob') && get(o, 'coroutine')) fail("flags 'allow-oob' and 'coroutine' are incompatible", 'incompatible-flags', o);
 }
 
 /** Keys each definition kind requires (its own key first) and allows; completion offers the same lists. */
@@ -290,40 +289,41 @@ export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRul
 
 function checkExpr(e: SourceExpr, pragmas: Pragmas, rules: QapiRules): ExprResult {
   const o = e.node;
-  const firstTok = rangeAt(e.line, o.range.start.character, o.range.start.character + 1);
   let name: string | undefined;
   try {
     const metas = metasOf(o);
     if (metas.length !== 1) {
-      fail("an expression must have exactly one of the keys 'enum', 'struct', 'union', 'alternate', 'command', 'event'", 'invalid-expression', firstTok);
+      fail("an expression must have exactly one of the keys 'enum', 'struct', 'union', 'alternate', 'command', 'event'", 'invalid-expression');
     }
     const meta = metas[0];
     const nameNode = get(o, meta);
-    checkNameIsStr(nameNode, `'${meta}'`, firstTok);
+    checkNameIsStr(nameNode, `'${meta}'`, undefined);
     name = nameNode.value;
-    checkDefinition(e, o, meta, name, nameNode.range, pragmas, rules);
+    checkDefinition(e, o, meta, name, nameNode, pragmas, rules);
     return { ok: { ...e, meta, name } };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
     const path = err.line !== undefined && e.doc ? e.doc.path : e.path;
+    // Without a better place, the problem is at the expression's first token.
+    const range = err.at ? rangeOf(err.at) : rangeAt(e.line, o.range.start.character, o.range.start.character + 1);
     return {
-      problem: { path, range: err.range ?? firstTok, code: err.code, message: err.message, line: err.line ?? e.line + 1, data: err.data },
+      problem: { path, range, code: err.code, message: err.message, line: err.line ?? e.line + 1, data: err.data },
       brokenName: name,
     };
   }
 }
 
-function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string, nameRange: Range, pragmas: Pragmas, rules: QapiRules): void {
-  if (meta === 'event') checkNameUpper(name, meta, nameRange);
-  else if (meta === 'command') checkNameLower(name, meta, nameRange, false, pragmas.commandNameExceptions.has(name));
+function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string, nameAt: Where, pragmas: Pragmas, rules: QapiRules): void {
+  if (meta === 'event') checkNameUpper(name, meta, nameAt);
+  else if (meta === 'command') checkNameLower(name, meta, nameAt, false, pragmas.commandNameExceptions.has(name));
   else {
-    checkNameCamel(name, meta, nameRange);
-    if (name.endsWith('List')) fail(`${meta} name should not end in 'List' (reserved for array types)`, 'reserved-name', nameRange);
+    checkNameCamel(name, meta, nameAt);
+    if (name.endsWith('List')) fail(`${meta} name should not end in 'List' (reserved for array types)`, 'reserved-name', nameAt);
   }
   const doc = e.doc;
   if (doc) {
     if (doc.symbol !== name) {
-      fail(`the documentation comment is for '${doc.symbol}', not '${name}'`, 'doc-wrong-symbol', doc.symbolRange ?? nameRange);
+      fail(`the documentation comment is for '${doc.symbol}', not '${name}'`, 'doc-wrong-symbol', doc.symbolRange ?? nameAt);
     }
     if (meta === 'command') {
       if (rules.returnsNeedsReturns && doc.returns && !get(o, 'returns')) docFail("'Returns' section, but the command doesn't return anything", 'doc-returns-without-returns', doc.returns);
@@ -332,10 +332,10 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
       if (doc.errors) docFail("an 'Errors' section is only valid for commands", 'doc-errors-not-command', doc.errors);
     }
   } else if (pragmas.docRequired) {
-    fail('documentation comment required (pragma doc-required)', 'doc-required', nameRange);
+    fail('documentation comment required (pragma doc-required)', 'doc-required', nameAt);
   }
   const [required, optional] = DEFINITION_KEYS[meta];
-  checkKeys(o, meta, required, optional, nameRange);
+  checkKeys(o, meta, required, optional, nameAt);
   switch (meta) {
     case 'enum': checkEnum(o, name, pragmas); break;
     case 'union': checkUnion(o, name, pragmas); break;

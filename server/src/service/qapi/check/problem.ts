@@ -17,6 +17,13 @@ export interface Problem {
   related?: { path: string; range: Range; message: string }[];
 }
 
+/** Where a problem is: a node, a member's key (an entry), or a range. Ranges of nodes and keys are made only when a problem is reported. */
+export type Where = { readonly range: Range } | { readonly keyRange: Range } | Range;
+
+export function rangeOf(at: Where): Range {
+  return 'start' in at ? at : 'keyRange' in at ? at.keyRange : at.range;
+}
+
 export function rangeAt(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }

@@ -3,12 +3,11 @@
 // clashes, unions, alternates, commands, events, documentation), then the doc
 // blocks (documented things that don't exist), then the feature limit. Where QEMU
 // stops at the first error we record it and go on with the next entity.
-import type { Range } from 'vscode-languageserver-types';
-import { BUILTIN_TYPES, type QEntry, type QNode, type QObject } from '../model';
+import { BUILTIN_TYPES, type QNode, type QObject } from '../model';
 import { get } from './definitions';
 import type { DocArg, ParsedDoc } from './docs';
 import { cName, type CheckedExpr } from './exprs';
-import { type Problem, rangeAt } from './problem';
+import { type Problem, rangeAt, rangeOf, type Where } from './problem';
 import type { QapiRules } from './rules';
 import type { Pragmas } from './traverse';
 import { suggest } from '../../qmp/check/suggest';
@@ -35,7 +34,7 @@ interface Mem {
   features: Feat[];
   definedIn: string;
   /** The member's key (or value string), for the problem's range. */
-  at?: At;
+  at?: Where;
   typeAt?: QNode;
   /** Undefined only for the predefined QType's values. */
   info?: Info;
@@ -74,17 +73,8 @@ interface Ent {
   boxed?: boolean;
 }
 
-/** Where a problem is: a node or a member's entry (its range is made only if there is a problem). */
-type At = QNode | QEntry;
-
-function rangeOfAt(at: At | Range | undefined): Range | undefined {
-  if (!at) return undefined;
-  if ('start' in at) return at;
-  return 'keyRange' in at ? at.keyRange : at.range;
-}
-
 class SemError {
-  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly at?: At | Range,
+  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly at?: Where,
     readonly data?: Record<string, unknown>, readonly related?: Problem['related']) {}
 }
 
@@ -140,7 +130,7 @@ function resetEnt(e: Ent): void {
   if (e.local) for (const m of e.local) m.type = undefined;
 }
 
-function newMem(name: string, role: Mem['role'], definedIn: string, at: At | undefined, info?: Info): Mem {
+function newMem(name: string, role: Mem['role'], definedIn: string, at: Where | undefined, info?: Info): Mem {
   return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, at, info };
 }
 
@@ -336,7 +326,7 @@ export class SchemaChecker {
     if (!(e instanceof SemError)) throw e;
     const info = e.info;
     this.problems.push({
-      path: info?.path ?? '', range: rangeOfAt(e.at) ?? rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
+      path: info?.path ?? '', range: e.at ? rangeOf(e.at) : rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
       line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
     });
   }
