@@ -67,9 +67,13 @@ function hasPunctuationSpace(s: string): boolean {
   return false;
 }
 
-/** `s` without leading and trailing line breaks (the regex only when there are some). */
+/** `s` without leading and trailing line breaks (texts are built line by line, so they end with one). */
 function trimBreaks(s: string): string {
-  return s.charCodeAt(0) === 10 || s.charCodeAt(s.length - 1) === 10 ? s.replace(/^\n+|\n+$/g, '') : s;
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 10) a++;
+  while (b > a && s.charCodeAt(b - 1) === 10) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 function codePoints(s: string): number {

@@ -291,22 +291,13 @@ class Parser {
     const stack: Frame[] = [];
     let root: QNode | undefined;
     let problem: Problem | undefined;
-    // Attach a finished value to its container (or make it the root).
-    const put = (v: QNode): void => {
-      const top = stack[stack.length - 1];
-      if (!top) root = v;
-      else if (top.node.kind === 'array') top.node.items.push(v);
-      else top.node.entries.push(new Entry(top.key!, v, top.keyLine!, top.keyC0!, top.keyC1!));
-    };
-    const isValueStart = () => this.at(T.LBrace) || this.at(T.LBracket) || this.at(T.Str)
-      || this.at(T.True) || this.at(T.False);
 
     // state: 'value' (expecting a value), 'after' (a value just ended), 'key' (expecting a key)
     let state: 'value' | 'after' | 'key' = 'value';
     let expectedValue = "'{', '[', string, or boolean";
     loop: for (;;) {
       if (state === 'value') {
-        if (!isValueStart()) { problem = this.syntaxError(expectedValue); break; }
+        if (!this.isValueStart()) { problem = this.syntaxError(expectedValue); break; }
         const c0 = this.tokStart - this.tokLineStart;
         if (this.at(T.LBrace) || this.at(T.LBracket)) {
           if (stack.length >= MAX_NESTING) {
@@ -318,11 +309,11 @@ class Parser {
           stack.push(isObj ? { node, keys: new Set() } : { node });
           this.next(true);
           if (isObj) {
-            if (this.at(T.RBrace)) { state = 'after'; this.close(stack, put); continue; }
+            if (this.at(T.RBrace)) { state = 'after'; root = this.close(stack) ?? root; continue; }
             if (!this.at(T.Str)) { problem = this.syntaxError("string or '}'"); break; }
             state = 'key';
           } else {
-            if (this.at(T.RBracket)) { state = 'after'; this.close(stack, put); continue; }
+            if (this.at(T.RBracket)) { state = 'after'; root = this.close(stack) ?? root; continue; }
             expectedValue = "'{', '[', ']', string, or boolean";
             state = 'value';
           }
@@ -332,7 +323,7 @@ class Parser {
         const v: QNode = this.at(T.Str)
           ? new StringNode(this.val, this.tokLine, c0, c1)
           : new BoolNode(this.at(T.True), this.tokLine, c0, c1);
-        put(v);
+        root = this.put(stack, v) ?? root;
         this.next(true);
         state = 'after';
         continue;
@@ -364,13 +355,13 @@ class Parser {
       const top = stack[stack.length - 1];
       if (!top) break loop;
       if (top.node.kind === 'object') {
-        if (this.at(T.RBrace)) { this.close(stack, put); continue; }
+        if (this.at(T.RBrace)) { root = this.close(stack) ?? root; continue; }
         if (!this.at(T.Comma)) { problem = this.syntaxError("',' or '}'"); break; }
         this.next(true);
         if (!this.at(T.Str)) { problem = this.syntaxError('string'); break; }
         state = 'key';
       } else {
-        if (this.at(T.RBracket)) { this.close(stack, put); continue; }
+        if (this.at(T.RBracket)) { root = this.close(stack) ?? root; continue; }
         if (!this.at(T.Comma)) { problem = this.syntaxError("',' or ']'"); break; }
         this.next(true);
         expectedValue = "'{', '[', string, or boolean";
@@ -387,13 +378,27 @@ class Parser {
     this.items.push({ kind: 'expr', node: root!, line: first });
   }
 
-  /** Closes the innermost container at the current closing token. */
-  private close(stack: Frame[], put: (v: QNode) => void): void {
+  private isValueStart(): boolean {
+    return this.at(T.LBrace) || this.at(T.LBracket) || this.at(T.Str) || this.at(T.True) || this.at(T.False);
+  }
+
+  /** Attaches a finished value to its container; returns it when it is the root. */
+  private put(stack: Frame[], v: QNode): QNode | undefined {
+    const top = stack[stack.length - 1];
+    if (!top) return v;
+    if (top.node.kind === 'array') top.node.items.push(v);
+    else top.node.entries.push(new Entry(top.key!, v, top.keyLine!, top.keyC0!, top.keyC1!));
+    return undefined;
+  }
+
+  /** Closes the innermost container at the current closing token; returns it when it is the root. */
+  private close(stack: Frame[]): QNode | undefined {
     const f = stack.pop()!;
     f.node.endLine = this.tokLine;
     f.node.endChar = this.tokEnd - this.tokLineStart;
-    put(f.node);
+    const root = this.put(stack, f.node);
     this.next(true);
+    return root;
   }
 
   /** Gives unfinished containers a range up to where parsing stopped. */

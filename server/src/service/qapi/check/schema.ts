@@ -376,13 +376,13 @@ export class SchemaChecker {
 
   // ---- checks ----
 
-  /** `what` says who uses the type; a function when building the text costs something (only needed on error). */
-  private resolve(name: string, info: Info | undefined, what: string | (() => string), at?: QNode): Ent {
+  /** `what` says who uses the type: a text, or the member (described only on error: building the text costs something). */
+  private resolve(name: string, info: Info | undefined, what: string | Mem, at?: QNode): Ent {
     const t = this.byName.get(name);
     if (t && t.meta !== 'command' && t.meta !== 'event') return t;
     if (this.brokenNames.has(name)) throw new Abandon();
     const suggestions = suggest(name, (this.typeNameSet ??= new Set(this.typeNames())));
-    const who = typeof what === 'string' ? what : what();
+    const who = typeof what === 'string' ? what : describeMem(what, info?.defnName ?? '');
     throw new SemError(info, `${who} uses unknown type '${name}'`, 'unknown-type', at, suggestions.length ? { suggestions } : undefined);
   }
 
@@ -483,7 +483,7 @@ export class SchemaChecker {
       for (const m of base.members!) this.clash(m, info, seen);
     }
     for (const m of e.local!) {
-      m.type = this.resolve(m.typeName!, info, () => describeMem(m, info.defnName), m.typeAt);
+      m.type = this.resolve(m.typeName!, info, m, m.typeAt);
       this.checkFeatureClash(m.features, info, m.name);
       this.clash(m, info, seen);
     }
@@ -525,7 +525,7 @@ export class SchemaChecker {
     if (!e.variants!.length) throw new SemError(info, 'union has no branches', 'union-no-branches', e.nameAt);
     const values = new Set(tag.type.values!.map((m) => m.name));
     for (const v of e.variants!) {
-      v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeAt);
+      v.type = this.resolve(v.typeName!, info, v, v.typeAt);
       if (!values.has(v.name)) {
         throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.at,
           { values: [...values] });
@@ -540,7 +540,7 @@ export class SchemaChecker {
   private checkAlternate(e: Ent): void {
     const info = e.info!;
     this.checkTypeFeatures(e);
-    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, () => describeMem(v, info.defnName), v.typeAt);
+    for (const v of e.variants!) v.type = this.resolve(v.typeName!, info, v, v.typeAt);
     const seen = new Map<string, Mem>();
     const typesSeen = new Map<string, string>();
     for (const v of e.variants!) {
