@@ -139,6 +139,8 @@ class DocReader {
   }
 
   private atName(line: string): RegExpExecArray | null {
+    // Most lines don't start with '@': skip the regex for them.
+    if (line.charCodeAt(0) !== 64) return null;
     return (this.rules.oldDocParser ? AT_NAME_OLD : AT_NAME).exec(line);
   }
 

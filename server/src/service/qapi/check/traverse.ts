@@ -186,18 +186,22 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
 
 const docBlocks = new WeakMap<RawDocBlock, DocBlock>();
 
+/** The model's raw view of a doc block; the line texts are made on first use (most checks never look at them). */
+class DocBlockView implements DocBlock {
+  private lineTexts?: string[];
+  constructor(readonly path: string, private readonly block: RawDocBlock) {}
+  get range(): DocBlock['range'] {
+    return this.block.range;
+  }
+  get lines(): string[] {
+    return (this.lineTexts ??= this.block.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))));
+  }
+}
+
 /** The model's raw view of a doc block (made once per parsed block). */
 function docBlockOf(file: ParsedFile, b: RawDocBlock): DocBlock {
   let d = docBlocks.get(b);
-  if (!d) {
-    let lines: string[] | undefined;
-    // The line texts are made on first use: most checks never look at them.
-    d = Object.defineProperty({ path: file.path, range: b.range } as DocBlock, 'lines', {
-      enumerable: true,
-      get: () => (lines ??= b.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1)))),
-    });
-    docBlocks.set(b, d);
-  }
+  if (!d) docBlocks.set(b, (d = new DocBlockView(file.path, b)));
   return d;
 }
 
