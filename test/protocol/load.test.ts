@@ -27,7 +27,8 @@ describe('server under load', { timeout: 300_000 }, () => {
       writeFileSync(join(qapiDir, `m${i}.json`), `${inc}{ 'struct': 'T${i}', 'data': { ${uses}'x${i}': 'int' } }\n`);
     }
     writeFileSync(join(qapiDir, 'qapi-schema.json'), "{ 'include': 'm0.json' }\n");
-    client = new LspClient({ workspaceFolder: dir, settings: { qemuVersion: '10.2', validation: { delay: 50 } } });
+    // Started as the extension starts it (--expose-gc: memory is given back after bursts).
+    client = new LspClient({ workspaceFolder: dir, nodeArgs: ['--expose-gc'], settings: { qemuVersion: '10.2', validation: { delay: 50 } } });
     await client.initialize();
   });
   after(async () => {
@@ -60,9 +61,13 @@ describe('server under load', { timeout: 300_000 }, () => {
     await Promise.all(pending);
     const final = await client.waitForDiagnostics(uri, (_d, v) => v === 2001, 30_000);
     assert.deepEqual(final.filter((x) => x.severity === 1), [], 'version 2001 is valid');
-    const rssAfter = rssKiB(client.proc.pid!);
-    console.log(`server RSS before burst ${rssBefore} KiB, after ${rssAfter} KiB`);
-    assert.ok(rssAfter < rssBefore + 200 * 1024, `RSS grew from ${rssBefore} to ${rssAfter} KiB`);
+    const rssPeak = rssKiB(client.proc.pid!);
+    // Once the server is idle, its memory comes back near the level before the burst.
+    const settled = await client.waitFor(() => {
+      const now = rssKiB(client.proc.pid!);
+      return now < rssBefore + 64 * 1024 ? now : undefined;
+    }, 20_000, `RSS to return within 64 MiB of ${rssBefore} KiB (peak ${rssPeak} KiB)`, 500);
+    console.log(`server RSS before burst ${rssBefore} KiB, peak ${rssPeak} KiB, settled ${settled} KiB`);
   });
 
   test('200 documents open at once are all validated; closing them clears their diagnostics', async () => {

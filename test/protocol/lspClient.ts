@@ -83,16 +83,20 @@ export class LspClient {
     }, timeoutMs, `diagnostics for ${uri}`);
   }
 
-  waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  /** Resolves when `probe` returns a value; re-probes on every message, and every `pollMs` if given. */
+  waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string, pollMs?: number): Promise<T> {
     return new Promise((resolve, reject) => {
+      const poll = pollMs ? setInterval(() => onWake(), pollMs) : undefined;
       const check = () => {
         const v = probe();
         if (v === undefined) return false;
         clearTimeout(timer);
+        clearInterval(poll);
         resolve(v);
         return true;
       };
       const timer = setTimeout(() => {
+        clearInterval(poll);
         this.waiters = this.waiters.filter((w) => w !== onWake);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; server stderr: ${this.stderr.join('').slice(-2000)}`));
       }, timeoutMs);

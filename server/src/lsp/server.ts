@@ -10,6 +10,7 @@ import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
 import { registerCustomRequests } from './customRequests';
+import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
 import { ValidationScheduler } from './validationScheduler';
 
@@ -52,6 +53,7 @@ export function startServer(connection: Connection): void {
   /** Settings already pulled for the document (requests are answered synchronously). */
   const settingsNow = (uri: string): Settings => resolvedSettings.get(uri) ?? normalizeSettings({}).settings;
 
+  const collector = new IdleCollector();
   const scheduler = new ValidationScheduler({
     versionOf: (uri) => documents.get(uri)?.version,
     validate: (uri, isStale) => {
@@ -67,6 +69,7 @@ export function startServer(connection: Connection): void {
       for (const [path, diags] of byPath) byUri.set(pathToUri(path), diags);
       if (!byUri.has(uri)) byUri.set(uri, []);
       sendStatus(doc);
+      collector.touch();
       return byUri;
     },
     publish: (uri, diagnostics, version) =>
@@ -173,7 +176,10 @@ export function startServer(connection: Connection): void {
 
   registerCustomRequests(connection, { documents, service, settingsNow, log });
 
-  connection.onShutdown(() => scheduler.dispose());
+  connection.onShutdown(() => {
+    scheduler.dispose();
+    collector.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }
