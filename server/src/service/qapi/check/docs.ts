@@ -60,11 +60,7 @@ function indentOf(s: string): number {
 
 /** Whether '.', '!' or '?' is followed by a space somewhere in `s`. */
 function hasPunctuationSpace(s: string): boolean {
-  for (let i = s.indexOf(' ', 1); i > 0; i = s.indexOf(' ', i + 1)) {
-    const c = s.charCodeAt(i - 1);
-    if (c === 46 || c === 33 || c === 63) return true;
-  }
-  return false;
+  return s.includes('. ') || s.includes('? ') || s.includes('! ');
 }
 
 /** `s` without leading and trailing line breaks (texts are built line by line, so they end with one). */

@@ -10,7 +10,15 @@ import type { Pragmas, SourceExpr } from './traverse';
 
 /** QEMU's c_name() without keyword protection: what generated C code calls a name. */
 export function cName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_]/g, '_');
+  // Runs for every member twice per check: scan first, as most names are fine or have only '-'.
+  let dashes = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) continue;
+    if (c !== 45) return name.replace(/[^A-Za-z0-9_]/g, '_');
+    dashes = true;
+  }
+  return dashes ? name.replaceAll('-', '_') : name;
 }
 
 const VALID_NAME = /^(__[a-z0-9.-]+_)?(x-)?([a-z][a-z0-9_-]*)$/i;
@@ -300,7 +308,7 @@ function checkExpr(e: SourceExpr, pragmas: Pragmas, rules: QapiRules): ExprResul
     checkNameIsStr(nameNode, `'${meta}'`, undefined);
     name = nameNode.value;
     checkDefinition(e, o, meta, name, nameNode, pragmas, rules);
-    return { ok: { ...e, meta, name } };
+    return { ok: { path: e.path, node: o, line: e.line, doc: e.doc, meta, name } };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
     const path = err.line !== undefined && e.doc ? e.doc.path : e.path;
