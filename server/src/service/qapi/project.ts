@@ -16,9 +16,9 @@ import { SchemaChecker } from './check/schema';
 import { parseFile, type ParsedFile } from './check/parser';
 import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
-import { traverse } from './check/traverse';
+import { type SourceExpr, traverse } from './check/traverse';
 import type { ParsedDoc } from './check/docs';
-import type { Definition, QObject, SchemaCheck, SchemaModel, TypeRef } from './model';
+import type { Definition, SchemaCheck, SchemaModel, TypeRef } from './model';
 
 /** How far up from a file we look for the root schema. */
 const MAX_ROOT_DEPTH = 8;
@@ -110,7 +110,7 @@ export class QapiProject {
       ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,
     };
     for (const e of t.exprs) {
-      const entry = modelEntry(e.node, e.path, e.doc);
+      const entry = modelEntry(e);
       if (entry.def) addToModel(model, entry);
     }
     const diagnostics = new Map<string, Diagnostic[]>();
@@ -129,12 +129,11 @@ export class QapiProject {
 }
 
 /** A definition with what the model indexes about it, made once per expression node and doc. */
-interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: TypeRef[]; macros: string[]; features: string[] }
+export interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: TypeRef[]; macros: string[]; features: string[] }
 
-const definitions = new WeakMap<QObject, ModelEntry>();
-
-function modelEntry(node: QObject, path: string, doc: ParsedDoc | undefined): ModelEntry {
-  const hit = definitions.get(node);
+function modelEntry(e: SourceExpr): ModelEntry {
+  const { node, path, doc } = e;
+  const hit = e.memo.entry;
   if (hit && hit.doc === doc) return hit;
   const def = buildDefinition(node, path, doc);
   const macros = new Set<string>();
@@ -143,7 +142,7 @@ function modelEntry(node: QObject, path: string, doc: ParsedDoc | undefined): Mo
   for (const f of def?.features ?? []) features.add(f.name);
   for (const m of def?.members ?? []) for (const f of m.features) features.add(f.name);
   const entry: ModelEntry = { doc, def, refs: def ? typeRefsOf(def) : [], macros: [...macros], features: [...features] };
-  definitions.set(node, entry);
+  e.memo.entry = entry;
   return entry;
 }
 

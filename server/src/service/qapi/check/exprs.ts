@@ -265,10 +265,7 @@ export interface CheckedExpr extends SourceExpr {
   name: string;
 }
 
-type ExprResult = { ok: CheckedExpr } | { problem: Problem; brokenName?: string };
-
-// Results per expression node (stable while its file is unchanged), for the rules and pragmas they were computed with.
-const cache = new WeakMap<QObject, { rules: QapiRules; pragmaKey: string; result: ExprResult }>();
+export type ExprResult = { ok: CheckedExpr } | { problem: Problem; brokenName?: string };
 
 /** What the result of an expression check depends on besides the expression. */
 export function pragmaKey(p: Pragmas): string {
@@ -280,10 +277,10 @@ export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRul
   const ok: CheckedExpr[] = [];
   const key = pragmaKey(pragmas);
   for (const e of exprs) {
-    let hit = cache.get(e.node);
+    // The result is kept while the file is unchanged, for the rules and pragmas it was computed with.
+    let hit = e.memo.check;
     if (!hit || hit.rules !== rules || hit.pragmaKey !== key) {
-      hit = { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) };
-      cache.set(e.node, hit);
+      hit = e.memo.check = { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) };
     }
     const r = hit.result;
     if ('ok' in r) ok.push(r.ok);
@@ -308,7 +305,7 @@ function checkExpr(e: SourceExpr, pragmas: Pragmas, rules: QapiRules): ExprResul
     checkNameIsStr(nameNode, `'${meta}'`, undefined);
     name = nameNode.value;
     checkDefinition(e, o, meta, name, nameNode, pragmas, rules);
-    return { ok: { path: e.path, node: o, line: e.line, doc: e.doc, meta, name } };
+    return { ok: { path: e.path, node: o, line: e.line, doc: e.doc, memo: e.memo, meta, name } };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
     const path = err.line !== undefined && e.doc ? e.doc.path : e.path;

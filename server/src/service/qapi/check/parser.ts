@@ -8,6 +8,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Cancellation } from '../../common/cancellation';
 import type { QNode, QObject } from '../model';
+import { type DocMemo, docMemo, type ExprMemo, exprMemo } from './memo';
 import { ArrayNode, BoolNode, Entry, ObjectNode, StringNode } from './nodes';
 import { type Problem, qemuColumn, rangeAt } from './problem';
 
@@ -32,10 +33,11 @@ export interface RawDocBlock {
   range: Range;
   /** Junk after the opening `##`: QEMU stops before reading the block, so we don't interpret it. */
   broken: boolean;
+  memo: DocMemo;
 }
 
 export type FileItem =
-  | { kind: 'expr'; node: QNode; line: number }
+  | { kind: 'expr'; node: QNode; line: number; memo: ExprMemo }
   | { kind: 'doc'; block: RawDocBlock }
   | { kind: 'error'; problem: Problem; partial?: QObject };
 
@@ -375,7 +377,7 @@ class Parser {
       this.recover(first);
       return;
     }
-    this.items.push({ kind: 'expr', node: root!, line: first });
+    this.items.push({ kind: 'expr', node: root!, line: first, memo: exprMemo() });
   }
 
   private isValueStart(): boolean {
@@ -472,7 +474,7 @@ class Parser {
       lines.push(raw);
     }
     const block: RawDocBlock = {
-      open, lines, close: endError ? undefined : close, broken,
+      open, lines, close: endError ? undefined : close, broken, memo: docMemo(),
       range: { start: startRange.start, end: { line: last.line, character: last.offset - last.lineStart + last.text.length } },
     };
     this.items.push({ kind: 'doc', block });

@@ -109,13 +109,11 @@ function describeMem(m: Mem, ctx: string): string {
 /** What a definition's doc got connected to. */
 interface Connected { args: Set<string>; features: Set<string> }
 
-interface Plan {
+export interface Plan {
   steps: { ent: Ent; ifAbsent: boolean }[];
   /** Feature uses in the order QEMU registers them (for the schema-wide limit). */
   feats: Feat[];
 }
-
-const plans = new WeakMap<QObject, { doc?: ParsedDoc; plan: Plan }>();
 
 /** Clears what a previous check left on a reused entity. */
 function resetEnt(e: Ent): void {
@@ -367,10 +365,10 @@ export class SchemaChecker {
 
   /** The entities an expression defines, made once per expression (and doc) and reused by later checks. */
   private planFor(e: CheckedExpr): Plan {
-    const hit = plans.get(e.node);
+    const hit = e.memo.plan;
     if (hit && hit.doc === e.doc) return hit.plan;
     const plan = new PlanBuilder(e).build();
-    plans.set(e.node, { doc: e.doc, plan });
+    e.memo.plan = { doc: e.doc, plan };
     return plan;
   }
 

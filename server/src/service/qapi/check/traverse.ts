@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Cancellation } from '../../common/cancellation';
 import type { DocBlock, IncludeRef, QObject, TopLevelExpr } from '../model';
 import { parseDoc, type ParsedDoc } from './docs';
+import type { ExprMemo } from './memo';
 import type { ParsedFile, RawDocBlock } from './parser';
 import { type Problem, rangeAt } from './problem';
 import type { QapiRules } from './rules';
@@ -26,6 +27,8 @@ export interface SourceExpr {
   /** 0-based line of the expression's first token (QEMU reports line + 1). */
   line: number;
   doc?: ParsedDoc;
+  /** What the later stages computed from this expression while its file is unchanged. */
+  memo: ExprMemo;
 }
 
 export interface Traversal {
@@ -177,14 +180,12 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
         message: "definition documentation required: the block before a definition must start with '# @Name:'",
       });
     }
-    t.exprs.push({ path: w.file.path, node, line: item.line, doc: doc?.symbol ? doc : undefined });
+    t.exprs.push({ path: w.file.path, node, line: item.line, doc: doc?.symbol ? doc : undefined, memo: item.memo });
     w.exprs.push({ path: w.file.path, node, doc: doc ? docBlockOf(w.file, doc.block) : undefined });
     w.curDoc = undefined;
   }
   return t;
 }
-
-const docBlocks = new WeakMap<RawDocBlock, DocBlock>();
 
 /** The model's raw view of a doc block; the line texts are made on first use (most checks never look at them). */
 class DocBlockView implements DocBlock {
@@ -200,9 +201,7 @@ class DocBlockView implements DocBlock {
 
 /** The model's raw view of a doc block (made once per parsed block). */
 function docBlockOf(file: ParsedFile, b: RawDocBlock): DocBlock {
-  let d = docBlocks.get(b);
-  if (!d) docBlocks.set(b, (d = new DocBlockView(file.path, b)));
-  return d;
+  return (b.memo.view ??= new DocBlockView(file.path, b));
 }
 
 function partialName(o: QObject): string | undefined {
@@ -234,12 +233,9 @@ function applyPragma(p: Pragmas, name: string, value: QObject['entries'][number]
   return undefined;
 }
 
-// Interpreted doc blocks, per rule set, live as long as their parsed file.
-const docCache = new WeakMap<RawDocBlock, Map<RuleSet, ParsedDoc>>();
-
 function docFor(file: ParsedFile, block: RawDocBlock, rules: QapiRules, set: RuleSet): ParsedDoc {
-  let m = docCache.get(block);
-  if (!m) docCache.set(block, (m = new Map()));
+  // Interpreted doc blocks, per rule set, live as long as their parsed file.
+  const m = (block.memo.parsed ??= new Map());
   let d = m.get(set);
   if (!d) m.set(set, (d = parseDoc(file.path, file.text, block, rules)));
   return d;
