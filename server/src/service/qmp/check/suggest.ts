@@ -1,4 +1,5 @@
 // "Did you mean" for misspelt command, member and enum names.
+import { remember } from '../../common/memo';
 
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -22,9 +23,7 @@ const memo = new WeakMap<object, Map<string, string[]>>();
 export function suggest(name: string, known: Map<string, unknown> | Set<string>): string[] {
   let byName = memo.get(known);
   if (!byName) memo.set(known, (byName = new Map()));
-  let hit = byName.get(name);
-  if (!hit) byName.set(name, (hit = compute(name, known.keys())));
-  return hit;
+  return remember(byName, name, () => compute(name, known.keys()));
 }
 
 function compute(name: string, known: Iterable<string>): string[] {

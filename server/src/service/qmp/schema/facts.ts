@@ -2,6 +2,7 @@
 // one target version: everything that exists in that version, with its
 // deprecation and range information. Also answers "in which versions does this
 // name exist" for the version-gate diagnostics.
+import { remember } from '../../common/memo';
 import { compareVersions, parseVersion, type QemuVersion } from '../../common/versions';
 import {
   type Fact, MIGRATION_CAPABILITIES, MIGRATION_COMMANDS, MIGRATION_ENUMS, MIGRATION_PARAMETERS,
@@ -11,8 +12,7 @@ import { addBuiltins, type MemberInfo, type QmpSchema, type SMember, type SType 
 const parsed = new Map<string, QemuVersion | undefined>();
 /** parseVersion, remembered: the same few version strings are compared for every message. */
 export function version(text: string): QemuVersion | undefined {
-  if (!parsed.has(text)) parsed.set(text, parseVersion(text));
-  return parsed.get(text);
+  return remember(parsed, text, () => parseVersion(text));
 }
 
 /** a >= b, both X.Y strings. */
@@ -37,9 +37,10 @@ function info(f: Fact, version: string): MemberInfo {
 const cache = new Map<string, QmpSchema>();
 
 export function factsSchema(version: string): QmpSchema {
-  let s = cache.get(version);
-  if (!s) cache.set(version, (s = buildFactsSchema(version)));
-  return s;
+  // The schema depends only on major.minor (or on none, for an unreadable version);
+  // the string itself comes from a script header, so the key is normalised and bounded.
+  const v = parseVersion(version);
+  return remember(cache, v ? `${v.major}.${v.minor}` : '?', () => buildFactsSchema(version), 16);
 }
 
 function buildFactsSchema(version: string): QmpSchema {

@@ -23,6 +23,7 @@ export function loadIntrospection(files: FileAccess, path: string, version: stri
   const hit = cache.get(path + '\0' + version);
   if (hit && hit.text === r.text) return hit.result;
   const result = parseIntrospection(r.text, path, version);
+  if (cache.size >= 16) cache.clear();  // the version comes from a script header: bound the keys
   cache.set(path + '\0' + version, { text: r.text, result });
   return result;
 }
