@@ -1,10 +1,33 @@
 // Builds the model's Definition from a top-level expression. Tolerant by design: it
 // takes whatever is well-formed and ignores the rest, so the editor features get a
 // model also for schemas with errors (exprs.ts reports what is wrong).
+import type { Range } from 'vscode-languageserver-types';
 import type {
-  Definition, DefinitionDoc, DefKind, Feature, Member, QNode, QObject, QString, TypeRef,
+  Definition, DefinitionDoc, DefKind, Feature, Member, QNode, QObject, Span, TypeRef,
 } from '../model';
 import type { ParsedDoc } from './docs';
+import { rangeOf, type Where } from './problem';
+
+/**
+ * A span whose range is made when read: a schema's model holds thousands and most are
+ * never read. `skip` and `cut` drop characters at the start and end (a name's quotes,
+ * an optional member's '*').
+ */
+class LazySpan implements Span {
+  constructor(readonly path: string, private readonly at: Where, private readonly skip: number, private readonly cut: number) {}
+  get range(): Range {
+    const r = rangeOf(this.at);
+    return { start: { line: r.start.line, character: r.start.character + this.skip }, end: { line: r.end.line, character: r.end.character - this.cut } };
+  }
+  /** Serialised as the plain span it stands for. */
+  toJSON(): { path: string; range: Range } {
+    return { path: this.path, range: this.range };
+  }
+}
+
+function spanOf(path: string, at: Where, skip = 0, cut = 0): Span {
+  return new LazySpan(path, at, skip, cut);
+}
 
 export const META_KEYS: readonly DefKind[] = ['enum', 'struct', 'union', 'alternate', 'command', 'event'];
 const FLAG_KEYS = ['boxed', 'allow-oob', 'allow-preconfig', 'coroutine', 'gen', 'success-response'];
@@ -73,9 +96,9 @@ export function ifMacros(o: QObject, into: Set<string>): void {
 
 export function typeRefOf(n: QNode | undefined, path: string): TypeRef | undefined {
   if (!n) return undefined;
-  if (n.kind === 'string') return { name: n.value, array: false, span: { path, range: n.range } };
+  if (n.kind === 'string') return { name: n.value, array: false, span: spanOf(path, n) };
   if (n.kind === 'array' && n.items.length === 1 && n.items[0].kind === 'string') {
-    return { name: n.items[0].value, array: true, span: { path, range: n.items[0].range } };
+    return { name: n.items[0].value, array: true, span: spanOf(path, n.items[0]) };
   }
   return undefined;
 }
@@ -84,10 +107,10 @@ export function featuresOf(n: QNode | undefined, path: string): Feature[] {
   if (!n || n.kind !== 'array') return [];
   const out: Feature[] = [];
   for (const f of n.items) {
-    if (f.kind === 'string') out.push({ name: f.value, span: { path, range: f.range } });
+    if (f.kind === 'string') out.push({ name: f.value, span: spanOf(path, f) });
     else if (f.kind === 'object') {
       const name = get(f, 'name');
-      if (name?.kind === 'string') out.push({ name: name.value, span: { path, range: name.range }, ifCond: ifCondText(get(f, 'if')) });
+      if (name?.kind === 'string') out.push({ name: name.value, span: spanOf(path, name), ifCond: ifCondText(get(f, 'if')) });
     }
   }
   return out;
@@ -100,11 +123,10 @@ export function objectMembers(n: QNode | undefined, path: string, role: Member['
     const optional = role === 'member' && e.key.startsWith('*');
     const v = e.value;
     const isLong = v.kind === 'object';
-    const start = e.keyRange.start;
-    const skip = optional ? 2 : 1; // the quote, and the '*'
     return {
       name: optional ? e.key.slice(1) : e.key,
-      span: { path, range: { start: { line: start.line, character: start.character + skip }, end: { line: e.keyRange.end.line, character: e.keyRange.end.character - 1 } } },
+      // Without the quotes and the '*'.
+      span: spanOf(path, e, optional ? 2 : 1, 1),
       role,
       optional,
       type: typeRefOf(isLong ? get(v, 'type') : v, path),
@@ -121,18 +143,12 @@ function enumValues(n: QNode | undefined, path: string): Member[] {
     const name = v.kind === 'object' ? get(v, 'name') : v;
     if (name?.kind !== 'string') continue;
     out.push({
-      name: name.value, span: { path, range: inner(name) }, role: 'value', optional: false,
+      name: name.value, span: spanOf(path, name, 1, 1), role: 'value', optional: false,
       ifCond: v.kind === 'object' ? ifCondText(get(v, 'if')) : undefined,
       features: v.kind === 'object' ? featuresOf(get(v, 'features'), path) : [],
     });
   }
   return out;
-}
-
-/** A string's range without its quotes. */
-function inner(s: QString): QString['range'] {
-  const r = s.range;
-  return { start: { line: r.start.line, character: r.start.character + 1 }, end: { line: r.end.line, character: r.end.character - 1 } };
 }
 
 export function docOf(d: ParsedDoc): DefinitionDoc {
@@ -160,8 +176,8 @@ export function buildDefinition(o: QObject, path: string, doc: ParsedDoc | undef
   const def: Definition = {
     kind,
     name: nameNode.value,
-    span: { path, range: o.range },
-    nameSpan: { path, range: inner(nameNode) },
+    span: spanOf(path, o),
+    nameSpan: spanOf(path, nameNode, 1, 1),
     doc: doc && doc.symbol === nameNode.value ? docOf(doc) : undefined,
     ifCond: ifCondText(get(o, 'if')),
     features: featuresOf(get(o, 'features'), path),
@@ -182,7 +198,7 @@ export function buildDefinition(o: QObject, path: string, doc: ParsedDoc | undef
       else def.base = typeRefOf(base, path);
       def.members.push(...objectMembers(data, path, 'branch'));
       const disc = get(o, 'discriminator');
-      if (disc?.kind === 'string') def.discriminator = { name: disc.value, span: { path, range: inner(disc) } };
+      if (disc?.kind === 'string') def.discriminator = { name: disc.value, span: spanOf(path, disc, 1, 1) };
       break;
     }
     case 'alternate':
