@@ -145,12 +145,12 @@ class DocReader {
   /** The next line's text without `# `, '' for a bare `#`, null at the end of the block. */
   private nextLine(): string | null {
     this.i++;
-    if (this.i >= this.block.lines.length) {
+    if (this.i >= this.block.lineCount) {
       if (this.block.close) this.cur = this.block.close;
       this.literal = false;
       return null;
     }
-    this.cur = this.block.lines[this.i];
+    this.cur = this.block.line(this.i);
     const t = this.cur.text;
     if (t === '#') return '';
     if (t.charCodeAt(1) !== 32) throw this.parseError('missing space after #', 'doc-missing-space');

@@ -24,16 +24,36 @@ export interface RawDocLine {
   lineStart: number;
 }
 
-export interface RawDocBlock {
-  /** The opening `##` line. */
-  open: RawDocLine;
-  lines: RawDocLine[];
-  /** The closing `##` line; absent when the block is not closed properly. */
-  close?: RawDocLine;
-  range: Range;
-  /** Junk after the opening `##`: QEMU stops before reading the block, so we don't interpret it. */
-  broken: boolean;
-  memo: DocMemo;
+/**
+ * A `##` block. Its comment lines are kept as packed positions and made into
+ * RawDocLines on request: a schema has tens of thousands of them and the parse is
+ * kept between checks, so one object and one string per line would cost memory
+ * and garbage-collection time on every check.
+ */
+export class RawDocBlock {
+  constructor(
+    private readonly text: string,
+    /** The opening `##` line. */
+    readonly open: RawDocLine,
+    /** Per line between the `##`s: its number, the offsets of its `#`, of its start and of its end. */
+    private readonly packed: Int32Array,
+    /** The closing `##` line; absent when the block is not closed properly. */
+    readonly close: RawDocLine | undefined,
+    readonly range: Range,
+    /** Junk after the opening `##`: QEMU stops before reading the block, so we don't interpret it. */
+    readonly broken: boolean,
+    readonly memo: DocMemo,
+  ) {}
+
+  get lineCount(): number {
+    return this.packed.length / 4;
+  }
+
+  line(i: number): RawDocLine {
+    const k = i * 4;
+    const offset = this.packed[k + 1];
+    return { text: this.text.slice(offset, this.packed[k + 3]), line: this.packed[k], offset, lineStart: this.packed[k + 2] };
+  }
 }
 
 export type FileItem =
@@ -447,14 +467,16 @@ class Parser {
   private docBlock(): void {
     const open = this.rawLine();
     const startRange = this.tokRange();
-    const lines: RawDocLine[] = [];
+    const packed: number[] = [];
     let broken = false;
     if (open.text !== '##') {
       this.items.push({ kind: 'error', problem: this.problemAtTok("junk after '##' at start of documentation comment", 'doc-junk-at-start') });
       broken = true;
     }
     let close: RawDocLine | undefined;
-    let last = open;
+    // Where the last line read ends, for the block's range.
+    let lastLine = this.tokLine;
+    let lastEnd = this.tokEnd - this.tokLineStart;
     // The end error comes after the block's own line errors, as in QEMU, which reads it line by line.
     let endError: Problem | undefined;
     for (;;) {
@@ -463,20 +485,18 @@ class Parser {
         endError = this.problemAtTok("documentation comment must end with '##'", 'doc-unterminated');
         break;
       }
-      const raw = this.rawLine();
-      last = raw;
-      if (raw.text.startsWith('##')) {
-        if (raw.text !== '##') endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
-        close = raw;
+      lastLine = this.tokLine;
+      lastEnd = this.tokEnd - this.tokLineStart;
+      if (this.text.charCodeAt(this.tokStart + 1) === C_HASH) {
+        if (this.tokEnd - this.tokStart !== 2) endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
+        close = this.rawLine();
         this.next(true);
         break;
       }
-      lines.push(raw);
+      packed.push(this.tokLine, this.tokStart, this.tokLineStart, this.tokEnd);
     }
-    const block: RawDocBlock = {
-      open, lines, close: endError ? undefined : close, broken, memo: docMemo(),
-      range: { start: startRange.start, end: { line: last.line, character: last.offset - last.lineStart + last.text.length } },
-    };
+    const range = { start: startRange.start, end: { line: lastLine, character: lastEnd } };
+    const block = new RawDocBlock(this.text, open, Int32Array.from(packed), endError ? undefined : close, range, broken, docMemo());
     this.items.push({ kind: 'doc', block });
     if (endError && !broken) this.items.push({ kind: 'error', problem: endError });
   }

@@ -195,7 +195,14 @@ class DocBlockView implements DocBlock {
     return this.block.range;
   }
   get lines(): string[] {
-    return (this.lineTexts ??= this.block.lines.map((l) => (l.text.startsWith('# ') ? l.text.slice(2) : l.text.slice(1))));
+    if (!this.lineTexts) {
+      this.lineTexts = [];
+      for (let i = 0; i < this.block.lineCount; i++) {
+        const t = this.block.line(i).text;
+        this.lineTexts.push(t.startsWith('# ') ? t.slice(2) : t.slice(1));
+      }
+    }
+    return this.lineTexts;
   }
 }
 
