@@ -65,11 +65,7 @@ export class QapiProject {
     while (todo.length) {
       const f = this.parsed(todo.pop()!);
       if ('error' in f) continue;
-      for (const item of f.items) {
-        if (item.kind !== 'expr' || item.node.kind !== 'object') continue;
-        const v = get(item.node, 'include');
-        if (v?.kind !== 'string') continue;
-        const target = resolve(dirname(f.path), v.value);
+      for (const target of includesOf(f)) {
         if (!seen.has(target)) {
           seen.add(target);
           todo.push(target);
@@ -126,6 +122,22 @@ export class QapiProject {
       firstError: f ? { path: f.path, line: f.line, column: f.column, message: f.message } : null,
     };
   }
+}
+
+// The files a parsed file includes, found once per parse: finding a file's root walks the include tree on every request.
+const includeTargets = new WeakMap<ParsedFile, string[]>();
+
+function includesOf(f: ParsedFile): string[] {
+  let targets = includeTargets.get(f);
+  if (targets) return targets;
+  targets = [];
+  for (const item of f.items) {
+    if (item.kind !== 'expr' || item.node.kind !== 'object') continue;
+    const v = get(item.node, 'include');
+    if (v?.kind === 'string') targets.push(resolve(dirname(f.path), v.value));
+  }
+  includeTargets.set(f, targets);
+  return targets;
 }
 
 /** A definition with what the model indexes about it, made once per expression node and doc. */
