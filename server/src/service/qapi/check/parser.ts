@@ -170,8 +170,8 @@ class Parser {
         const e = this.lineEnd(this.pos);
         this.pos = e;
         if (doc || !skipComment) {
+          // Its text is sliced only where needed (a doc block's opening and closing lines).
           this.setTok(T.Hash, start, e);
-          this.val = s.slice(start, e);
           return;
         }
         continue;
@@ -502,6 +502,6 @@ class Parser {
   }
 
   private rawLine(): RawDocLine {
-    return { text: this.val, line: this.tokLine, offset: this.tokStart, lineStart: this.tokLineStart };
+    return { text: this.text.slice(this.tokStart, this.tokEnd), line: this.tokLine, offset: this.tokStart, lineStart: this.tokLineStart };
   }
 }
