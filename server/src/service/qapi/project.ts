@@ -141,19 +141,25 @@ function includesOf(f: ParsedFile): string[] {
 }
 
 /** A definition with what the model indexes about it, made once per expression node and doc. */
-export interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: TypeRef[]; macros: string[]; features: string[] }
+export interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: readonly TypeRef[]; macros: readonly string[]; features: readonly string[] }
+
+const NONE: readonly never[] = [];
+const scratch = new Set<string>();
 
 function modelEntry(e: SourceExpr): ModelEntry {
   const { node, path, doc } = e;
   const hit = e.memo.entry;
   if (hit && hit.doc === doc) return hit;
   const def = buildDefinition(node, path, doc);
-  const macros = new Set<string>();
-  ifMacros(node, macros);
-  const features = new Set<string>();
-  for (const f of def?.features ?? []) features.add(f.name);
-  for (const m of def?.members ?? []) for (const f of m.features) features.add(f.name);
-  const entry: ModelEntry = { doc, def, refs: def ? typeRefsOf(def) : [], macros: [...macros], features: [...features] };
+  // Scratch sets, copied only when not empty: most definitions have no macros and no features.
+  scratch.clear();
+  ifMacros(node, scratch);
+  const macros = scratch.size ? [...scratch] : NONE;
+  scratch.clear();
+  for (const f of def?.features ?? []) scratch.add(f.name);
+  for (const m of def?.members ?? []) for (const f of m.features) scratch.add(f.name);
+  const features = scratch.size ? [...scratch] : NONE;
+  const entry: ModelEntry = { doc, def, refs: def ? typeRefsOf(def) : NONE, macros, features };
   e.memo.entry = entry;
   return entry;
 }

@@ -22,6 +22,9 @@ interface Info { path: string; line: number; defnName: string; defnMeta: string;
 
 interface Feat { name: string; ifPresent: boolean; at: QNode; info: Info }
 
+/** The feature list of everything without features: one shared, never-modified array (plans are kept between checks). */
+const NO_FEATS: readonly Feat[] = [];
+
 interface Mem {
   name: string;
   /** The name in generated C, which is what clashes. */
@@ -31,7 +34,7 @@ interface Mem {
   typeName?: string;
   type?: Ent;
   ifPresent: boolean;
-  features: Feat[];
+  features: readonly Feat[];
   definedIn: string;
   /** The member's key (or value string), for the problem's range. */
   at?: Where;
@@ -46,7 +49,7 @@ interface Ent {
   meta: string;
   info?: Info;
   implicit: boolean;
-  features: Feat[];
+  features: readonly Feat[];
   nameAt?: QNode;
   // enum
   values?: Mem[];
@@ -129,7 +132,7 @@ function resetEnt(e: Ent): void {
 }
 
 function newMem(name: string, role: Mem['role'], definedIn: string, at: Where | undefined, info?: Info): Mem {
-  return { name, cname: cName(name), role, optional: false, ifPresent: false, features: [], definedIn, at, info };
+  return { name, cname: cName(name), role, optional: false, ifPresent: false, features: NO_FEATS, definedIn, at, info };
 }
 
 /** Turns one checked expression into its entities (the expression checks guarantee the shape). */
@@ -141,8 +144,8 @@ class PlanBuilder {
     this.info = { path: e.path, line: e.line, defnName: e.name, defnMeta: e.meta, doc: e.doc };
   }
 
-  private feats(n: QNode | undefined): Feat[] {
-    if (!n || n.kind !== 'array') return [];
+  private feats(n: QNode | undefined): readonly Feat[] {
+    if (!n || n.kind !== 'array') return NO_FEATS;
     const out: Feat[] = [];
     for (const f of n.items) {
       const nameNode = f.kind === 'object' ? get(f, 'name') : f;
@@ -156,7 +159,7 @@ class PlanBuilder {
 
   private arrayOf(element: string, at: QNode): string {
     const name = element + 'List';
-    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: [], info: this.info, elementName: element, nameAt: at }, ifAbsent: true });
+    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: NO_FEATS, info: this.info, elementName: element, nameAt: at }, ifAbsent: true });
     return name;
   }
 
@@ -186,7 +189,7 @@ class PlanBuilder {
 
   private implicitObject(name: string, members: Mem[]): string | undefined {
     if (!members.length) return undefined;
-    this.plan.steps.push({ ent: { name, meta: 'struct', implicit: true, features: [], info: this.info, local: members }, ifAbsent: true });
+    this.plan.steps.push({ ent: { name, meta: 'struct', implicit: true, features: NO_FEATS, info: this.info, local: members }, ifAbsent: true });
     return name;
   }
 
@@ -401,7 +404,7 @@ export class SchemaChecker {
     seen.set(c, m);
   }
 
-  private checkFeatureClash(features: Feat[], info: Info, owner: string): void {
+  private checkFeatureClash(features: readonly Feat[], info: Info, owner: string): void {
     const seen = new Map<string, Mem>();
     for (const f of features) this.clash(this.featureMem(f, owner), info, seen);
   }
@@ -620,7 +623,7 @@ export class SchemaChecker {
     this.trustedDocs.add(doc);
   }
 
-  private connectFeatures(e: Ent, doc: ParsedDoc, c: Connected, features: Feat[]): void {
+  private connectFeatures(e: Ent, doc: ParsedDoc, c: Connected, features: readonly Feat[]): void {
     for (const f of features) {
       if (!doc.features.has(f.name)) {
         throw new SemError(e.info, `feature '${f.name}' lacks documentation`, 'doc-missing-feature', f.at, { missingFeature: f.name });
