@@ -7,12 +7,23 @@ import type { RawDocBlock, RawDocLine } from './parser';
 import { type Problem, qemuColumn, rangeAt } from './problem';
 import type { QapiRules } from './rules';
 
-export interface DocArg {
-  name: string;
-  text: string;
+/** A `@name:` description. Its range is made on request (only a problem needs it). */
+export class DocArg {
+  declare text: string;
+  declare readonly name: string;
   /** The `@name:` line. */
-  line: RawDocLine;
-  range: Range;
+  declare readonly line: RawDocLine;
+  /** Where the name starts in its line. */
+  declare private readonly column: number;
+  constructor(name: string, line: RawDocLine, column: number) {
+    this.text = '';
+    this.name = name;
+    this.line = line;
+    this.column = column;
+  }
+  get range(): Range {
+    return rangeAt(this.line.line, this.column, this.column + this.name.length);
+  }
 }
 
 export interface DocSection {
@@ -299,7 +310,7 @@ class DocReader {
     if (!name) throw this.semError(this.cur, 'invalid parameter name: nothing between \'@\' and \':\'', 'doc-invalid-name');
     if (into.has(name)) throw this.semError(this.cur, `'${name}' is described twice`, `doc-duplicate-${what}`);
     const o = this.cur.offset - this.cur.lineStart + (this.cur.text.indexOf('@') >= 0 ? this.cur.text.indexOf('@') + 1 : 0);
-    const arg: DocArg = { name, text: '', line: this.cur, range: rangeAt(this.cur.line, o, o + name.length) };
+    const arg = new DocArg(name, this.cur, o);
     into.set(name, arg);
     this.target = arg;
   }
