@@ -1,0 +1,53 @@
+// Re-checking after an edit reuses what was computed for unchanged files (kept with
+// their cached parse) and recomputes the edited file, with the same verdicts as a
+// fresh check.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultSettings } from '../../server/src/service/common/settings';
+import { QapiProject } from '../../server/src/service/qapi/project';
+
+const settings = { ...defaultSettings, qemuVersion: '10.2' };
+const ROOT = '/r/schema.json';
+const A = '/r/a.json';
+const B = '/r/b.json';
+
+function project(texts: Map<string, string>): QapiProject {
+  return new QapiProject({
+    read: (p) => (texts.has(p) ? { text: texts.get(p)! } : { error: 'no such file' }),
+    isFile: (p) => texts.has(p),
+  });
+}
+
+test('an edit in one file recomputes that file only, and gives the verdict of a fresh check', () => {
+  const texts = new Map([
+    [ROOT, "{ 'include': 'a.json' }\n{ 'include': 'b.json' }\n"],
+    [A, "##\n# @Colour:\n#\n# @red: warm\n##\n{ 'enum': 'Colour', 'data': [ 'red' ] }\n"],
+    [B, "##\n# @Paint:\n#\n# @c: its colour\n##\n{ 'struct': 'Paint', 'data': { 'c': 'Colour' } }\n"],
+  ]);
+  const p = project(texts);
+  const first = p.check(ROOT, settings);
+  assert.equal(first.firstError, null);
+
+  texts.set(B, "##\n# @Paint:\n#\n# @c: its colour\n##\n{ 'struct': 'Paint', 'data': { 'c': 'Color' } }\n");
+  const second = p.check(ROOT, settings);
+  assert.equal(second.model.byName.get('Colour'), first.model.byName.get('Colour'), 'unchanged file: same definition object');
+  assert.notEqual(second.model.byName.get('Paint'), first.model.byName.get('Paint'), 'edited file: new definition');
+  assert.deepEqual(second.diagnostics.get(B)!.map((d) => d.code), ['unknown-type']);
+  assert.deepEqual(second.firstError, project(new Map(texts)).check(ROOT, settings).firstError);
+
+  // Back to the first text: clean again.
+  texts.set(B, "##\n# @Paint:\n#\n# @c: its colour\n##\n{ 'struct': 'Paint', 'data': { 'c': 'Colour' } }\n");
+  assert.equal(p.check(ROOT, settings).firstError, null);
+});
+
+test('a file is found under its root again after the include tree changes', () => {
+  // The root is found by its name, qapi-schema.json, in the file's folder or above.
+  const root = '/r/qapi-schema.json';
+  const texts = new Map([[root, "{ 'include': 'a.json' }\n"], [A, "{ 'enum': 'Colour', 'data': [ 'red' ] }\n"], [B, "{ 'struct': 'Paint', 'data': {} }\n"]]);
+  const p = project(texts);
+  const noRoot = { ...settings, schemaRoot: '' };
+  assert.equal(p.rootFor(A, noRoot), root);
+  assert.equal(p.rootFor(B, noRoot), B);
+  texts.set(root, "{ 'include': 'a.json' }\n{ 'include': 'b.json' }\n");
+  assert.equal(p.rootFor(B, noRoot), root);
+});
