@@ -40,7 +40,7 @@ export interface ParsedDoc {
   symbolRange?: Range;
   body: string;
   args: Map<string, DocArg>;
-  features: Map<string, DocArg>;
+  features: ReadonlyMap<string, DocArg>;
   /** Tagged sections and later plain paragraphs, in order. */
   sections: DocSection[];
   returns?: DocSection;
@@ -92,9 +92,12 @@ function codePoints(s: string): number {
   return n;
 }
 
+/** The features of a doc without a 'Features:' section (most of them): one shared map, never written to. */
+const NO_FEATURES: ReadonlyMap<string, DocArg> = new Map();
+
 export function parseDoc(path: string, text: string, block: RawDocBlock, rules: QapiRules): ParsedDoc {
   const doc: ParsedDoc = {
-    block, path, body: '', args: new Map(), features: new Map(), sections: [], problems: [],
+    block, path, body: '', args: new Map(), features: NO_FEATURES, sections: [], problems: [],
   };
   try {
     new DocReader(path, text, block, rules, doc).read();
@@ -240,10 +243,12 @@ class DocReader {
       let m: RegExpExecArray | null;
       if (line === 'Features:') {
         if (this.doc.features.size) throw this.parseError("duplicated 'Features:' line", 'doc-duplicate-features');
+        const features = new Map<string, DocArg>();
+        this.doc.features = features;
         line = this.nextLine();
         while (line === '') line = this.nextLine();
         while (line !== null && (m = this.atName(line))) {
-          this.newDescription(m[1], this.doc.features, 'feature');
+          this.newDescription(m[1], features, 'feature');
           const rest = line.slice(m[0].length);
           if (rest) this.append(rest);
           line = this.indented(m[0].length, rest !== '', true);

@@ -22,8 +22,8 @@ export interface ExprMemo {
 export interface DocMemo {
   /** The model's view of the raw block. */
   view: DocBlock | undefined;
-  /** The block interpreted under each rule set used so far. */
-  parsed: Map<RuleSet, ParsedDoc> | undefined;
+  /** The block interpreted under the rule set of the last check (a check under another set replaces it). */
+  parsed: { set: RuleSet; doc: ParsedDoc } | undefined;
 }
 
 export function exprMemo(): ExprMemo {

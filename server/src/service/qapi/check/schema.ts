@@ -650,7 +650,7 @@ export class SchemaChecker {
     this.checkDocArgs(d, d.features, c?.features, 'feature');
   }
 
-  private checkDocArgs(d: ParsedDoc, args: Map<string, DocArg>, got: Set<string> | undefined, what: string): void {
+  private checkDocArgs(d: ParsedDoc, args: ReadonlyMap<string, DocArg>, got: Set<string> | undefined, what: string): void {
     let bogus: DocArg[] | undefined;
     for (const a of args.values()) if (!got?.has(a.name)) (bogus ??= []).push(a);
     if (!bogus) return;

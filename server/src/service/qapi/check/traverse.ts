@@ -241,9 +241,10 @@ function applyPragma(p: Pragmas, name: string, value: QObject['entries'][number]
 }
 
 function docFor(file: ParsedFile, block: RawDocBlock, rules: QapiRules, set: RuleSet): ParsedDoc {
-  // Interpreted doc blocks, per rule set, live as long as their parsed file.
-  const m = (block.memo.parsed ??= new Map());
-  let d = m.get(set);
-  if (!d) m.set(set, (d = parseDoc(file.path, file.text, block, rules)));
-  return d;
+  // The interpreted block lives as long as its parsed file; one rule set at a time (versions rarely change).
+  const hit = block.memo.parsed;
+  if (hit?.set === set) return hit.doc;
+  const doc = parseDoc(file.path, file.text, block, rules);
+  block.memo.parsed = { set, doc };
+  return doc;
 }
