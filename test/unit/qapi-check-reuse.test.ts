@@ -51,3 +51,20 @@ test('a file is found under its root again after the include tree changes', () =
   texts.set(root, "{ 'include': 'a.json' }\n{ 'include': 'b.json' }\n");
   assert.equal(p.rootFor(B, noRoot), root);
 });
+
+test('doc connections reused between checks follow a change of the documentation-exceptions pragma', () => {
+  const pragma = (names: string) => `{ 'pragma': { 'documentation-exceptions': [ ${names} ] } }\n`;
+  const texts = new Map([
+    [ROOT, `${pragma("'Paint'")}{ 'include': 'a.json' }\n`],
+    [A, "##\n# @Paint:\n#\n# @c: its colour\n##\n{ 'struct': 'Paint', 'data': { 'c': 'str', 'd': 'int' } }\n"],
+  ]);
+  const p = project(texts);
+  const codes = () => (p.check(ROOT, settings).diagnostics.get(A) ?? []).map((d) => d.code);
+  assert.deepEqual(codes(), []);
+  assert.deepEqual(codes(), [], 'reused connection, still clean');
+  texts.set(ROOT, `${pragma('')}{ 'include': 'a.json' }\n`);
+  assert.deepEqual(codes(), ['doc-missing-member']);
+  assert.deepEqual(codes(), ['doc-missing-member'], 'the failure is found again');
+  texts.set(ROOT, `${pragma("'Paint'")}{ 'include': 'a.json' }\n`);
+  assert.deepEqual(codes(), []);
+});

@@ -74,6 +74,8 @@ interface Ent {
   retName?: string;
   retAt?: QNode;
   boxed?: boolean;
+  /** The doc connection of a definition, from an earlier check. */
+  connected?: Connected;
 }
 
 class SemError {
@@ -109,8 +111,12 @@ function describeMem(m: Mem, ctx: string): string {
   return definedIn !== ctx ? `${role} '${m.name}' of ${meta} '${definedIn}'` : `${role} '${m.name}'`;
 }
 
-/** What a definition's doc got connected to. */
-interface Connected { args: Set<string>; features: Set<string> }
+/**
+ * What a definition's doc got connected to. It depends only on the definition's plan
+ * and doc and on whether members must be documented, so it is kept on the entity and
+ * reused by later checks, as is the finding that the doc documents nothing unknown.
+ */
+interface Connected { args: Set<string>; features: Set<string>; mustDocument: boolean; docChecked: boolean }
 
 export interface Plan {
   steps: { ent: Ent; ifAbsent: boolean }[];
@@ -608,7 +614,15 @@ export class SchemaChecker {
   private connectDoc(e: Ent): void {
     const doc = e.info?.doc;
     if (e.implicit || !doc || e.info?.defnName !== e.name) return;
-    const c = { args: new Set<string>(), features: new Set<string>() };
+    const mustDocument = this.rules.membersMustBeDocumented && !this.pragmas.documentationExceptions.has(doc.symbol!);
+    if (e.connected?.mustDocument === mustDocument) {
+      this.connected.set(doc, e.connected);
+      this.trustedDocs.add(doc);
+      return;
+    }
+    // Kept only when the whole doc connects (a failure is found again, the same way, next time).
+    e.connected = undefined;
+    const c: Connected = { args: new Set(), features: new Set(), mustDocument, docChecked: false };
     this.connected.set(doc, c);
     this.connectFeatures(e, doc, c, e.features);
     if (e.meta === 'enum') this.connectMembers(e, doc, c, e.values!);
@@ -620,6 +634,7 @@ export class SchemaChecker {
       const arg = this.byName.get(e.argName);
       if (arg?.implicit) this.connectMembers(e, doc, c, arg.local!);
     }
+    e.connected = c;
     this.trustedDocs.add(doc);
   }
 
@@ -634,7 +649,7 @@ export class SchemaChecker {
 
   private connectMembers(e: Ent, doc: ParsedDoc, c: Connected, members: Mem[]): void {
     for (const m of members) {
-      if (!doc.args.has(m.name) && this.rules.membersMustBeDocumented && !this.pragmas.documentationExceptions.has(doc.symbol!)) {
+      if (!doc.args.has(m.name) && c.mustDocument) {
         throw new SemError(e.info, `${m.role} '${m.name}' lacks documentation`, 'doc-missing-member', m.at, { missingMember: m.name });
       }
       c.args.add(m.name);
@@ -646,8 +661,10 @@ export class SchemaChecker {
   private checkDoc(d: ParsedDoc): void {
     if (!d.args.size && !d.features.size) return;
     const c = this.connected.get(d);
+    if (c?.docChecked) return;
     this.checkDocArgs(d, d.args, c?.args, 'member');
     this.checkDocArgs(d, d.features, c?.features, 'feature');
+    if (c) c.docChecked = true;
   }
 
   private checkDocArgs(d: ParsedDoc, args: ReadonlyMap<string, DocArg>, got: Set<string> | undefined, what: string): void {
