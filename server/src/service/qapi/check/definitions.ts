@@ -3,7 +3,7 @@
 // model also for schemas with errors (exprs.ts reports what is wrong).
 import type { Range } from 'vscode-languageserver-types';
 import type {
-  Definition, DefinitionDoc, DefKind, Feature, Member, QNode, QObject, Span, TypeRef,
+  Definition, DefinitionDoc, DefKind, Feature, Member, QEntry, QNode, QObject, Span, TypeRef,
 } from '../model';
 import type { ParsedDoc } from './docs';
 import { rangeOf, type Where } from './problem';
@@ -32,9 +32,13 @@ function spanOf(path: string, at: Where, skip = 0, cut = 0): Span {
 export const META_KEYS: readonly DefKind[] = ['enum', 'struct', 'union', 'alternate', 'command', 'event'];
 const FLAG_KEYS = ['boxed', 'allow-oob', 'allow-preconfig', 'coroutine', 'gen', 'success-response'];
 
-export function get(o: QObject, key: string): QNode | undefined {
-  for (const e of o.entries) if (e.key === key) return e.value;
+export function entryOf(o: QObject, key: string): QEntry | undefined {
+  for (const e of o.entries) if (e.key === key) return e;
   return undefined;
+}
+
+export function get(o: QObject, key: string): QNode | undefined {
+  return entryOf(o, key)?.value;
 }
 
 /** The definition kinds among the expression's keys. */

@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Cancellation } from '../../common/cancellation';
 import type { DocBlock, IncludeRef, QObject, TopLevelExpr } from '../model';
+import { entryOf } from './definitions';
 import { parseDoc, type ParsedDoc } from './docs';
 import type { ExprMemo } from './memo';
 import type { ParsedFile, RawDocBlock } from './parser';
@@ -127,7 +128,7 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       continue;
     }
     // A directive: its doc must not be a definition's, and it must have its key only.
-    const directive = node.entries.find((e) => e.key === 'include') ?? node.entries.find((e) => e.key === 'pragma');
+    const directive = entryOf(node, 'include') ?? entryOf(node, 'pragma');
     if (directive) {
       rejectDoc(w);
       w.exprs.push({ path: w.file.path, node });
