@@ -20,7 +20,7 @@ register({
       console.log(`server bench skipped: ${dir} not found`);
       return [];
     }
-    const client = new LspClient({ workspaceFolder: dir, settings: { qemuVersion: 'auto', validation: { delay: 0 } }, nodeArgs: ['--expose-gc'] });  // as the extension starts it
+    const client = new LspClient({ workspaceFolder: dir, settings: { qemuVersion: 'auto', validation: { delay: 0 } }, nodeArgs: ['--expose-gc', '--max-semi-space-size=32'] });  // as the extension starts it (client/src/extension.ts)
     await client.initialize();
     const pid = client.proc.pid!;
     const idle = rssMiB(pid);

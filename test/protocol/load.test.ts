@@ -28,7 +28,7 @@ describe('server under load', { timeout: 300_000 }, () => {
     }
     writeFileSync(join(qapiDir, 'qapi-schema.json'), "{ 'include': 'm0.json' }\n");
     // Started as the extension starts it (--expose-gc: memory is given back after bursts).
-    client = new LspClient({ workspaceFolder: dir, nodeArgs: ['--expose-gc'], settings: { qemuVersion: '10.2', validation: { delay: 50 } } });
+    client = new LspClient({ workspaceFolder: dir, nodeArgs: ['--expose-gc', '--max-semi-space-size=32'], settings: { qemuVersion: '10.2', validation: { delay: 50 } } });
     await client.initialize();
   });
   after(async () => {
