@@ -1,5 +1,5 @@
 // Re-records the QEMU 7.2 migrations kept in bench/recordings-7.2 (the evidence behind
-// BENCHMARKS-calibration.md), or prints the simulator-vs-QEMU table for recordings.
+// BENCHMARKS.md (Simulator vs real QEMU 7.2)), or prints the simulator-vs-QEMU table for recordings.
 //   node --import tsx scripts/record-migrations.ts [case names...]   (needs qemu-system-x86_64, gcc, binutils; a few minutes)
 //   node --import tsx scripts/record-migrations.ts --table [folder]  (no QEMU; default bench/recordings-7.2)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

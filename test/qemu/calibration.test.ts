@@ -1,6 +1,6 @@
 // The simulator against real QEMU 7.2 migrations: (b) the recordings kept in
 // bench/recordings-7.2 (fast, no QEMU), and (a) a few short migrations run live here.
-// Tolerances and their reasons: test/qemu/migration/compare.ts and BENCHMARKS-calibration.md.
+// Tolerances and their reasons: test/qemu/migration/compare.ts and BENCHMARKS.md (Simulator vs real QEMU 7.2).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

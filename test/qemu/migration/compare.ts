@@ -1,7 +1,7 @@
 // The simulator against a real migration: the recording's inputs become a scenario
 // (the guest's measured write rate, not the target), the simulator runs, and verdict,
 // switchover time, dirty-sync count and transferred bytes are compared within the
-// tolerances documented in BENCHMARKS-calibration.md.
+// tolerances documented in BENCHMARKS.md (Simulator vs real QEMU 7.2).
 import { simulate, type Scenario, type SimulationResult } from '../../../server/src/simulator';
 import { observe, type Observed, type Recording } from './recording';
 
@@ -23,7 +23,7 @@ export const LOCAL_PIPE_BYTES_PER_SECOND = 4.1e9;
 /**
  * The migration thread's share of the pipe's speed when nothing caps it: the median of
  * calibrateEfficiency over three `unlimited` runs (0.587, 0.797, 0.805; the committed
- * one fits 0.797), see BENCHMARKS-calibration.md.
+ * one fits 0.797), see BENCHMARKS.md (Simulator vs real QEMU 7.2).
  */
 export const SENDING_EFFICIENCY = 0.8;
 
@@ -72,7 +72,7 @@ export interface Check {
   /** Relative difference (simulated - real) / real, when both are numbers. */
   error: number | null;
   ok: boolean;
-  /** Reported only: not part of the pass/fail (see BENCHMARKS-calibration.md). */
+  /** Reported only: not part of the pass/fail (see BENCHMARKS.md (Simulator vs real QEMU 7.2)). */
   informative?: boolean;
 }
 

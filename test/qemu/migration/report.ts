@@ -1,4 +1,4 @@
-// The comparison as a Markdown table (BENCHMARKS-calibration.md is made from it).
+// The comparison as a Markdown table (BENCHMARKS.md (Simulator vs real QEMU 7.2) is made from it).
 import type { Comparison } from './compare';
 
 const fmt = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : v === null ? '–' : String(v));
