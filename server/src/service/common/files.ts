@@ -65,8 +65,8 @@ export function describeFsError(e: unknown): string {
  * snapshot even when a file changes on disk while it runs.
  */
 export class CachedFiles implements FileAccess {
-  private readonly texts = new Map<string, { at: number; result: ReadResult }>();
-  private readonly kinds = new Map<string, { at: number; isFile: boolean }>();
+  private readonly texts = new Map<string, { at: number; value: ReadResult }>();
+  private readonly kinds = new Map<string, { at: number; value: boolean }>();
 
   constructor(
     private readonly base: FileAccess = diskFiles,
@@ -76,23 +76,11 @@ export class CachedFiles implements FileAccess {
   ) {}
 
   read(path: string): ReadResult {
-    const t = this.now();
-    const hit = this.texts.get(path);
-    if (hit && t - hit.at <= this.maxAgeMs) return hit.result;
-    if (this.texts.size >= this.maxEntries) this.texts.clear();
-    const result = this.base.read(path);
-    this.texts.set(path, { at: t, result });
-    return result;
+    return this.cached(this.texts, path, () => this.base.read(path));
   }
 
   isFile(path: string): boolean {
-    const t = this.now();
-    const hit = this.kinds.get(path);
-    if (hit && t - hit.at <= this.maxAgeMs) return hit.isFile;
-    if (this.kinds.size >= this.maxEntries) this.kinds.clear();
-    const isFile = this.base.isFile(path);
-    this.kinds.set(path, { at: t, isFile });
-    return isFile;
+    return this.cached(this.kinds, path, () => this.base.isFile(path));
   }
 
   /** Forget one path (a watcher event), or everything. */
@@ -104,5 +92,15 @@ export class CachedFiles implements FileAccess {
       this.texts.delete(path);
       this.kinds.delete(path);
     }
+  }
+
+  private cached<T>(map: Map<string, { at: number; value: T }>, path: string, load: () => T): T {
+    const t = this.now();
+    const hit = map.get(path);
+    if (hit && t - hit.at <= this.maxAgeMs) return hit.value;
+    if (map.size >= this.maxEntries) map.clear();
+    const value = load();
+    map.set(path, { at: t, value });
+    return value;
   }
 }

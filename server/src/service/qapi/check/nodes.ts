@@ -44,15 +44,12 @@ export class BoolNode implements QBool {
 (BoolNode.prototype as { kind: string }).kind = 'bool';
 
 /** Objects and arrays: the end is known only when the closing bracket is read. */
-export class ObjectNode implements QObject {
-  declare readonly kind: 'object';
-  declare readonly entries: QEntry[];
+abstract class Bracketed {
   declare private readonly line: number;
   declare private readonly c0: number;
   declare endLine: number;
   declare endChar: number;
   constructor(line: number, c0: number) {
-    this.entries = [];
     this.line = line;
     this.c0 = c0;
     this.endLine = line;
@@ -62,25 +59,16 @@ export class ObjectNode implements QObject {
     return { start: { line: this.line, character: this.c0 }, end: { line: this.endLine, character: this.endChar } };
   }
 }
+
+export class ObjectNode extends Bracketed implements QObject {
+  declare readonly kind: 'object';
+  readonly entries: QEntry[] = [];
+}
 (ObjectNode.prototype as { kind: string }).kind = 'object';
 
-export class ArrayNode implements QArray {
+export class ArrayNode extends Bracketed implements QArray {
   declare readonly kind: 'array';
-  declare readonly items: QNode[];
-  declare private readonly line: number;
-  declare private readonly c0: number;
-  declare endLine: number;
-  declare endChar: number;
-  constructor(line: number, c0: number) {
-    this.items = [];
-    this.line = line;
-    this.c0 = c0;
-    this.endLine = line;
-    this.endChar = c0 + 1;
-  }
-  get range(): Range {
-    return { start: { line: this.line, character: this.c0 }, end: { line: this.endLine, character: this.endChar } };
-  }
+  readonly items: QNode[] = [];
 }
 (ArrayNode.prototype as { kind: string }).kind = 'array';
 
