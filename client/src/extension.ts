@@ -10,8 +10,8 @@ let client: LanguageClient | undefined;
 /**
  * Node flags of the language server. --expose-gc lets it give memory back after a
  * burst of edits (lsp/idleCollector.ts); a 32 MiB young generation keeps a check's
- * short-lived parse objects from being promoted, which took a full check of QEMU's
- * 10.2 schema from ~24 to ~17 ms (BENCHMARKS.md).
+ * short-lived parse objects from being promoted (a full check of QEMU's 10.2 schema:
+ * ~17.5 ms with the default 16 MiB, ~16 ms with 32; 64 costs too much memory; BENCHMARKS.md).
  */
 export const SERVER_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=32'];
 
