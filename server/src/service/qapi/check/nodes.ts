@@ -7,13 +7,13 @@ import type { Range } from 'vscode-languageserver-types';
 import type { QArray, QBool, QEntry, QNode, QObject, QString } from '../model';
 import { rangeAt } from './problem';
 
-export class StringNode implements QString {
-  declare readonly kind: 'string';
-  declare readonly value: string;
+/** A token on one line: a string or a boolean. */
+abstract class OneLine<T> {
+  declare readonly value: T;
   declare private readonly line: number;
   declare private readonly c0: number;
   declare private readonly c1: number;
-  constructor(value: string, line: number, c0: number, c1: number) {
+  constructor(value: T, line: number, c0: number, c1: number) {
     this.value = value;
     this.line = line;
     this.c0 = c0;
@@ -23,23 +23,14 @@ export class StringNode implements QString {
     return rangeAt(this.line, this.c0, this.c1);
   }
 }
+
+export class StringNode extends OneLine<string> implements QString {
+  declare readonly kind: 'string';
+}
 (StringNode.prototype as { kind: string }).kind = 'string';
 
-export class BoolNode implements QBool {
+export class BoolNode extends OneLine<boolean> implements QBool {
   declare readonly kind: 'bool';
-  declare readonly value: boolean;
-  declare private readonly line: number;
-  declare private readonly c0: number;
-  declare private readonly c1: number;
-  constructor(value: boolean, line: number, c0: number, c1: number) {
-    this.value = value;
-    this.line = line;
-    this.c0 = c0;
-    this.c1 = c1;
-  }
-  get range(): Range {
-    return rangeAt(this.line, this.c0, this.c1);
-  }
 }
 (BoolNode.prototype as { kind: string }).kind = 'bool';
 
@@ -62,13 +53,21 @@ abstract class Bracketed {
 
 export class ObjectNode extends Bracketed implements QObject {
   declare readonly kind: 'object';
-  readonly entries: QEntry[] = [];
+  declare readonly entries: QEntry[];
+  constructor(line: number, c0: number) {
+    super(line, c0);
+    this.entries = [];
+  }
 }
 (ObjectNode.prototype as { kind: string }).kind = 'object';
 
 export class ArrayNode extends Bracketed implements QArray {
   declare readonly kind: 'array';
-  readonly items: QNode[] = [];
+  declare readonly items: QNode[];
+  constructor(line: number, c0: number) {
+    super(line, c0);
+    this.items = [];
+  }
 }
 (ArrayNode.prototype as { kind: string }).kind = 'array';
 
