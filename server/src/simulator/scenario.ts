@@ -2,6 +2,7 @@
 // bytes and milliseconds, the version's defaults filled in, and one clear error
 // (naming the field) for anything QEMU or the model cannot take. No node imports:
 // the preview page may bundle the simulator.
+import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, MIGRATION_PARAMETERS, type Fact, type ParameterFact } from '../service/migration/facts';
 import { HOST_DEFAULTS, type HostModel } from './model';
 import type { Scenario } from './types';
 
@@ -65,74 +66,30 @@ export interface Config {
   ignored: string[];
 }
 
-type Kind = 'size' | 'uint' | 'bool' | 'enum' | 'other';
-interface ParamSpec { kind: Kind; since: string; min?: number; max?: number; values?: string[]; until?: string }
+type Kind = 'size' | 'uint' | 'bool' | 'enum';
 
-// QMP migration parameters (qapi/migration.json). `other` ones are accepted and ignored.
-const PARAMS: Record<string, ParamSpec> = {
-  'downtime-limit': { kind: 'uint', since: '2.8', min: 0, max: MAX_DOWNTIME_MS },
-  'max-bandwidth': { kind: 'size', since: '2.8' },
-  'avail-switchover-bandwidth': { kind: 'size', since: '8.2' },
-  'throttle-trigger-threshold': { kind: 'uint', since: '5.0', min: 1, max: 100 },
-  'cpu-throttle-initial': { kind: 'uint', since: '2.7', min: 1, max: 99 },
-  'cpu-throttle-increment': { kind: 'uint', since: '2.7', min: 1, max: 99 },
-  'cpu-throttle-tailslow': { kind: 'bool', since: '5.1' },
-  'max-cpu-throttle': { kind: 'uint', since: '3.1', min: 1, max: 99 },
-  'vcpu-dirty-limit': { kind: 'uint', since: '8.1', min: 1, max: SIZE_MAX },
-  'x-vcpu-dirty-limit-period': { kind: 'uint', since: '8.1', min: 1, max: 1000 },
-  'multifd-channels': { kind: 'uint', since: '4.0', min: 1, max: 255 },
-  'xbzrle-cache-size': { kind: 'size', since: '2.11' },
-  'max-postcopy-bandwidth': { kind: 'size', since: '3.0' },
-  'zero-page-detection': { kind: 'enum', since: '9.0', values: ['none', 'legacy', 'multifd'] },
-  'multifd-compression': { kind: 'enum', since: '5.0', values: ['none', 'zlib', 'zstd', 'qatzip', 'qpl', 'uadk'] },
-  'multifd-zlib-level': { kind: 'uint', since: '5.0', min: 0, max: 9 },
-  'multifd-zstd-level': { kind: 'uint', since: '5.0', min: 0, max: 20 },
-  'multifd-qatzip-level': { kind: 'uint', since: '9.2', min: 1, max: 9 },
-  'compress-level': { kind: 'other', since: '2.7', until: '9.0' },
-  'compress-threads': { kind: 'other', since: '2.7', until: '9.0' },
-  'compress-wait-thread': { kind: 'other', since: '4.0', until: '9.0' },
-  'decompress-threads': { kind: 'other', since: '2.7', until: '9.0' },
-  'block-incremental': { kind: 'other', since: '3.0', until: '9.0' },
-  'announce-initial': { kind: 'other', since: '4.0' },
-  'announce-max': { kind: 'other', since: '4.0' },
-  'announce-rounds': { kind: 'other', since: '4.0' },
-  'announce-step': { kind: 'other', since: '4.0' },
-  'tls-creds': { kind: 'other', since: '2.7' },
-  'tls-hostname': { kind: 'other', since: '2.7' },
-  'tls-authz': { kind: 'other', since: '4.0' },
-  'x-checkpoint-delay': { kind: 'other', since: '2.8' },
-  'block-bitmap-mapping': { kind: 'other', since: '5.2' },
-  'mode': { kind: 'other', since: '8.2' },
-  'direct-io': { kind: 'other', since: '9.1' },
-  'cpr-exec-command': { kind: 'other', since: '10.2' },
+// Which versions have a parameter or capability, its range and its enum values are
+// the extension's shipped facts (service/migration/facts.ts), shared with the QMP
+// checker. The simulator adds only how it reads the parameters it models; every other
+// known parameter or capability is accepted and reported as ignored.
+const MODELLED_PARAMS: Record<string, Kind> = {
+  'downtime-limit': 'uint', 'max-bandwidth': 'size', 'avail-switchover-bandwidth': 'size',
+  'throttle-trigger-threshold': 'uint', 'cpu-throttle-initial': 'uint', 'cpu-throttle-increment': 'uint',
+  'cpu-throttle-tailslow': 'bool', 'max-cpu-throttle': 'uint', 'vcpu-dirty-limit': 'uint',
+  'x-vcpu-dirty-limit-period': 'uint', 'multifd-channels': 'uint', 'xbzrle-cache-size': 'size',
+  'max-postcopy-bandwidth': 'size', 'zero-page-detection': 'enum', 'multifd-compression': 'enum',
+  'multifd-zlib-level': 'uint', 'multifd-zstd-level': 'uint', 'multifd-qatzip-level': 'uint',
 };
+const MODELLED_CAPS = new Set(['auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram', 'switchover-ack', 'return-path']);
+const PARAMS = new Map<string, ParameterFact>(MIGRATION_PARAMETERS.map((p) => [p.name, p]));
+const CAPS = new Map<string, Fact>(MIGRATION_CAPABILITIES.map((c) => [c.name, c]));
+const ENUMS = new Map(MIGRATION_ENUMS.map((e) => [e.name, e.values]));
 
-const CAPS: Record<string, { since: string; modelled: boolean; until?: string }> = {
-  'auto-converge': { since: '1.6', modelled: true },
-  'dirty-limit': { since: '8.1', modelled: true },
-  'multifd': { since: '4.0', modelled: true },
-  'xbzrle': { since: '1.2', modelled: true },
-  'postcopy-ram': { since: '2.6', modelled: true },
-  'switchover-ack': { since: '8.1', modelled: true },
-  'return-path': { since: '2.10', modelled: true },
-  'postcopy-preempt': { since: '7.1', modelled: false },
-  'postcopy-blocktime': { since: '3.0', modelled: false },
-  'zero-blocks': { since: '1.6', modelled: false },
-  'events': { since: '2.4', modelled: false },
-  'late-block-activate': { since: '3.0', modelled: false },
-  'x-colo': { since: '2.8', modelled: false },
-  'release-ram': { since: '2.9', modelled: false },
-  'pause-before-switchover': { since: '2.11', modelled: false },
-  'x-ignore-shared': { since: '4.0', modelled: false },
-  'validate-uuid': { since: '4.2', modelled: false },
-  'background-snapshot': { since: '6.0', modelled: false },
-  'zero-copy-send': { since: '7.1', modelled: false },
-  'mapped-ram': { since: '9.0', modelled: false },
-  'compress': { since: '1.6', modelled: false, until: '9.0' },
-  'block': { since: '1.6', modelled: false, until: '9.0' },
-  'x-background-snapshot': { since: '6.0', modelled: false },
-  'rdma-pin-all': { since: '2.0', modelled: false },
-};
+/** Throws when `fact` does not exist in the scenario's QEMU version. */
+function mustExist(fact: Fact, what: string, version: Version, v: string, field: string): void {
+  if (!atLeast(version, fact.since)) throw new ScenarioError(field, `${what} does not exist in QEMU ${v} (it was added in ${fact.since})`);
+  if (fact.removed && atLeast(version, fact.removed)) throw new ScenarioError(field, `${what} no longer exists in QEMU ${v} (it was removed in ${fact.removed})`);
+}
 
 export interface Version { major: number; minor: number }
 
@@ -230,32 +187,29 @@ export function configure(raw: unknown): Config {
   const p: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
     const field = `parameters.${name}`;
-    const spec = PARAMS[name];
-    if (!spec) {
+    const fact = PARAMS.get(name);
+    if (!fact) {
       ignored.push(name);
       continue;
     }
-    if (!atLeast(version, spec.since)) {
-      throw new ScenarioError(field, `${name} does not exist in QEMU ${v} (it was added in ${spec.since})`);
-    }
-    if (spec.until && atLeast(version, spec.until)) {
-      throw new ScenarioError(field, `${name} no longer exists in QEMU ${v} (it was removed in ${spec.until})`);
-    }
+    mustExist(fact, name, version, v, field);
     if (value === null || value === undefined) continue;
-    switch (spec.kind) {
+    switch (MODELLED_PARAMS[name]) {
       case 'size': p[name] = sizeValue(value, field); break;
-      case 'uint': p[name] = num(value, field, { min: spec.min, max: spec.max, integer: true }); break;
+      case 'uint': p[name] = num(value, field, { min: fact.min, max: fact.max, integer: true }); break;
       case 'bool':
         if (typeof value !== 'boolean') throw new ScenarioError(field, `${field} must be true or false, got ${describe(value)}`);
         p[name] = value;
         break;
-      case 'enum':
-        if (typeof value !== 'string' || !spec.values!.includes(value)) {
-          throw new ScenarioError(field, `${field} must be one of ${spec.values!.join(', ')}, got ${describe(value)}`);
+      case 'enum': {
+        const values = (ENUMS.get(fact.type) ?? []).filter((e) => atLeast(version, e.since) && !(e.removed && atLeast(version, e.removed))).map((e) => e.name);
+        if (typeof value !== 'string' || !values.includes(value)) {
+          throw new ScenarioError(field, `${field} must be one of ${values.join(', ')}, got ${describe(value)}`);
         }
         p[name] = value;
         break;
-      case 'other': ignored.push(name); break;
+      }
+      default: ignored.push(name);
     }
   }
   if ((p['multifd-compression'] ?? 'none') !== 'none') ignored.push('multifd-compression');
@@ -263,15 +217,14 @@ export function configure(raw: unknown): Config {
   const cap: Record<string, boolean> = {};
   for (const [name, value] of Object.entries(caps)) {
     const field = `capabilities.${name}`;
-    const spec = CAPS[name];
+    const fact = CAPS.get(name);
     if (typeof value !== 'boolean') throw new ScenarioError(field, `${field} must be true or false, got ${describe(value)}`);
-    if (!spec) {
+    if (!fact) {
       ignored.push(name);
       continue;
     }
-    if (!atLeast(version, spec.since)) throw new ScenarioError(field, `capability ${name} does not exist in QEMU ${v} (it was added in ${spec.since})`);
-    if (spec.until && atLeast(version, spec.until)) throw new ScenarioError(field, `capability ${name} no longer exists in QEMU ${v} (it was removed in ${spec.until})`);
-    if (!spec.modelled && value) ignored.push(name);
+    mustExist(fact, `capability ${name}`, version, v, field);
+    if (!MODELLED_CAPS.has(name) && value) ignored.push(name);
     cap[name] = value;
   }
   if (cap['switchover-ack'] && !cap['return-path']) {
