@@ -5,12 +5,12 @@
 // cursor, in that statement's format. The client only applies the result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { MigrationCapabilities, MigrationParameters } from '../../../simulator/types';
+import type { MigrationInputs } from '../inputs';
 import { scriptOf, type Format, type Statement } from '../script/parse';
 import { member, type JObject } from '../script/value';
 
-export interface RecommendationChange { parameters?: MigrationParameters; capabilities?: MigrationCapabilities }
-type Value = MigrationParameters[string];
+export interface RecommendationChange { parameters?: MigrationInputs['parameters']; capabilities?: MigrationInputs['capabilities'] }
+type Value = MigrationInputs['parameters'][string];
 interface OffsetEdit { start: number; end: number; newText: string }
 
 /** HMP sizes: a bare number is MiB/s for the two bandwidths, so always write a suffix there. */
