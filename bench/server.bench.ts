@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '../test/helpers/shared';
-import { LspClient } from '../test/protocol/lspClient';
+import { LspClient } from '../test/helpers/lspClient';
 import { register } from './registry';
 
 function rssMiB(pid: number): number {

@@ -10,7 +10,7 @@ import { createLanguageService } from '../server/src/service/languageService';
 import { ConvergencePreviews } from '../server/src/preview/convergencePreview';
 import { buildChart } from '../webview/src/chart';
 import type { Assumptions, UpdateMessage } from '../server/src/protocol/page';
-import { buildPage, startHarness } from '../test/fixtures/webview/harness';
+import { buildPage, startHarness } from '../test/helpers/webview/harness';
 import { register, stats, time, type BenchResult } from './registry';
 
 const SCRIPT = (workload: string) => [

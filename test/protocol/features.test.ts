@@ -9,7 +9,7 @@ import {
   ConvergencePreviewRequest, MigrationInputsRequest, RecommendationEditRequest, StatusNotification,
 } from '../../server/src/protocol/lsp';
 import { REPO } from '../helpers/shared';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 const examples = join(REPO, 'examples');
 const migration = join(examples, 'qapi', 'migration.json');

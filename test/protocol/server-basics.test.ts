@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 describe('language server over stdio', () => {
   let client: LspClient;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../helpers/shared';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 test('a full editing session runs no program, opens no connection and writes no file', { timeout: 60_000 }, async () => {
   const examples = join(REPO, 'examples', 'qapi');

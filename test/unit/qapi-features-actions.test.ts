@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import { neverCancelled } from '../../server/src/service/common/cancellation';
-import { MIGRATION, language, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { MIGRATION, language, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const original = readFileSync(MIGRATION, 'utf8');
 

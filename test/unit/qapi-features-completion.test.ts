@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { MIGRATION, editedAt, settings } from '../fixtures/qapi-features/harness';
+import { MIGRATION, editedAt, settings } from '../helpers/qapiFeatures';
 
 const original = readFileSync(MIGRATION, 'utf8');
 const complete = (typed: string) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cursorContext } from '../../server/src/service/qapi/features/cursorContext';
 import { scanTokens, type Token } from '../../server/src/service/qapi/features/lexer';
-import { caret } from '../fixtures/qapi-features/harness';
+import { caret } from '../helpers/qapiFeatures';
 
 const ctxOf = (s: string) => {
   const { text, offset } = caret(s);

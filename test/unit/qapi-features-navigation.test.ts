@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pathToUri } from '../../server/src/service/common/paths';
-import { COMMON, MIGRATION, TREE, language, positionOf, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { COMMON, MIGRATION, TREE, language, positionOf, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const lang = language();
 const migration = qapiDoc(MIGRATION);

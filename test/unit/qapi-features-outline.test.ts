@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SymbolKind } from 'vscode-languageserver-types';
 import { pathToUri } from '../../server/src/service/common/paths';
-import { COMMON, MIGRATION, TREE, editedAt, language, positionOf, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { COMMON, MIGRATION, TREE, editedAt, language, positionOf, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const lang = language();
 const migration = qapiDoc(MIGRATION);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { neverCancelled } from '../../server/src/service/common/cancellation';
-import { MIGRATION, language, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { MIGRATION, language, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const original = readFileSync(MIGRATION, 'utf8');
 const edit = fc.record({

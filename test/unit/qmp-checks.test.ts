@@ -7,7 +7,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { qemuErrorClass, QmpCode } from '../../server/src/service/qmp/codes';
 import { sharedQemu } from '../helpers/shared';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codes, covered, disk, settings, validate } from '../fixtures/qmp/harness';
+import { codes, covered, disk, settings, validate } from '../helpers/qmp';
 
 const E = DiagnosticSeverity.Error;
 const set = (args: string) => `{"execute": "migrate-set-parameters", "arguments": {${args}}}`;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { memoryFiles } from '../../server/src/service/common/files';
 import { checkDocExamples } from '../../server/src/service/qmp/docExamples';
 import { sharedQemu } from '../helpers/shared';
-import { disk, service, settings } from '../fixtures/qmp/harness';
+import { disk, service, settings } from '../helpers/qmp';
 
 const ROOT = '/q/qapi/qapi-schema.json';
 const schema = `{ 'include': 'mig.json' }`;

@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { pathToUri } from '../../server/src/service/common/paths';
 import { REPO } from '../helpers/shared';
-import { disk, settings } from '../fixtures/qmp/harness';
+import { disk, settings } from '../helpers/qmp';
 
 const DIR = join(REPO, 'examples', 'qmp');
 

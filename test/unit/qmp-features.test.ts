@@ -1,15 +1,8 @@
 // Hover, completion, quick fixes, code lenses and the migration inputs at a position.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CompletionList, Hover, Position } from 'vscode-languageserver-types';
-import { doc, service, settings } from '../fixtures/qmp/harness';
-
-/** The document and the position of `|` in the text (removed). */
-function at(textWithCursor: string): { d: ReturnType<typeof doc>; pos: Position } {
-  const offset = textWithCursor.indexOf('|');
-  const d = doc(textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1));
-  return { d, pos: d.positionAt(offset) };
-}
+import type { CompletionList, Hover } from 'vscode-languageserver-types';
+import { at, doc, service, settings } from '../helpers/qmp';
 const hoverText = (h: Hover | null) => (h ? (h.contents as { value: string }).value : '');
 const labels = (c: CompletionList) => c.items.map((i) => i.label);
 

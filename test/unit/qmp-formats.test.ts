@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseScript } from '../../server/src/service/qmp/script/parse';
 import { toPlain } from '../../server/src/service/qmp/script/value';
-import { codes, covered, validate } from '../fixtures/qmp/harness';
+import { codes, covered, validate } from '../helpers/qmp';
 
 const messages = (text: string) => parseScript(text).statements.filter((s) => s.direction === 'client').map((s) => toPlain(s.value));
 

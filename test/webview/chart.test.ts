@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildChart, byteUnit, linear, logByteTicks, logScale, MARGIN, niceStep, niceTicks, pathData, timeTicks, windowAt } from '../../webview/src/chart';
-import { handmadeResult } from '../fixtures/webview/handmade';
+import { handmadeResult } from '../helpers/webview/handmade';
 
 const GiB = 2 ** 30;
 const points = (d: string) => [...d.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);

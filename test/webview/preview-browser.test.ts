@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { UpdateMessage } from '../../server/src/protocol/page';
-import { sampleUpdates } from '../fixtures/webview/samples';
-import { buildPage, startHarness } from '../fixtures/webview/harness';
+import { sampleUpdates } from '../helpers/webview/samples';
+import { buildPage, startHarness } from '../helpers/webview/harness';
 import { REPO } from '../helpers/shared';
 
 const CHROMIUM = process.env.QAPI_QMP_CHROMIUM ?? '/usr/bin/chromium';

@@ -11,7 +11,7 @@ import { registerCustomRequests } from '../../server/src/lsp/customRequests';
 import { ConvergencePreviewRequest, type ConvergencePreviewParams } from '../../server/src/protocol/lsp';
 import type { UpdateMessage } from '../../server/src/protocol/page';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import * as fake from '../fixtures/webview/fakeVscode';
+import * as fake from '../helpers/webview/fakeVscode';
 
 const SCRIPT = [
   '# qemu: 10.2',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { describeRejected, isAssumptions, isToExtension, isToPage, type UpdateMessage } from '../../server/src/protocol/page';
-import { handmadeResult } from '../fixtures/webview/handmade';
+import { handmadeResult } from '../helpers/webview/handmade';
 
 const GiB = 2 ** 30;
 function update(): UpdateMessage {

@@ -16,8 +16,8 @@ const ESCAPES: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', '/': '
 const WORD_CHAR = /[A-Za-z0-9_]/;
 const LITERALS = [['true', true], ['false', false], ['null', null]] as const;
 
-/** One parse; a class rather than closures so a 10,000-message script allocates little. */
-class Parser {
+/** One parse; a class rather than closures so a 10,000-message script allocates little (completion extends it). */
+export class Parser {
   i: number;
   constructor(readonly text: string, readonly start: number, readonly allowEllipsis: boolean, readonly limit: number) { this.i = start; }
 

@@ -6,7 +6,7 @@ import {
   CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { REPO } from '../helpers/shared';
+import { REPO } from './shared';
 
 export interface LspClientOptions {
   /** Answer to workspace/configuration for section 'qapi'. */
