@@ -2,9 +2,7 @@
 // and speaks JSON-RPC to it over pipes. Waits are event-driven with timeouts.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { REPO } from './shared';
 
@@ -23,6 +21,7 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
   private waiters: (() => void)[] = [];
+  private rawSeq = 0;
   settings: Record<string, unknown>;
 
   constructor(private readonly options: LspClientOptions = {}) {
@@ -39,7 +38,8 @@ export class LspClient {
       this.wake();
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map((i) => (i.section === 'qapi' ? this.settings : null)));
+      p.items.map((i) => (i.section === 'qapi' ? this.settings : null)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.listen();
@@ -63,7 +63,8 @@ export class LspClient {
 
   change(uri: string, version: number, text: string): Promise<void> {
     return this.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version }, contentChanges: [{ text }],
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
     });
   }
 
@@ -76,30 +77,54 @@ export class LspClient {
   }
 
   /**
-   * Sends a request and cancels it before the server can start on it: both messages are
-   * held in the pipe (corked) and reach the server in one read, so the cancellation is
-   * known when the request is dispatched. Resolves with the server's answer, or rejects
-   * with its error (for a cancelled request: code -32800, RequestCancelled).
+   * Sends a request and its cancellation in one write, so the server reads both before it
+   * can start on the request (vscode-jsonrpc then answers it cancelled). Written raw, beside
+   * the connection (which must be idle: await earlier sends), and the answer read raw too.
+   * Resolves with the answer's `result`, or its `error` ({ code: -32800 } when cancelled).
    */
-  async requestCancelledInFlight<T>(method: string, params: unknown): Promise<T> {
-    const source = new CancellationTokenSource();
-    const stdin = this.proc.stdin;
-    stdin.cork();
-    const answer = this.connection.sendRequest<T>(method, params, source.token);
-    const written = () => new Promise<void>((r) => setImmediate(r));   // the writer's queue runs on promises
-    await written();
-    source.cancel();
-    await written();
-    stdin.uncork();
-    return answer;
+  async requestCancelledInFlight(method: string, params: unknown): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
+    const id = `cancelled-${++this.rawSeq}`;
+    const frame = (m: unknown) => {
+      const body = JSON.stringify(m);
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    let raw = '';
+    const tap = (d: Buffer) => {
+      raw += String(d);
+      this.wake();
+    };
+    this.proc.stdout.on('data', tap);
+    try {
+      this.proc.stdin.write(frame({ jsonrpc: '2.0', id, method, params }) + frame({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } }));
+      const mark = `"id":"${id}"`;
+      return await this.waitFor(
+        () => {
+          const at = raw.indexOf(mark);
+          const header = raw.lastIndexOf('Content-Length: ', at);
+          if (at < 0 || header < 0) return undefined;
+          const length = Number(/^Content-Length: (\d+)/.exec(raw.slice(header))?.[1]);
+          const bodyStart = raw.indexOf('\r\n\r\n', header) + 4;
+          const body = Buffer.from(raw.slice(bodyStart)).subarray(0, length);
+          return body.length === length ? JSON.parse(String(body)) : undefined;
+        },
+        30_000,
+        `the answer to ${id}`,
+      );
+    } finally {
+      this.proc.stdout.off('data', tap);
+    }
   }
 
   /** Resolves with the first diagnostics published for `uri` that satisfy `accept`. */
   waitForDiagnostics(uri: string, accept: (d: Diagnostic[], version?: number) => boolean = () => true, timeoutMs = 10000): Promise<Diagnostic[]> {
-    return this.waitFor(() => {
-      const p = this.diagnostics.get(uri);
-      return p && accept(p.diagnostics, p.version) ? p.diagnostics : undefined;
-    }, timeoutMs, `diagnostics for ${uri}`);
+    return this.waitFor(
+      () => {
+        const p = this.diagnostics.get(uri);
+        return p && accept(p.diagnostics, p.version) ? p.diagnostics : undefined;
+      },
+      timeoutMs,
+      `diagnostics for ${uri}`,
+    );
   }
 
   /** Resolves when `probe` returns a value; re-probes on every message, and every `pollMs` if given. */
@@ -119,7 +144,9 @@ export class LspClient {
         this.waiters = this.waiters.filter((w) => w !== onWake);
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; server stderr: ${this.stderr.join('').slice(-2000)}`));
       }, timeoutMs);
-      const onWake = () => { if (check()) this.waiters = this.waiters.filter((w) => w !== onWake); };
+      const onWake = () => {
+        if (check()) this.waiters = this.waiters.filter((w) => w !== onWake);
+      };
       if (!check()) this.waiters.push(onWake);
     });
   }
@@ -138,7 +165,15 @@ export class LspClient {
     } catch {
       this.proc.kill();
     }
-    const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => { this.proc.kill('SIGKILL'); r(null); }, 5000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<null>((r) =>
+        setTimeout(() => {
+          this.proc.kill('SIGKILL');
+          r(null);
+        }, 5000),
+      ),
+    ]);
     this.connection.dispose();
     return code;
   }

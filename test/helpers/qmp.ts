@@ -14,7 +14,12 @@ export function settings(over: Partial<Settings> = {}): Settings {
 }
 
 export function service(files: FileAccess = memoryFiles({})) {
-  return createLanguageService({ files, log: (m) => { throw new Error(m); } });
+  return createLanguageService({
+    files,
+    log: (m) => {
+      throw new Error(m);
+    },
+  });
 }
 
 export const disk = () => service(diskFiles);

@@ -9,7 +9,11 @@ import { test } from 'node:test';
 import ts from 'typescript';
 import { REPO } from '../helpers/shared';
 
-interface Import { from: string; to: string; typeOnly: boolean }
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
 
 /** Folders whose imports are checked (tests, benchmarks and scripts may reach anywhere). */
 const ROOTS = ['server/src', 'client/src', 'webview/src'];
@@ -25,10 +29,14 @@ function sourceFiles(dir: string): string[] {
 }
 
 function resolveModule(fromFile: string, spec: string): string {
-  if (!spec.startsWith('.')) return spec;   // a package
+  if (!spec.startsWith('.')) return spec; // a package
   const base = resolve(dirname(fromFile), spec);
   for (const c of [`${base}.ts`, join(base, 'index.ts'), base]) {
-    try { if (statSync(c).isFile()) return relative(REPO, c); } catch { /* next */ }
+    try {
+      if (statSync(c).isFile()) return relative(REPO, c);
+    } catch {
+      /* next */
+    }
   }
   return relative(REPO, base);
 }
@@ -41,8 +49,14 @@ function importsOf(file: string): Import[] {
   for (const st of src.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
       const c = st.importClause;
-      const typeOnly = !!c && (c.isTypeOnly || (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings)
-        && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      const typeOnly =
+        !!c &&
+        (c.isTypeOnly ||
+          (!c.name &&
+            !!c.namedBindings &&
+            ts.isNamedImports(c.namedBindings) &&
+            c.namedBindings.elements.length > 0 &&
+            c.namedBindings.elements.every((e) => e.isTypeOnly)));
       out.push({ from, to: resolveModule(file, st.moduleSpecifier.text), typeOnly });
     } else if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
       out.push({ from, to: resolveModule(file, st.moduleSpecifier.text), typeOnly: st.isTypeOnly });
@@ -55,12 +69,12 @@ function importsOf(file: string): Import[] {
 function layerOf(path: string): string {
   const layers: [RegExp, string][] = [
     [/^server\/src\/migration\//, 'migration'],
-    [/^server\/src\/service\/migration\//, 'migration'],   // today's home of the facts, until they move
+    [/^server\/src\/service\/migration\//, 'migration'], // today's home of the facts, until they move
     [/^server\/src\/protocol\//, 'protocol'],
     [/^server\/src\/service\/qapi\//, 'qapi'],
     [/^server\/src\/service\/qmp\//, 'qmp'],
     [/^server\/src\/service\/common\//, 'common'],
-    [/^server\/src\/service\/language\.ts$/, 'common'],   // the contract every language implements
+    [/^server\/src\/service\/language\.ts$/, 'common'], // the contract every language implements
     [/^server\/src\/service\//, 'service'],
     [/^server\/src\/simulator\//, 'simulator'],
     [/^server\/src\/preview\//, 'preview'],
@@ -75,7 +89,12 @@ function layerOf(path: string): string {
 }
 
 /** What the client and the page may see of the server besides the protocol: result types only. */
-const RESULT_TYPES = [/^server\/src\/simulator\/types\.ts$/, /^server\/src\/service\/qmp\/inputs\.ts$/, /^server\/src\/migration\/.*types\.ts$/, /^server\/src\/migration\/inputs\.ts$/];
+const RESULT_TYPES = [
+  /^server\/src\/simulator\/types\.ts$/,
+  /^server\/src\/service\/qmp\/inputs\.ts$/,
+  /^server\/src\/migration\/.*types\.ts$/,
+  /^server\/src\/migration\/inputs\.ts$/,
+];
 const SERVICE_LAYERS = ['migration', 'common', 'qapi', 'qmp', 'service'];
 
 /** Which layers each layer may import at run time; `types` adds layers it may take types from. */
@@ -99,8 +118,14 @@ const RULES: Record<string, { runtime: string[]; types?: string[] }> = {
 /** Packages only the edges may import: the language service stays free of editors and connections. */
 const EDITOR_PACKAGES = /^(vscode|vscode-languageserver(\/.*)?|vscode-languageclient(\/.*)?)$/;
 const PACKAGE_RULES: Record<string, RegExp | undefined> = {
-  migration: EDITOR_PACKAGES, common: EDITOR_PACKAGES, qapi: EDITOR_PACKAGES, qmp: EDITOR_PACKAGES, service: EDITOR_PACKAGES,
-  simulator: EDITOR_PACKAGES, preview: EDITOR_PACKAGES, protocol: EDITOR_PACKAGES,
+  migration: EDITOR_PACKAGES,
+  common: EDITOR_PACKAGES,
+  qapi: EDITOR_PACKAGES,
+  qmp: EDITOR_PACKAGES,
+  service: EDITOR_PACKAGES,
+  simulator: EDITOR_PACKAGES,
+  preview: EDITOR_PACKAGES,
+  protocol: EDITOR_PACKAGES,
   // The page runs in a browser: no node built-ins, no editor packages.
   webview: /^(node:|vscode)/,
 };
@@ -164,21 +189,32 @@ test('every import keeps to the layers', () => {
 function cycles(edges: Import[]): string[][] {
   const graph = new Map<string, string[]>();
   for (const e of edges) if (layerOf(e.to) !== 'package') graph.set(e.from, [...(graph.get(e.from) ?? []), e.to]);
-  const index = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>();
   const stack: string[] = [];
   const out: string[][] = [];
   let n = 0;
   const visit = (v: string) => {
-    index.set(v, n); low.set(v, n); n++;
-    stack.push(v); onStack.add(v);
+    index.set(v, n);
+    low.set(v, n);
+    n++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) === index.get(v)) {
       const scc: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1) out.push(scc.sort());
     }
   };
@@ -198,8 +234,16 @@ const KNOWN_CYCLES: string[] = [
 
 test('no import cycles (types included)', () => {
   const found = cycles(imports).map((c) => c.join(' '));
-  assert.deepEqual(found.filter((c) => !KNOWN_CYCLES.includes(c)), [], 'files that import each other in a ring');
-  assert.deepEqual(KNOWN_CYCLES.filter((c) => !found.includes(c)), [], 'known cycles that are gone: remove them from KNOWN_CYCLES');
+  assert.deepEqual(
+    found.filter((c) => !KNOWN_CYCLES.includes(c)),
+    [],
+    'files that import each other in a ring',
+  );
+  assert.deepEqual(
+    KNOWN_CYCLES.filter((c) => !found.includes(c)),
+    [],
+    'known cycles that are gone: remove them from KNOWN_CYCLES',
+  );
 });
 
 test('the rules catch a wrong import (the checker itself is checked)', () => {
@@ -212,5 +256,11 @@ test('the rules catch a wrong import (the checker itself is checked)', () => {
   assert.equal(violation({ from: 'client/src/extension.ts', to: 'server/src/protocol/lsp.ts', typeOnly: false }), undefined);
   assert.equal(violation({ from: 'server/src/simulator/engine.ts', to: 'server/src/migration/facts.ts', typeOnly: false }), undefined);
   const [a, b] = ['server/src/simulator/a.ts', 'server/src/simulator/b.ts'];
-  assert.deepEqual(cycles([{ from: a, to: b, typeOnly: true }, { from: b, to: a, typeOnly: false }]), [[a, b]]);
+  assert.deepEqual(
+    cycles([
+      { from: a, to: b, typeOnly: true },
+      { from: b, to: a, typeOnly: false },
+    ]),
+    [[a, b]],
+  );
 });

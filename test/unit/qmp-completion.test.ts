@@ -43,5 +43,8 @@ test('shell words as the checker splits them: quoted words, and nothing inside a
   assert.deepEqual(labels('migrate-set-parameters tls-hostname="a |'), []);
   const value = complete('migrate-set-parameters multifd-compression=z|');
   assert.ok(value.some((i) => i.label === 'zstd'));
-  assert.equal(value[0].textEdit && 'range' in value[0].textEdit ? value[0].textEdit.range.start.character : -1, 'migrate-set-parameters multifd-compression='.length);
+  assert.equal(
+    value[0].textEdit && 'range' in value[0].textEdit ? value[0].textEdit.range.start.character : -1,
+    'migrate-set-parameters multifd-compression='.length,
+  );
 });

@@ -18,7 +18,11 @@ export interface DocumentPosition {
 // ---- server -> client -------------------------------------------------------
 
 /** Which QEMU rules and which schema source are in force for a document (the language status item). */
-export interface StatusParams { uri: string; text: string; detail: string }
+export interface StatusParams {
+  uri: string;
+  text: string;
+  detail: string;
+}
 export const StatusNotification = new NotificationType<StatusParams>('qapi/status');
 
 // ---- client -> server -------------------------------------------------------

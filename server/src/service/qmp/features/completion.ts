@@ -16,24 +16,42 @@ import { splitWords } from '../script/words';
 import { memberAt, statementAt } from './locate';
 
 const SNIPPETS: { label: string; detail: string; body: string }[] = [
-  { label: 'migrate sequence (JSON)', detail: 'capabilities, parameters, migrate, query-migrate', body: [
-    '{"execute": "qmp_capabilities"}',
-    '{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "${1:auto-converge}", "state": true}]}}',
-    '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": ${2:300}, "max-bandwidth": ${3:1250000000}}}',
-    '{"execute": "migrate", "arguments": {"uri": "${4:tcp:192.0.2.2:4444}"}}',
-    '{"execute": "query-migrate"}',
-  ].join('\n') },
-  { label: 'switchover bandwidth (JSON)', detail: 'tell QEMU the real link speed for the switchover decision (8.2+)', body:
-    '{"execute": "migrate-set-parameters", "arguments": {"avail-switchover-bandwidth": ${1:1250000000}, "downtime-limit": ${2:300}}}' },
-  { label: 'postcopy sequence (JSON)', detail: 'postcopy-ram before migrate, then switch', body: [
-    '{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}]}}',
-    '{"execute": "migrate", "arguments": {"uri": "${1:tcp:192.0.2.2:4444}"}}',
-    '{"execute": "migrate-start-postcopy"}',
-  ].join('\n') },
-  { label: 'migrate sequence (HMP)', detail: 'HMP lines', body: [
-    'migrate_set_capability ${1:auto-converge} on', 'migrate_set_parameter downtime-limit ${2:300}', 'migrate_set_parameter max-bandwidth ${3:1G}',
-    'migrate -d ${4:tcp:192.0.2.2:4444}', 'info migrate',
-  ].join('\n') },
+  {
+    label: 'migrate sequence (JSON)',
+    detail: 'capabilities, parameters, migrate, query-migrate',
+    body: [
+      '{"execute": "qmp_capabilities"}',
+      '{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "${1:auto-converge}", "state": true}]}}',
+      '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": ${2:300}, "max-bandwidth": ${3:1250000000}}}',
+      '{"execute": "migrate", "arguments": {"uri": "${4:tcp:192.0.2.2:4444}"}}',
+      '{"execute": "query-migrate"}',
+    ].join('\n'),
+  },
+  {
+    label: 'switchover bandwidth (JSON)',
+    detail: 'tell QEMU the real link speed for the switchover decision (8.2+)',
+    body: '{"execute": "migrate-set-parameters", "arguments": {"avail-switchover-bandwidth": ${1:1250000000}, "downtime-limit": ${2:300}}}',
+  },
+  {
+    label: 'postcopy sequence (JSON)',
+    detail: 'postcopy-ram before migrate, then switch',
+    body: [
+      '{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}]}}',
+      '{"execute": "migrate", "arguments": {"uri": "${1:tcp:192.0.2.2:4444}"}}',
+      '{"execute": "migrate-start-postcopy"}',
+    ].join('\n'),
+  },
+  {
+    label: 'migrate sequence (HMP)',
+    detail: 'HMP lines',
+    body: [
+      'migrate_set_capability ${1:auto-converge} on',
+      'migrate_set_parameter downtime-limit ${2:300}',
+      'migrate_set_parameter max-bandwidth ${3:1G}',
+      'migrate -d ${4:tcp:192.0.2.2:4444}',
+      'info migrate',
+    ].join('\n'),
+  },
 ];
 
 export function completion(a: Analysis, doc: TextDocument, pos: Position): CompletionList {
@@ -66,8 +84,12 @@ function statementStart(text: string, offset: number): number {
 
 function commandItems(schema: QmpSchema, quoted: string, r: Range): CompletionItem[] {
   return [...schema.commands.values()].map((c) => ({
-    label: c.name, kind: CompletionItemKind.Function, detail: c.deprecated ? 'deprecated' : c.since ? `since ${c.since}` : undefined,
-    documentation: c.doc, tags: c.deprecated ? [1] : undefined, textEdit: { range: r, newText: `${quoted}${c.name}${quoted}` },
+    label: c.name,
+    kind: CompletionItemKind.Function,
+    detail: c.deprecated ? 'deprecated' : c.since ? `since ${c.since}` : undefined,
+    documentation: c.doc,
+    tags: c.deprecated ? [1] : undefined,
+    textEdit: { range: r, newText: `${quoted}${c.name}${quoted}` },
   }));
 }
 
@@ -75,7 +97,12 @@ function valueItems(schema: QmpSchema, typeName: string, quote: string, r: Range
   let t = schema.types.get(typeName);
   while (t?.kind === 'array') t = schema.types.get(t.element);
   if (t?.kind === 'enum') {
-    return [...t.values].map(([v, info]) => ({ label: v, kind: CompletionItemKind.EnumMember, documentation: info.doc, textEdit: { range: r, newText: `${quote}${v}${quote}` } }));
+    return [...t.values].map(([v, info]) => ({
+      label: v,
+      kind: CompletionItemKind.EnumMember,
+      documentation: info.doc,
+      textEdit: { range: r, newText: `${quote}${v}${quote}` },
+    }));
   }
   if (t?.kind === 'builtin' && t.builtin === 'bool') {
     return bools.map((b) => ({ label: b, kind: CompletionItemKind.Value, textEdit: { range: r, newText: b } }));
@@ -86,10 +113,16 @@ function valueItems(schema: QmpSchema, typeName: string, quote: string, r: Range
 function memberItems(schema: QmpSchema, typeName: string | undefined, given: Set<string>, r: Range, make: (name: string) => string): CompletionItem[] {
   const t = schema.types.get(typeName ?? '');
   if (t?.kind !== 'object') return [];
-  return [...objectMembers(schema, t).values()].filter((m) => !given.has(m.name)).map((m) => ({
-    label: m.name, kind: CompletionItemKind.Property, detail: `${m.type}${m.unit ? ` (${m.unit})` : ''}${m.optional ? '' : ' · required'}`,
-    documentation: m.doc, tags: m.deprecated ? [1] : undefined, textEdit: { range: r, newText: make(m.name) },
-  }));
+  return [...objectMembers(schema, t).values()]
+    .filter((m) => !given.has(m.name))
+    .map((m) => ({
+      label: m.name,
+      kind: CompletionItemKind.Property,
+      detail: `${m.type}${m.unit ? ` (${m.unit})` : ''}${m.optional ? '' : ' · required'}`,
+      documentation: m.doc,
+      tags: m.deprecated ? [1] : undefined,
+      textEdit: { range: r, newText: make(m.name) },
+    }));
 }
 
 interface Frame {
@@ -137,8 +170,10 @@ class CursorParser extends Parser {
     const v = super.str();
     this.openString = undefined;
     const top = this.stack[this.stack.length - 1];
-    if (top?.kind === 'obj' && top.expect === 'key') { top.key = v.value; top.keys.add(v.value); }
-    else if (top?.kind === 'obj' && top.key !== undefined) top.strings.set(top.key, v.value);
+    if (top?.kind === 'obj' && top.expect === 'key') {
+      top.key = v.value;
+      top.keys.add(v.value);
+    } else if (top?.kind === 'obj' && top.key !== undefined) top.strings.set(top.key, v.value);
     return v;
   }
 }
@@ -146,7 +181,11 @@ class CursorParser extends Parser {
 /** Items for the JSON message opening at `open`, read up to the cursor at `offset`. */
 function jsonItems(schema: QmpSchema, text: string, open: number, offset: number, range: (from: number) => Range, items: CompletionItem[]): void {
   const p = new CursorParser(text, open, true, offset);
-  try { p.value(0); } catch (e) { if (e instanceof Error) throw e; }   // the parser's own stop at the cursor is expected
+  try {
+    p.value(0);
+  } catch (e) {
+    if (e instanceof Error) throw e;
+  } // the parser's own stop at the cursor is expected
   const stack = p.stack;
   if (!stack.length) return;
   const top = stack[stack.length - 1];
@@ -161,13 +200,17 @@ function jsonItems(schema: QmpSchema, text: string, open: number, offset: number
   const command = stack[0].strings.get('execute');
   if (objs.length === 1 && top.kind === 'obj') {
     if (atKey) {
-      for (const k of ['execute', 'arguments', 'id'].filter((k) => !top.keys.has(k))) items.push({ label: k, kind: CompletionItemKind.Property, textEdit: { range: r, newText: `${q}${k}${q}` } });
+      for (const k of ['execute', 'arguments', 'id'].filter((k) => !top.keys.has(k)))
+        items.push({ label: k, kind: CompletionItemKind.Property, textEdit: { range: r, newText: `${q}${k}${q}` } });
     } else if (top.key === 'execute') items.push(...commandItems(schema, q, r));
     return;
   }
   if (!command || stack[0].key !== 'arguments') return;
   // Path of member names below "arguments" (array levels carry no name).
-  const path = stack.slice(1).filter((f) => f.kind === 'obj').map((f) => f.key ?? '');
+  const path = stack
+    .slice(1)
+    .filter((f) => f.kind === 'obj')
+    .map((f) => f.key ?? '');
   if (atKey) {
     const innerPath = path.slice(0, -1);
     const typeName = innerPath.length ? memberAt(schema, command, innerPath)?.type : schema.commands.get(command)?.args;
@@ -183,7 +226,7 @@ function jsonItems(schema: QmpSchema, text: string, open: number, offset: number
 /** Items for a qmp-shell or HMP line, split into words as the checker splits them. */
 function wordItems(schema: QmpSchema, text: string, lineStart: number, offset: number, range: (from: number) => Range, items: CompletionItem[]): void {
   const split = splitWords(text, lineStart, offset);
-  if (split.problem) return;   // inside an open quote
+  if (split.problem) return; // inside an open quote
   const typed = split.words;
   // The word at the cursor: the last one if the cursor touches it, else a new empty one.
   const last = typed[typed.length - 1];
@@ -193,15 +236,29 @@ function wordItems(schema: QmpSchema, text: string, lineStart: number, offset: n
   const r = range(currentWord.start);
   if (words.length === 1) {
     items.push(...commandItems(schema, '', r));
-    for (const h of Object.keys(HMP_COMMANDS)) if (!h.includes(' ')) items.push({ label: h, kind: CompletionItemKind.Function, detail: `HMP → ${HMP_COMMANDS[h]}`, textEdit: { range: r, newText: h } });
-    items.push({ label: 'info', kind: CompletionItemKind.Function, detail: 'HMP info migrate / migrate_parameters / migrate_capabilities', textEdit: { range: r, newText: 'info' } });
-    for (const s of SNIPPETS) items.push({ label: s.label, kind: CompletionItemKind.Snippet, detail: s.detail, insertTextFormat: InsertTextFormat.Snippet, textEdit: { range: r, newText: s.body } });
+    for (const h of Object.keys(HMP_COMMANDS))
+      if (!h.includes(' ')) items.push({ label: h, kind: CompletionItemKind.Function, detail: `HMP → ${HMP_COMMANDS[h]}`, textEdit: { range: r, newText: h } });
+    items.push({
+      label: 'info',
+      kind: CompletionItemKind.Function,
+      detail: 'HMP info migrate / migrate_parameters / migrate_capabilities',
+      textEdit: { range: r, newText: 'info' },
+    });
+    for (const s of SNIPPETS)
+      items.push({
+        label: s.label,
+        kind: CompletionItemKind.Snippet,
+        detail: s.detail,
+        insertTextFormat: InsertTextFormat.Snippet,
+        textEdit: { range: r, newText: s.body },
+      });
     return;
   }
   const cmd = words[0];
   const params = schema.commands.get('migrate-set-parameters')?.args;
   if (cmd === 'info' && words.length === 2) {
-    for (const w of ['migrate', 'migrate_parameters', 'migrate_capabilities']) items.push({ label: w, kind: CompletionItemKind.Function, textEdit: { range: r, newText: w } });
+    for (const w of ['migrate', 'migrate_parameters', 'migrate_capabilities'])
+      items.push({ label: w, kind: CompletionItemKind.Function, textEdit: { range: r, newText: w } });
   } else if (cmd === 'migrate_set_parameter') {
     if (words.length === 2) items.push(...memberItems(schema, params, new Set(), r, (n) => n));
     else if (words.length === 3) {
@@ -209,7 +266,8 @@ function wordItems(schema: QmpSchema, text: string, lineStart: number, offset: n
       if (m) items.push(...valueItems(schema, m.type, '', r, ['on', 'off']));
     }
   } else if (cmd === 'migrate_set_capability') {
-    if (words.length === 2) items.push(...valueItems(schema, memberAt(schema, 'migrate-set-capabilities', ['capabilities', 'capability'])?.type ?? '', '', r, []));
+    if (words.length === 2)
+      items.push(...valueItems(schema, memberAt(schema, 'migrate-set-capabilities', ['capabilities', 'capability'])?.type ?? '', '', r, []));
     else if (words.length === 3) items.push(...['on', 'off'].map((b) => ({ label: b, kind: CompletionItemKind.Value, textEdit: { range: r, newText: b } })));
   } else if (schema.commands.has(cmd)) {
     const eq = current.indexOf('=');
