@@ -1,4 +1,4 @@
-// What migration-model.md §4 saw on a real QEMU 7.2 (TCG, one vCPU, a tiny guest that
+// What docs/migration-model.md §4 saw on a real QEMU 7.2 (TCG, one vCPU, a tiny guest that
 // rewrites one byte per page of a working set, destination exec:cat), replayed in the
 // simulator. The guest's RAM size is not recorded: 256 MiB with 80% zero pages is assumed;
 // the 24 MiB set rewritten ~170 times a second is dirtied in full between any two syncs.

@@ -1,4 +1,4 @@
-// The twelve hand-derived scenarios of migration-model.md §3.5, with the tolerances
+// The twelve hand-derived scenarios of docs/migration-model.md §3.5, with the tolerances
 // given there: ±20% on times, ±10% on downtimes. Hand derivations ignore the bitmap
 // sync cost unless they say otherwise; where that matters the test says so and runs
 // the model with `host` sync cost 0 (the same assumption), or checks the difference.

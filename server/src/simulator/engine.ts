@@ -1,4 +1,4 @@
-// QEMU's precopy loop at its own granularity (migration-model.md §1, §3.3), as
+// QEMU's precopy loop at its own granularity (docs/migration-model.md §1, §3.3), as
 // migration.c migration_thread runs it: migration_iteration_run (estimate, exact sync
 // when under the threshold, the version's switchover rule) -> ram_save_iterate (a body
 // of up to 50 ms or until the window's byte budget is used) -> migration_rate_limit

@@ -13,7 +13,7 @@ export class ScenarioError extends Error {
   }
 }
 
-/** QEMU's switchover rule families (migration-model.md §1.4). */
+/** QEMU's switchover rule families (docs/migration-model.md §1.4). */
 export type RuleFamily = '7.2' | '8.x' | '9.0-10.0' | '10.1+';
 
 export const SIZE_MAX = 2 ** 64 - 1;

@@ -1,6 +1,6 @@
 // The stages of QEMU's precopy, one function each, over the named state (state.ts).
 // Each is named after the QEMU function it models (migration/migration.c, ram.c,
-// cpu-throttle.c); migration-model.md §1 describes them, §3.3 the model.
+// cpu-throttle.c); docs/migration-model.md §1 describes them, §3.3 the model.
 import { FORCED_SYNC_MS, PAGE, THROTTLE_PERIOD_MS, WINDOW_MS } from './model';
 import type { Config } from './scenario';
 import type { PrecopyState, Setup } from './state';
@@ -196,7 +196,7 @@ export function timedEvents(c: Config, k: Setup, s: PrecopyState): void {
 /**
  * migration.c migration_iteration_run: the estimate; an exact sync when it is under
  * the threshold (8.x with postcopy-ram: on every loop); then the version's switchover
- * rule (migration-model.md §1.4). Returns the switchover taken, or null to iterate.
+ * rule (docs/migration-model.md §1.4). Returns the switchover taken, or null to iterate.
  */
 export function migrationIterationRun(c: Config, k: Setup, s: PrecopyState): 'precopy' | 'postcopy' | null {
   const canSwitchover = s.nowMs >= k.switchoverAckMs;

@@ -13,7 +13,7 @@ export const mb = (bytes: number) => {
 export const mbps = (bytesPerSecond: number) => `${mb(bytesPerSecond)}/s`;
 export const secs = (ms: number) => `${ms >= 100_000 ? Math.round(ms / 1000) : (ms / 1000).toFixed(1)} s`;
 
-/** Nova's libvirt driver defaults (migration-model.md §2). */
+/** Nova's libvirt driver defaults (docs/migration-model.md §2). */
 export const NOVA = { downtimeMs: 500, steps: 10, delayPerGiB: 75, completionPerGiB: 800 };
 export const KUBEVIRT = { completionPerGiB: 150 };
 
