@@ -2,7 +2,7 @@
 // bytes and milliseconds, the version's defaults filled in, and one clear error
 // (naming the field) for anything QEMU or the model cannot take. No node imports:
 // the preview page may bundle the simulator.
-import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, MIGRATION_PARAMETERS, type Fact, type ParameterFact } from '../service/migration/facts';
+import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, MIGRATION_PARAMETERS, type Fact, type ParameterFact } from '../migration/facts';
 import { HOST_DEFAULTS, type HostModel } from './model';
 import type { Scenario } from './types';
 
