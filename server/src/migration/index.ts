@@ -6,3 +6,4 @@ export * from './inputs';
 export * from './judge';
 export * from './rules';
 export * from './version';
+export * from './behaviour';

@@ -25,3 +25,18 @@ export interface LinkModel {
   sendingEfficiency: number;
 }
 
+
+/** What the convergence preview needs from a document at a position. */
+export interface MigrationInputs {
+  qemuVersion: string;
+  /** Parameters and capabilities in force at the position (accumulated over earlier commands). */
+  parameters: MigrationParameters;
+  capabilities: MigrationCapabilities;
+  /** Workload from the script header or a recorded query-migrate reply, where the document has one. */
+  guest?: Partial<GuestWorkload>;
+  link?: Partial<LinkModel>;
+  /** Where each value came from (line numbers), for the preview's explanation. */
+  sources: string[];
+  /** The parameter under the cursor, if any (the preview highlights it). */
+  focus?: string;
+}
