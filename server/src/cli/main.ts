@@ -2,6 +2,9 @@
 import { parseArgs } from 'node:util';
 import { runCheck } from './check';
 import { runConverge } from './converge';
+import { runRun } from './run';
+import { runSchema } from './schema';
+import { runWatch } from './watch';
 import { USAGE, UsageError } from './usage';
 
 const VERSION = '0.1.0';
@@ -12,10 +15,13 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     switch (command) {
       case 'check': return runCheck(parse(rest, checkOptions), out);
       case 'converge': return runConverge(parse(rest, convergeOptions), out);
+      case 'schema': return await runSchema(parse(rest, schemaOptions), out);
+      case 'run': return await runRun(parse(rest, runOptions), out, err);
+      case 'watch': return await runWatch(parse(rest, watchOptions), out);
       case '--help': case '-h': case 'help': out.write(USAGE + '\n'); return 0;
       case '--version': out.write(VERSION + '\n'); return 0;
-      case undefined: throw new UsageError('no command given (check or converge); try --help');
-      default: throw new UsageError(`unknown command '${command}' (expected check or converge); try --help`);
+      case undefined: throw new UsageError('no command given (check, converge, schema, run or watch); try --help');
+      default: throw new UsageError(`unknown command '${command}' (expected check, converge, schema, run or watch); try --help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -39,6 +45,15 @@ const convergeOptions = {
   format: { type: 'string', default: 'text' },
 } as const;
 
+const schemaOptions = { connect: { type: 'string' }, out: { type: 'string' } } as const;
+const runOptions = {
+  connect: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, format: { type: 'string', default: 'text' },
+} as const;
+const watchOptions = {
+  connect: { type: 'string' }, link: { type: 'string' }, interval: { type: 'string' }, apply: { type: 'boolean' },
+  format: { type: 'string', default: 'text' }, record: { type: 'string' },
+} as const;
+
 type Spec = Record<string, { type: 'string' | 'boolean'; default?: string }>;
 
 function parse<S extends Spec>(args: string[], options: S) {
@@ -48,7 +63,7 @@ function parse<S extends Spec>(args: string[], options: S) {
     if (format !== undefined && format !== 'text' && format !== 'json') {
       throw new UsageError(`--format must be text or json, not '${format}'`);
     }
-    return { values: r.values as { [K in keyof S]?: string }, positionals: r.positionals };
+    return { values: r.values as { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string }, positionals: r.positionals };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     // parseArgs explains unknown flags and missing values in one sentence.
