@@ -85,7 +85,7 @@ function toJson(o: Observation): unknown {
         type: 'sample', t: (o.sample.totalTimeMs ?? 0) / 1000, status: o.sample.status, remaining: o.sample.ram.remaining,
         transferred: o.sample.ram.transferred, mbps: o.sample.ram.mbps, dirtySyncCount: o.sample.ram.dirtySyncCount,
         expectedDowntimeMs: o.sample.expectedDowntimeMs, throttlePercent: o.sample.throttlePercent, newSync: o.newSync,
-        prediction: p && { converges: p.converges, switchoverAt: p.switchoverAt, downtimeMs: p.downtimeMs },
+        prediction: p && { converges: p.converges, switchoverAt: p.switchoverAt, downtimeMs: p.downtimeMs, workingSetBytes: p.scenario.guest.workingSetBytes, dirtyBytesPerSecond: p.scenario.guest.dirtyBytesPerSecond, sendingEfficiency: p.scenario.link.sendingEfficiency },
       };
     }
     case 'applied': return { type: 'applied', kind: o.recommendation.kind, command: o.command, arguments: o.arguments, prediction: o.prediction && { converges: o.prediction.converges, switchoverAt: o.prediction.switchoverAt } };

@@ -118,13 +118,23 @@ export class LivePredictor {
     return Math.max(0, ...this.syncs.slice(-10).map((p) => p.pendingBytes));
   }
 
+  /**
+   * The model dirties W uniformly at random; a real guest may sweep it. The rate is
+   * fitted so the model leaves the share of W dirty that the recent syncs found, over
+   * the mean time between syncs (a share of 95% or more counts as saturated).
+   */
   dirtyBytesPerSecond(s: MigrationSample): number {
     const page = s.ram.pageSize ?? 4096;
     const fromRate = (s.ram.dirtyPagesRate ?? 0) * page;
-    const n = this.syncs.length;
-    const fromSyncs = n >= 2 && this.syncs[n - 1].at > this.syncs[n - 2].at
-      ? this.syncs[n - 1].pendingBytes / (this.syncs[n - 1].at - this.syncs[n - 2].at) : 0;
-    return Math.max(fromRate, fromSyncs);
+    const recent = this.syncs.slice(-6);
+    const W = this.workingSetBytes();
+    if (recent.length < 2 || W <= 0) return fromRate;
+    const first = recent[0], last = recent[recent.length - 1];
+    const interval = (last.at - first.at) / Math.max(1, last.count - first.count);
+    if (!(interval > 0)) return fromRate;
+    const tail = recent.slice(-3);
+    const share = Math.min(0.95, tail.reduce((a, p) => a + p.pendingBytes, 0) / tail.length / W);
+    return Math.max(fromRate, (-W / interval) * Math.log(1 - share));
   }
 
   /** The link, or (unknown) the fastest the migration was seen or allowed to go. */
@@ -224,6 +234,13 @@ export class LivePredictor {
           ? 'a capability: QEMU refuses migrate-set-capabilities while a migration runs (set it before the next one)'
           : 'the simulator found no value that converges',
         predictedSwitchoverSeconds: r.switchoverSeconds ?? null, predictedDowntimeMs: r.downtimeMs ?? null,
+      });
+    }
+    if (diagnosis.seedCase && !available.parameters.has('avail-switchover-bandwidth')) {
+      out.push({
+        kind: 'avail-switchover-bandwidth', rank: 5, apply: null, predictedSwitchoverSeconds: null, predictedDowntimeMs: null,
+        message: 'avail-switchover-bandwidth, made for exactly this case, would tell QEMU the real bandwidth for the switchover decision',
+        notApplicable: `QEMU ${this.context.qemuVersion} does not have it (it came in 8.2)`,
       });
     }
     return out.sort((a, b) => a.rank - b.rank);
