@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { parseRecordingText, replay } from '../../server/src/live/recording';
 import { startCli } from './cli';
-import { bootGuest, migrationSkip, mib, startMigration, type GuestSpec } from './migration';
+import { GUEST, LINK_BYTES_PER_S, PARAMS } from './cases';
+import { bootGuest, migrationSkip, startMigration } from './migration';
 import { qemu102, qemu72, type QemuBinary } from './qemus';
 
-const GUEST: GuestSpec = { ramMiB: 256, fillMiB: 64, wsMiB: 32, rateMiBps: 60 };
-const PARAMS = { 'max-bandwidth': mib(32), 'downtime-limit': 300 };
-/** What the local pipe gives the switchover (measured 1-4 GB/s here; 1 GB/s is the low end). */
-const LINK = '1G';
+const LINK = String(LINK_BYTES_PER_S);
 const WATCH_DEADLINE_MS = 120_000;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are parsed CLI output

@@ -66,7 +66,7 @@ const runOptions = {
 } as const;
 const watchOptions = {
   connect: { type: 'string' }, link: { type: 'string' }, interval: { type: 'string' }, apply: { type: 'boolean' },
-  format: { type: 'string', default: 'text' }, record: { type: 'string' },
+  format: { type: 'string', default: 'text' }, record: { type: 'string' }, replay: { type: 'string' },
 } as const;
 
 type Spec = Record<string, { type: 'string' | 'boolean'; default?: string }>;

@@ -17,6 +17,7 @@ interface RunArgs {
 
 export async function runRun(args: RunArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('run needs exactly one SCRIPT.qmp');
+  if (args.values.format === 'sarif') throw new UsageError('run --format must be text or json');
   const path = resolve(args.positionals[0]);
   const file = diskFiles.read(path);
   if ('error' in file) throw new UsageError(`${args.positionals[0]}: cannot read (${file.error})`);

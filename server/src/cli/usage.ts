@@ -11,6 +11,7 @@ export const USAGE = `usage:
   qapi-qmp schema --connect ADDRESS [--out FILE]
   qapi-qmp run SCRIPT.qmp --connect ADDRESS [--yes] [--force] [--format text|json]
   qapi-qmp watch --connect ADDRESS [--link BYTES_PER_S] [--interval MS] [--apply] [--format text|json] [--record FILE]
+  qapi-qmp watch --replay FILE [--link BYTES_PER_S] [--format text|json]
   qapi-qmp COMMAND --help | qapi-qmp --help | --version
 ADDRESS: unix:PATH | tcp:HOST:PORT | libvirt:DOMAIN[?URI]`;
 
@@ -77,6 +78,7 @@ options:
   --apply               apply the best recommendation once (migrate-set-parameters) and keep watching
   --format text|json    one line or one JSON object per observation (default text)
   --record FILE         also save the session as a JSONL recording (bench/recordings-7.2 shape)
+  --replay FILE         replay a recording through the same predictor instead of connecting
 
 ${ADDRESS_HELP}
 

@@ -3,16 +3,16 @@
 // simulator's prediction; says when it is stuck and what would unblock it; with
 // --apply, applies the best change once. Exit 0 completed, 1 failed or cancelled,
 // 2 bad usage or a connection that fails (also mid-watch).
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { mib, mibps } from '../live/predict';
-import { RecordingWriter } from '../live/recording';
+import { parseRecordingText, RecordingWriter, replay } from '../live/recording';
 import { DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS, watchMigration, type Observation } from '../live/watch';
 import { QmpConnectionError, QmpProtocolError } from '../live/errors';
 import { connectOrExit, parseRate } from './liveConnect';
 import { UsageError } from './usage';
 
 interface WatchArgs {
-  values: { connect?: string; link?: string; interval?: string; apply?: boolean; format?: string; record?: string };
+  values: { connect?: string; link?: string; interval?: string; apply?: boolean; format?: string; record?: string; replay?: string };
   positionals: string[];
 }
 
@@ -23,16 +23,22 @@ export async function runWatch(args: WatchArgs, out: NodeJS.WritableStream): Pro
   if (!Number.isInteger(interval) || interval < MIN_INTERVAL_MS || interval > 3_600_000) {
     throw new UsageError(`--interval must be a whole number of milliseconds from ${MIN_INTERVAL_MS} to 3600000, not '${args.values.interval}'`);
   }
+  if (args.values.format === 'sarif') throw new UsageError('watch --format must be text or json');
+  const json = args.values.format === 'json';
+  const print = (o: Observation) => out.write(json ? JSON.stringify(toJson(o)) + '\n' : formatText(o));
+  if (args.values.replay) {
+    if (args.values.connect || args.values.apply || args.values.record) throw new UsageError('--replay reads a recording: it takes no --connect, --apply or --record');
+    return replayFile(args.values.replay, link, print);
+  }
   let file: WriteStream | undefined;
   const conn = await connectOrExit(args.values.connect, 'watch');
-  const json = args.values.format === 'json';
   const recorder = args.values.record ? new RecordingWriter(conn.label) : undefined;
   try {
     if (args.values.record) file = createWriteStream(args.values.record);
     const status = await watchMigration(conn, { linkBytesPerSecond: link, intervalMs: interval, apply: !!args.values.apply }, (o) => {
       recorder?.observe(o);
       if (recorder && file) for (const line of recorder.drain()) file.write(line);
-      out.write(json ? JSON.stringify(toJson(o)) + '\n' : formatText(o));
+      print(o);
     });
     return status === 'completed' ? 0 : 1;
   } catch (e) {
@@ -42,6 +48,22 @@ export async function runWatch(args: WatchArgs, out: NodeJS.WritableStream): Pro
     await conn.close();
     if (file) await new Promise<void>((r) => file!.end(() => r()));
   }
+}
+
+/** A saved session through the same predictor: the same samples, predictions and diagnosis. */
+function replayFile(path: string, link: number | null, print: (o: Observation) => void): number {
+  let rec;
+  try {
+    rec = parseRecordingText(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let status = 'none';
+  for (const o of replay(rec, link)) {
+    print(o);
+    if (o.type === 'end') status = o.status;
+  }
+  return status === 'completed' ? 0 : 1;
 }
 
 const s1 = (x: number) => `${x.toFixed(1)} s`;

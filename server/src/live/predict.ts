@@ -228,7 +228,7 @@ export class LivePredictor {
       if (Object.keys(caps).some((c) => !available.capabilities.has(c))) continue;
       const applicable = Object.keys(params).length > 0 && Object.keys(caps).length === 0;
       out.push({
-        kind: r.kind, message: r.message, rank: rank(r.kind),
+        kind: r.kind, message: `${r.message} (simulated from now)`, rank: rank(r.kind),
         apply: applicable ? withMargin(params, this.link(s).bytesPerSecond) : null,
         notApplicable: applicable ? undefined : Object.keys(caps).length
           ? 'a capability: QEMU refuses migrate-set-capabilities while a migration runs (set it before the next one)'

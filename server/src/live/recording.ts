@@ -2,8 +2,9 @@
 // poll, event, final lines), and back: replaying one through the same predictor gives
 // the same samples, predictions and diagnosis as the live session, and its inputs
 // become a simulator scenario (what a live session lets the simulator calibrate from).
-import { LivePredictor, type LiveContext } from './predict';
-import { toSample, type MigrationSample } from './sample';
+import type { Scenario } from '../simulator/index';
+import { LivePredictor, type LiveContext, type Prediction } from './predict';
+import { FINISHED, toSample, type MigrationSample } from './sample';
 import type { Observation } from './watch';
 
 type Json = Record<string, unknown>;
@@ -99,22 +100,72 @@ export function* replay(rec: ParsedRecording, link?: number | null): Generator<O
   const predictor = new LivePredictor(context);
   yield { type: 'start', qemu: context.qemuVersion, parameters: context.parameters, capabilities: context.capabilities, link: context.linkBytesPerSecond, vcpus: context.vcpus };
   let reported = false;
+  const predictions: Prediction[] = [];
   for (const l of rec.lines) {
     if (l.type === 'event' && l.event === 'migrate-set-parameters' && l.arguments && typeof l.arguments === 'object') {
       context.parameters = { ...context.parameters, ...(l.arguments as Json) };
-      predictor.repredict();
+      const p = predictor.repredict();
+      if (p) predictions.push(p);
+      const args = l.arguments as Record<string, number>;
+      yield {
+        type: 'applied', command: 'migrate-set-parameters', arguments: args, prediction: p,
+        recommendation: { kind: String(l.kind ?? 'recorded'), message: 'recorded change', rank: 0, apply: args, predictedSwitchoverSeconds: null, predictedDowntimeMs: null },
+      };
       continue;
     }
     if (l.type !== 'poll') continue;
     const sample = toSample(Number(l.t ?? 0), l);
     const newSync = predictor.add(sample);
+    if (newSync && predictor.prediction) predictions.push(predictor.prediction);
     yield { type: 'sample', sample, raw: l, prediction: predictor.prediction, newSync };
+    if (FINISHED.has(sample.status)) {
+      const real = sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
+      yield { type: 'end', status: sample.status, sample, realSwitchoverAt: real, lastPrediction: predictor.prediction, predictionsBeforeEnd: predictions };
+      return;
+    }
     if (newSync && !reported) {
       const d = predictor.diagnose(sample);
       if (d.stuck) {
         reported = true;
-        yield { type: 'stuck', diagnosis: d, recommendations: [] };
+        const available = { parameters: new Set(Object.keys(context.parameters)), capabilities: new Set(Object.keys(context.capabilities)) };
+        yield { type: 'stuck', diagnosis: d, recommendations: predictor.recommendations(sample, d, available) };
       }
     }
   }
+}
+
+/**
+ * The whole migration as a simulator scenario, from what the recording shows: RAM and
+ * its zero pages at the end of the first pass, the working set and dirty rate fitted at
+ * the syncs (as the live prediction does), QEMU's measured rate against the link, and
+ * the parameters in force at the start. `simulate()` on it should reproduce the
+ * recording's first pass and verdict (test/live/recording.test.ts).
+ */
+export function scenarioFromRecording(rec: ParsedRecording, link?: number | null): Scenario {
+  const context = contextOf(rec, link);
+  const initial = { ...context.parameters };
+  const predictor = new LivePredictor(context);
+  let firstPassEnd: MigrationSample | null = null, last: MigrationSample | null = null;
+  for (const l of rec.lines) {
+    if (l.type === 'event' && l.event === 'migrate-set-parameters') break; // the workload before any change
+    if (l.type !== 'poll') continue;
+    const sample = toSample(Number(l.t ?? 0), l);
+    if (sample.status !== 'active') continue;
+    predictor.add(sample);
+    if (!firstPassEnd && (sample.ram.dirtySyncCount ?? 0) >= 2) firstPassEnd = sample;
+    last = sample;
+  }
+  if (!firstPassEnd || !last) throw new Error('the recording has no active poll after the first pass (no dirty sync seen)');
+  const tail = predictor.scenario(last);
+  const total = firstPassEnd.ram.total ?? 0;
+  const page = firstPassEnd.ram.pageSize ?? 4096;
+  const zero = Math.min(0.99, ((firstPassEnd.ram.duplicate ?? 0) * page) / Math.max(1, total));
+  const params = { ...tail.parameters };
+  for (const k of Object.keys(params)) if (typeof initial[k] === 'number' || typeof initial[k] === 'boolean') params[k] = initial[k] as number | boolean;
+  return {
+    ...tail,
+    guest: { ...tail.guest, ramBytes: total, zeroPageFraction: zero, zeroPagesAt: 'end' },
+    parameters: params,
+    maxSeconds: Math.max(60, Math.ceil((last.totalTimeMs ?? 0) / 1000) * 2),
+  };
 }
