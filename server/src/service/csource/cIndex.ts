@@ -7,7 +7,36 @@
 // Built in slices (each bounded in time) so it never holds up a request.
 import type { FileAccess } from '../common/files';
 
-const SHAPE = /\b(?:[A-Z][A-Z0-9]*[a-z_]\w*|(?:qmp|qapi|visit_type|has|q_obj)_\w+)/g;
+const LOWER_PREFIXES = ['qmp_', 'qapi_', 'visit_type_', 'has_', 'q_obj_'];
+
+/**
+ * Calls `found` for each identifier of the indexed shapes. A hand-written scan: most of
+ * a C file's identifiers are not candidates and are skipped without making a string.
+ */
+export function scanIdentifiers(text: string, found: (name: string, offset: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const upper = c >= 65 && c <= 90;
+    const lower = c >= 97 && c <= 122;
+    if (!upper && !lower && c !== 95 && !(c >= 48 && c <= 57)) { i++; continue; }
+    const start = i++;
+    let lowerOrUnderscore = false;
+    for (; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if ((d >= 97 && d <= 122) || d === 95) lowerOrUnderscore = true;
+      else if (!((d >= 65 && d <= 90) || (d >= 48 && d <= 57))) break;
+    }
+    if (upper) {
+      if (lowerOrUnderscore) found(text.slice(start, i), start);
+    } else if (lower && i - start > 4) {
+      for (const p of LOWER_PREFIXES) {
+        if (i - start > p.length && text.startsWith(p, start)) { found(text.slice(start, i), start); break; }
+      }
+    }
+  }
+}
 
 export interface Occurrence { path: string; offset: number }
 
@@ -61,14 +90,13 @@ export class CIdentifierIndex {
       this.ids.set(path, id);
     }
     const seen: string[] = [];
-    SHAPE.lastIndex = 0;
-    for (let m; (m = SHAPE.exec(text));) {
-      const name = m[0];
+    const fileId = id;
+    scanIdentifiers(text, (name, offset) => {
       let list = this.names.get(name);
       if (!list) this.names.set(name, list = []);
-      if (list.length < 2 || list[list.length - 2] !== id) seen.push(name);
-      list.push(id, m.index);
-    }
+      if (list.length < 2 || list[list.length - 2] !== fileId) seen.push(name);
+      list.push(fileId, offset);
+    });
     this.contributed[id] = seen;
     this.filesIndexed++;
     this.bytesIndexed += text.length;

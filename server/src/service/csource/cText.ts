@@ -41,6 +41,29 @@ export class CText {
   }
   private blocks?: Map<string, CBlock>;
 
+  /** What a block's body mentions, by the forms the wiring check looks for (memoised per block). */
+  blockWords(name: string): BlockWords | undefined {
+    if (this.words.has(name)) return this.words.get(name);
+    const b = this.findBlock(name);
+    let w: BlockWords | undefined;
+    if (b) {
+      const body = this.code.slice(b.bodyStart, b.bodyEnd);
+      const collect = (re: RegExp, set: Set<string>, strip = false) => {
+        for (const m of body.matchAll(re)) { set.add(m[1]); if (strip && m[1].startsWith('has_')) set.add(m[1].slice(4)); }
+        return set;
+      };
+      w = {
+        field: collect(/(?:->|\.)\s*([A-Za-z_]\w*)/g, new Set(), true),
+        property: collect(/\bparameters\s*\.\s*(\w+)/g, new Set()),
+        case: collect(/\bcase\s+(\w+)/g, new Set()),
+        constant: collect(/\b([A-Z][A-Z0-9_]*)\b/g, new Set()),
+      };
+    }
+    this.words.set(name, w);
+    return w;
+  }
+  private readonly words = new Map<string, BlockWords | undefined>();
+
   /** Offsets of the first occurrence of each identifier starting with `prefix` (in code, not comments). */
   identifiersStarting(prefix: string): Map<string, number> {
     let m = this.byPrefix.get(prefix);
@@ -72,6 +95,8 @@ export class CText {
     return c;
   }
 }
+
+export interface BlockWords { field: Set<string>; property: Set<string>; case: Set<string>; constant: Set<string> }
 
 export interface CBlock { name: string; nameStart: number; nameEnd: number; bodyStart: number; bodyEnd: number }
 

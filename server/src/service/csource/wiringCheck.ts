@@ -63,11 +63,13 @@ export function wiringCheck(check: SchemaCheck, tree: QemuTree, access: TreeAcce
     const c = text(place.file);
     if (!t || !c) continue;
     const block = c.findBlock(place.block);
-    if (!block) continue;   // this QEMU does not have that function: nothing to compare with
-    const body = c.code.slice(block.bodyStart, block.bodyEnd);
+    const words = c.blockWords(place.block);
+    if (!block || !words) continue;   // this QEMU does not have that function: nothing to compare with
     for (const m of t.members) {
       if (!applies(place, m) || excepted(place, m, check.version.version)) continue;
-      if (place.pattern(cNameProtected(m.name), paramConst(m.name)).test(body)) continue;
+      const f = cNameProtected(m.name);
+      const k = paramConst(m.name);
+      if (place.forms.some((form) => (form === 'field' ? words.field.has(f) : form === 'property' ? words.property.has(f) : words[form].has(k)))) continue;
       warn(m, `'${m.name}' is missing from ${place.block}${place.file.endsWith('.c') && !place.block.endsWith('properties') ? '()' : ''} `
         + `in ${place.file}: ${place.consequence}`,
       [{ location: { uri: pathToUri(c.path), range: c.rangeOf(block.nameStart, block.nameEnd) }, message: `${place.block} does not mention ${cNameProtected(m.name)}` }]);

@@ -13,48 +13,50 @@ export interface WiringPlace {
   block: string;
   /** Whose members must appear there. */
   target: WiringTarget;
-  /** How a member appears, from its C field name and its enum constant. */
-  pattern: (field: string, constant: string) => RegExp;
+  /**
+   * How a member appears: `field` as `->f`/`.f`/`has_f` after `->` or `.`; `constant` its
+   * MIGRATION_PARAMETER_ constant; `case` that constant after `case`; `property` as `parameters.f`.
+   */
+  forms: readonly ('field' | 'constant' | 'case' | 'property')[];
   /** Which members the place concerns (by QAPI type); all when absent. */
   applies?: (type: string, array: boolean) => boolean;
   /** What goes wrong when a member is missing there. */
   consequence: string;
 }
 
-const field = (f: string) => new RegExp(`(->|\\.)\\s*(has_)?${f}\\b`);
 const INTEGER = /^u?int(8|16|32|64)?$|^size$/;
 
 export const WIRING_PLACES: readonly WiringPlace[] = [
   {
     id: 'query', file: 'migration/options.c', block: 'qmp_query_migrate_parameters', target: 'MigrationParameters',
-    pattern: field, consequence: 'query-migrate-parameters never reports it',
+    forms: ['field'], consequence: 'query-migrate-parameters never reports it',
   },
   {
     id: 'check', file: 'migration/options.c', block: 'migrate_params_check', target: 'MigrationParameters',
-    pattern: field, applies: (t, array) => !array && INTEGER.test(t),
+    forms: ['field'], applies: (t, array) => !array && INTEGER.test(t),
     consequence: 'migrate-set-parameters accepts any value for it (no range check)',
   },
   {
     id: 'test-apply', file: 'migration/options.c', block: 'migrate_params_test_apply', target: 'MigrateSetParameters',
-    pattern: field, consequence: 'a new value is not validated before it is applied',
+    forms: ['field'], consequence: 'a new value is not validated before it is applied',
   },
   {
     id: 'apply', file: 'migration/options.c', block: 'migrate_params_apply', target: 'MigrateSetParameters',
-    pattern: field, consequence: 'migrate-set-parameters accepts it but never applies it',
+    forms: ['field'], consequence: 'migrate-set-parameters accepts it but never applies it',
   },
   {
     id: 'property', file: 'migration/options.c', block: 'migration_properties', target: 'MigrationParameters',
-    pattern: (f) => new RegExp(`parameters\\.${f}\\b`), applies: (_t, array) => !array,
+    forms: ['property'], applies: (_t, array) => !array,
     consequence: 'it has no -global migration.<name>=… property (and no default there)',
   },
   {
     id: 'hmp-info', file: 'migration/migration-hmp-cmds.c', block: 'hmp_info_migrate_parameters', target: 'MigrationParameters',
-    pattern: (f, c) => new RegExp(`\\b${c}\\b|->\\s*(has_)?${f}\\b`),
+    forms: ['constant', 'field'],
     consequence: 'HMP info migrate_parameters never shows it',
   },
   {
     id: 'hmp-set', file: 'migration/migration-hmp-cmds.c', block: 'hmp_migrate_set_parameter', target: 'MigrationParameter',
-    pattern: (_f, c) => new RegExp(`\\bcase\\s+${c}\\b`), consequence: 'HMP migrate_set_parameter cannot set it',
+    forms: ['case'], consequence: 'HMP migrate_set_parameter cannot set it',
   },
 ];
 
