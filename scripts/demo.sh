@@ -4,7 +4,9 @@
 # in the example scripts are expected, so `check` exiting 1 is not a failure here.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-node scripts/build.mjs
+# Install what is missing first, so a fresh clone needs no other command.
+[ -d node_modules/esbuild ] || npm ci --no-audit --no-fund || exit 2
+node scripts/build.mjs || exit 2
 echo "== qapi-qmp check examples/"
 node dist/cli.js check examples/
 status=$?

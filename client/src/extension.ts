@@ -2,6 +2,7 @@
 // Everything language-specific lives in the server; this file only wires VS Code.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StatusNotification } from '../../server/src/protocol/lsp';
 import { registerPreview } from './preview/register';
 import { LanguageStatus } from './status';
 
@@ -22,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   const start = async () => {
     client = createClient(context, output);
-    client.onNotification('qapi/status', (p: { uri: string; text: string; detail: string }) => status.update(p));
+    client.onNotification(StatusNotification, (p) => status.update(p));
     await client.start();
   };
 
