@@ -84,20 +84,21 @@ export function achievedOf(rec: Recording): { guest_write_bytes_per_s: number; s
 }
 
 /**
- * The sender's mean rate while it sent data in the first pass: wire bytes per second over
- * the poll intervals of the first pass in which normal pages made most of the bytes (a
- * stretch of zero pages measures the zero scan, not the sender). On this shared host an
- * uncapped sender moved between 25 and 480 MB/s from one second to the next, so the
- * run's own mean is the fair input; the run's switchover time then tests the model's
- * passes and tail, not the host.
+ * The sender's mean rate while it had data to send: wire bytes per second over the poll
+ * intervals of the first pass in which normal pages made most of the bytes (a stretch of zero
+ * pages measures the zero scan) and more was left than the interval sent (an empty
+ * bitmap measures the guest). On this shared host the sender moved between 5 and 480 MB/s
+ * from one second to the next, so the run's own mean is the fair input; the switchover
+ * time then tests the model's passes, syncs and tail, not the host.
  */
-export function firstPassBytesPerSecond(rec: Recording): number {
-  const first = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.transferred !== undefined && p.ram.normal !== undefined);
+export function senderBytesPerSecond(rec: Recording): number {
+  // The first pass only: the bitmap is full, so the sender is never waiting for work.
+  const active = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.transferred !== undefined && p.ram.normal !== undefined && p.ram.remaining !== undefined);
   let bytes = 0, seconds = 0;
-  for (let i = 1; i < first.length; i++) {
-    const a = first[i - 1], b = first[i];
+  for (let i = 1; i < active.length; i++) {
+    const a = active[i - 1], b = active[i];
     const wire = b.ram.transferred! - a.ram.transferred!;
-    if (wire > 0 && (b.ram.normal! - a.ram.normal!) * 4096 >= 0.8 * wire) { bytes += wire; seconds += b.t - a.t; }
+    if (wire > 0 && (b.ram.normal! - a.ram.normal!) * 4096 >= 0.8 * wire && a.ram.remaining! > 2 * wire) { bytes += wire; seconds += b.t - a.t; }
   }
   return seconds > 0 ? bytes / seconds : 0;
 }
@@ -173,7 +174,7 @@ function destScenario(rec: Recording, o: Observed, nonZero: number): Scenario {
   const { parameters, capabilities } = settings(h);
   const cap = h.max_bandwidth_MiBps * MiB;
   // The precopy sender's share of the stopped-VM speed: measured where the cap did not bind.
-  const mean = firstPassBytesPerSecond(rec);
+  const mean = senderBytesPerSecond(rec);
   const link = stoppedCopyBytesPerSecond(rec) ?? DEST_QEMU_BYTES_PER_SECOND;
   const efficiency = mean > 0 && (cap === 0 || mean < 0.95 * cap) ? Math.min(1, mean / link) : 1;
   const zeroScan = zeroScanBytesPerSecond(rec);
