@@ -90,7 +90,6 @@ function layerOf(path: string): string {
 /** What the client and the page may see of the server besides the protocol: result types only. */
 const RESULT_TYPES = [
   /^server\/src\/simulator\/types\.ts$/,
-  /^server\/src\/service\/qmp\/inputs\.ts$/,
   /^server\/src\/migration\/.*types\.ts$/,
   /^server\/src\/migration\/inputs\.ts$/,
 ];

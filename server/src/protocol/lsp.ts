@@ -5,8 +5,8 @@
 // server/src/lsp/customRequests.ts, send it from client/src. The layers test
 // (test/unit/layers.test.ts) keeps the client importing the server only through this folder.
 import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { MigrationInputs } from '../service/qmp/inputs';
-import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
+import type { MigrationCapabilities, MigrationInputs, MigrationParameters } from '../migration/inputs';
+import type { Scenario, SimulationResult } from '../simulator/types';
 import type { Assumptions, ParameterUnits } from './page';
 
 /** A place in a document, as LSP's TextDocumentPositionParams. */

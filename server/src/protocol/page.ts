@@ -2,8 +2,8 @@
 // message. Both sides import this file (the page bundles it, so it imports types only);
 // anything that fails its validator is dropped (and logged by the receiver), so a stale
 // or hostile message can never throw. The language-server requests are in ./lsp.ts.
-import type { MigrationInputs } from '../service/qmp/inputs';
-import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
+import type { MigrationCapabilities, MigrationInputs, MigrationParameters } from '../migration/inputs';
+import type { Scenario, SimulationResult } from '../simulator/types';
 
 /** Workload assumptions the page lets the user change; absent = the script's (or the default) value. */
 export interface Assumptions {

@@ -5,15 +5,15 @@
 // cursor, in that statement's format. The client only applies the result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { MigrationInputs } from '../inputs';
+import type { MigrationCapabilities, MigrationParameters } from '../../../migration/inputs';
 import { scriptOf, type Format, type Statement } from '../script/parse';
 import { member, type JObject } from '../script/value';
 
 export interface RecommendationChange {
-  parameters?: MigrationInputs['parameters'];
-  capabilities?: MigrationInputs['capabilities'];
+  parameters?: MigrationParameters;
+  capabilities?: MigrationCapabilities;
 }
-type Value = MigrationInputs['parameters'][string];
+type Value = MigrationParameters[string];
 interface OffsetEdit {
   start: number;
   end: number;
