@@ -85,6 +85,14 @@ test('HMP: the parameter line is updated with a size suffix, or a new line is ad
   );
 });
 
+test('HMP: byte sizes get a suffix from the facts (MiB is the default for some), other numbers stay plain', () => {
+  const text = 'migrate -d tcp:h:1\n';
+  assert.equal(
+    apply(text, 0, { parameters: { 'max-postcopy-bandwidth': 3 * 2 ** 20, 'xbzrle-cache-size': 2 ** 26, 'announce-initial': 500, 'downtime-limit': 1024 } }),
+    'migrate_set_parameter max-postcopy-bandwidth 3M\nmigrate_set_parameter xbzrle-cache-size 64M\nmigrate_set_parameter announce-initial 500\nmigrate_set_parameter downtime-limit 1024\nmigrate -d tcp:h:1\n',
+  );
+});
+
 test('no migrate-set-parameters above the cursor: a new command before the statement under the cursor', () => {
   const text = '# target: 10.2\n{"execute": "migrate",\n "arguments": {"uri": "tcp:h:4444"}}\n';
   assert.equal(

@@ -5,6 +5,7 @@
 // cursor, in that statement's format. The client only applies the result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
+import { MIGRATION_PARAMETERS } from '../../../migration/facts';
 import type { MigrationCapabilities, MigrationParameters } from '../../../migration/inputs';
 import { scriptOf, type Format, type Statement } from '../script/parse';
 import { member, type JObject } from '../script/value';
@@ -20,10 +21,15 @@ interface OffsetEdit {
   newText: string;
 }
 
-/** HMP sizes: a bare number is MiB/s for the two bandwidths, so always write a suffix there. */
+/**
+ * Byte sizes and rates (the facts' type and unit): HMP reads some of them in MiB by default,
+ * so they are written with an explicit suffix. Sizes in ms (announce-*) stay plain numbers.
+ */
+const BYTE_SIZES = new Set(MIGRATION_PARAMETERS.filter((p) => p.type === 'size' && p.unit?.startsWith('B')).map((p) => p.name));
+
 function hmpValue(name: string, v: Value): string {
   if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'number' && /bandwidth/.test(name)) {
+  if (typeof v === 'number' && BYTE_SIZES.has(name)) {
     for (const [suffix, size] of [
       ['G', 2 ** 30],
       ['M', 2 ** 20],
