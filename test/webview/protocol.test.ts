@@ -63,6 +63,10 @@ test('an update missing or corrupting any part is rejected', () => {
     (m) => {
       m.overrides = { ramBytes: -1 };
     },
+    (m) => delete m.units,
+    (m) => {
+      m.units = { 'downtime-limit': 1000 };
+    },
     (m) => {
       m.focus = 7;
     },
