@@ -146,6 +146,22 @@ test('a parameter name holding <script> is shown as text', { skip }, async () =>
   await page.close();
 });
 
+test('parameter values are shown in the unit the update carries (from the facts), not guessed from their names', { skip }, async () => {
+  const [converging] = sampleUpdates();
+  const m: UpdateMessage = structuredClone(converging);
+  // A made-up name that says nothing about its unit, and a known one given another unit.
+  m.inputs.parameters = { 'downtime-limit': 300, 'x-opaque': 2 ** 30 };
+  m.units = { 'downtime-limit': 'ms', 'x-opaque': 'B/s' };
+  const { page, errors } = await open();
+  await send(page, m);
+  await page.waitForSelector('table.params td');
+  const rows = await page.locator('table.params tr').allTextContents();
+  assert.ok(rows.includes('downtime-limit300 ms'), rows.join(' | '));
+  assert.ok(rows.includes('x-opaque1 GiB/s'), rows.join(' | '));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the CSP blocks an inline script without the nonce', { skip }, async () => {
   const { page } = await open();
   await page.evaluate(() => {
