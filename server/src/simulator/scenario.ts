@@ -25,7 +25,7 @@ const NEWEST_MAJOR = parseVersion(NEWEST_RELEASE)!.major;
 /** Checks a scenario (from JSON or built in code) and fills in QEMU's defaults. */
 export function configure(raw: unknown): Config {
   const s = obj(raw, 'scenario');
-  const versionText = s.qemuVersion ?? '10.2';
+  const versionText = s.qemuVersion ?? NEWEST_RELEASE;
   if (typeof versionText !== 'string' || !parseVersion(versionText)) {
     throw new ScenarioError('qemuVersion', `qemuVersion must be a QEMU version such as "7.2" or "10.2", got ${describe(versionText)}`);
   }
