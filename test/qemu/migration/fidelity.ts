@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/shared';
+import type { MeasuredError } from '../../../server/src/simulator/fidelity';
 import { compareRecording, TOLERANCE, type Comparison } from './compare';
 import { MECHANISM_CASES } from './mechanisms';
 import { parseRecording } from './recording';
@@ -94,4 +95,27 @@ export function summaryTable(sums: Summary[]): string {
       + `| ${s.downtimeMs ? `${s.downtimeMs.withinTolerance}/${s.downtimeMs.n}` : '–'} |`);
   }
   return lines.join('\n');
+}
+
+const round2 = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+
+/** The simulator's table of measured errors (server/src/simulator/fidelity.ts) as the recordings give it now. */
+export function measuredErrors(sums: Summary[]): MeasuredError[] {
+  return sums.map((s) => ({
+    mechanism: s.mechanism, version: s.version, recordings: s.recordings, verdictsAgree: s.verdictsAgree,
+    switchoverMedian: round2(s.switchover?.median), switchoverWorst: round2(s.switchover?.worst), bytesWorst: round2(s.bytes?.worst),
+  }));
+}
+
+export const FIDELITY_SOURCE = join(REPO, 'server', 'src', 'simulator', 'fidelity.ts');
+
+/** fidelity.ts with the generated block replaced by `table`. */
+export function withTable(source: string, table: MeasuredError[]): string {
+  const begin = '// BEGIN MEASURED ERRORS (generated)\n', end = '// END MEASURED ERRORS';
+  const i = source.indexOf(begin), j = source.indexOf(end);
+  if (i < 0 || j < i) throw new Error('fidelity.ts has lost its generated-table markers');
+  const value = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+  const row = (r: MeasuredError) => `  { ${Object.entries(r).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} },`;
+  const body = `export const MEASURED_ERRORS: MeasuredError[] = [\n${table.map(row).join('\n')}\n];\n`;
+  return source.slice(0, i + begin.length) + body + source.slice(j);
 }
