@@ -13,21 +13,12 @@ import { withDocExampleWarnings } from '../service/qapi/features/docExamples';
 import type { FirstError } from '../service/qapi/model';
 import { paintFor, severityPaint, type Paint } from './color';
 import { checkToSarif } from './sarif';
+import type { CheckReport, JsonDiagnostic } from './checkReport';
 import { UsageError } from './usage';
 
 interface CheckArgs {
   values: { 'qemu-version'?: string; schema?: string; introspection?: string; format?: string };
   positionals: string[];
-}
-
-export interface JsonDiagnostic {
-  line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string | null; message: string;
-}
-export interface CheckReport {
-  rules: RuleSet;
-  files: { path: string; diagnostics: JsonDiagnostic[] }[];
-  firstError: FirstError | null;
 }
 
 const OLDEST = parseVersion(RULE_SETS[0])!;
@@ -60,7 +51,8 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
       rules ??= result.rules;
       firstError ??= result.firstError;
       if (!result.diagnostics.has(path)) note(path, []);
-      for (const [p, d] of withDocExampleWarnings(result)) note(p, d);
+      // In a QEMU tree with its C sources, the migration parameters' C wiring too.
+      for (const [p, d] of service.withWiring(result, path, withDocExampleWarnings(result))) note(p, d);
     } else {
       const text = read(path);
       const doc = TextDocument.create(pathToUri(path), 'qmp', 1, text);
