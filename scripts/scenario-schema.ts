@@ -6,7 +6,7 @@
 // file is stale. Run: node --import tsx scripts/scenario-schema.ts
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, MIGRATION_PARAMETERS, type Fact, type ParameterFact } from '../server/src/service/migration/facts';
+import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, MIGRATION_PARAMETERS, type Fact, type ParameterFact } from '../server/src/migration/facts';
 import { HOST_DEFAULTS } from '../server/src/simulator/model';
 
 type Schema = Record<string, unknown>;

@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { StatusNotification } from '../../server/src/protocol/lsp';
 import { registerPreview } from './preview/register';
 import { LanguageStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   // Registered first, so the command and the panel serializer exist even if the server fails to start.
   registerPreview(context, () => client, output);
+  registerWalkthrough(context);
   await start();
   return { client: () => client };
 }

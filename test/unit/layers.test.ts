@@ -55,7 +55,6 @@ function importsOf(file: string): Import[] {
 function layerOf(path: string): string {
   const layers: [RegExp, string][] = [
     [/^server\/src\/migration\//, 'migration'],
-    [/^server\/src\/service\/migration\//, 'migration'],   // today's home of the facts, until they move
     [/^server\/src\/protocol\//, 'protocol'],
     [/^server\/src\/service\/qapi\//, 'qapi'],
     [/^server\/src\/service\/qmp\//, 'qmp'],
@@ -138,12 +137,6 @@ const KNOWN: Record<string, string> = {
   'server/src/service/qmp/index.ts -> server/src/service/qapi/index.ts': 'qmp: the schema from QAPI sources',
   'server/src/service/qmp/schema/qapi.ts -> server/src/service/qapi/model.ts': 'qmp: the schema from QAPI sources',
   'server/src/service/qmp/schema/select.ts -> server/src/service/qapi/index.ts': 'qmp: the schema from QAPI sources',
-  // The migration input types still live in simulator/types.ts and qmp/inputs.ts
-  // (the "domain" work moves them into server/src/migration/).
-  'server/src/service/qmp/features/inputs.ts -> server/src/simulator/types.ts': 'input types not yet in migration/',
-  'server/src/service/qmp/inputs.ts -> server/src/simulator/types.ts': 'input types not yet in migration/',
-  'server/src/service/qmp/script/header.ts -> server/src/simulator/types.ts': 'input types not yet in migration/',
-  'server/src/simulator/fromInputs.ts -> server/src/service/qmp/inputs.ts': 'input types not yet in migration/',
 };
 
 const imports = ROOTS.flatMap((r) => sourceFiles(join(REPO, r))).flatMap(importsOf);

@@ -13,21 +13,12 @@ import { withDocExampleWarnings } from '../service/qapi/features/docExamples';
 import type { FirstError } from '../service/qapi/model';
 import { paintFor, severityPaint, type Paint } from './color';
 import { checkToSarif } from './sarif';
+import type { CheckReport, JsonDiagnostic } from './checkReport';
 import { UsageError } from './usage';
 
 interface CheckArgs {
   values: { 'qemu-version'?: string; schema?: string; introspection?: string; format?: string };
   positionals: string[];
-}
-
-export interface JsonDiagnostic {
-  line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string | null; message: string;
-}
-export interface CheckReport {
-  rules: RuleSet;
-  files: { path: string; diagnostics: JsonDiagnostic[] }[];
-  firstError: FirstError | null;
 }
 
 const OLDEST = parseVersion(RULE_SETS[0])!;

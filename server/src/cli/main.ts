@@ -5,7 +5,10 @@ import { version } from '../../../package.json';
 import { runCheck } from './check';
 import { runConverge } from './converge';
 import { guardStdout } from './pipe';
+import { runRun } from './run';
+import { runSchema } from './schema';
 import { COMMAND_HELP, USAGE, UsageError } from './usage';
+import { runWatch } from './watch';
 
 const FORMATS = ['text', 'json', 'sarif'];
 
@@ -19,11 +22,14 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     switch (command) {
       case 'check': return runCheck(parse(rest, checkOptions), out);
       case 'converge': return runConverge(parse(rest, convergeOptions), out);
+      case 'schema': return await runSchema(parse(rest, schemaOptions), out);
+      case 'run': return await runRun(parse(rest, runOptions), out, err);
+      case 'watch': return await runWatch(parse(rest, watchOptions), out);
       case 'help': return help(rest[0], out);
       case '--help': case '-h': out.write(USAGE + '\n'); return 0;
       case '--version': case '-V': out.write(version + '\n'); return 0;
-      case undefined: throw new UsageError('no command given (check or converge); try --help');
-      default: throw new UsageError(`unknown command '${command}' (expected check or converge); try --help`);
+      case undefined: throw new UsageError('no command given (check, converge, schema, run or watch); try --help');
+      default: throw new UsageError(`unknown command '${command}' (expected check, converge, schema, run or watch); try --help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -54,6 +60,15 @@ const convergeOptions = {
   format: { type: 'string', default: 'text' },
 } as const;
 
+const schemaOptions = { connect: { type: 'string' }, out: { type: 'string' } } as const;
+const runOptions = {
+  connect: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, format: { type: 'string', default: 'text' },
+} as const;
+const watchOptions = {
+  connect: { type: 'string' }, link: { type: 'string' }, interval: { type: 'string' }, apply: { type: 'boolean' },
+  format: { type: 'string', default: 'text' }, record: { type: 'string' }, replay: { type: 'string' },
+} as const;
+
 type Spec = Record<string, { type: 'string' | 'boolean'; default?: string }>;
 
 function parse<S extends Spec>(args: string[], options: S) {
@@ -63,7 +78,7 @@ function parse<S extends Spec>(args: string[], options: S) {
     if (format !== undefined && !FORMATS.includes(String(format))) {
       throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
     }
-    return { values: r.values as { [K in keyof S]?: string }, positionals: r.positionals };
+    return { values: r.values as { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string }, positionals: r.positionals };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     // parseArgs explains unknown flags and missing values in one sentence.

@@ -4,7 +4,7 @@
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version as toolVersion, homepage } from '../../../package.json';
-import type { CheckReport, JsonDiagnostic } from './check';
+import type { CheckReport, JsonDiagnostic } from './checkReport';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

@@ -4,7 +4,7 @@
 // Shared by the LSP request (lsp/customRequests.ts), the tests and the benchmarks.
 import type { Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { MIGRATION_PARAMETERS } from '../service/migration/facts';
+import { MIGRATION_PARAMETERS } from '../migration/facts';
 import type { Settings } from '../service/common/settings';
 import type { LanguageService } from '../service/languageService';
 import { analyse, scenarioFromInputs, ScenarioError, simulate, type Scenario, type ScenarioOverrides, type SimulationResult } from '../simulator/index';

@@ -1,5 +1,5 @@
 // The wiring check: every migration parameter and capability of the schema must show
-// up in the C functions that QEMU needs it in (service/migration/wiring.ts names them).
+// up in the C functions that QEMU needs it in (migration/wiring.ts names them).
 // A warning goes on the QAPI member and points at the C function that lacks it.
 import { join } from 'node:path';
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
@@ -7,7 +7,7 @@ import { pathToUri } from '../common/paths';
 import { compareVersions, parseVersion, type QemuVersion } from '../common/versions';
 import type { Definition, Member, SchemaCheck } from '../qapi/model';
 import { allMembers } from '../qapi/features/schemaIndex';
-import { CAPABILITY_READ_IN, GETTER, WIRING_EXCEPTIONS, WIRING_PLACES, type WiringPlace, type WiringTarget } from '../migration/wiring';
+import { CAPABILITY_READ_IN, GETTER, WIRING_EXCEPTIONS, WIRING_PLACES, type WiringPlace, type WiringTarget } from '../../migration/wiring';
 import { CText } from './cText';
 import { cEnumConst, cNameProtected } from './generatedNames';
 import type { QemuTree, TreeAccess } from './qemuTree';
