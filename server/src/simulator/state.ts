@@ -2,7 +2,8 @@
 // fields where one exists (MigrationState in migration.h, RAMState in ram.c), and the
 // per-run rates derived once from the configuration.
 import { GiB, PAGE, WINDOW_MS, WIRE_PAGE, ZERO_PAGE_WIRE } from './model';
-import { atLeastVersion, type Config } from './scenario';
+import { atLeast, BEHAVIOUR } from '../migration/index';
+import type { Config } from './scenario';
 import type { SimWindow } from './types';
 
 /** At most this many windows are listed; longer runs list every n-th one. */
@@ -84,7 +85,7 @@ function windowBudget(c: Config, channels: number): number {
   const budget = c.maxBandwidth / (1000 / WINDOW_MS);
   if (!c.multifd) return budget;
   const packet = MULTIFD_PACKET_PAGES * WIRE_PAGE;
-  const inFlight = atLeastVersion(c.version, '8.1') ? channels : 0;
+  const inFlight = atLeast(c.version, BEHAVIOUR.multifdPacketInFlight.since) ? channels : 0;
   return (Math.floor(budget / packet) + 1 + inFlight) * packet;
 }
 
