@@ -37,10 +37,10 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       s = await startSession(root, `csource-${v}`);
       await call('open', { path: json() });
       // Settled once the server has surely checked the file: an edit it must flag shows up, then goes on undo.
-      await call('append', { path: json(), text: "\n{ 'struct': 'E2eSentinel', 'data': { 'x': 'E2eNoSuchType' } }\n" });
-      assert.ok((await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'present', timeoutMs: 90_000 })).matched);
+      await call('replace', { path: json(), find: "'*downtime-limit': 'uint64'", text: "'*downtime-limit': 'E2eNoSuchType'" });
+      assert.ok((await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'present', timeoutMs: 55_000 })).matched);
       await call('revert', { path: json() });
-      const clean = await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'absent', timeoutMs: 60_000 });
+      const clean = await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'absent', timeoutMs: 55_000 });
       assert.ok(clean.matched);
       // QEMU's own tree: no wiring warning.
       assert.deepEqual(clean.diagnostics.filter((d) => d.code === 'c-wiring').map((d) => d.message), []);
