@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../helpers/shared';
 
-const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
+// Found on PATH without running it (even `nvim --version` creates a cache folder).
+const nvim = spawnSync('sh', ['-c', 'command -v nvim'], { encoding: 'utf8' });
 const skip = nvim.status === 0 ? false : 'Neovim (nvim) is not installed: apt-get install neovim (see .ci/install-deps)';
 
 // The README's set-up in the form Neovim 0.7 (Debian 12) takes (vim.lsp.start is 0.8+), plus
