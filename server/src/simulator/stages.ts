@@ -135,14 +135,16 @@ export function ramSaveIterate(c: Config, k: Setup, s: PrecopyState, spanMs: num
     let ahead = s.hotAhead + s.coldAhead + zero;
     if (ahead <= 0) {
       if (s.hotBehind + s.coldBehind <= 0) return;
-      // find_dirty_block wraps (complete_round): a new pass starts, and XBZRLE with it.
+      // find_dirty_block wraps (complete_round): a new pass starts, and XBZRLE with it
+      // (its cache fills during that pass; deltas start with the next one).
       s.hotAhead = s.hotBehind; s.coldAhead = s.coldBehind; s.hotBehind = 0; s.coldBehind = 0; s.scannedFraction = 0;
       s.passes++;
+      if (s.xbzrleStarted) s.xbzrleCacheFilled = true;
       s.xbzrleStarted = c.xbzrle;
       zero = 0;
       ahead = s.hotAhead + s.coldAhead;
     }
-    const nonZeroWire = (s.hotAhead * (s.xbzrleStarted ? k.xbzrleWire : 1) + s.coldAhead) * k.wireRatio;
+    const nonZeroWire = (s.hotAhead * (s.xbzrleCacheFilled ? k.xbzrleWire : 1) + s.coldAhead) * k.wireRatio;
     const wirePerByte = (nonZeroWire + zero * k.zeroWireRatio) / ahead;
     const msPerByte = (nonZeroWire / k.sendPerMs + zero / k.zeroScanPerMs) / ahead;
     let n = ahead;
