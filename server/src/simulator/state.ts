@@ -3,7 +3,6 @@
 // per-run rates derived once from the configuration.
 import { atLeast, BEHAVIOUR } from '../migration/index';
 import { GiB, PAGE, WINDOW_MS, WIRE_PAGE, ZERO_PAGE_WIRE } from './model';
-import { atLeast, BEHAVIOUR } from '../migration/index';
 import type { Config } from './scenario';
 import type { SimWindow } from './types';
 
