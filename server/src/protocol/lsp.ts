@@ -4,7 +4,7 @@
 // To add one: declare it below (method, params, result), handle it in
 // server/src/lsp/customRequests.ts, send it from client/src. The layers test
 // (test/unit/layers.test.ts) keeps the client importing the server only through this folder.
-import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { MigrationInputs } from '../service/qmp/inputs';
 import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
 import type { Assumptions, ParameterUnits } from './page';
@@ -65,13 +65,13 @@ export interface LiveConnectParams { address: string }
 export type LiveConnectResponse = { label: string; version: string } | { error: string };
 export const LiveConnectRequest = new RequestType<LiveConnectParams, LiveConnectResponse, void>('qapi/liveConnect');
 
-export const LiveDisconnectRequest = new RequestType<void, null, void>('qapi/liveDisconnect');
+export const LiveDisconnectRequest = new RequestType0<null, void>('qapi/liveDisconnect');
 
 /** Read-only (query-status, query-migrate), asked for only while connected. */
 export type LiveStatusResponse =
   | { connected: false; reason?: string }
   | { connected: true; label: string; version: string; vmStatus: string; migrationStatus: string };
-export const LiveStatusRequest = new RequestType<void, LiveStatusResponse, void>('qapi/liveStatus');
+export const LiveStatusRequest = new RequestType0<LiveStatusResponse, void>('qapi/liveStatus');
 
 /** Lines of a QMP script (0-based, inclusive; the whole script when absent). */
 export interface LiveScriptParams { textDocument: { uri: string }; lines?: { start: number; end: number } }
@@ -97,4 +97,4 @@ export const LiveRunRequest = new RequestType<LiveRunParams, LiveRunResponse, vo
 
 /** The connected QEMU's query-qmp-schema reply plus its version (for QEMU: Save Schema…). */
 export type LiveSchemaResponse = { text: string } | { error: string };
-export const LiveSchemaRequest = new RequestType<void, LiveSchemaResponse, void>('qapi/liveSchema');
+export const LiveSchemaRequest = new RequestType0<LiveSchemaResponse, void>('qapi/liveSchema');
