@@ -6,6 +6,7 @@
 //       Needs qemu-system-x86_64 (7.2) or ../shared/qemu/bin/10.2, gcc and binutils.
 //   node --import tsx scripts/record-migrations.ts --table [folder]   (no QEMU; default both folders)
 //   node --import tsx scripts/record-migrations.ts --summary          (the per-mechanism table of BENCHMARKS.md)
+//   node --import tsx scripts/record-migrations.ts --fidelity         (rewrites the simulator's table of measured errors)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { CASES } from '../test/qemu/migration/cases';
 import { compareRecording } from '../test/qemu/migration/compare';
 import { casesFor } from '../test/qemu/migration/mechanisms';
 import { recordMigration, type MigrationCase, type QemuUnderTest } from '../test/qemu/migration/record';
-import { compareAll, summarise, summaryTable } from '../test/qemu/migration/fidelity';
+import { compareAll, FIDELITY_SOURCE, measuredErrors, summarise, summaryTable, withTable } from '../test/qemu/migration/fidelity';
 import { decimate, observe, parseRecording, serialize } from '../test/qemu/migration/recording';
 import { markdownTable } from '../test/qemu/migration/report';
 
@@ -79,6 +80,10 @@ const args = process.argv.slice(2);
 const flag = (name: string) => { const i = args.indexOf(name); if (i < 0) return false; args.splice(i, 1); return true; };
 const option = (name: string) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
 const run = async () => {
+  if (flag('--fidelity')) {
+    writeFileSync(FIDELITY_SOURCE, withTable(readFileSync(FIDELITY_SOURCE, 'utf8'), measuredErrors(summarise(compareAll()))));
+    return console.log(`wrote the measured errors into ${FIDELITY_SOURCE}`);
+  }
   if (flag('--summary')) return console.log(summaryTable(summarise(compareAll())));
   if (flag('--table')) return table(args.length ? args.map((a) => resolve(a)) : (['7.2', '10.2'] as const).map(folder).filter(existsSync));
   const v = option('--qemu') ?? '7.2';

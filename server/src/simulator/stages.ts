@@ -100,7 +100,7 @@ export function recordWindow(k: Setup, s: PrecopyState, state: WindowState): voi
  * the window's bandwidth, the threshold (avail-switchover-bandwidth or the bandwidth,
  * times downtime-limit), expected_downtime; then a new window starts.
  */
-export function migrationUpdateCounters(c: Config, k: Setup, s: PrecopyState, state: WindowState): void {
+export function migrationUpdateCounters(_c: Config, k: Setup, s: PrecopyState, state: WindowState): void {
   const timeSpent = s.nowMs - s.iterationStartMs;
   s.bandwidthPerMs = timeSpent > 0 ? s.iterationBytes / timeSpent : 0;
   s.expectedBwPerMs = k.availSwitchoverPerMs > 0 ? k.availSwitchoverPerMs : s.bandwidthPerMs;
@@ -112,7 +112,7 @@ export function migrationUpdateCounters(c: Config, k: Setup, s: PrecopyState, st
   if (s.thresholdSize > s.bucketMaxThreshold) { s.bucketMaxThreshold = s.thresholdSize; s.bucketMaxBwPerMs = s.expectedBwPerMs; }
   if (s.dirtyRateKnown && s.transferredBytes > 10000 && s.expectedBwPerMs > 0) {
     // 7.2: ram_counters.remaining / bandwidth; 8.0+: dirty_bytes_last_sync / expected_bw_per_ms.
-    s.expectedDowntimeMs = c.rules === '7.2'
+    s.expectedDowntimeMs = !k.expectedDowntimeFromLastSync
       ? (s.bandwidthPerMs > 0 ? s.pendingBytes() / s.bandwidthPerMs : s.expectedDowntimeMs)
       : s.dirtyBytesLastSync / s.expectedBwPerMs;
   }

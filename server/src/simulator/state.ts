@@ -1,8 +1,8 @@
 // What the simulated precopy keeps between loop iterations, named after QEMU's own
 // fields where one exists (MigrationState in migration.h, RAMState in ram.c), and the
 // per-run rates derived once from the configuration.
-import { GiB, PAGE, WINDOW_MS, WIRE_PAGE, ZERO_PAGE_WIRE } from './model';
 import { atLeast, BEHAVIOUR } from '../migration/index';
+import { GiB, PAGE, WINDOW_MS, WIRE_PAGE, ZERO_PAGE_WIRE } from './model';
 import type { Config } from './scenario';
 import type { SimWindow } from './types';
 
@@ -14,6 +14,8 @@ export interface Setup {
   /** The 8.0-8.2 rules (exact sync on every loop with postcopy-ram) and the 10.1+ rules (<= and postcopy first). */
   rules8: boolean;
   rules101: boolean;
+  /** 8.0+: expected_downtime from dirty_bytes_last_sync (7.2: remaining / bandwidth). */
+  expectedDowntimeFromLastSync: boolean;
   /** False: only the verdict is wanted (sweeps, bisection), no window list. */
   listWindows: boolean;
   /** Cost of one migration_bitmap_sync (ms). */
@@ -55,6 +57,7 @@ export function deriveSetup(c: Config, bodyMs: number, listWindows: boolean): Se
   const wireRatio = WIRE_PAGE / PAGE;
   return {
     rules8: c.rules === '8.x', rules101: c.rules === '10.1+', listWindows,
+    expectedDowntimeFromLastSync: atLeast(c.version, BEHAVIOUR.expectedDowntimeFromLastSync.since),
     syncMs: h.syncBaseMs + (h.syncMsPerGiB * c.ramBytes) / GiB,
     fullSendPerMs, sendPerMs, fullZeroScanPerMs, zeroScanPerMs,
     windowBudget: windowBudget(c, channels),

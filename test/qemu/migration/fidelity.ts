@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/shared';
+import type { MeasuredError } from '../../../server/src/simulator/fidelity';
 import { compareRecording, TOLERANCE, type Comparison } from './compare';
 import { MECHANISM_CASES } from './mechanisms';
 import { parseRecording } from './recording';
@@ -41,6 +42,8 @@ export interface Summary {
   bytes: { median: number; worst: number } | null;
   downtimeMs: { median: number; worst: number; withinTolerance: number; n: number } | null;
   syncs: { median: number; worst: number } | null;
+  /** Runs whose every check is within tolerance. */
+  withinTolerance: number;
 }
 
 const median = (xs: number[]) => {
@@ -73,6 +76,7 @@ export function summarise(rows: Row[]): Summary[] {
         n: down.length,
       } : null,
       syncs: stats(metric('dirty syncs')),
+      withinTolerance: rs.filter((r) => r.comparison.ok).length,
     });
   }
   return out.sort((a, b) => a.mechanism.localeCompare(b.mechanism) || a.version.localeCompare(b.version));
@@ -83,15 +87,40 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 /** BENCHMARKS.md's per-mechanism table. */
 export function summaryTable(sums: Summary[]): string {
   const lines = [
-    '| mechanism | QEMU | recordings | verdicts agree | switchover error median / worst | within 15% | bytes error median / worst | downtime error median / worst | downtime within tolerance |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| mechanism | QEMU | recordings | verdicts agree | switchover error median / worst | within 15% | bytes error median / worst | downtime error median / worst | downtime within tolerance | syncs error median / worst | every check within tolerance |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of sums) {
     lines.push(`| ${s.mechanism} | ${s.version} | ${s.recordings} | ${s.verdictsAgree}/${s.recordings} `
       + `| ${s.switchover ? `${pct(s.switchover.median)} / ${pct(s.switchover.worst)}` : '–'} | ${s.switchover ? `${s.switchover.within15}/${s.switchover.n}` : '–'} `
       + `| ${s.bytes ? `${pct(s.bytes.median)} / ${pct(s.bytes.worst)}` : '–'} `
       + `| ${s.downtimeMs && Number.isFinite(s.downtimeMs.median) ? `${pct(s.downtimeMs.median)} / ${pct(s.downtimeMs.worst)}` : '–'} `
-      + `| ${s.downtimeMs ? `${s.downtimeMs.withinTolerance}/${s.downtimeMs.n}` : '–'} |`);
+      + `| ${s.downtimeMs ? `${s.downtimeMs.withinTolerance}/${s.downtimeMs.n}` : '–'} `
+      + `| ${s.syncs ? `${pct(s.syncs.median)} / ${pct(s.syncs.worst)}` : '–'} | ${s.withinTolerance}/${s.recordings} |`);
   }
   return lines.join('\n');
+}
+
+const round2 = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+
+/** The simulator's table of measured errors (server/src/simulator/fidelity.ts) as the recordings give it now. */
+export function measuredErrors(sums: Summary[]): MeasuredError[] {
+  return sums.map((s) => ({
+    mechanism: s.mechanism, version: s.version, recordings: s.recordings, verdictsAgree: s.verdictsAgree,
+    switchoverMedian: round2(s.switchover?.median), switchoverWorst: round2(s.switchover?.worst), bytesWorst: round2(s.bytes?.worst),
+    withinTolerance: s.withinTolerance,
+  }));
+}
+
+export const FIDELITY_SOURCE = join(REPO, 'server', 'src', 'simulator', 'fidelity.ts');
+
+/** fidelity.ts with the generated block replaced by `table`. */
+export function withTable(source: string, table: MeasuredError[]): string {
+  const begin = '// BEGIN MEASURED ERRORS (generated)\n', end = '// END MEASURED ERRORS';
+  const i = source.indexOf(begin), j = source.indexOf(end);
+  if (i < 0 || j < i) throw new Error('fidelity.ts has lost its generated-table markers');
+  const value = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+  const row = (r: MeasuredError) => `  { ${Object.entries(r).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} },`;
+  const body = `export const MEASURED_ERRORS: MeasuredError[] = [\n${table.map(row).join('\n')}\n];\n`;
+  return source.slice(0, i + begin.length) + body + source.slice(j);
 }
