@@ -8,10 +8,11 @@ import type { FileAccess } from '../../common/files';
 import type { Settings } from '../../common/settings';
 import { parseVersion, resolveVersion } from '../../common/versions';
 import type { QapiLanguage } from '../../qapi/index';
-import { factsSchema } from './facts';
+import { commandsSchema } from './commands';
+import { addArrayType, factsSchema } from './facts';
 import { loadIntrospection } from './introspection';
 import { qapiSchema } from './qapi';
-import { BUILTINS, type BuiltinName, type MemberInfo, type QmpSchema, type SMember } from './types';
+import { type MemberInfo, type QmpSchema, type SMember } from './types';
 
 export interface SchemaChoice {
   schema: QmpSchema;
@@ -35,7 +36,7 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
     version = `${r.version.major}.${r.version.minor}`;
     versionSource = r.source === 'VERSION file' ? `VERSION file ${r.versionFile}` : r.source;
   }
-  const facts = factsSchema(version);
+  const facts = shippedSchema(version);
   const fromQapi = (): QmpSchema | null => {
     const root = settings.schemaRoot || findQapiRoot(files, path);
     if (!root) return null;
@@ -64,6 +65,17 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
   return { schema: q ? enrich(q, facts) : facts, version, versionSource, problems, dependencies };
 }
 
+/**
+ * What the extension ships for a version: every command with its arguments' names and
+ * types (commands.ts) completed with the migration facts (units, ranges, since), or the
+ * migration facts alone for a release commands.json does not describe.
+ */
+export function shippedSchema(version: string): QmpSchema {
+  const migration = factsSchema(version);
+  const all = commandsSchema(version);
+  return all ? enrich(all, migration) : migration;
+}
+
 /** `qapi/qapi-schema.json` of a QEMU tree holding the script (a folder with VERSION and qapi/), if any. */
 export function findQapiRoot(files: FileAccess, path: string): string | undefined {
   let dir = dirname(path);
@@ -77,6 +89,19 @@ export function findQapiRoot(files: FileAccess, path: string): string | undefine
   return undefined;
 }
 
+/**
+ * The exact integer type for an introspection `int` (or `[int]`) member from the other
+ * source; `int` there is int64 (an introspection `int` alone may be any 64-bit integer).
+ */
+function integerWidth(p: string, s: string): string | undefined {
+  const arr = p === '[int]' && s.startsWith('[');
+  if (p !== 'int' && !arr) return undefined;
+  const b = arr ? s.slice(1, -1) : s;
+  if (!/^(u?int(8|16|32|64)?|size)$/.test(b)) return undefined;
+  const exact = b === 'int' ? 'int64' : b;
+  return arr ? `[${exact}]` : exact;
+}
+
 const enriched = new WeakMap<QmpSchema, WeakMap<QmpSchema, QmpSchema>>();
 
 /** `primary` completed from `secondary`: integer widths, docs, since, units, defaults, ranges. */
@@ -87,9 +112,11 @@ export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
   if (hit) return hit;
   const types = new Map(primary.types);
   const done = new Set<string>();
+  // The shipped command list has names and types only: its deprecation flags come from the facts.
+  const keys = ['since', 'doc', 'unit', 'default', 'min', 'max', ...(primary.source === 'facts' ? ['deprecated', 'unstable'] as const : [])] as const;
   const fill = <T extends MemberInfo>(a: T, b: MemberInfo): T => {
     const out = { ...a };
-    for (const k of ['since', 'doc', 'unit', 'default', 'min', 'max'] as const) {
+    for (const k of keys) {
       if (out[k] === undefined && b[k] !== undefined) (out as MemberInfo)[k] = b[k] as never;
     }
     return out;
@@ -106,11 +133,13 @@ export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
         const sm = s.members.get(name);
         if (!sm) { members.set(name, m); continue; }
         const out = fill(m, sm);
-        if (m.type === 'int' && BUILTINS.includes(sm.type as BuiltinName)) out.type = sm.type;
-        else walk(m.type, sm.type);
+        const width = integerWidth(m.type, sm.type);
+        if (width) { out.type = width; addArrayType(types, width); } else walk(m.type, sm.type);
         members.set(name, out);
       }
       types.set(pName, { ...p, members });
+      // A union's variants hold members too (BlockdevOptions' per-driver options).
+      if (p.variants && s.variants) for (const [tag, c] of p.variants.cases) { const sc = s.variants.cases.get(tag); if (sc) walk(c, sc); }
     } else if (p.kind === 'enum' && s.kind === 'enum') {
       types.set(pName, { ...p, values: new Map([...p.values].map(([k, v]) => [k, fill(v, s.values.get(k) ?? {})])) });
     } else if (p.kind === 'array' && s.kind === 'array') walk(p.element, s.element);
