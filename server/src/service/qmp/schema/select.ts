@@ -42,7 +42,7 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
     if (!root) return null;
     dependencies.push(root);
     try {
-      const s = qapiSchema(qapi.project.check(root, { ...settings, qemuVersion: version }).model, version);
+      const s = qapiSchemaOf(files, qapi, root, settings, version);
       if (!s) problems.push(`the QAPI schema ${root} gave no definitions; using the next schema source`);
       return s;
     } catch (e) {
@@ -63,6 +63,28 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
   }
   const q = fromQapi();
   return { schema: q ? enrich(q, facts) : facts, version, versionSource, problems, dependencies };
+}
+
+interface QapiEntry { files: string[]; texts: (string | undefined)[]; schema: QmpSchema | null }
+const fromSources = new Map<string, QapiEntry>();
+
+const textOf = (files: FileAccess, path: string) => { const r = files.read(path); return 'text' in r ? r.text : undefined; };
+
+/**
+ * The QMP schema of a QAPI tree, built once per root and version while none of its
+ * files changes: a run over many scripts (or an editor re-checking a script) does not
+ * check the whole QAPI tree again for each. Comparing the texts is cheap: a cached
+ * read returns the very same string.
+ */
+function qapiSchemaOf(files: FileAccess, qapi: QapiLanguage, root: string, settings: Settings, version: string): QmpSchema | null {
+  const key = `${root}\0${version}`;
+  const hit = fromSources.get(key);
+  if (hit && hit.files.every((f, i) => textOf(files, f) === hit.texts[i])) return hit.schema;
+  const model = qapi.project.check(root, { ...settings, qemuVersion: version }).model;
+  const entry = { files: model.files, texts: model.files.map((f) => textOf(files, f)), schema: qapiSchema(model, version) };
+  if (fromSources.size >= 8) fromSources.clear();
+  fromSources.set(key, entry);
+  return entry.schema;
 }
 
 /**
