@@ -10,7 +10,7 @@ import { emptyHeader, readHeaderLine, type Header } from './header';
 import { parseJson } from './json';
 import { shellArguments, type Problem } from './shell';
 import type { JArray, JObject, JString, JValue, Span } from './value';
-import { splitWords, type Word } from './words';
+import { qmpShellWords, splitWords, type Word } from './words';
 
 export type Format = 'json' | 'transcript' | 'shell' | 'hmp';
 
@@ -66,7 +66,7 @@ export function parseScript(text: string): Script {
     return lo;
   };
   let inHeader = true;
-  let tx: { start: number; line: number; actions: JValue[]; wordSpan: Span } | null = null;
+  let tx: Transaction | null = null;
 
   /** Reads JSON values from `at`; returns the line to continue with. */
   const readJson = (at: number, line: number, format: 'json' | 'transcript', direction: 'client' | 'server', stmtStart: number): number => {
@@ -125,39 +125,16 @@ export function parseScript(text: string): Script {
       continue;
     }
     if (c === '.' && text.slice(i, le).trim() === '...') { l++; continue; }
-    const { words, problem } = splitWords(text, i, le);
-    if (problem) { script.problems.push(problem); l++; continue; }
+    const words = qmpShellWords(text, i, le);
     const span = { start: i, end: le };
-    if (tx) {
-      if (words[0].text === ')') {
-        if (words.length > 1) script.problems.push({ start: words[1].start, end: le, message: 'qmp-shell allows nothing after the ) that closes a transaction' });
-        closeTransaction(script, tx, le);
-        tx = null;
-      } else {
-        const last = words[words.length - 1];
-        const closes = last.text === ')';
-        tx.actions.push(transactionAction(text, closes ? words.slice(0, -1) : words, span, script.problems));
-        if (closes) { closeTransaction(script, tx, le); tx = null; }
-      }
+    if (!tx && isHmp(words)) {
+      // HMP reads its own words (the monitor's argument parser), quotes removed.
+      const hmp = splitWords(text, i, le);
+      if (hmp.problem) script.problems.push(hmp.problem);
+      else readHmp(script, hmp.words, span, l);
       l++; continue;
     }
-    if (words[0].text === 'transaction(') {
-      tx = { start: i, line: l, actions: [], wordSpan: words[0] };
-      const rest = words.slice(1);
-      if (rest.length) {
-        const closes = rest[rest.length - 1].text === ')';
-        const acts = closes ? rest.slice(0, -1) : rest;
-        if (acts.length) tx.actions.push(transactionAction(text, acts, span, script.problems));
-        if (closes) { closeTransaction(script, tx, le); tx = null; }
-      }
-      l++; continue;
-    }
-    if (isHmp(words)) readHmp(script, words, span, l);
-    else {
-      const { args, problems } = shellArguments(text, words.slice(1), { start: words[0].end, end: le });
-      script.problems.push(...problems);
-      if (!problems.length) script.statements.push({ format: 'shell', direction: 'client', value: command(words[0], args), span, line: l, nameSpan: words[0] });
-    }
+    tx = shellLine(script, words, span, l, tx);
     l++;
   }
   if (tx) script.problems.push({ start: tx.wordSpan.start, end: tx.wordSpan.end, message: 'this transaction( is never closed with )' });
@@ -184,17 +161,49 @@ function command(name: Span & { text: string }, args: JObject | undefined): JObj
   return { kind: 'object', entries, elided: false, start: name.start, end: args?.end ?? name.end };
 }
 
-function transactionAction(text: string, words: Word[], span: Span, problems: Problem[]): JValue {
-  const [type, ...rest] = words;
-  const { args, problems: p } = shellArguments(text, rest, { start: type.end, end: span.end });
-  problems.push(...p);
-  return { kind: 'object', elided: false, ...span, entries: [
-    { key: 'type', keySpan: type, value: str(type.text, type) },
-    { key: 'data', keySpan: type, value: args },
-  ] };
+type Transaction = { start: number; line: number; actions: JValue[]; wordSpan: Span };
+
+/**
+ * One qmp-shell line, as QMPShell._build_cmd reads it: `transaction(` (re)starts
+ * collecting actions, `)` sends them, each line in between is an action `TYPE
+ * key=value ...` (a last word `)` also sends); any other line is a command. A line
+ * qmp-shell refuses sends nothing (a refused action is left out, the transaction stays
+ * open). Returns the transaction still open after the line.
+ */
+function shellLine(script: Script, words: Word[], span: Span, line: number, tx: Transaction | null): Transaction | null {
+  let rest = words;
+  if (rest.length && rest[0].text === 'transaction(') {
+    tx = { start: span.start, line, actions: [], wordSpan: rest[0] };
+    rest = rest.slice(1);
+  }
+  if (rest.length && rest[0].text === ')' && tx) {
+    if (rest.length > 1) {
+      script.problems.push({ start: rest[1].start, end: span.end, message: 'qmp-shell refuses anything after the ) that closes a transaction (the transaction is not sent)' });
+      return null;
+    }
+    closeTransaction(script, tx, span.end);
+    return null;
+  }
+  if (!rest.length) return tx;
+  if (tx) {
+    const finalize = rest.length > 1 && rest[rest.length - 1].text === ')';
+    const [type, ...kv] = finalize ? rest.slice(0, -1) : rest;
+    const { args, problems } = shellArguments(kv, { start: type.end, end: span.end });
+    if (problems.length) { script.problems.push(...problems); return tx; }
+    tx.actions.push({ kind: 'object', elided: false, ...span, entries: [
+      { key: 'type', keySpan: type, value: str(type.text, type) },
+      { key: 'data', keySpan: type, value: args },
+    ] });
+    if (finalize) { closeTransaction(script, tx, span.end); return null; }
+    return tx;
+  }
+  const { args, problems } = shellArguments(rest.slice(1), { start: rest[0].end, end: span.end });
+  script.problems.push(...problems);
+  if (!problems.length) script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
+  return null;
 }
 
-function closeTransaction(script: Script, tx: { start: number; line: number; actions: JValue[]; wordSpan: Span }, end: number): void {
+function closeTransaction(script: Script, tx: Transaction, end: number): void {
   const name = { ...tx.wordSpan, text: 'transaction' };
   const actions: JArray = { kind: 'array', items: tx.actions, elided: false, start: tx.start, end };
   const args: JObject = { kind: 'object', elided: false, start: tx.start, end, entries: [{ key: 'actions', keySpan: tx.wordSpan, value: actions }] };

@@ -44,3 +44,50 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
   }
   return { words };
 }
+
+/** Python's str.isspace() characters (what `\s` matches in qmp-shell's regular expression). */
+const PY_SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/**
+ * Words of a qmp-shell line exactly as qmp_shell.py finds them:
+ * re.findall(r'''(?:[^\s"']|"(?:\\.|[^"])*"|'(?:\\.|[^'])*')+''', line).
+ * Quotes stay in the word. A quote opens a quoted part when a matching quote follows:
+ * the first one not escaped by a backslash, else (the regular expression backtracks)
+ * the last escaped one on the line; a quote with no partner belongs to no word. Linear,
+ * unlike the backtracking it mirrors.
+ */
+export function qmpShellWords(text: string, from: number, to: number): Word[] {
+  const words: Word[] = [];
+  /** End (exclusive) of the quoted part opened at `i`, or -1. */
+  const quoted = (i: number): number => {
+    const q = text[i];
+    let j = i + 1;
+    let lastEscaped = -1;
+    while (j < to) {
+      const c = text[j];
+      if (c === '\\' && j + 1 < to && text[j + 1] !== '\n') {
+        if (text[j + 1] === q) lastEscaped = j + 1;
+        j += 2;
+      } else if (c === q) return j + 1;
+      else j++;
+    }
+    return lastEscaped < 0 ? -1 : lastEscaped + 1;
+  };
+  let i = from;
+  while (i < to) {
+    const start = i;
+    for (;;) {
+      if (i >= to) break;
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        const e = quoted(i);
+        if (e < 0) break;
+        i = e;
+      } else if (PY_SPACE.test(c)) break;
+      else i++;
+    }
+    if (i > start) words.push({ text: text.slice(start, i), start, end: i, plain: true });
+    else i++;  // whitespace, or a quote without a partner
+  }
+  return words;
+}
