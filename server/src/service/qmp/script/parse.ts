@@ -161,7 +161,8 @@ function command(name: Span & { text: string }, args: JObject | undefined): JObj
   return { kind: 'object', entries, elided: false, start: name.start, end: args?.end ?? name.end };
 }
 
-type Transaction = { start: number; line: number; actions: JValue[]; wordSpan: Span };
+/** `unsendable`: actions whose values cannot reach QEMU; qmp-shell fails when it sends the transaction. */
+type Transaction = { start: number; line: number; actions: JValue[]; wordSpan: Span; unsendable: { line: number; message: string }[] };
 
 /**
  * One qmp-shell line, as QMPShell._build_cmd reads it: `transaction(` (re)starts
@@ -173,7 +174,7 @@ type Transaction = { start: number; line: number; actions: JValue[]; wordSpan: S
 function shellLine(script: Script, words: Word[], span: Span, line: number, tx: Transaction | null): Transaction | null {
   let rest = words;
   if (rest.length && rest[0].text === 'transaction(') {
-    tx = { start: span.start, line, actions: [], wordSpan: rest[0] };
+    tx = { start: span.start, line, actions: [], wordSpan: rest[0], unsendable: [] };
     rest = rest.slice(1);
   }
   if (rest.length && rest[0].text === ')' && tx) {
@@ -181,29 +182,37 @@ function shellLine(script: Script, words: Word[], span: Span, line: number, tx: 
       script.problems.push({ start: rest[1].start, end: span.end, message: 'qmp-shell refuses anything after the ) that closes a transaction (the transaction is not sent)' });
       return null;
     }
-    closeTransaction(script, tx, span.end);
+    closeTransaction(script, tx, { start: rest[0].start, end: span.end });
     return null;
   }
   if (!rest.length) return tx;
   if (tx) {
     const finalize = rest.length > 1 && rest[rest.length - 1].text === ')';
     const [type, ...kv] = finalize ? rest.slice(0, -1) : rest;
-    const { args, problems } = shellArguments(kv, { start: type.end, end: span.end });
+    const { args, problems, unsendable } = shellArguments(kv, { start: type.end, end: span.end });
     if (problems.length) { script.problems.push(...problems); return tx; }
+    for (const u of unsendable) tx.unsendable.push({ line, message: u.message });
     tx.actions.push({ kind: 'object', elided: false, ...span, entries: [
       { key: 'type', keySpan: type, value: str(type.text, type) },
       { key: 'data', keySpan: type, value: args },
     ] });
-    if (finalize) { closeTransaction(script, tx, span.end); return null; }
+    if (finalize) { closeTransaction(script, tx, rest[rest.length - 1]); return null; }
     return tx;
   }
-  const { args, problems } = shellArguments(rest.slice(1), { start: rest[0].end, end: span.end });
-  script.problems.push(...problems);
-  if (!problems.length) script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
+  const { args, problems, unsendable } = shellArguments(rest.slice(1), { start: rest[0].end, end: span.end });
+  script.problems.push(...(problems.length ? problems : unsendable));
+  if (!problems.length && !unsendable.length) script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
   return null;
 }
 
-function closeTransaction(script: Script, tx: Transaction, end: number): void {
+/** Sends the transaction; where an action holds a value that cannot reach QEMU, it fails here, as in qmp-shell. */
+function closeTransaction(script: Script, tx: Transaction, closing: Span): void {
+  const end = closing.end;
+  if (tx.unsendable.length) {
+    const u = tx.unsendable[0];
+    script.problems.push({ ...closing, message: `this transaction cannot be sent: the action on line ${u.line + 1}: ${u.message}` });
+    return;
+  }
   const name = { ...tx.wordSpan, text: 'transaction' };
   const actions: JArray = { kind: 'array', items: tx.actions, elided: false, start: tx.start, end };
   const args: JObject = { kind: 'object', elided: false, start: tx.start, end, entries: [{ key: 'actions', keySpan: tx.wordSpan, value: actions }] };

@@ -8,7 +8,12 @@
 // problems. Never throws; nesting is bounded as Python bounds it.
 import type { JEntry, JValue, Span } from './value';
 
-export type ShellValue = { value: JValue } | { problem: string };
+/**
+ * `crash`: qmp-shell itself fails while reading the line (Python TypeError,
+ * RecursionError). Otherwise the value is read but cannot reach QEMU: json.dumps
+ * refuses it, or QEMU's JSON parser refuses what it sends (Infinity, NaN).
+ */
+export type ShellValue = { value: JValue } | { problem: string; crash?: true };
 
 /** Python 3.11's int() refuses more digits than this (sys.get_int_max_str_digits()). */
 const MAX_INT_DIGITS = 4300;
@@ -49,7 +54,7 @@ function digitValue(ch: string): number {
   return back % 10;
 }
 
-class Fail { constructor(readonly problem?: string) {} }
+class Fail { constructor(readonly problem?: string, readonly crash?: true) {} }
 
 // ---- json.loads (Python's json module: standard JSON plus NaN, Infinity, -Infinity) ----
 
@@ -82,7 +87,7 @@ function pyJson(text: string, start: number, end: number): ShellValue | null {
     const c = text[i];
     if (c === '{' || c === '[') {
       // Python's json recurses per level; past its recursion limit qmp-shell dies of RecursionError.
-      if (++depth > 990) throw new Fail('qmp-shell fails on this value (Python RecursionError: nested too deeply)');
+      if (++depth > 990) throw new Fail('qmp-shell fails on this value (Python RecursionError: nested too deeply)', true);
       i++; ws();
       if (c === '[') {
         const items: JValue[] = [];
@@ -124,7 +129,7 @@ function pyJson(text: string, start: number, end: number): ShellValue | null {
     const v = value(); ws();
     return i === end ? { value: v } : null;
   } catch (e) {
-    if (e instanceof Fail) return e.problem ? { problem: e.problem } : null;
+    if (e instanceof Fail) return e.problem ? { problem: e.problem, ...(e.crash ? { crash: true as const } : {}) } : null;
     throw e;
   }
 }
@@ -159,7 +164,7 @@ const PY_MAX_NESTING = 200;
 function pyLiteral(text: string, start: number, end: number): ShellValue | null {
   let i = start;
   let depth = 0;
-  const fail = (problem?: string): never => { throw new Fail(problem); };
+  const fail = (problem?: string): never => { throw new Fail(problem, problem ? true : undefined); };
   const ws = () => {
     for (;;) {
       while (i < end && /[ \t\f]/.test(text[i])) i++;
@@ -336,7 +341,7 @@ function pyLiteral(text: string, start: number, end: number): ShellValue | null 
     if (i !== end) return null;
     return toJson(v);
   } catch (e) {
-    if (e instanceof Fail) return e.problem ? { problem: e.problem } : null;
+    if (e instanceof Fail) return e.problem ? { problem: e.problem, ...(e.crash ? { crash: true as const } : {}) } : null;
     throw e;
   }
 }

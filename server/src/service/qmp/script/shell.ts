@@ -10,18 +10,32 @@ import type { Word } from './words';
 
 export type Problem = Span & { message: string };
 
-export function shellArguments(words: Word[], span: Span): { args: JObject; problems: Problem[] } {
+export interface ShellArguments {
+  args: JObject;
+  /** Refusals: qmp-shell sends nothing for the line (the first ends it). */
+  problems: Problem[];
+  /** Values read but that cannot reach QEMU: they fail when the message is sent. */
+  unsendable: Problem[];
+}
+
+export function shellArguments(words: Word[], span: Span): ShellArguments {
   const args: JObject = { kind: 'object', entries: [], elided: false, ...span };
   const problems: Problem[] = [];
+  const unsendable: Problem[] = [];
   let parent = args;
   for (const w of words) {
     const eq = w.text.indexOf('=');
-    if (eq < 0) return refuse(args, w, `qmp-shell expects a key=value pair, not '${w.text}'`);
+    if (eq < 0) return refuse(args, w, `qmp-shell expects a key=value pair, not '${w.text}'`, problems, unsendable);
     const key = w.text.slice(0, eq);
     const read = readShellValue(w.text, eq + 1, w.text.length);
     const shift = (v: JValue): JValue => moved(v, w.start);
-    if ('problem' in read) { problems.push({ start: w.start + eq + 1, end: w.end, message: read.problem }); continue; }
-    const value = shift(read.value);
+    if ('problem' in read) {
+      const p = { start: w.start + eq + 1, end: w.end, message: read.problem };
+      if (read.crash) return refuse(args, w, read.problem, problems, unsendable, p);
+      unsendable.push(p);
+    }
+    // A value that cannot be sent still takes its place (later keys may collide with it).
+    const value: JValue = 'value' in read ? shift(read.value) : { kind: 'null', start: w.start + eq + 1, end: w.end };
     const path = key.split('.');
     const cur: string[] = [];
     let at = w.start;
@@ -30,7 +44,7 @@ export function shellArguments(words: Word[], span: Span): { args: JObject; prob
       const segSpan = { start: at, end: at + seg.length };
       at += seg.length + 1;
       const existing = parent.entries.find((e) => e.key === seg);
-      if (existing && existing.value.kind !== 'object') return refuse(args, w, `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`, problems);
+      if (existing && existing.value.kind !== 'object') return refuse(args, w, `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`, problems, unsendable);
       if (existing) { parent = existing.value as JObject; continue; }
       const child: JObject = { kind: 'object', entries: [], elided: false, start: w.start, end: w.end };
       parent.entries.push({ key: seg, keySpan: segSpan, value: child });
@@ -41,16 +55,16 @@ export function shellArguments(words: Word[], span: Span): { args: JObject; prob
     if (existing) {
       return refuse(args, w, existing.value.kind === 'object'
         ? `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`
-        : `qmp-shell refuses setting "${key}" more than once`, problems);
+        : `qmp-shell refuses setting "${key}" more than once`, problems, unsendable);
     }
     parent.entries.push({ key: last, keySpan: { start: at, end: at + last.length }, value });
   }
-  return { args, problems };
+  return { args, problems, unsendable };
 }
 
-function refuse(args: JObject, w: Word, message: string, problems: Problem[] = []): { args: JObject; problems: Problem[] } {
-  problems.push({ start: w.start, end: w.end, message });
-  return { args, problems };
+function refuse(args: JObject, w: Word, message: string, problems: Problem[], unsendable: Problem[], at?: Problem): ShellArguments {
+  problems.push(at ?? { start: w.start, end: w.end, message });
+  return { args, problems, unsendable };
 }
 
 /** A value read from a word's own text, moved to the word's place in the document. */
