@@ -2,8 +2,10 @@
 // Everything language-specific lives in the server; this file only wires VS Code.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StatusNotification } from '../../server/src/protocol/lsp';
 import { registerPreview } from './preview/register';
 import { LanguageStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -22,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   const start = async () => {
     client = createClient(context, output);
-    client.onNotification('qapi/status', (p: { uri: string; text: string; detail: string }) => status.update(p));
+    client.onNotification(StatusNotification, (p) => status.update(p));
     await client.start();
   };
 
@@ -38,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   // Registered first, so the command and the panel serializer exist even if the server fails to start.
   registerPreview(context, () => client, output);
+  registerWalkthrough(context);
   await start();
   return { client: () => client };
 }

@@ -80,10 +80,10 @@ describe('bad input exits 2 with one line naming the problem', () => {
     ['missing file', () => ['no/such/scenario.json'], /no\/such\/scenario\.json: cannot read/],
     ['not JSON', () => [scenarioFile('{ nope')], /not valid JSON/],
     ['negative RAM', () => [scenarioFile({ guest: { ramBytes: -1, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 } })], /guest\.ramBytes must be a positive number, got -1/],
-    ['missing link', () => [scenarioFile({ guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 } })], /link must be an object/],
+    ['missing link', () => [scenarioFile({ guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 } })], /link is missing/],
     ['asb in 7.2', () => [scenarioFile({ qemuVersion: '7.2', guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 }, parameters: { 'avail-switchover-bandwidth': 1e9 } })], /avail-switchover-bandwidth does not exist in QEMU 7\.2/],
     ['line outside the script', () => [fixture('busy-thread.qmp') + ':99'], /line 99 is outside the script/],
-    ['bad format', () => [example('busy-thread-10.2.json'), '--format', 'xml'], /--format must be text or json/],
+    ['bad format', () => [example('busy-thread-10.2.json'), '--format', 'xml'], /--format must be text, json or sarif/],
   ];
   for (const [name, args, message] of cases) {
     test(name, () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { UpdateMessage } from '../../webview/src/protocol';
+import type { UpdateMessage } from '../../server/src/protocol/page';
 import { sampleUpdates } from '../fixtures/webview/samples';
 import { buildPage, startHarness } from '../fixtures/webview/harness';
 import { REPO } from '../helpers/shared';

@@ -9,6 +9,7 @@ import { CachedFiles, overlayFiles } from '../service/common/files';
 import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
+import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
@@ -78,7 +79,7 @@ export function startServer(connection: Connection): void {
 
   function sendStatus(doc: TextDocument) {
     const status = service.status(doc, settingsNow(doc.uri));
-    if (status) void connection.sendNotification('qapi/status', { uri: doc.uri, ...status });
+    if (status) void connection.sendNotification(StatusNotification, { uri: doc.uri, ...status });
   }
 
   /** Re-validate every open document that depends on `path` (an include, the root, an introspection file). */

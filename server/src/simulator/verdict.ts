@@ -113,7 +113,7 @@ function notes(c: Config, r: Run): string[] {
   if (c.cappedFromSeconds !== undefined) n.push(`maxSeconds ${c.cappedFromSeconds} is above the simulator's cap; simulated ${c.maxMs / 1000} s.`);
   if (r.windowStride > 1) n.push(`Long run: every ${r.windowStride}th window is listed, plus the last.`);
   if (c.ignored.length) n.push(`Not modelled, ignored: ${[...new Set(c.ignored)].join(', ')}.`);
-  if (c.dirtyLimit) n.push('dirty-limit needs KVM with dirty-ring-size set; the model assumes it is.');
+  for (const w of c.warnings) n.push(`${w}; the model assumes QEMU accepts it.`);
   if (r.loopGuardHit) n.push('The simulation stopped early at its loop guard; the verdict covers the time simulated.');
   return n;
 }
