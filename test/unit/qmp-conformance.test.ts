@@ -53,3 +53,21 @@ test('after quit the next command talks to another QEMU: qmp_capabilities again 
     quit, caps, '{"execute": "migrate", "arguments": {"uri": "unix:/tmp/x"}}', '{"execute": "migrate-start-postcopy"}'];
   assert.deepEqual(codes(validate(postcopy.join('\n'), { qemuVersion: '7.2' })), ['6:qmp-state']);
 });
+
+test('HMP as the monitor reads it: capabilities take exactly on/off; parameters read booleans with qapi_bool_parse and integers base 0; 10.2 takes the rest of the line as the value', () => {
+  const errs = (line: string, v: string) => codes(validate(`# qemu: ${v}\n${line}`, { qemuVersion: v }), E);
+  for (const v of ['7.2', '10.2']) {
+    assert.deepEqual(errs('migrate_set_capability xbzrle on', v), []);
+    for (const bad of ['ON', 'yes', 'true', '1']) assert.equal(errs(`migrate_set_capability xbzrle ${bad}`, v).length, 1, `${bad} on ${v}`);
+    for (const ok of ['y', 'n', 'yes', 'false']) assert.deepEqual(errs(`migrate_set_parameter cpu-throttle-tailslow ${ok}`, v), [], `${ok} on ${v}`);
+    for (const bad of ['ON', 'Yes', '1']) assert.equal(errs(`migrate_set_parameter cpu-throttle-tailslow ${bad}`, v).length, 1, `${bad} on ${v}`);
+    assert.deepEqual(errs('migrate_set_parameter multifd-channels 0x10', v), []);
+    assert.deepEqual(errs('migrate_set_parameter multifd-channels 010', v), []);
+    assert.deepEqual(errs('migrate_set_parameter multifd-channels -1', v), ['2:qmp-integer-range'], 'a negative wraps, then does not fit uint8');
+  }
+  assert.equal(errs('migrate_set_parameter tls-creds a b', '7.2').length, 1);
+  assert.deepEqual(errs('migrate_set_parameter tls-creds a b', '10.2'), []);
+  assert.equal(errs('migrate_set_parameter tls-hostname "unterminated', '7.2').length, 1);
+  assert.deepEqual(errs('migrate_set_parameter tls-hostname "unterminated', '10.2'), []);
+  assert.equal(errs('migrate_set_parameter downtime-limit 300 extra', '10.2').length, 1, '10.2 reads "300 extra" as the size');
+});

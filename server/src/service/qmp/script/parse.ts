@@ -10,7 +10,7 @@ import { emptyHeader, readHeaderLine, type Header } from './header';
 import { parseJson } from './json';
 import { shellArguments, type Problem } from './shell';
 import type { JArray, JObject, JString, JValue, Span } from './value';
-import { qmpShellWords, splitWords, type Word } from './words';
+import { hmpWords, qmpShellWords, type Word } from './words';
 
 export type Format = 'json' | 'transcript' | 'shell' | 'hmp';
 
@@ -24,7 +24,16 @@ export interface Statement {
   /** qmp-shell / HMP: the command word. */
   nameSpan?: Span;
   /** HMP: the command as written; for migrate_set_parameter the raw value word (converted by the checker). */
-  hmp?: { command: string; valueWord?: Word };
+  hmp?: {
+    command: string;
+    valueWord?: Word;
+    /** migrate_set_parameter: the rest of the line from the value on (QEMU 10.2 reads it whole: `value:S`). */
+    valueRest?: Word;
+    /** migrate_set_parameter: the first word after the value (QEMU before 10.2 refuses it: `value:s`). */
+    extra?: Word;
+    /** migrate_set_parameter: why the value is no HMP string argument (QEMU before 10.2: "string expected"). */
+    valueProblem?: Problem;
+  };
 }
 
 export interface Script {
@@ -129,9 +138,10 @@ export function parseScript(text: string): Script {
     const span = { start: i, end: le };
     if (!tx && isHmp(words)) {
       // HMP reads its own words (the monitor's argument parser), quotes removed.
-      const hmp = splitWords(text, i, le);
-      if (hmp.problem) script.problems.push(hmp.problem);
-      else readHmp(script, hmp.words, span, l);
+      const hmp = hmpWords(text, i, le);
+      // migrate_set_parameter's value is judged per version by the checker (10.2 reads the rest of the line raw).
+      if (hmp.problem && !(hmp.words[0]?.text === 'migrate_set_parameter' && hmp.words.length >= 2)) script.problems.push(hmp.problem);
+      else readHmp(script, text, hmp.words, span, l, hmp.problem);
       l++; continue;
     }
     tx = shellLine(script, words, span, l, tx);
@@ -227,9 +237,10 @@ function isHmp(words: Word[]): boolean {
   return true;
 }
 
-const HMP_BOOL: Record<string, boolean> = { on: true, off: false, yes: true, no: false, true: true, false: false };
+/** The monitor's `b` argument type takes exactly these (monitor/hmp.c), in 7.2 as in 10.2. */
+const HMP_BOOL: Record<string, boolean> = { on: true, off: false };
 
-function readHmp(script: Script, words: Word[], span: Span, line: number): void {
+function readHmp(script: Script, text: string, words: Word[], span: Span, line: number, wordProblem?: Problem): void {
   const [cmd, ...rest] = words;
   const hmp = { command: cmd.text };
   switch (cmd.text) {
@@ -239,16 +250,29 @@ function readHmp(script: Script, words: Word[], span: Span, line: number): void 
       return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: target }, undefined), span, line, nameSpan: cmd, hmp });
     }
     case 'migrate_set_parameter':
-      if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_parameter NAME VALUE')) return;
+      // A value is needed; words after it are judged per version by the checker (check/hmp.ts).
+    {
+      let vs = rest[0]?.end ?? span.end;
+      while (vs < span.end && /\s/.test(text[vs])) vs++;
+      if (!rest[0] || vs >= span.end) return problem(script, rest[0] ?? cmd, 'HMP usage: migrate_set_parameter NAME VALUE');
+      const valueRest: Word = { text: text.slice(vs, span.end), start: vs, end: span.end, plain: true };
+      // Before 10.2 the value is one string argument; a quoted one that does not read is its problem.
+      const inValue = wordProblem && (!rest[1] || wordProblem.start < rest[1].end + 1);
+      const valueWord = rest[1] && !inValue ? rest[1] : { ...valueRest, text: valueRest.text.split(/\s/)[0], end: vs + valueRest.text.split(/\s/)[0].length };
       return push(script, {
         format: 'hmp', direction: 'client', span, line, nameSpan: cmd,
-        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(rest[1].text, rest[1]) }])),
-        hmp: { command: cmd.text, valueWord: rest[1] },
+        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(valueWord.text, valueWord) }])),
+        hmp: {
+          command: cmd.text, valueWord, valueRest,
+          extra: inValue ? undefined : rest[2] ?? (wordProblem ? { text: '', start: wordProblem.start, end: span.end, plain: true } : undefined),
+          valueProblem: inValue ? wordProblem : undefined,
+        },
       });
+    }
     case 'migrate_set_capability': {
       if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_capability NAME on|off')) return;
-      const state = HMP_BOOL[rest[1].text.toLowerCase()];
-      if (state === undefined) return problem(script, rest[1], `HMP expects on or off here, not '${rest[1].text}'`);
+      const state = HMP_BOOL[rest[1].text];
+      if (state === undefined) return problem(script, rest[1], `HMP takes exactly on or off here, not '${rest[1].text}' (QEMU: Expected 'on' or 'off')`);
       const item = obj(span, [
         { key: 'capability', keySpan: rest[0], value: str(rest[0].text, rest[0]) },
         { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, start: rest[1].start, end: rest[1].end } },

@@ -91,3 +91,36 @@ export function qmpShellWords(text: string, from: number, to: number): Word[] {
   }
   return words;
 }
+
+/**
+ * Words of an HMP line as the monitor's get_str() reads each string argument: a
+ * double-quoted word may hold spaces and the escapes \n \r \\ \' \" (single quotes are
+ * plain characters); any other word runs to the next space.
+ */
+export function hmpWords(text: string, from: number, to: number): { words: Word[]; problem?: Span & { message: string } } {
+  const words: Word[] = [];
+  const ESC: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+  let i = from;
+  for (;;) {
+    while (i < to && /\s/.test(text[i])) i++;
+    if (i >= to) return { words };
+    const start = i;
+    if (text[i] !== '"') {
+      while (i < to && !/\s/.test(text[i])) i++;
+      words.push({ text: text.slice(start, i), start, end: i, plain: true });
+      continue;
+    }
+    let out = '';
+    i++;
+    while (i < to && text[i] !== '"') {
+      if (text[i] === '\\') {
+        const e = text[i + 1];
+        if (!(e in ESC)) return { words, problem: { start: i, end: Math.min(to, i + 2), message: `HMP does not know the escape \\${e ?? ''} (it knows \\n \\r \\\\ \\' \\")` } };
+        out += ESC[e]; i += 2;
+      } else out += text[i++];
+    }
+    if (i >= to) return { words, problem: { start, end: start + 1, message: 'this HMP string is never closed with "' } };
+    i++;
+    words.push({ text: out, start, end: i, plain: false });
+  }
+}
