@@ -94,3 +94,28 @@ describe('bad input exits 2 with one line naming the problem', () => {
     });
   }
 });
+
+test('check and converge agree on QEMU 9.2 postcopy-ram with multifd (refused, the same words); on 10.2 both accept it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agree-'));
+  const caps = { 'postcopy-ram': true, multifd: true };
+  for (const [version, refused] of [['9.2', true], ['10.2', false]] as const) {
+    const qmp = join(dir, `caps-${version}.qmp`);
+    writeFileSync(qmp, `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}, {"capability": "multifd", "state": true}]}}\n`);
+    const check = spawnSync(process.execPath, [cli, 'check', '--qemu-version', version, qmp], { cwd: REPO, encoding: 'utf8' });
+    const converge = run([scenarioFile({
+      qemuVersion: version, guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 27, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0, vcpus: 1 },
+      link: { bytesPerSecond: 1.25e9 }, parameters: {}, capabilities: caps, maxSeconds: 60,
+    })]);
+    if (refused) {
+      assert.equal(check.status, 1, check.stdout);
+      assert.equal(converge.code, 2, converge.stdout);
+      const words = /Postcopy is not yet compatible with multifd[^\n]*/.exec(check.stdout)?.[0];
+      assert.ok(words, check.stdout);
+      assert.ok(converge.stderr.includes('postcopy-ram cannot be combined with multifd'), converge.stderr);
+      assert.ok(check.stdout.includes('postcopy-ram cannot be combined with multifd'), check.stdout);
+    } else {
+      assert.equal(check.status, 0, check.stdout);
+      assert.equal(converge.code, 0, converge.stderr);
+    }
+  }
+});

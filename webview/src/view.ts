@@ -62,6 +62,8 @@ export function checkAssumption(key: Key, value: number, m: UpdateMessage): stri
 export class PreviewView {
   private readonly title = h('h1', { class: 'verdict' });
   private readonly source = h('p', { class: 'source' });
+  /** How sure the verdict is: the simulator's errors measured against real QEMU (result.fidelity). */
+  private readonly fidelity = h('p', { class: 'fidelity' });
   private readonly reason = h('p', { class: 'reason' });
   private readonly figures = h('dl', { class: 'figures' });
   private readonly svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -93,7 +95,7 @@ export class PreviewView {
       h('section', {}, h('h2', { text: 'Parameters in force' }),
         h('table', { class: 'params' }, h('thead', {}, h('tr', {}, h('th', { text: 'Parameter' }), h('th', { text: 'Value' }))), this.params)),
     );
-    root.append(h('header', {}, this.title, this.source), this.empty, this.results, this.announce);
+    root.append(h('header', {}, this.title, this.fidelity, this.source), this.empty, this.results, this.announce);
     this.showEmpty({ type: 'empty', reason: 'Put the cursor in a QMP script to see whether its migration converges.' });
     new ResizeObserver(() => this.redraw()).observe(this.svg);
   }
@@ -134,6 +136,7 @@ export class PreviewView {
     this.current = undefined;
     this.title.textContent = 'Convergence preview';
     this.source.textContent = '';
+    this.fidelity.hidden = true;
     this.empty.textContent = m.reason;
     this.empty.hidden = false;
     this.results.hidden = true;
@@ -148,6 +151,9 @@ export class PreviewView {
     this.title.textContent = verdictTitle(r);
     this.title.className = `verdict ${r.converged ? 'ok' : 'bad'}`;
     this.source.textContent = `${m.source.file}, line ${m.source.line + 1} · QEMU ${m.scenario.qemuVersion}`;
+    this.fidelity.textContent = r.fidelity?.message ?? '';
+    this.fidelity.dataset.level = r.fidelity?.level ?? '';
+    this.fidelity.hidden = !r.fidelity;
     this.reason.textContent = r.reason;
     this.showFigures(m);
     this.redraw();

@@ -51,7 +51,8 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
       rules ??= result.rules;
       firstError ??= result.firstError;
       if (!result.diagnostics.has(path)) note(path, []);
-      for (const [p, d] of withDocExampleWarnings(result)) note(p, d);
+      // In a QEMU tree with its C sources, the migration parameters' C wiring too.
+      for (const [p, d] of service.withWiring(result, path, withDocExampleWarnings(result))) note(p, d);
     } else {
       const text = read(path);
       const doc = TextDocument.create(pathToUri(path), 'qmp', 1, text);

@@ -4,6 +4,7 @@
 // Exit 0 converges, 1 does not, 2 bad input (one line naming the field).
 import { relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { NEWEST_RELEASE } from '../migration/version';
 import { diskFiles } from '../service/common/files';
 import { pathToUri } from '../service/common/paths';
 import { defaultSettings } from '../service/common/settings';
@@ -39,7 +40,7 @@ export function runConverge(args: ConvergeArgs, out: NodeJS.WritableStream): num
   else if (args.values.format === 'sarif') {
     out.write(JSON.stringify(convergeToSarif({
       path: resolve(script ? script[1] : target), line: script?.[2] ? Number(script[2]) : undefined,
-      qemuVersion: scenario.qemuVersion ?? '10.2', converged: result.converged,
+      qemuVersion: scenario.qemuVersion ?? NEWEST_RELEASE, converged: result.converged,
       reason: result.reason, downtimeMs: result.downtimeMs, downtimeLimitMs: result.downtimeLimitMs,
       recommendations: result.recommendations,
     }), null, 2) + '\n');
@@ -100,8 +101,8 @@ function formatText(scenario: Scenario, r: SimulationResult, origin: string | un
   const lines: string[] = [];
   if (origin) lines.push(`inputs: ${origin}`);
   lines.push(r.converged
-    ? paint.good(`${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s`) + ` (QEMU ${scenario.qemuVersion ?? '10.2'} rules)`
-    : paint.error(`does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s`) + ` (QEMU ${scenario.qemuVersion ?? '10.2'} rules)`);
+    ? paint.good(`${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`
+    : paint.error(`does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`);
   if (r.downtimeMs !== null) lines.push(`downtime: ${Math.round(r.downtimeMs)} ms real, downtime-limit ${r.downtimeLimitMs} ms`);
   lines.push(`dirty syncs: ${r.dirtySyncCount}`, `transferred: ${(r.transferredBytes / 1e6).toFixed(1)} MB`, `reason: ${r.reason}`);
   if (r.recommendations.length) {

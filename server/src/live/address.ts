@@ -24,7 +24,9 @@ export function parseAddress(text: string): Address {
     return { kind: 'tcp', host: m[1].replace(/^\[|\]$/g, ''), port };
   }
   if (s.startsWith('libvirt:')) {
-    const [domain, uri] = s.slice(8).split('?', 2);
+    // Only the first '?' separates: the URI may have its own query (qemu:///system?socket=...).
+    const rest = s.slice(8), q = rest.indexOf('?');
+    const domain = q < 0 ? rest : rest.slice(0, q), uri = q < 0 ? '' : rest.slice(q + 1);
     if (!domain) throw new AddressError(`'${text}': libvirt: needs a domain name (libvirt:vm1 or libvirt:vm1?qemu:///system)`);
     return { kind: 'libvirt', domain, ...(uri ? { uri } : {}) };
   }

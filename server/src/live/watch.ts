@@ -91,6 +91,9 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
                 try {
                   await conn.execute('migrate-set-parameters', best.apply!, { signal: options.signal });
                   context.parameters = (await conn.execute('query-migrate-parameters', undefined, { signal: options.signal })) as Record<string, unknown>;
+                  // Predict from QEMU's state once the change is in (finding the change takes time).
+                  const after = toSample(t(), await conn.execute('query-migrate', undefined, { signal: options.signal }));
+                  predictor.add(after);
                   const p = predictor.repredict();
                   if (p) predictions.push(p);
                   emit({ type: 'applied', recommendation: best, command: 'migrate-set-parameters', arguments: best.apply!, prediction: p });

@@ -20,7 +20,17 @@ export function startServer(connection: Connection): void {
   const openTexts = new Map<string, string>();   // path -> text of open documents
   const log = (m: string) => connection.console.error(m);
   const disk = new CachedFiles();
-  const service = createLanguageService({ files: overlayFiles(openTexts, disk), log });
+  const service = createLanguageService({
+    files: overlayFiles(openTexts, disk), log,
+    // A QEMU tree's C index is built in slices between requests, never on one.
+    cSource: { schedule: (work) => void setImmediate(work), onIndexed: (tree, index, ms) =>
+      log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`) },
+  });
+  /** Inside a QEMU tree, start its C index (in the background) as soon as one of its files opens. */
+  const startCIndex = (path: string) => {
+    const tree = service.cSource.treeOf(path);
+    if (tree) service.cSource.indexOf(tree);
+  };
 
   let pullConfiguration = false;
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -123,11 +133,13 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen(({ document }) => {
     openTexts.set(uriToPath(document.uri), document.getText());
+    startCIndex(uriToPath(document.uri));
     void settingsFor(document.uri).then(() => scheduler.schedule(document.uri, 0));
   });
   documents.onDidChangeContent(({ document }) => {
     const path = uriToPath(document.uri);
     openTexts.set(path, document.getText());
+    service.cSource.fileChanged(path, document.getText());
     scheduler.schedule(document.uri);
     revalidateDependents(path, document.uri);
   });
@@ -142,6 +154,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const c of changes) disk.invalidate(uriToPath(c.uri));
+    for (const c of changes) service.cSource.fileChanged(uriToPath(c.uri));
     for (const c of changes) revalidateDependents(uriToPath(c.uri));
   });
 

@@ -11,6 +11,8 @@ export const BEHAVIOUR = {
   switchoverAtOrBelow: { since: '10.1' },
   /** 9.2+ (52ac968ab2): with auto-converge, a bitmap sync forced after 5 s without one. */
   dirtySyncTimer: { since: '9.2' },
+  /** 8.1+ (cbec7eb768): each multifd channel counts its packet after writing it, one more in flight past the rate check. */
+  multifdPacketInFlight: { since: '8.1' },
   /** 8.0+: expected_downtime = dirty_bytes_last_sync / expected bandwidth (7.2: remaining / bandwidth). */
   expectedDowntimeFromLastSync: { since: '8.0' },
   /** 9.0+: zero pages are found by the multifd threads by default (zero-page-detection=multifd). */

@@ -88,7 +88,14 @@ export function isSimulationResult(v: unknown): v is SimulationResult {
     && isNumOrNull(v.downtimeMs) && isNum(v.downtimeLimitMs) && isNum(v.transferredBytes) && isStr(v.reason)
     && arrayOf(v.recommendations, isRecommendation)
     && arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action))
-    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr));
+    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr))
+    && (v.fidelity === undefined || isFidelity(v.fidelity));
+}
+
+/** The simulator's measured-error summary (simulator/fidelity.ts). */
+function isFidelity(v: unknown): boolean {
+  return isObj(v) && ['measured', 'approximate', 'unmeasured'].includes(v.level as string) && isStr(v.message)
+    && arrayOf(v.mechanisms, (m) => isObj(m) && isStr(m.mechanism) && isNum(m.recordings) && isNum(m.verdictsAgree) && isNumOrNull(m.switchoverWorst));
 }
 
 export function isScenario(v: unknown): v is Scenario {

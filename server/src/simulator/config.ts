@@ -58,3 +58,44 @@ export interface Config {
   warnings: string[];
 }
 
+
+/** The parameters and capabilities the engine models; any other is accepted and reported as ignored. */
+export const MODELLED_PARAMETERS = [
+  'downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'throttle-trigger-threshold', 'cpu-throttle-initial',
+  'cpu-throttle-increment', 'cpu-throttle-tailslow', 'max-cpu-throttle', 'vcpu-dirty-limit', 'x-vcpu-dirty-limit-period',
+  'multifd-channels', 'xbzrle-cache-size', 'max-postcopy-bandwidth', 'zero-page-detection', 'multifd-compression',
+  'multifd-zlib-level', 'multifd-zstd-level', 'multifd-qatzip-level',
+];
+export const MODELLED_CAPABILITIES = ['auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram', 'switchover-ack', 'return-path'];
+
+type QemuSettings = Pick<Config, 'downtimeLimitMs' | 'maxBandwidth' | 'availSwitchoverBandwidth' | 'throttleTrigger' | 'throttleInitial'
+  | 'throttleIncrement' | 'throttleMax' | 'tailslow' | 'dirtyLimitMBps' | 'multifdChannels' | 'xbzrleCacheBytes' | 'maxPostcopyBandwidth'
+  | 'zeroPageDetection' | 'autoConverge' | 'dirtyLimit' | 'multifd' | 'xbzrle' | 'postcopyRam' | 'switchoverAck' | 'forcedSyncTimer'>;
+
+/** The engine's fields from QEMU's parameters (in force: given or default) and capabilities. */
+export function qemuSettings(version: QemuVersion, value: (name: string) => unknown, cap: (name: string) => boolean): QemuSettings {
+  const numberOf = (name: string) => value(name) as number;
+  return {
+    downtimeLimitMs: numberOf('downtime-limit'),
+    maxBandwidth: numberOf('max-bandwidth'),
+    availSwitchoverBandwidth: numberOf('avail-switchover-bandwidth'),
+    throttleTrigger: numberOf('throttle-trigger-threshold'),
+    throttleInitial: numberOf('cpu-throttle-initial'),
+    throttleIncrement: numberOf('cpu-throttle-increment'),
+    throttleMax: numberOf('max-cpu-throttle'),
+    tailslow: value('cpu-throttle-tailslow') === true,
+    dirtyLimitMBps: numberOf('vcpu-dirty-limit'),
+    multifdChannels: numberOf('multifd-channels'),
+    xbzrleCacheBytes: numberOf('xbzrle-cache-size'),
+    maxPostcopyBandwidth: numberOf('max-postcopy-bandwidth'),
+    // Before 9.0 there is no parameter: the migration thread finds zero pages (legacy).
+    zeroPageDetection: atLeast(version, BEHAVIOUR.multifdZeroPageDetection.since) ? value('zero-page-detection') as string : 'legacy',
+    autoConverge: cap('auto-converge'),
+    dirtyLimit: cap('dirty-limit'),
+    multifd: cap('multifd'),
+    xbzrle: cap('xbzrle'),
+    postcopyRam: cap('postcopy-ram'),
+    switchoverAck: cap('switchover-ack'),
+    forcedSyncTimer: cap('auto-converge') && atLeast(version, BEHAVIOUR.dirtySyncTimer.since),
+  };
+}

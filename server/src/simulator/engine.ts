@@ -112,7 +112,7 @@ function migrationCompletion(c: Config, k: Setup, s: PrecopyState, mode: 'precop
   const switchoverMs = s.nowMs;
   const fresh = newlyDirtyBytes(c, s);
   const hotLeft = s.hotAhead + s.hotBehind + fresh;
-  const nonZero = hotLeft * (s.xbzrleStarted ? k.xbzrleWire : 1) + s.coldAhead + s.coldBehind;
+  const nonZero = hotLeft * (s.xbzrleCacheFilled ? k.xbzrleWire : 1) + s.coldAhead + s.coldBehind;
   s.dirtySyncCount++;
   recordWindow(k, s, mode === 'postcopy' ? 'postcopy' : 'active');
   let downtimeMs: number, completedMs: number;

@@ -4,9 +4,9 @@
 // are judged by settings.ts with the migration domain's rules. No node imports: the
 // preview page may bundle the simulator.
 import {
-  atLeast, BEHAVIOUR, commandStateRefusal, NEWEST_RELEASE, OLDEST_RELEASE, parseVersion,
+  atLeast, commandStateRefusal, NEWEST_RELEASE, OLDEST_RELEASE, parseVersion,
 } from '../migration/index';
-import { ruleFamily, type Config } from './config';
+import { qemuSettings, ruleFamily, type Config } from './config';
 import { HOST_DEFAULTS, type HostModel } from './model';
 import { describe, num, obj, ScenarioError } from './read';
 import { readSettings } from './settings';
@@ -25,7 +25,7 @@ const NEWEST_MAJOR = parseVersion(NEWEST_RELEASE)!.major;
 /** Checks a scenario (from JSON or built in code) and fills in QEMU's defaults. */
 export function configure(raw: unknown): Config {
   const s = obj(raw, 'scenario');
-  const versionText = s.qemuVersion ?? '10.2';
+  const versionText = s.qemuVersion ?? NEWEST_RELEASE;
   if (typeof versionText !== 'string' || !parseVersion(versionText)) {
     throw new ScenarioError('qemuVersion', `qemuVersion must be a QEMU version such as "7.2" or "10.2", got ${describe(versionText)}`);
   }
@@ -54,7 +54,6 @@ export function configure(raw: unknown): Config {
 
   const settings = readSettings(version, obj(s.parameters, 'parameters', true), obj(s.capabilities, 'capabilities', true));
   const { value, cap } = settings;
-  const numberOf = (name: string) => value(name) as number;
 
   const postcopyStart = s.postcopyStartSeconds === undefined || s.postcopyStartSeconds === null ? null
     : num(s.postcopyStartSeconds, 'postcopyStartSeconds', { min: 0 });
@@ -82,27 +81,7 @@ export function configure(raw: unknown): Config {
     linkBytesPerMs: linkBps / 1000, efficiency,
     maxMs: Math.min(maxSeconds, HARD_CAP_SECONDS) * 1000,
     cappedFromSeconds: maxSeconds > HARD_CAP_SECONDS ? maxSeconds : undefined,
-    downtimeLimitMs: numberOf('downtime-limit'),
-    maxBandwidth: numberOf('max-bandwidth'),
-    availSwitchoverBandwidth: numberOf('avail-switchover-bandwidth'),
-    throttleTrigger: numberOf('throttle-trigger-threshold'),
-    throttleInitial: numberOf('cpu-throttle-initial'),
-    throttleIncrement: numberOf('cpu-throttle-increment'),
-    throttleMax: numberOf('max-cpu-throttle'),
-    tailslow: value('cpu-throttle-tailslow') === true,
-    dirtyLimitMBps: numberOf('vcpu-dirty-limit'),
-    multifdChannels: numberOf('multifd-channels'),
-    xbzrleCacheBytes: numberOf('xbzrle-cache-size'),
-    maxPostcopyBandwidth: numberOf('max-postcopy-bandwidth'),
-    // Before 9.0 there is no parameter: the migration thread finds zero pages (legacy).
-    zeroPageDetection: atLeast(version, BEHAVIOUR.multifdZeroPageDetection.since) ? value('zero-page-detection') as string : 'legacy',
-    autoConverge: cap('auto-converge'),
-    dirtyLimit: cap('dirty-limit'),
-    multifd: cap('multifd'),
-    xbzrle: cap('xbzrle'),
-    postcopyRam: cap('postcopy-ram'),
-    switchoverAck: cap('switchover-ack'),
-    forcedSyncTimer: cap('auto-converge') && atLeast(version, BEHAVIOUR.dirtySyncTimer.since),
+    ...qemuSettings(version, settings.value, settings.cap),
     postcopyStartMs: postcopyStart === null ? null : postcopyStart * 1000,
     switchoverAckMs: cap('switchover-ack') ? ackSeconds * 1000 : 0,
     downtimeSteps,

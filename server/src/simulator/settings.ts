@@ -4,23 +4,22 @@
 // as one migrate-set-capabilities), with the QMP checker's messages.
 import {
   capabilityRefusals, inRange, MIGRATION_CAPABILITIES, MIGRATION_ENUMS, PARAMETER_FACTS, parameterDefault,
-  parameterRefusals, rangeRefusal, type Fact, type QemuVersion,
+  parameterRefusals, rangeRefusal, type Fact, type ParameterFact, type QemuVersion,
 } from '../migration/index';
+import { MODELLED_CAPABILITIES, MODELLED_PARAMETERS } from './config';
 import { describe, num, ScenarioError, sizeValue } from './read';
 
 type Kind = 'size' | 'uint' | 'bool' | 'enum';
 
-// How the simulator reads the parameters it models; every other known parameter or
-// capability is accepted and reported as ignored.
-const MODELLED_PARAMS: Record<string, Kind> = {
-  'downtime-limit': 'uint', 'max-bandwidth': 'size', 'avail-switchover-bandwidth': 'size',
-  'throttle-trigger-threshold': 'uint', 'cpu-throttle-initial': 'uint', 'cpu-throttle-increment': 'uint',
-  'cpu-throttle-tailslow': 'bool', 'max-cpu-throttle': 'uint', 'vcpu-dirty-limit': 'uint',
-  'x-vcpu-dirty-limit-period': 'uint', 'multifd-channels': 'uint', 'xbzrle-cache-size': 'size',
-  'max-postcopy-bandwidth': 'size', 'zero-page-detection': 'enum', 'multifd-compression': 'enum',
-  'multifd-zlib-level': 'uint', 'multifd-zstd-level': 'uint', 'multifd-qatzip-level': 'uint',
-};
-const MODELLED_CAPS = new Set(['auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram', 'switchover-ack', 'return-path']);
+/** How a modelled parameter's value is read: from its QAPI type (facts.ts). */
+function kindOf(fact: ParameterFact): Kind | undefined {
+  if (!MODELLED_PARAMETERS.includes(fact.name)) return undefined;
+  if (fact.type === 'size') return 'size';
+  if (/^u?int\d*$/.test(fact.type)) return 'uint';
+  if (fact.type === 'bool') return 'bool';
+  return ENUMS.has(fact.type) ? 'enum' : undefined;
+}
+const MODELLED_CAPS = new Set(MODELLED_CAPABILITIES);
 const CAPS = new Map<string, Fact>(MIGRATION_CAPABILITIES.map((c) => [c.name, c]));
 const ENUMS = new Map(MIGRATION_ENUMS.map((e) => [e.name, e.values]));
 
@@ -53,7 +52,7 @@ export function readSettings(version: QemuVersion, params: Record<string, unknow
     }
     mustExist(fact, name, version, v, field);
     if (value === null || value === undefined) continue;
-    switch (MODELLED_PARAMS[name]) {
+    switch (kindOf(fact)) {
       case 'size': p.set(name, sizeValue(value, field)); break;
       case 'uint': {
         const n = num(value, field, { integer: true, min: 0 });

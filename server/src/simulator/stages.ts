@@ -100,7 +100,7 @@ export function recordWindow(k: Setup, s: PrecopyState, state: WindowState): voi
  * the window's bandwidth, the threshold (avail-switchover-bandwidth or the bandwidth,
  * times downtime-limit), expected_downtime; then a new window starts.
  */
-export function migrationUpdateCounters(c: Config, k: Setup, s: PrecopyState, state: WindowState): void {
+export function migrationUpdateCounters(_c: Config, k: Setup, s: PrecopyState, state: WindowState): void {
   const timeSpent = s.nowMs - s.iterationStartMs;
   s.bandwidthPerMs = timeSpent > 0 ? s.iterationBytes / timeSpent : 0;
   s.expectedBwPerMs = k.availSwitchoverPerMs > 0 ? k.availSwitchoverPerMs : s.bandwidthPerMs;
@@ -112,7 +112,7 @@ export function migrationUpdateCounters(c: Config, k: Setup, s: PrecopyState, st
   if (s.thresholdSize > s.bucketMaxThreshold) { s.bucketMaxThreshold = s.thresholdSize; s.bucketMaxBwPerMs = s.expectedBwPerMs; }
   if (s.dirtyRateKnown && s.transferredBytes > 10000 && s.expectedBwPerMs > 0) {
     // 7.2: ram_counters.remaining / bandwidth; 8.0+: dirty_bytes_last_sync / expected_bw_per_ms.
-    s.expectedDowntimeMs = c.rules === '7.2'
+    s.expectedDowntimeMs = !k.expectedDowntimeFromLastSync
       ? (s.bandwidthPerMs > 0 ? s.pendingBytes() / s.bandwidthPerMs : s.expectedDowntimeMs)
       : s.dirtyBytesLastSync / s.expectedBwPerMs;
   }
@@ -135,14 +135,16 @@ export function ramSaveIterate(c: Config, k: Setup, s: PrecopyState, spanMs: num
     let ahead = s.hotAhead + s.coldAhead + zero;
     if (ahead <= 0) {
       if (s.hotBehind + s.coldBehind <= 0) return;
-      // find_dirty_block wraps (complete_round): a new pass starts, and XBZRLE with it.
+      // find_dirty_block wraps (complete_round): a new pass starts, and XBZRLE with it
+      // (its cache fills during that pass; deltas start with the next one).
       s.hotAhead = s.hotBehind; s.coldAhead = s.coldBehind; s.hotBehind = 0; s.coldBehind = 0; s.scannedFraction = 0;
       s.passes++;
+      if (s.xbzrleStarted) s.xbzrleCacheFilled = true;
       s.xbzrleStarted = c.xbzrle;
       zero = 0;
       ahead = s.hotAhead + s.coldAhead;
     }
-    const nonZeroWire = (s.hotAhead * (s.xbzrleStarted ? k.xbzrleWire : 1) + s.coldAhead) * k.wireRatio;
+    const nonZeroWire = (s.hotAhead * (s.xbzrleCacheFilled ? k.xbzrleWire : 1) + s.coldAhead) * k.wireRatio;
     const wirePerByte = (nonZeroWire + zero * k.zeroWireRatio) / ahead;
     const msPerByte = (nonZeroWire / k.sendPerMs + zero / k.zeroScanPerMs) / ahead;
     let n = ahead;

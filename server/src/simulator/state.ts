@@ -1,6 +1,7 @@
 // What the simulated precopy keeps between loop iterations, named after QEMU's own
 // fields where one exists (MigrationState in migration.h, RAMState in ram.c), and the
 // per-run rates derived once from the configuration.
+import { atLeast, BEHAVIOUR } from '../migration/index';
 import { GiB, PAGE, WINDOW_MS, WIRE_PAGE, ZERO_PAGE_WIRE } from './model';
 import type { Config } from './scenario';
 import type { SimWindow } from './types';
@@ -13,6 +14,8 @@ export interface Setup {
   /** The 8.0-8.2 rules (exact sync on every loop with postcopy-ram) and the 10.1+ rules (<= and postcopy first). */
   rules8: boolean;
   rules101: boolean;
+  /** 8.0+: expected_downtime from dirty_bytes_last_sync (7.2: remaining / bandwidth). */
+  expectedDowntimeFromLastSync: boolean;
   /** False: only the verdict is wanted (sweeps, bisection), no window list. */
   listWindows: boolean;
   /** Cost of one migration_bitmap_sync (ms). */
@@ -54,9 +57,10 @@ export function deriveSetup(c: Config, bodyMs: number, listWindows: boolean): Se
   const wireRatio = WIRE_PAGE / PAGE;
   return {
     rules8: c.rules === '8.x', rules101: c.rules === '10.1+', listWindows,
+    expectedDowntimeFromLastSync: atLeast(c.version, BEHAVIOUR.expectedDowntimeFromLastSync.since),
     syncMs: h.syncBaseMs + (h.syncMsPerGiB * c.ramBytes) / GiB,
     fullSendPerMs, sendPerMs, fullZeroScanPerMs, zeroScanPerMs,
-    windowBudget: c.maxBandwidth > 0 ? c.maxBandwidth / (1000 / WINDOW_MS) : Infinity,
+    windowBudget: windowBudget(c, channels),
     xbzrleWire, wireRatio,
     zeroWireRatio: ZERO_PAGE_WIRE / PAGE,
     availSwitchoverPerMs: c.availSwitchoverBandwidth / 1000,
@@ -64,6 +68,28 @@ export function deriveSetup(c: Config, bodyMs: number, listWindows: boolean): Se
     maxDrainPerBody: bodyMs * Math.max(sendPerMs / (wireRatio * (c.xbzrle ? xbzrleWire : 1)), zeroScanPerMs),
     windowStride: Math.max(1, Math.ceil(c.maxMs / WINDOW_MS / MAX_LISTED_WINDOWS)),
   };
+}
+
+/** MULTIFD_PACKET_SIZE (multifd.h): 512 KiB of pages per multifd packet, 128 pages of 4 KiB. */
+const MULTIFD_PACKET_PAGES = 128;
+
+/**
+ * migration_rate_set: max-bandwidth / XFER_LIMIT_RATIO bytes per window (Infinity =
+ * unlimited). With multifd the rate check (migration_rate_exceeded) sees multifd bytes
+ * only in whole packets: up to 8.0 they are counted when the main thread hands a full
+ * packet over (multifd_send_pages), so a window ends one packet past its budget; from 8.1
+ * (commit cbec7eb768) each channel counts its packet after writing it, so every channel
+ * has one more packet in flight that the check has not seen. Measured here with a
+ * 32 MiB/s cap: 10.2 sent 42, 47 and 54 MB/s with 1, 2 and 4 channels (this gives 42,
+ * 47, 58); 7.2 sent about 37 MB/s.
+ */
+function windowBudget(c: Config, channels: number): number {
+  if (!(c.maxBandwidth > 0)) return Infinity;
+  const budget = c.maxBandwidth / (1000 / WINDOW_MS);
+  if (!c.multifd) return budget;
+  const packet = MULTIFD_PACKET_PAGES * WIRE_PAGE;
+  const inFlight = atLeast(c.version, BEHAVIOUR.multifdPacketInFlight.since) ? channels : 0;
+  return (Math.floor(budget / packet) + 1 + inFlight) * packet;
 }
 
 /**
@@ -87,6 +113,13 @@ export class PrecopyState {
   passes = 1;
   /** RAMState.xbzrle_started: XBZRLE encodes only after the first complete round. */
   xbzrleStarted = false;
+  /**
+   * The XBZRLE cache holds the hot set: a page enters it on its first miss, which is in
+   * the first round after xbzrle_started (save_xbzrle_page: cache_insert on a miss), so
+   * deltas (hits) start one round later. QEMU 10.2 reported 16,386 misses and no hit
+   * over the whole first XBZRLE round of a 64 MiB (16,384-page) working set.
+   */
+  xbzrleCacheFilled = false;
 
   // --- The guest ---
   /** Fraction of the hot set written since the last bitmap sync. */

@@ -82,4 +82,18 @@ export interface SimulationResult {
   finalThrottlePercent?: number;
   /** Things the result does not take into account, in words. */
   notes?: string[];
+  /** How sure the result is: the errors measured against real QEMU for the mechanisms used. */
+  fidelity?: Fidelity;
+}
+
+/**
+ * How well the simulator matched real migrations (bench/recordings-*) for the mechanisms
+ * a scenario uses: 'measured' (all within tolerance), 'approximate' (one mechanism's
+ * recordings disagree more than the tolerance), 'unmeasured' (one has no recording).
+ */
+export interface Fidelity {
+  level: 'measured' | 'approximate' | 'unmeasured';
+  mechanisms: { mechanism: string; recordings: number; verdictsAgree: number; switchoverWorst: number | null }[];
+  /** One sentence for the preview, beside the verdict. */
+  message: string;
 }

@@ -1,6 +1,7 @@
 // Turns an engine run into the documented result: the verdict in words, the
 // orchestrators' deadlines, and the warnings that need no extra simulation.
 import type { Run } from './engine';
+import { fidelityFor } from './fidelity';
 import { GiB } from './model';
 import { SIZE_MAX, type Config } from './scenario';
 import type { OrchestratorMark, Recommendation, SimulationResult } from './types';
@@ -137,6 +138,7 @@ export function toResult(c: Config, r: Run): SimulationResult {
     lastSyncPendingBytes: Math.round(r.lastSyncPending),
     finalThrottlePercent: r.throttlePercent,
     notes: notes(c, r),
+    fidelity: fidelityFor(c),
   };
 }
 
