@@ -10,6 +10,9 @@ import type { Word } from './words';
 
 export type Problem = Span & { message: string };
 
+/** Nesting bound of the arguments a line builds (QEMU's JSON parser allows 1024). */
+const MAX_DEPTH = 1000;
+
 export interface ShellArguments {
   args: JObject;
   /** Refusals: qmp-shell sends nothing for the line (the first ends it). */
@@ -23,6 +26,7 @@ export function shellArguments(words: Word[], span: Span): ShellArguments {
   const problems: Problem[] = [];
   const unsendable: Problem[] = [];
   let parent = args;
+  let depth = 0;
   for (const w of words) {
     const eq = w.text.indexOf('=');
     if (eq < 0) return refuse(args, w, `qmp-shell expects a key=value pair, not '${w.text}'`, problems, unsendable);
@@ -37,6 +41,10 @@ export function shellArguments(words: Word[], span: Span): ShellArguments {
     // A value that cannot be sent still takes its place (later keys may collide with it).
     const value: JValue = 'value' in read ? shift(read.value) : { kind: 'null', start: w.start + eq + 1, end: w.end };
     const path = key.split('.');
+    // Keys nest from where the previous dotted key left off: bound the whole depth, as
+    // json.dumps does when qmp-shell sends it (and every walk over the value stays bounded).
+    if (depth + path.length > MAX_DEPTH) return refuse(args, w, `these keys nest deeper than ${MAX_DEPTH} levels; qmp-shell cannot send that (Python RecursionError)`, problems, unsendable);
+    depth += path.length - 1;
     const cur: string[] = [];
     let at = w.start;
     for (const seg of path.slice(0, -1)) {
