@@ -306,11 +306,13 @@ export class SchemaChecker {
       try {
         this.checkEnt(ent);
         this.connectDoc(ent);
+        // 7.2-8.2 check a definition's doc right after connecting it; 9.0+ all docs at the end.
+        if (this.rules.oldDocParser) this.checkEntDoc(ent);
       } catch (err) {
         this.record(err);
       }
     }
-    for (const d of docs) {
+    for (const d of this.rules.oldDocParser ? [] : docs) {
       if (d.symbol && !this.trustedDocs.has(d)) continue;
       try {
         this.checkDoc(d);
@@ -657,6 +659,12 @@ export class SchemaChecker {
     }
   }
 
+  private checkEntDoc(e: Ent): void {
+    const doc = e.info?.doc;
+    if (e.implicit || !doc || e.info?.defnName !== e.name || !this.trustedDocs.has(doc)) return;
+    this.checkDoc(doc);
+  }
+
   /** Documented members and features must exist (QEMU checks this after everything else). */
   private checkDoc(d: ParsedDoc): void {
     if (!d.args.size && !d.features.size) return;
@@ -672,7 +680,9 @@ export class SchemaChecker {
     for (const a of args.values()) if (!got?.has(a.name)) (bogus ??= []).push(a);
     if (!bogus) return;
     const many = bogus.length > 1;
-    throw new SemError({ path: d.path, line: bogus[0].line.line, defnName: d.symbol ?? '', defnMeta: '' },
+    // 7.2-8.2 blame the doc comment's first line, 9.0+ the first bogus description.
+    const line = this.rules.oldDocParser ? d.block.open.line : bogus[0].line.line;
+    throw new SemError({ path: d.path, line, defnName: d.symbol ?? '', defnMeta: '' },
       `documented ${what}${many ? 's' : ''} ${bogus.map((b) => `'${b.name}'`).join(', ')} ${many ? 'do' : 'does'} not exist`,
       `doc-unknown-${what}`, bogus[0].range, { unknown: bogus.map((b) => b.name) });
   }
