@@ -13,6 +13,8 @@ import type { DocumentLanguage, LanguageId, LanguageStatus } from './language';
 import { createQapiLanguage, type QapiLanguage } from './qapi/index';
 import { createQmpLanguage, type QmpLanguage } from './qmp/index';
 import type { MigrationInputs } from './qmp/inputs';
+import { withDocExampleWarnings } from './docExamples';
+import { uriToPath } from './common/paths';
 
 export interface LanguageServiceOptions {
   files: FileAccess;
@@ -58,7 +60,12 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   return {
     qapi,
     qmp,
-    validate: (doc, s, token = neverCancelled) => per('validate', new Map<string, Diagnostic[]>(), (l) => l.validate(doc, s, token))(doc),
+    validate: (doc, s, token = neverCancelled) => per('validate', new Map<string, Diagnostic[]>(), (l) => {
+      if (l !== qapi) return l.validate(doc, s, token);
+      // QAPI: QEMU's checks plus doc examples checked as QMP (composed here, above both languages).
+      const check = qapi.checkSchemaOf(uriToPath(doc.uri), s, token);
+      return token.isCancellationRequested ? check.diagnostics : withDocExampleWarnings(check, uriToPath(doc.uri));
+    })(doc),
     hover: (doc, pos, s) => per<Hover | null>('hover', null, (l) => l.hover(doc, pos, s))(doc),
     completion: (doc, pos, s) => per('completion', emptyCompletion, (l) => l.completion(doc, pos, s))(doc),
     documentSymbols: (doc, s) => per<DocumentSymbol[]>('documentSymbols', [], (l) => l.documentSymbols(doc, s))(doc),

@@ -48,6 +48,9 @@ function codePoints(s: string): number {
 /** The features of a doc without a 'Features:' section (most of them): one shared map, never written to. */
 const NO_FEATURES: ReadonlyMap<string, DocArg> = new Map();
 
+/** Thrown when the reader runs off an unterminated block. */
+const UNTERMINATED = new Error('unterminated doc block');
+
 export function parseDoc(path: string, text: string, block: RawDocBlock, rules: QapiRules): ParsedDoc {
   const doc: ParsedDoc = {
     block, path, body: '', args: new Map(), features: NO_FEATURES, sections: [], problems: [],
@@ -56,6 +59,7 @@ export function parseDoc(path: string, text: string, block: RawDocBlock, rules: 
     if (rules.oldDocParser) parseDocOld(path, text, block, rules, doc);
     else new DocReader(path, text, block, rules, doc).read();
   } catch (e) {
+    if (e === UNTERMINATED) return doc;
     if (!(e instanceof DocError)) throw e;
     doc.problems.push(e.problem);
   }
@@ -114,6 +118,8 @@ class DocReader {
   private nextLine(): string | null {
     this.i++;
     if (this.i >= this.block.lineCount) {
+      // QEMU fails reading the line after an unterminated block (the parser reports it): nothing more to say here.
+      if (!this.block.close) throw UNTERMINATED;
       if (this.block.close) this.cur = this.block.close;
       this.literal = false;
       return null;
@@ -322,17 +328,23 @@ class DocReader {
   private finish(): void {
     const d = this.doc;
     d.body = trimBreaks(this.bodyTarget.text);
-    for (const a of d.args.values()) a.text = trimBreaks(a.text);
-    for (const a of d.features.values()) a.text = trimBreaks(a.text);
-    for (const s of d.sections) {
-      s.text = trimBreaks(s.text);
-      if (s.tag && !s.text) throw this.semError(s.line, `text required after '${s.tag}:'`, 'doc-empty-section');
-    }
+    // QEMU checks every section for text in the order they appear; the first empty one is the error.
+    let empty: { line: RawDocLine; message: string; code: string } | undefined;
+    const note = (line: RawDocLine, message: string, code: string) => {
+      if (!empty || line.line < empty.line.line) empty = { line, message, code };
+    };
     for (const map of [d.args, d.features]) {
       for (const a of map.values()) {
-        if (!a.text) throw this.semError(a.line, `text required after '@${a.name}:'`, 'doc-empty-description');
+        a.text = trimBreaks(a.text);
+        if (!a.text) note(a.line, `text required after '@${a.name}:'`, 'doc-empty-description');
       }
     }
+    for (const s of d.sections) {
+      s.text = trimBreaks(s.text);
+      if (s.tag && !s.text) note(s.line, `text required after '${s.tag}:'`, 'doc-empty-section');
+    }
+    // An unterminated block fails on its last line, before QEMU's checks of the whole doc.
+    if (empty && this.block.close) throw this.semError(empty.line, empty.message, empty.code);
   }
 }
 

@@ -75,7 +75,9 @@ class OldDocReader {
       // A heading after text starts a new free-form doc in QEMU; nothing a check sees depends on the split.
       this.appendRaw(val);
     }
-    if (this.block.close) this.cur = this.block.close;
+    // An unterminated block fails before QEMU ends its last section.
+    if (!this.block.close) return;
+    this.cur = this.block.close;
     this.switchSection(undefined);
     const d = this.doc;
     d.body = this.body.text;

@@ -8,6 +8,7 @@ import { type Problem, rangeAt, rangeOf, type Where } from './problem';
 import type { QapiRules } from './rules';
 import type { DocSection } from './docTypes';
 import type { Pragmas, SourceExpr } from './traverse';
+import { memoSlot } from './memo';
 
 /** QEMU's c_name() without keyword protection: what generated C code calls a name. */
 export function cName(name: string): string {
@@ -202,7 +203,7 @@ function checkUnion(o: QObject, name: string, pragmas: Pragmas, rules: QapiRules
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
-    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: rules.oldTypeCheck && !truthy(base) });
+    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: rules.checks80 && !truthy(base) });
   }
 }
 
@@ -273,15 +274,18 @@ export function pragmaKey(p: Pragmas): string {
   return [p.docRequired, ...[p.commandNameExceptions, p.memberNameExceptions, p.documentationExceptions].map((s) => [...s].join(','))].join('|');
 }
 
+/** The expression check, for the rules and pragmas it was made with. */
+const CHECK = memoSlot<{ rules: QapiRules; pragmaKey: string; result: ExprResult }>();
+
 /** Checks every definition expression; returns those that passed and adds problems for the others. */
 export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRules, problems: Problem[], brokenNames: Set<string>): CheckedExpr[] {
   const ok: CheckedExpr[] = [];
   const key = pragmaKey(pragmas);
   for (const e of exprs) {
     // The result is kept while the file is unchanged, for the rules and pragmas it was computed with.
-    let hit = e.memo.check;
+    let hit = e.memo.get(CHECK);
     if (!hit || hit.rules !== rules || hit.pragmaKey !== key) {
-      hit = e.memo.check = { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) };
+      hit = e.memo.set(CHECK, { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) });
     }
     const r = hit.result;
     if ('ok' in r) ok.push(r.ok);

@@ -15,12 +15,18 @@ export interface QapiRules {
   tagsByWord: boolean;
   /** 7.2/8.0: the indent of a description is fixed by the text after its tag; 8.1+ by its first continuation line. */
   indentFromArgText: boolean;
-  /** 7.2/8.0: expr.py's single check_type(); 8.1+ split it, and a struct's 'data' must be an object. */
-  oldTypeCheck: boolean;
+  /**
+   * 7.2/8.0's expr.py and schema.py: one check_type() (8.1 split it), a union branch
+   * may not be a union, a command's or event's conditional arguments need no 'boxed',
+   * and checking a command does not check its argument type first.
+   */
+  checks80: boolean;
   /** 9.0+: `Errors:` is a section tag, a `Returns:` section on a command without 'returns' is an error. */
   errorsTag: boolean;
   /** 9.0 blames an `Errors:` section on a non-command at its `Returns:` section (and crashes without one). */
   errorsBlamesReturns: boolean;
+  /** 9.0 reads the token after a doc block's closing `##` without skipping comments: a comment there is junk. */
+  commentAfterDocIsJunk: boolean;
   /** 9.1+: `Note:`/`Example:` sections are rejected in favour of rST directives; `Tag::` is no tag. */
   rejectNoteExample: boolean;
   /** 9.0+: every member must be documented unless the definition is in `documentation-exceptions` (a pragma from 9.0). */
@@ -40,16 +46,16 @@ export interface QapiRules {
 }
 
 const R72: QapiRules = {
-  oldDocParser: true, tagsByWord: true, indentFromArgText: true, oldTypeCheck: true,
-  errorsTag: false, errorsBlamesReturns: false, rejectNoteExample: false,
+  oldDocParser: true, tagsByWord: true, indentFromArgText: true, checks80: true,
+  errorsTag: false, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: false,
   membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false,
 };
-const R81: QapiRules = { ...R72, tagsByWord: false, indentFromArgText: false, oldTypeCheck: false };
+const R81: QapiRules = { ...R72, tagsByWord: false, indentFromArgText: false, checks80: false };
 const R90: QapiRules = {
-  ...R81, oldDocParser: false, errorsTag: true, errorsBlamesReturns: true,
+  ...R81, oldDocParser: false, errorsTag: true, errorsBlamesReturns: true, commentAfterDocIsJunk: true,
   membersMustBeDocumented: true, documentationExceptions: true, headings: 'first',
 };
-const R91: QapiRules = { ...R90, errorsBlamesReturns: false, rejectNoteExample: true };
+const R91: QapiRules = { ...R90, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: true };
 const R100: QapiRules = { ...R91, maxFeatures: 64 };
 const R101: QapiRules = { ...R100, headings: 'text' };
 const R102: QapiRules = { ...R101, docLineFormat: true };

@@ -10,7 +10,8 @@ import { cName, type CheckedExpr } from './exprs';
 import { type Problem, rangeAt, rangeOf, type Where } from './problem';
 import type { QapiRules } from './rules';
 import type { Pragmas } from './traverse';
-import { suggest } from '../../qmp/check/suggest';
+import { memoSlot } from './memo';
+import { suggest } from '../../common/suggest';
 
 const JSON_TYPE: Record<string, string> = {
   str: 'string', number: 'number', int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int',
@@ -266,6 +267,9 @@ class PlanBuilder {
   }
 }
 
+/** The entities an expression defines, for the doc it was planned with. */
+const PLAN = memoSlot<{ doc?: ParsedDoc; plan: Plan }>();
+
 export class SchemaChecker {
   private readonly ents: Ent[] = [];
   private readonly byName = new Map<string, Ent>();
@@ -376,10 +380,10 @@ export class SchemaChecker {
 
   /** The entities an expression defines, made once per expression (and doc) and reused by later checks. */
   private planFor(e: CheckedExpr): Plan {
-    const hit = e.memo.plan;
+    const hit = e.memo.get(PLAN);
     if (hit && hit.doc === e.doc) return hit.plan;
     const plan = new PlanBuilder(e).build();
-    e.memo.plan = { doc: e.doc, plan };
+    e.memo.set(PLAN, { doc: e.doc, plan });
     return plan;
   }
 
@@ -539,7 +543,7 @@ export class SchemaChecker {
         throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.at,
           { values: [...values] });
       }
-      if (v.type.meta !== 'struct' && v.type.meta !== 'union') {
+      if ((v.type.meta !== 'struct' && v.type.meta !== 'union') || (this.rules.checks80 && v.type.meta === 'union')) {
         throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`, 'invalid-branch-type', v.typeAt);
       }
       this.ensureObject(v.type);
@@ -595,11 +599,17 @@ export class SchemaChecker {
       if (arg.variants && !e.boxed) {
         throw new SemError(info, `${what} 'data' can take ${describeEnt(arg)} only with 'boxed': true`, 'union-data-needs-boxed', e.argAt);
       }
+      if (this.rules.checks80) return this.checkReturns(e, what);
       this.ensureObject(arg);
       if (arg.members!.some((m) => m.ifPresent) && !e.boxed) {
         throw new SemError(info, `conditional ${e.meta} arguments require 'boxed': true`, 'conditional-args-need-boxed', e.argAt);
       }
     }
+    this.checkReturns(e, what);
+  }
+
+  private checkReturns(e: Ent, what: string): void {
+    const info = e.info!;
     if (e.retName) {
       const ret = this.resolve(e.retName, info, `${what} 'returns'`, e.retAt);
       if (!this.pragmas.commandReturnsExceptions.has(e.name)) {
