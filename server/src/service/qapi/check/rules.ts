@@ -41,6 +41,8 @@ export interface QapiRules {
   headings: 'free' | 'first' | 'text';
   /** 10.2: doc lines at most 70 columns and two spaces between sentences (outside literal blocks). */
   docLineFormat: boolean;
+  /** 10.0+: a stub description is inserted for an undocumented member (and QEMU crashes when only member sections follow the intro). */
+  stubInsertionCrash: boolean;
   /** 10.0+: at most this many distinct features per schema. */
   maxFeatures?: number;
 }
@@ -48,7 +50,7 @@ export interface QapiRules {
 const R72: QapiRules = {
   oldDocParser: true, tagsByWord: true, indentFromArgText: true, checks80: true,
   errorsTag: false, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: false,
-  membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false,
+  membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false, stubInsertionCrash: false,
 };
 const R81: QapiRules = { ...R72, tagsByWord: false, indentFromArgText: false, checks80: false };
 const R90: QapiRules = {
@@ -56,7 +58,7 @@ const R90: QapiRules = {
   membersMustBeDocumented: true, documentationExceptions: true, headings: 'first',
 };
 const R91: QapiRules = { ...R90, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: true };
-const R100: QapiRules = { ...R91, maxFeatures: 64 };
+const R100: QapiRules = { ...R91, maxFeatures: 64, stubInsertionCrash: true };
 const R101: QapiRules = { ...R100, headings: 'text' };
 const R102: QapiRules = { ...R101, docLineFormat: true };
 

@@ -118,6 +118,9 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       t.problems.push(...d.problems);
       const after = item.block.commentAfter;
       if (after && src.rules.commentAfterDocIsJunk) {
+        // QEMU's loop first refuses a definition doc that no definition follows, then reads the comment as a doc.
+        w.curDoc = d;
+        rejectDoc(w);
         t.problems.push({
           path: w.file.path, code: 'doc-junk-at-start', message: "junk after '##' at start of documentation comment (QEMU 9.0 takes a comment right after a doc block for a new one)",
           line: after.line + 1, column: qemuColumn(w.file.text, after.lineStart, after.offset),
