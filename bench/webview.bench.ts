@@ -7,9 +7,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { memoryFiles } from '../server/src/service/common/files';
 import { normalizeSettings } from '../server/src/service/common/settings';
 import { createLanguageService } from '../server/src/service/languageService';
-import { convergencePreview } from '../server/src/lsp/customRequests';
+import { ConvergencePreviews } from '../server/src/preview/convergencePreview';
 import { buildChart } from '../webview/src/chart';
-import type { Assumptions, UpdateMessage } from '../webview/src/protocol';
+import type { Assumptions, UpdateMessage } from '../server/src/protocol/page';
 import { buildPage, startHarness } from '../test/fixtures/webview/harness';
 import { register, stats, time, type BenchResult } from './registry';
 
@@ -35,11 +35,12 @@ register({
     const out: BenchResult[] = [];
     const service = createLanguageService({ files: memoryFiles({}), log: () => {} });
     const settings = normalizeSettings({}).settings;
+    const previews = new ConvergencePreviews(service);
     const updates: UpdateMessage[] = [];
     for (const c of CASES) {
       const doc = TextDocument.create(`file:///w/${c.name.length}.qmp`, 'qmp', 1, SCRIPT(c.workload));
       const at = (line: number, overrides: Assumptions = {}, full = false) =>
-        convergencePreview(service, doc, { line, character: 3 }, settings, overrides, full);
+        previews.at(doc, { line, character: 3 }, settings, overrides, full);
       at(5);   // warm: parse, check, JIT
       const hits = Array.from({ length: 200 }, (_, i) => time(() => at(4 + (i % 3))));
       // A scenario never seen before (the dirty rate nudged by one byte each time): the client's

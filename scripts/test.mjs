@@ -5,7 +5,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const dirs = ['test/unit', 'test/grammar', 'test/protocol', 'test/cli', 'test/webview', 'test/qemu'];
+const dirs = ['test/unit', 'test/grammar', 'test/protocol', 'test/cli', 'test/editors', 'test/webview', 'test/qemu', 'test/live'];
 const only = process.argv.slice(2);
 const files = [];
 for (const dir of only.length ? only : dirs) {

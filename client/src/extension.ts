@@ -1,9 +1,13 @@
 // The extension's entry: starts the language server and registers the commands.
 // Everything language-specific lives in the server; this file only wires VS Code.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StatusNotification } from '../../server/src/protocol/lsp';
 import { registerPreview } from './preview/register';
 import { LanguageStatus } from './status';
+import { registerWalkthrough } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
@@ -22,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   const start = async () => {
     client = createClient(context, output);
-    client.onNotification('qapi/status', (p: { uri: string; text: string; detail: string }) => status.update(p));
+    client.onNotification(StatusNotification, (p) => status.update(p));
     await client.start();
   };
 
@@ -38,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
 
   // Registered first, so the command and the panel serializer exist even if the server fails to start.
   registerPreview(context, () => client, output);
+  registerWalkthrough(context);
   await start();
   return { client: () => client };
 }
@@ -52,12 +57,19 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
+  // C files only inside QEMU trees (a workspace folder with VERSION and qapi/), so the C
+  // extension alone answers everywhere else; the server answers only for generated names.
+  const qemuTrees = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)
+    .filter((root) => existsSync(join(root, 'VERSION')) && existsSync(join(root, 'qapi')));
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'qapi' }, { language: 'qmp' }],
+    documentSelector: [{ language: 'qapi' }, { language: 'qmp' },
+      ...qemuTrees.map((root) => ({ language: 'c', scheme: 'file', pattern: `${root}/**/*` }))],
     outputChannel: output,
     synchronize: {
-      // Includes, VERSION files and introspection replies change outside the editor too.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.json,VERSION}'),
+      // Includes, VERSION files and introspection replies change outside the editor too;
+      // in a QEMU tree, C files too (the C index and the wiring check follow them).
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/{*.json,VERSION}'),
+        ...(qemuTrees.length ? [vscode.workspace.createFileSystemWatcher('**/*.{c,h}')] : [])],
     },
   };
   return new LanguageClient('qapi', 'QEMU QAPI & QMP', serverOptions, clientOptions);

@@ -1,5 +1,6 @@
 // A language status item: which QEMU rules and which schema source are in force.
 import * as vscode from 'vscode';
+import type { StatusParams } from '../../server/src/protocol/lsp';
 
 export class LanguageStatus implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('qapi.status', [{ language: 'qapi' }, { language: 'qmp' }]);
@@ -12,7 +13,7 @@ export class LanguageStatus implements vscode.Disposable {
     this.item.command = { title: 'Show Output', command: 'qapi.showOutput' };
   }
 
-  update(p: { uri: string; text: string; detail: string }): void {
+  update(p: StatusParams): void {
     if (typeof p?.uri !== 'string' || typeof p.text !== 'string') return;
     this.byUri.set(p.uri, { text: p.text, detail: String(p.detail ?? '') });
     this.show();

@@ -22,7 +22,7 @@ describe('check: bad usage exits 2 with one line on stderr', () => {
     ['missing file', ['check', 'no/such/file.json'], /no such file or folder/],
     ['unknown QEMU version', ['check', '--qemu-version', '5.0', 'examples/qapi'], /unknown QEMU version 5.0/],
     ['malformed QEMU version', ['check', '--qemu-version', 'latest', 'examples/qapi'], /'auto' or X.Y/],
-    ['bad format', ['check', '--format', 'xml', 'examples/qapi'], /--format must be text or json/],
+    ['bad format', ['check', '--format', 'xml', 'examples/qapi'], /--format must be text, json or sarif/],
     ['missing schema root', ['check', '--schema', 'nope.json', 'examples/qapi'], /--schema nope.json: no such file/],
     ['missing introspection', ['check', '--introspection', 'nope.json', 'examples/qapi'], /--introspection nope.json: no such file/],
   ];

@@ -80,10 +80,10 @@ describe('bad input exits 2 with one line naming the problem', () => {
     ['missing file', () => ['no/such/scenario.json'], /no\/such\/scenario\.json: cannot read/],
     ['not JSON', () => [scenarioFile('{ nope')], /not valid JSON/],
     ['negative RAM', () => [scenarioFile({ guest: { ramBytes: -1, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 } })], /guest\.ramBytes must be a positive number, got -1/],
-    ['missing link', () => [scenarioFile({ guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 } })], /link must be an object/],
+    ['missing link', () => [scenarioFile({ guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 } })], /link is missing/],
     ['asb in 7.2', () => [scenarioFile({ qemuVersion: '7.2', guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 }, parameters: { 'avail-switchover-bandwidth': 1e9 } })], /avail-switchover-bandwidth does not exist in QEMU 7\.2/],
     ['line outside the script', () => [fixture('busy-thread.qmp') + ':99'], /line 99 is outside the script/],
-    ['bad format', () => [example('busy-thread-10.2.json'), '--format', 'xml'], /--format must be text or json/],
+    ['bad format', () => [example('busy-thread-10.2.json'), '--format', 'xml'], /--format must be text, json or sarif/],
   ];
   for (const [name, args, message] of cases) {
     test(name, () => {
@@ -92,5 +92,30 @@ describe('bad input exits 2 with one line naming the problem', () => {
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, `one line, got: ${r.stderr}`);
     });
+  }
+});
+
+test('check and converge agree on QEMU 9.2 postcopy-ram with multifd (refused, the same words); on 10.2 both accept it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agree-'));
+  const caps = { 'postcopy-ram': true, multifd: true };
+  for (const [version, refused] of [['9.2', true], ['10.2', false]] as const) {
+    const qmp = join(dir, `caps-${version}.qmp`);
+    writeFileSync(qmp, `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}, {"capability": "multifd", "state": true}]}}\n`);
+    const check = spawnSync(process.execPath, [cli, 'check', '--qemu-version', version, qmp], { cwd: REPO, encoding: 'utf8' });
+    const converge = run([scenarioFile({
+      qemuVersion: version, guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 27, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0, vcpus: 1 },
+      link: { bytesPerSecond: 1.25e9 }, parameters: {}, capabilities: caps, maxSeconds: 60,
+    })]);
+    if (refused) {
+      assert.equal(check.status, 1, check.stdout);
+      assert.equal(converge.code, 2, converge.stdout);
+      const words = /Postcopy is not yet compatible with multifd[^\n]*/.exec(check.stdout)?.[0];
+      assert.ok(words, check.stdout);
+      assert.ok(converge.stderr.includes('postcopy-ram cannot be combined with multifd'), converge.stderr);
+      assert.ok(check.stdout.includes('postcopy-ram cannot be combined with multifd'), check.stdout);
+    } else {
+      assert.equal(check.status, 0, check.stdout);
+      assert.equal(converge.code, 0, converge.stderr);
+    }
   }
 });

@@ -148,6 +148,12 @@ export async function startSession(workspace: string, name: string, opts: Sessio
         mkdirSync(OUTPUT, { recursive: true });
         const file = join(OUTPUT, `${shot}.png`);
         await page.screenshot({ path: file });
+        // `npm run screenshots` refreshes the README's pictures from these same moments.
+        const docs = process.env.QAPI_E2E_SCREENSHOTS;
+        if (docs) {
+          mkdirSync(docs, { recursive: true });
+          await page.screenshot({ path: join(docs, `${shot}.jpg`), type: 'jpeg', quality: 60 });
+        }
         return file;
       },
     };

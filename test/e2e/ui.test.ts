@@ -96,6 +96,20 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip: codeServerSki
     assert.match(before.reason, /1250 MB\/s/, `the explanation does not use the script's ${ASB}: ${before.reason}`);
     await s.bridge.call('revert', { path: ws.path(rel) });
   });
+
+  test('the first-run walkthrough lists its steps and opens the example schema', async () => {
+    await s.bridge.call('command', { command: 'workbench.action.openWalkthrough', args: ['qapi-qmp.qapi-qmp#gettingStarted', false] });
+    const page = s.page.locator('.gettingStartedContainer');
+    await page.getByText('Get started with QEMU QAPI & QMP').first().waitFor({ timeout: UI_TIMEOUT });
+    for (const step of ['Open a QAPI schema', 'Open a QMP script', 'Preview the migration']) {
+      await page.getByText(step, { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    }
+    await s.screenshot('walkthrough');
+    // The step's link runs the command it names: the example schema opens in an editor.
+    await s.bridge.call('command', { command: 'qapi.openExample', args: ['schema'] });
+    await s.page.locator('.tab.active').filter({ hasText: 'migration.json' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await s.bridge.call('command', { command: 'workbench.action.closeAllEditors' });
+  });
 });
 
 /** The page inside the preview webview (VS Code nests it in two iframes), once it has drawn a chart. */

@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionList, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
+import {
+  ConvergencePreviewRequest, MigrationInputsRequest, RecommendationEditRequest, StatusNotification,
+} from '../../server/src/protocol/lsp';
 import { REPO } from '../helpers/shared';
 import { LspClient } from './lspClient';
 
@@ -42,7 +45,7 @@ describe('editor features over LSP', () => {
   test('the example schema is clean and the QEMU rules in force are announced', async () => {
     assert.deepEqual(client.diagnostics.get(migrationUri)?.diagnostics, []);
     const status = await client.waitFor(() => client.notifications.find((n) =>
-      n.method === 'qapi/status' && (n.params as { uri: string }).uri === migrationUri), 5000, 'qapi/status');
+      n.method === StatusNotification.method && (n.params as { uri: string }).uri === migrationUri), 5000, 'the status notification');
     assert.match((status.params as { text: string }).text, /10\.2/);
   });
 
@@ -113,10 +116,35 @@ describe('editor features over LSP', () => {
     const lenses = await client.request<{ command?: { command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: seedUri } });
     const lens = lenses.find((l) => l.command?.command === 'qapi.openConvergencePreview');
     assert.ok(lens, JSON.stringify(lenses));
-    const inputs = await client.request<{ qemuVersion: string; parameters: Record<string, unknown> }>('qapi/migrationInputs', {
-      textDocument: { uri: seedUri }, position: at(seedText, 'avail-switchover-bandwidth"', 2, 0),
-    });
+    const position = at(seedText, 'avail-switchover-bandwidth"', 2, 0);
+    const inputs = await client.connection.sendRequest(MigrationInputsRequest, { textDocument: { uri: seedUri }, position });
+    assert.ok(inputs);
     assert.equal(inputs.qemuVersion, '8.2');
     assert.equal(inputs.parameters['avail-switchover-bandwidth'], 1250000000);
+    const preview = await client.connection.sendRequest(ConvergencePreviewRequest, { textDocument: { uri: seedUri }, position, recommendations: false });
+    assert.ok(preview && !('error' in preview));
+    assert.equal(preview.scenario.parameters['avail-switchover-bandwidth'], 1250000000);
+    assert.equal(preview.units['avail-switchover-bandwidth'], 'B/s');
+    assert.ok(preview.result.windows.length > 0);
+  });
+
+  test('a recommendation comes back as a WorkspaceEdit for the document version the server has', async () => {
+    const position = at(seedText, 'avail-switchover-bandwidth"', 2, 0);
+    const res = await client.connection.sendRequest(RecommendationEditRequest, {
+      textDocument: { uri: seedUri }, position, change: { parameters: { 'avail-switchover-bandwidth': 2500000000 } },
+    });
+    assert.ok('edit' in res, JSON.stringify(res));
+    const [change] = res.edit.documentChanges ?? [];
+    assert.ok(change && 'edits' in change);
+    assert.deepEqual(change.textDocument, { uri: seedUri, version: 1 });
+    assert.deepEqual(change.edits.map((e) => ('newText' in e ? e.newText : '')), ['2500000000']);
+    const bad = await client.connection.sendRequest(RecommendationEditRequest, {
+      textDocument: { uri: seedUri }, position, change: { parameters: { 'downtime-limit': { rm: 1 } } } as never,
+    });
+    assert.ok('error' in bad);
+    const qapi = await client.connection.sendRequest(RecommendationEditRequest, {
+      textDocument: { uri: migrationUri }, position: { line: 0, character: 0 }, change: { parameters: { 'downtime-limit': 1 } },
+    });
+    assert.ok('error' in qapi && /QMP scripts only/.test(qapi.error));
   });
 });

@@ -49,16 +49,18 @@ describe('server under load', { timeout: 300_000 }, () => {
     const uri = `file://${join(qapiDir, 'burst.json')}`;
     await client.open(uri, 'qapi', "{ 'enum': 'E', 'data': [ 'a' ] }\n", 1);
     const rssBefore = rssKiB(client.proc.pid!);
-    const pending: Promise<unknown>[] = [];
+    const answered: Promise<unknown>[] = [];
+    const cancelled: Promise<unknown>[] = [];
+    const hover = { textDocument: { uri }, position: { line: 0, character: 12 } };
     for (let v = 2; v <= 2001; v++) {
       const broken = v % 2 === 0;
       await client.change(uri, v, broken ? `{ 'enum': 'Enum${v}', 'data': [ 'a' ] \n` : `{ 'enum': 'Enum${v}', 'data': [ 'a' ] }\n`);
-      if (v % 50 === 0) {
-        // Requests in flight during the burst, some cancelled by the client.
-        pending.push(client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 12 } }).catch(() => 'cancelled'));
-      }
+      // Requests in flight during the burst: some answered, some cancelled by the client.
+      if (v % 50 === 0) answered.push(client.request('textDocument/hover', hover));
+      if (v % 50 === 25) cancelled.push(client.requestCancelledInFlight('textDocument/hover', hover).then((r) => ({ answered: r }), (e: { code?: number }) => e.code));
     }
-    await Promise.all(pending);
+    assert.equal((await Promise.all(answered)).length, 40, 'every request not cancelled is answered');
+    assert.deepEqual(await Promise.all(cancelled), Array(40).fill(-32800), 'every cancelled request answers RequestCancelled');
     const final = await client.waitForDiagnostics(uri, (_d, v) => v === 2001, 30_000);
     assert.deepEqual(final.filter((x) => x.severity === 1), [], 'version 2001 is valid');
     const rssPeak = rssKiB(client.proc.pid!);

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { REPO } from '../helpers/shared';
@@ -73,6 +73,25 @@ export class LspClient {
 
   request<T>(method: string, params: unknown): Promise<T> {
     return this.connection.sendRequest<T>(method, params);
+  }
+
+  /**
+   * Sends a request and cancels it before the server can start on it: both messages are
+   * held in the pipe (corked) and reach the server in one read, so the cancellation is
+   * known when the request is dispatched. Resolves with the server's answer, or rejects
+   * with its error (for a cancelled request: code -32800, RequestCancelled).
+   */
+  async requestCancelledInFlight<T>(method: string, params: unknown): Promise<T> {
+    const source = new CancellationTokenSource();
+    const stdin = this.proc.stdin;
+    stdin.cork();
+    const answer = this.connection.sendRequest<T>(method, params, source.token);
+    const written = () => new Promise<void>((r) => setImmediate(r));   // the writer's queue runs on promises
+    await written();
+    source.cancel();
+    await written();
+    stdin.uncork();
+    return answer;
   }
 
   /** Resolves with the first diagnostics published for `uri` that satisfy `accept`. */

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { UpdateMessage } from '../../webview/src/protocol';
+import type { UpdateMessage } from '../../server/src/protocol/page';
 import { sampleUpdates } from '../fixtures/webview/samples';
 import { buildPage, startHarness } from '../fixtures/webview/harness';
 import { REPO } from '../helpers/shared';
@@ -191,4 +191,21 @@ test('changing a workload control asks the extension to re-run with it', { skip 
   assert.match(await page.locator('#a-workingSetBytes').getAttribute('title') ?? '', /larger than the guest RAM/);
   assert.equal((await posted(page)).filter((m) => m.type === 'setAssumptions').length, sent);
   await page.close();
+});
+
+test('beside the verdict, the page says how sure the simulator is (its errors measured against real QEMU)', { skip }, async () => {
+  const [converging] = sampleUpdates();
+  const { page } = await open();
+  await send(page, converging);
+  await page.waitForSelector('svg.chart path.series.pending');
+  const line = page.locator('header p.fidelity');
+  assert.ok(converging.result.fidelity, 'the simulator fills result.fidelity');
+  assert.equal(await line.textContent(), converging.result.fidelity.message);
+  assert.equal(await line.getAttribute('data-level'), converging.result.fidelity.level);
+  // A less sure result (an unmeasured mechanism) is drawn with the warning style.
+  const unsure = { ...converging, result: { ...converging.result, fidelity: { level: 'unmeasured', mechanisms: [], message: 'Less sure: dirty-limit needs KVM.' } } };
+  await send(page, unsure);
+  await page.waitForFunction(() => document.querySelector('header p.fidelity')?.getAttribute('data-level') === 'unmeasured');
+  assert.equal(await line.textContent(), 'Less sure: dirty-limit needs KVM.');
+  assert.equal(await line.isVisible(), true);
 });

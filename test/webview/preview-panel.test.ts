@@ -7,8 +7,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { memoryFiles } from '../../server/src/service/common/files';
 import { normalizeSettings } from '../../server/src/service/common/settings';
 import { createLanguageService } from '../../server/src/service/languageService';
-import { convergencePreview } from '../../server/src/lsp/customRequests';
-import type { ConvergencePreviewParams, UpdateMessage } from '../../webview/src/protocol';
+import { registerCustomRequests } from '../../server/src/lsp/customRequests';
+import { ConvergencePreviewRequest, type ConvergencePreviewParams } from '../../server/src/protocol/lsp';
+import type { UpdateMessage } from '../../server/src/protocol/page';
+import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import * as fake from '../fixtures/webview/fakeVscode';
 
 const SCRIPT = [
@@ -23,16 +25,38 @@ const URI = 'file:///w/busy.qmp';
 
 const service = createLanguageService({ files: memoryFiles({}), log: () => {} });
 const requests: ConvergencePreviewParams[] = [];
+const logs: { level: string; message: string }[] = [];
+
+// The server's real request handlers, behind a connection that only records them.
+const handlers = new Map<string, (p: unknown, token: unknown) => unknown>();
+let version = 0;
+registerCustomRequests({ onRequest: (t: { method: string }, h: (p: unknown, token: unknown) => unknown) => handlers.set(t.method, h) } as never, {
+  documents: { get: (uri: string) => {
+    const d = fake.state.documents.get(uri);
+    return d && TextDocument.create(uri, d.languageId, ++version, d.text);
+  } } as never,
+  service, settingsNow: () => normalizeSettings({}).settings, log: (message) => logs.push({ level: 'server', message }),
+});
+const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
+/** The LanguageClient's part the panel uses: requests go to the handlers as JSON, as over the wire. */
 const client = {
   isRunning: () => true,
-  sendRequest: async (_method: string, p: ConvergencePreviewParams) => {
-    requests.push(p);
-    const d = fake.state.documents.get(p.textDocument.uri)!;
-    const doc = TextDocument.create(p.textDocument.uri, d.languageId, 1, d.text);
-    return convergencePreview(service, doc, p.position, normalizeSettings({}).settings, p.overrides, p.recommendations !== false);
+  sendRequest: async (type: { method: string }, p: unknown) => {
+    if (type.method === ConvergencePreviewRequest.method) requests.push(p as ConvergencePreviewParams);
+    return JSON.parse(JSON.stringify(await handlers.get(type.method)!(JSON.parse(JSON.stringify(p)), token)));
+  },
+  protocol2CodeConverter: {
+    asWorkspaceEdit: async (e: WorkspaceEdit) => {
+      const edit = new fake.WorkspaceEdit();
+      const pos = (p: { line: number; character: number }) => new fake.Position(p.line, p.character);
+      for (const dc of e.documentChanges ?? []) {
+        if (!('edits' in dc)) continue;
+        for (const x of dc.edits) edit.replace(fake.Uri.parse(dc.textDocument.uri), new fake.Range(pos(x.range.start), pos(x.range.end)), (x as TextEdit).newText);
+      }
+      return edit;
+    },
   },
 };
-const logs: { level: string; message: string }[] = [];
 const output = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (message: string) => logs.push({ level, message })]));
 
 /** Waits for the panel's timers and requests to settle into `cond` (gives up after 10 s). */
@@ -140,6 +164,20 @@ test('applying a recommendation is one WorkspaceEdit on the followed script', as
   assert.equal(fake.state.applied[0].replacements.length, 1);
   assert.equal(doc.text.split('\n')[3], '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "avail-switchover-bandwidth": 446000000}}');
   doc.text = SCRIPT;
+});
+
+test('a recommendation the server cannot write into the document is a warning, not an edit', async () => {
+  const qapi = new fake.FakeDocument(fake.Uri.parse('file:///w/migration.json'), 'qapi', "{ 'command': 'migrate' }\n");
+  fake.state.documents.set(qapi.uri.toString(), qapi);
+  fake.state.selection.fire({ textEditor: { document: qapi, selection: { active: new fake.Position(0, 0) } } });
+  await until(() => requests.at(-1)!.textDocument.uri === qapi.uri.toString(), 'following the QAPI file');
+  const applied = fake.state.applied.length;
+  panel.received.fire({ type: 'applyRecommendation', parameters: { 'downtime-limit': 500 } });
+  await until(() => fake.state.warnings.some((w) => /QMP scripts only/.test(w)), 'a warning');
+  assert.equal(fake.state.applied.length, applied);
+  assert.equal(qapi.text, "{ 'command': 'migrate' }\n");
+  fake.state.selection.fire({ textEditor: { document: doc, selection: { active: new fake.Position(4, 0) } } });
+  await until(() => requests.at(-1)!.textDocument.uri === URI, 'back on the script');
 });
 
 test('a code lens\' [uri, position] is followed', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { describeRejected, isAssumptions, isToExtension, isToPage, type UpdateMessage } from '../../webview/src/protocol';
+import { describeRejected, isAssumptions, isToExtension, isToPage, type UpdateMessage } from '../../server/src/protocol/page';
 import { handmadeResult } from '../fixtures/webview/handmade';
 
 const GiB = 2 ** 30;
@@ -20,6 +20,7 @@ function update(): UpdateMessage {
     focus: 'downtime-limit',
     source: { file: 'a.qmp', line: 3 },
     overrides: {},
+    units: { 'downtime-limit': 'ms' },
   };
 }
 

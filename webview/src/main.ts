@@ -1,7 +1,7 @@
 // The preview page's script: restores the last state, says `ready`, then draws every
 // valid `update` the extension sends. Invalid messages are logged back, never thrown.
 import './preview.css';
-import { describeRejected, isToPage, type PageState, type ToExtension, type ToPage } from './protocol';
+import { describeRejected, isToPage, type PageState, type ToExtension, type ToPage } from '../../server/src/protocol/page';
 import { PreviewView } from './view';
 
 interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }

@@ -3,7 +3,7 @@
 import type { MigrationParameters, Recommendation } from '../../server/src/simulator/types';
 import { buildChart } from './chart';
 import { formatBytes, formatMs, formatRate, formatSeconds, verdictSentence, verdictTitle } from './format';
-import type { ApplyRecommendationMessage, Assumptions, EmptyMessage, UpdateMessage } from './protocol';
+import type { ApplyRecommendationMessage, Assumptions, EmptyMessage, UpdateMessage } from '../../server/src/protocol/page';
 import { drawChart } from './svg';
 
 export interface ViewActions {
@@ -32,13 +32,20 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: strin
 
 const round = (v: number) => Number(v.toPrecision(4));
 
-/** A parameter value as the page shows it (sizes and rates in binary units). */
-export function describeParameter(name: string, value: MigrationParameters[string]): string {
+/**
+ * A parameter value as the page shows it, by the unit the migration facts give it (the
+ * update's `units`): sizes and rates in binary units, times in ms; no unit, the number.
+ */
+export function describeParameter(value: MigrationParameters[string], unit: string | undefined): string {
   if (typeof value !== 'number') return String(value);
-  if (/bandwidth/.test(name)) return value === 0 ? '0 (no limit)' : formatRate(value);
-  if (/downtime|delay|period/.test(name)) return formatMs(value);
-  if (/size|bytes/.test(name)) return formatBytes(value);
-  return String(value);
+  switch (unit) {
+    case 'B/s': return value === 0 ? '0 (no limit)' : formatRate(value);
+    case 'B': return formatBytes(value);
+    case 'ms': return formatMs(value);
+    case '%': return `${value} %`;
+    case undefined: return String(value);
+    default: return `${value} ${unit}`;
+  }
 }
 
 /** Why a workload value cannot be simulated (the simulator's own rules), or undefined. */
@@ -55,6 +62,8 @@ export function checkAssumption(key: Key, value: number, m: UpdateMessage): stri
 export class PreviewView {
   private readonly title = h('h1', { class: 'verdict' });
   private readonly source = h('p', { class: 'source' });
+  /** How sure the verdict is: the simulator's errors measured against real QEMU (result.fidelity). */
+  private readonly fidelity = h('p', { class: 'fidelity' });
   private readonly reason = h('p', { class: 'reason' });
   private readonly figures = h('dl', { class: 'figures' });
   private readonly svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -86,7 +95,7 @@ export class PreviewView {
       h('section', {}, h('h2', { text: 'Parameters in force' }),
         h('table', { class: 'params' }, h('thead', {}, h('tr', {}, h('th', { text: 'Parameter' }), h('th', { text: 'Value' }))), this.params)),
     );
-    root.append(h('header', {}, this.title, this.source), this.empty, this.results, this.announce);
+    root.append(h('header', {}, this.title, this.fidelity, this.source), this.empty, this.results, this.announce);
     this.showEmpty({ type: 'empty', reason: 'Put the cursor in a QMP script to see whether its migration converges.' });
     new ResizeObserver(() => this.redraw()).observe(this.svg);
   }
@@ -127,6 +136,7 @@ export class PreviewView {
     this.current = undefined;
     this.title.textContent = 'Convergence preview';
     this.source.textContent = '';
+    this.fidelity.hidden = true;
     this.empty.textContent = m.reason;
     this.empty.hidden = false;
     this.results.hidden = true;
@@ -141,12 +151,15 @@ export class PreviewView {
     this.title.textContent = verdictTitle(r);
     this.title.className = `verdict ${r.converged ? 'ok' : 'bad'}`;
     this.source.textContent = `${m.source.file}, line ${m.source.line + 1} · QEMU ${m.scenario.qemuVersion}`;
+    this.fidelity.textContent = r.fidelity?.message ?? '';
+    this.fidelity.dataset.level = r.fidelity?.level ?? '';
+    this.fidelity.hidden = !r.fidelity;
     this.reason.textContent = r.reason;
     this.showFigures(m);
     this.redraw();
     this.notes.replaceChildren(...(r.notes ?? []).map((n) => h('li', { text: n })));
     this.showDeadlines(m);
-    this.showRecommendations(r.recommendations, m.pending === true);
+    this.showRecommendations(r.recommendations, m.pending === true, m.units);
     this.showControls(m);
     this.showParameters(m);
     this.announce.textContent = verdictSentence(r);
@@ -207,14 +220,14 @@ export class PreviewView {
     }
   }
 
-  private showRecommendations(recs: Recommendation[], pending: boolean): void {
+  private showRecommendations(recs: Recommendation[], pending: boolean, units: UpdateMessage['units']): void {
     this.recs.replaceChildren();
     if (pending) this.recs.append(h('li', { class: 'searching', text: 'Simulating changes that would make it converge…' }));
     else if (!recs.length) this.recs.append(h('li', { text: 'Nothing to change.' }));
     for (const rec of recs) {
       const li = h('li', {}, h('p', { text: rec.message }));
       const changes = [
-        ...Object.entries(rec.parameters ?? {}).map(([k, v]) => `${k} = ${describeParameter(k, v)}`),
+        ...Object.entries(rec.parameters ?? {}).map(([k, v]) => `${k} = ${describeParameter(v, units[k])}`),
         ...Object.entries(rec.capabilities ?? {}).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`),
       ];
       if (changes.length) li.append(h('p', { class: 'change' }, ...changes.map((c) => h('code', { text: c }))));
@@ -251,7 +264,7 @@ export class PreviewView {
   private showParameters(m: UpdateMessage): void {
     this.params.replaceChildren();
     const rows: [string, string][] = [
-      ...Object.entries(m.inputs.parameters).map(([k, v]): [string, string] => [k, describeParameter(k, v)]),
+      ...Object.entries(m.inputs.parameters).map(([k, v]): [string, string] => [k, describeParameter(v, m.units[k])]),
       ...Object.entries(m.inputs.capabilities).map(([k, v]): [string, string] => [k, v ? 'on' : 'off']),
     ];
     if (!rows.length) this.params.append(h('tr', {}, h('td', { text: 'QEMU defaults (none set before the cursor)' }), h('td')));

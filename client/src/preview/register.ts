@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  CONVERGENCE_PREVIEW_REQUEST, describeRejected, isToExtension,
-  type ApplyRecommendationMessage, type Assumptions, type ConvergencePreviewParams, type ConvergencePreviewResponse,
-  type ThemeMessage, type ToExtension, type ToPage,
-} from '../../../webview/src/protocol';
+  ConvergencePreviewRequest, RecommendationEditRequest, type ConvergencePreviewParams, type ConvergencePreviewResponse,
+} from '../../../server/src/protocol/lsp';
+import {
+  describeRejected, isToExtension, type ApplyRecommendationMessage, type Assumptions, type ThemeMessage, type ToExtension, type ToPage,
+} from '../../../server/src/protocol/page';
 import { previewHtml } from './html';
-import { recommendationEdits } from './scriptEdit';
 
 const VIEW_TYPE = 'qapi.convergencePreview';
 const LANGUAGES = new Set(['qmp', 'qapi']);
@@ -99,7 +99,7 @@ class PreviewPanel implements vscode.Disposable {
         overrides, recommendations,
       };
       try {
-        const res = await client.sendRequest<ConvergencePreviewResponse>(CONVERGENCE_PREVIEW_REQUEST, params);
+        const res = await client.sendRequest(ConvergencePreviewRequest, params);
         return id === this.seq ? res : undefined;   // undefined: a newer position is already on its way
       } catch (e) {
         this.output.error(`convergence preview request failed: ${(e as Error)?.message ?? e}`);
@@ -156,16 +156,29 @@ class PreviewPanel implements vscode.Disposable {
     }
   }
 
-  /** One WorkspaceEdit, so one undo takes the whole recommendation back. */
+  /**
+   * The server computes the edit from its parse of the script (one WorkspaceEdit, so one
+   * undo takes the whole recommendation back); the client only applies it.
+   */
   private async apply(m: ApplyRecommendationMessage): Promise<void> {
     const target = this.target;
+    const client = this.client();
     if (!target) return;
+    if (!client?.isRunning()) {
+      void vscode.window.showWarningMessage('The recommendation could not be applied: the QAPI/QMP language server is not running.');
+      return;
+    }
     try {
-      const doc = await vscode.workspace.openTextDocument(target.uri);
-      const edit = new vscode.WorkspaceEdit();
-      for (const e of recommendationEdits(doc.getText(), target.position.line, m)) {
-        edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+      const res = await client.sendRequest(RecommendationEditRequest, {
+        textDocument: { uri: target.uri.toString() },
+        position: { line: target.position.line, character: target.position.character },
+        change: { parameters: m.parameters, capabilities: m.capabilities },
+      });
+      if ('error' in res) {
+        void vscode.window.showWarningMessage(`The recommendation could not be applied: ${res.error}.`);
+        return;
       }
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(res.edit);
       if (!(await vscode.workspace.applyEdit(edit))) {
         void vscode.window.showWarningMessage('The recommendation could not be applied: the script changed or is read-only.');
       }

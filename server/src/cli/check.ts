@@ -11,21 +11,14 @@ import { createLanguageService, languageOfPath } from '../service/languageServic
 import type { LanguageId } from '../service/language';
 import { withDocExampleWarnings } from '../service/docExamples';
 import type { FirstError } from '../service/qapi/model';
+import { paintFor, severityPaint, type Paint } from './color';
+import { checkToSarif } from './sarif';
+import type { CheckReport, JsonDiagnostic } from './checkReport';
 import { UsageError } from './usage';
 
 interface CheckArgs {
   values: { 'qemu-version'?: string; schema?: string; introspection?: string; format?: string };
   positionals: string[];
-}
-
-export interface JsonDiagnostic {
-  line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string | null; message: string;
-}
-export interface CheckReport {
-  rules: RuleSet;
-  files: { path: string; diagnostics: JsonDiagnostic[] }[];
-  firstError: FirstError | null;
 }
 
 const OLDEST = parseVersion(RULE_SETS[0])!;
@@ -58,7 +51,8 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
       rules ??= result.rules;
       firstError ??= result.firstError;
       if (!result.diagnostics.has(path)) note(path, []);
-      for (const [p, d] of withDocExampleWarnings(result)) note(p, d);
+      // In a QEMU tree with its C sources, the migration parameters' C wiring too.
+      for (const [p, d] of service.withWiring(result, path, withDocExampleWarnings(result))) note(p, d);
     } else {
       const text = read(path);
       const doc = TextDocument.create(pathToUri(path), 'qmp', 1, text);
@@ -85,7 +79,8 @@ export function runCheck(args: CheckArgs, out: NodeJS.WritableStream): number {
     firstError,
   };
   if (args.values.format === 'json') out.write(JSON.stringify(report, null, 2) + '\n');
-  else out.write(formatText(report));
+  else if (args.values.format === 'sarif') out.write(JSON.stringify(checkToSarif(report), null, 2) + '\n');
+  else out.write(formatText(report, paintFor(out as { isTTY?: boolean })));
   const hasError = report.files.some((f) => f.diagnostics.some((d) => d.severity === 'error'));
   return hasError ? 1 : 0;
 }
@@ -185,11 +180,11 @@ function sortDiagnostics(d: Diagnostic[]): Diagnostic[] {
   return [...d].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-function formatText(report: CheckReport): string {
+function formatText(report: CheckReport, paint: Paint): string {
   let s = '';
   for (const f of report.files) {
     for (const d of f.diagnostics) {
-      s += `${f.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.code ? ` [${d.code}]` : ''}\n`;
+      s += `${paint.path(`${f.path}:${d.line}:${d.column}:`)} ${severityPaint(paint, d.severity)(`${d.severity}:`)} ${d.message}${d.code ? ` ${paint.dim(`[${d.code}]`)}` : ''}\n`;
     }
   }
   return s;

@@ -4,6 +4,7 @@
 // Exit 0 converges, 1 does not, 2 bad input (one line naming the field).
 import { relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { NEWEST_RELEASE } from '../migration/version';
 import { diskFiles } from '../service/common/files';
 import { pathToUri } from '../service/common/paths';
 import { defaultSettings } from '../service/common/settings';
@@ -11,6 +12,9 @@ import { createLanguageService } from '../service/languageService';
 import {
   analyse, DEFAULT_GUEST, DEFAULT_LINK, ScenarioError, scenarioFromInputs, type Scenario, type SimulationResult,
 } from '../simulator/index';
+import { paintFor, type Paint } from './color';
+import { convergeToSarif } from './sarif';
+import { checkScenarioSchema } from './scenarioSchema';
 import { UsageError } from './usage';
 
 interface ConvergeArgs { values: { format?: string }; positionals: string[] }
@@ -33,7 +37,14 @@ export function runConverge(args: ConvergeArgs, out: NodeJS.WritableStream): num
     throw e;
   }
   if (args.values.format === 'json') out.write(JSON.stringify(result, null, 2) + '\n');
-  else out.write(formatText(scenario, result, origin));
+  else if (args.values.format === 'sarif') {
+    out.write(JSON.stringify(convergeToSarif({
+      path: resolve(script ? script[1] : target), line: script?.[2] ? Number(script[2]) : undefined,
+      qemuVersion: scenario.qemuVersion ?? NEWEST_RELEASE, converged: result.converged,
+      reason: result.reason, downtimeMs: result.downtimeMs, downtimeLimitMs: result.downtimeLimitMs,
+      recommendations: result.recommendations,
+    }), null, 2) + '\n');
+  } else out.write(formatText(scenario, result, origin, paintFor(out as { isTTY?: boolean })));
   return result.converged ? 0 : 1;
 }
 
@@ -51,6 +62,10 @@ function fromJson(path: string): Scenario {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${path}: not valid JSON (${(e as Error).message})`);
   }
+  // The schema VS Code checks the file with comes first; the simulator then checks what a
+  // schema cannot say (a parameter the QEMU version lacks, workingSetBytes <= ramBytes).
+  const verdict = checkScenarioSchema(raw);
+  if (!verdict.ok) throw new UsageError(`${path}: ${verdict.message}`);
   return raw as Scenario;
 }
 
@@ -82,12 +97,12 @@ function display(path: string): string {
   return rel && !rel.startsWith('..') ? rel : path;
 }
 
-function formatText(scenario: Scenario, r: SimulationResult, origin?: string): string {
+function formatText(scenario: Scenario, r: SimulationResult, origin: string | undefined, paint: Paint): string {
   const lines: string[] = [];
   if (origin) lines.push(`inputs: ${origin}`);
   lines.push(r.converged
-    ? `${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s (QEMU ${scenario.qemuVersion ?? '10.2'} rules)`
-    : `does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s (QEMU ${scenario.qemuVersion ?? '10.2'} rules)`);
+    ? paint.good(`${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`
+    : paint.error(`does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`);
   if (r.downtimeMs !== null) lines.push(`downtime: ${Math.round(r.downtimeMs)} ms real, downtime-limit ${r.downtimeLimitMs} ms`);
   lines.push(`dirty syncs: ${r.dirtySyncCount}`, `transferred: ${(r.transferredBytes / 1e6).toFixed(1)} MB`, `reason: ${r.reason}`);
   if (r.recommendations.length) {

@@ -9,6 +9,7 @@ import { CachedFiles, overlayFiles } from '../service/common/files';
 import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
+import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
@@ -19,7 +20,17 @@ export function startServer(connection: Connection): void {
   const openTexts = new Map<string, string>();   // path -> text of open documents
   const log = (m: string) => connection.console.error(m);
   const disk = new CachedFiles();
-  const service = createLanguageService({ files: overlayFiles(openTexts, disk), log });
+  const service = createLanguageService({
+    files: overlayFiles(openTexts, disk), log,
+    // A QEMU tree's C index is built in slices between requests, never on one.
+    cSource: { schedule: (work) => void setImmediate(work), onIndexed: (tree, index, ms) =>
+      log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`) },
+  });
+  /** Inside a QEMU tree, start its C index (in the background) as soon as one of its files opens. */
+  const startCIndex = (path: string) => {
+    const tree = service.cSource.treeOf(path);
+    if (tree) service.cSource.indexOf(tree);
+  };
 
   let pullConfiguration = false;
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -78,7 +89,7 @@ export function startServer(connection: Connection): void {
 
   function sendStatus(doc: TextDocument) {
     const status = service.status(doc, settingsNow(doc.uri));
-    if (status) void connection.sendNotification('qapi/status', { uri: doc.uri, ...status });
+    if (status) void connection.sendNotification(StatusNotification, { uri: doc.uri, ...status });
   }
 
   /** Re-validate every open document that depends on `path` (an include, the root, an introspection file). */
@@ -122,11 +133,13 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen(({ document }) => {
     openTexts.set(uriToPath(document.uri), document.getText());
+    startCIndex(uriToPath(document.uri));
     void settingsFor(document.uri).then(() => scheduler.schedule(document.uri, 0));
   });
   documents.onDidChangeContent(({ document }) => {
     const path = uriToPath(document.uri);
     openTexts.set(path, document.getText());
+    service.cSource.fileChanged(path, document.getText());
     scheduler.schedule(document.uri);
     revalidateDependents(path, document.uri);
   });
@@ -141,6 +154,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const c of changes) disk.invalidate(uriToPath(c.uri));
+    for (const c of changes) service.cSource.fileChanged(uriToPath(c.uri));
     for (const c of changes) revalidateDependents(uriToPath(c.uri));
   });
 

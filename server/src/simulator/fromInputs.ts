@@ -1,6 +1,6 @@
 // A scenario from what a QMP script says (parameters, capabilities, version) plus
 // the workload, which scripts rarely state: the documented defaults fill the gaps.
-import type { MigrationInputs } from '../service/qmp/inputs';
+import type { MigrationInputs } from '../migration/inputs';
 import type { GuestWorkload, LinkModel, Scenario } from './types';
 
 /** Workload assumed when the document does not say (docs/converge.md). */

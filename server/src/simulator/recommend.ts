@@ -2,11 +2,13 @@
 // smallest change (by bisection over whole simulations) that makes the scenario
 // converge, with the outcome of that simulation.
 import { runPrecopy, type Run } from './engine';
-import { atLeastVersion, configure, HARD_CAP_SECONDS, type Config } from './scenario';
+import { atLeast, BEHAVIOUR, inRange, MIGRATION_CAPABILITIES, PARAMETER_FACTS } from '../migration/index';
+import { configure, HARD_CAP_SECONDS, type Config } from './scenario';
 import type { Recommendation, Scenario } from './types';
 import { mb, mbps, novaSteps, NOVA, secs } from './verdict';
 
 const MiB = 2 ** 20;
+const DIRTY_LIMIT_SINCE = MIGRATION_CAPABILITIES.find((f) => f.name === 'dirty-limit')!.since;
 const MAX_DOWNTIME_MS = 2_000_000;
 
 const converges = (c: Config): Run | null => {
@@ -26,7 +28,7 @@ function bisect(lo: number, hi: number, unit: number, ok: (v: number) => boolean
 }
 
 function availSwitchoverBandwidth(c: Config): Recommendation | null {
-  if (!atLeastVersion(c.version, '8.2')) return null;
+  if (!inRange(c.version, PARAMETER_FACTS.get('avail-switchover-bandwidth')!.since)) return null;
   const link = Math.floor(c.linkBytesPerMs * 1000);
   const at = (asb: number) => converges({ ...c, availSwitchoverBandwidth: asb });
   if (!at(link)) {
@@ -70,12 +72,12 @@ function maxBandwidth(c: Config): Recommendation | null {
 function throttling(c: Config): Recommendation[] {
   const out: Recommendation[] = [];
   if (!c.autoConverge && !c.dirtyLimit) {
-    const r = runPrecopy({ ...c, autoConverge: true, forcedSyncTimer: atLeastVersion(c.version, '9.2') }, false);
+    const r = runPrecopy({ ...c, autoConverge: true, forcedSyncTimer: atLeast(c.version, BEHAVIOUR.dirtySyncTimer.since) }, false);
     out.push(r.mode
       ? { kind: 'auto-converge', message: `Enable auto-converge: it ${outcome(r)}, with the guest's vCPUs throttled to ${r.throttlePercent}%.`, capabilities: { 'auto-converge': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }
       : { kind: 'auto-converge', message: `auto-converge does not converge within ${secs(r.endMs)} either (throttle reached ${r.throttlePercent}%).` });
   }
-  if (!c.autoConverge && !c.dirtyLimit && atLeastVersion(c.version, '8.1')) {
+  if (!c.autoConverge && !c.dirtyLimit && inRange(c.version, DIRTY_LIMIT_SINCE)) {
     const r = runPrecopy({ ...c, dirtyLimit: true }, false);
     out.push(r.mode
       ? { kind: 'dirty-limit', message: `Enable dirty-limit (needs KVM's dirty ring): with vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU it ${outcome(r)}.`, capabilities: { 'dirty-limit': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }

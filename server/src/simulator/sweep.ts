@@ -2,7 +2,8 @@
 // downtime-limit): where the scenario converges, and when. The scenario is checked
 // once; each cell changes only the two values, and no window list is kept.
 import { runPrecopy } from './engine';
-import { atLeastVersion, configure, ScenarioError, SIZE_MAX, type Config } from './scenario';
+import { formatVersion, inRange, PARAMETER_FACTS } from '../migration/index';
+import { configure, ScenarioError, SIZE_MAX, type Config } from './scenario';
 import type { Scenario } from './types';
 
 /** Parameters a sweep can vary, and the engine field each one sets. */
@@ -36,8 +37,9 @@ export function sweep(scenario: Scenario, x: SweepAxis, y: SweepAxis): SweepResu
   checkAxis(y, 'y');
   const base = configure(scenario);
   for (const [a, name] of [[x, 'x'], [y, 'y']] as const) {
-    if (a.parameter === 'avail-switchover-bandwidth' && !atLeastVersion(base.version, '8.2')) {
-      throw new ScenarioError(`${name}.parameter`, `avail-switchover-bandwidth does not exist in QEMU ${base.version.major}.${base.version.minor} (it was added in 8.2)`);
+    const fact = PARAMETER_FACTS.get(a.parameter)!;
+    if (!inRange(base.version, fact.since, fact.removed)) {
+      throw new ScenarioError(`${name}.parameter`, `${a.parameter} does not exist in QEMU ${formatVersion(base.version)} (it was added in ${fact.since})`);
     }
   }
   const converged: boolean[][] = [];

@@ -2,28 +2,10 @@
 // request and the webview exchange them. Field names are the documented JSON format.
 import type { HostModel } from './model';
 
-/** Migration parameters by their QMP names (`downtime-limit`, `avail-switchover-bandwidth`, ...). */
-export type MigrationParameters = Record<string, number | string | boolean | null>;
-/** Capabilities by their QMP names (`auto-converge`, `multifd`, `xbzrle`, `postcopy-ram`, ...). */
-export type MigrationCapabilities = Record<string, boolean>;
+// The inputs are the migration domain's (parameters, capabilities, workload, link).
+import type { GuestWorkload, LinkModel, MigrationCapabilities, MigrationParameters } from '../migration/inputs';
 
-export interface GuestWorkload {
-  ramBytes: number;
-  /** The hot set the guest keeps rewriting. */
-  workingSetBytes: number;
-  /** Unique bytes the guest dirties per second inside the working set. */
-  dirtyBytesPerSecond: number;
-  zeroPageFraction: number;
-  vcpus: number;
-  /** Optional: where the zero pages sit in guest RAM: after all data ('end', the default, as in a freshly booted guest) or spread evenly. */
-  zeroPagesAt?: 'spread' | 'end';
-}
-
-export interface LinkModel {
-  bytesPerSecond: number;
-  /** Fraction of wall time the migration thread really sends (the seed patch's "busy thread"); 1 = always. */
-  sendingEfficiency: number;
-}
+export type { GuestWorkload, LinkModel, MigrationCapabilities, MigrationParameters };
 
 export interface Scenario {
   /** "7.2", "8.2", "9.2", "10.0", "10.2", ... selects the switchover rule. */
@@ -100,4 +82,18 @@ export interface SimulationResult {
   finalThrottlePercent?: number;
   /** Things the result does not take into account, in words. */
   notes?: string[];
+  /** How sure the result is: the errors measured against real QEMU for the mechanisms used. */
+  fidelity?: Fidelity;
+}
+
+/**
+ * How well the simulator matched real migrations (bench/recordings-*) for the mechanisms
+ * a scenario uses: 'measured' (all within tolerance), 'approximate' (one mechanism's
+ * recordings disagree more than the tolerance), 'unmeasured' (one has no recording).
+ */
+export interface Fidelity {
+  level: 'measured' | 'approximate' | 'unmeasured';
+  mechanisms: { mechanism: string; recordings: number; verdictsAgree: number; switchoverWorst: number | null }[];
+  /** One sentence for the preview, beside the verdict. */
+  message: string;
 }

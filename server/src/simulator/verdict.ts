@@ -1,6 +1,7 @@
 // Turns an engine run into the documented result: the verdict in words, the
 // orchestrators' deadlines, and the warnings that need no extra simulation.
 import type { Run } from './engine';
+import { fidelityFor } from './fidelity';
 import { GiB } from './model';
 import { SIZE_MAX, type Config } from './scenario';
 import type { OrchestratorMark, Recommendation, SimulationResult } from './types';
@@ -113,7 +114,7 @@ function notes(c: Config, r: Run): string[] {
   if (c.cappedFromSeconds !== undefined) n.push(`maxSeconds ${c.cappedFromSeconds} is above the simulator's cap; simulated ${c.maxMs / 1000} s.`);
   if (r.windowStride > 1) n.push(`Long run: every ${r.windowStride}th window is listed, plus the last.`);
   if (c.ignored.length) n.push(`Not modelled, ignored: ${[...new Set(c.ignored)].join(', ')}.`);
-  if (c.dirtyLimit) n.push('dirty-limit needs KVM with dirty-ring-size set; the model assumes it is.');
+  for (const w of c.warnings) n.push(`${w}; the model assumes QEMU accepts it.`);
   if (r.loopGuardHit) n.push('The simulation stopped early at its loop guard; the verdict covers the time simulated.');
   return n;
 }
@@ -137,6 +138,7 @@ export function toResult(c: Config, r: Run): SimulationResult {
     lastSyncPendingBytes: Math.round(r.lastSyncPending),
     finalThrottlePercent: r.throttlePercent,
     notes: notes(c, r),
+    fidelity: fidelityFor(c),
   };
 }
 

@@ -7,10 +7,12 @@
  * instead: a fixed busy loop per write, sized for `rate` at boot (or `delay=N`), whose
  * speed follows TCG's, and which CPU throttling slows down. `pattern=random` picks
  * pages at random instead of sweeping them in order; `ws=0` fills and then halts.
+ * `touch=full` rewrites every word of a page with new values (a page XBZRLE cannot
+ * encode: its bad case) instead of one byte (a 1-byte delta: its good case).
  * Time comes from the HPET (its 32-bit counter wraps only every 43 s, so a vCPU the
  * host stops for a while still measures right). Its progress is a status block at
  * 0x108000 that the harness reads with pmemsave.
- * Command line (-append): ws=MiB fill=MiB rate=MiB/s [mode=cpu [delay=N]] [pattern=random]. */
+ * Command line (-append): ws=MiB fill=MiB rate=MiB/s [mode=cpu [delay=N]] [pattern=random] [touch=full]. */
 typedef unsigned int u32;
 typedef unsigned char u8;
 typedef unsigned long long u64;
@@ -31,7 +33,7 @@ enum { BOOTING = 0, FILLING = 1, CALIBRATING = 2, WRITING = 3, IDLE = 4, NO_HPET
 struct status {
 	u32 magic, state, pages, passes;
 	u32 ws_mib, fill_mib, ram_mib, delay;
-	u32 rate_mibps, random, calibrated_pps, paced, tsc_khz;
+	u32 rate_mibps, random, calibrated_pps, paced, tsc_khz, full;
 };
 
 __attribute__((section(".status"), used)) volatile struct status status;
@@ -83,7 +85,16 @@ static u32 next_page(u32 i, u32 ws_pages) {
 }
 
 static void write_page(u32 idx) {
-	((volatile u8 *)WS_BASE)[idx * PAGE] = (u8)(status.pages | 1);
+	if (status.full) {
+		/* Every word changes, and differently each time: no delta is shorter than the page. */
+		volatile u32 *p = (volatile u32 *)(WS_BASE + idx * PAGE);
+		u32 v = status.pages * 2654435761u + 0x9E3779B9u;
+		for (u32 i = 0; i < PAGE / 4; i++) p[i] = (v += 0x6D2B79F5u) | 0x01000000u;
+	} else {
+		/* The byte changes on every write (a page left as it was would be no delta at all). */
+		volatile u8 *b = (volatile u8 *)WS_BASE + idx * PAGE;
+		*b = (u8)(*b + 2) | 1;
+	}
 	status.pages++;
 }
 
@@ -168,7 +179,9 @@ void guest_main(struct multiboot_info *mbi) {
 	status.ws_mib = ws;
 	status.rate_mibps = arg(cmd, "rate", 0);
 	const char *pattern = find(cmd, "pattern"), *mode = find(cmd, "mode");
+	const char *touch = find(cmd, "touch");
 	status.random = pattern && pattern[0] == 'r';
+	status.full = touch && touch[0] == 'f';
 	status.paced = status.rate_mibps && !(mode && mode[0] == 'c');
 	status.magic = STATUS_MAGIC;
 

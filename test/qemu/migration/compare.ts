@@ -1,7 +1,8 @@
 // The simulator against a real migration: the recording's inputs become a scenario
-// (the guest's measured write rate, not the target), the simulator runs, and verdict,
-// switchover time, dirty-sync count and transferred bytes are compared within the
-// tolerances documented in BENCHMARKS.md (Simulator vs real QEMU 7.2).
+// (the guest's measured write rate, not the target; the sender's achieved rate where
+// nothing capped it), the simulator runs, and verdict, switchover time, dirty-sync
+// count, transferred bytes and downtime are compared within the tolerances documented
+// in BENCHMARKS.md (Simulator vs real QEMU).
 import { simulate, type Scenario, type SimulationResult } from '../../../server/src/simulator';
 import { observe, type Observed, type Recording } from './recording';
 
@@ -27,6 +28,15 @@ export const LOCAL_PIPE_BYTES_PER_SECOND = 4.1e9;
  */
 export const SENDING_EFFICIENCY = 0.8;
 
+/**
+ * A real destination QEMU over a unix socket with the source VM stopped: how fast the
+ * final copy runs (QEMU 10.2's downtime-bytes / downtime over the non-multifd runs that
+ * report it: 620-920 MB/s under this host's load). While the guest runs, the migration
+ * thread shares the two vCPUs with it, the destination and other jobs, and gets the
+ * run's own measured share of this (its sending efficiency, see destScenario).
+ */
+export const DEST_QEMU_BYTES_PER_SECOND = 800e6;
+
 /** Relative tolerances, and the least absolute slack for small counts. */
 export const TOLERANCE = {
   /** Capped runs repeat within 2-7%; the guest's write rate under TCG moves with host load. */
@@ -36,14 +46,103 @@ export const TOLERANCE = {
   /** One sync per round: ±1 is the granularity, ±20% for long tails. */
   syncs: 0.2,
   syncsAbsolute: 1,
+  /**
+   * Downtime: ±50% or ±25 ms, whichever is larger. Real downtimes here are 1-60 ms, and at
+   * that size the scheduling of two QEMUs on a shared 2-vCPU host decides them.
+   */
+  downtime: 0.5,
+  downtimeAbsoluteMs: 25,
 };
+
+/**
+ * Wire bytes per page XBZRLE sends for the guest's change pattern, from QEMU's encoder
+ * (migration/xbzrle.c, ram.c save_xbzrle_page): one changed byte encodes as a zero-run
+ * varint, a 1-byte run and the byte (3 B), plus the flag and length (3 B) and the page
+ * header (8 B): 14 B. A page whose every word changed overflows the encoder and goes
+ * out as a normal page (no gain). Derived from the workload, not fitted.
+ */
+export function xbzrleRatioFor(touch: unknown): number {
+  return touch === 'full' ? 1 : 4104 / 14;
+}
+
+/** The recording's capabilities and parameters, as the simulator reads them. */
+function settings(h: Recording['header']): { parameters: Scenario['parameters']; capabilities: Scenario['capabilities'] } {
+  const set = (h.params_set ?? {}) as Record<string, number | boolean>;
+  const parameters: Scenario['parameters'] = {
+    ...set,
+    'max-bandwidth': Math.round(h.max_bandwidth_MiBps * MiB),
+    'downtime-limit': h.downtime_limit_ms,
+  };
+  const capabilities: Scenario['capabilities'] = { ...((h.capabilities_set ?? {}) as Record<string, boolean>), 'auto-converge': h.auto_converge };
+  return { parameters, capabilities };
+}
+
+/** What the run achieved (recorder's final line), or null for older recordings. */
+export function achievedOf(rec: Recording): { guest_write_bytes_per_s: number; sender_peak_bytes_per_s: number } | null {
+  const f = rec.lines.find((l) => l.type === 'final') as { achieved?: { guest_write_bytes_per_s: number; sender_peak_bytes_per_s: number } } | undefined;
+  return f?.achieved ?? null;
+}
+
+/**
+ * The sender's mean rate while it had data to send: wire bytes per second over the poll
+ * intervals of the first pass in which normal pages made most of the bytes (a stretch of zero
+ * pages measures the zero scan) and more was left than the interval sent (an empty
+ * bitmap measures the guest). On this shared host the sender moved between 5 and 480 MB/s
+ * from one second to the next, so the run's own mean is the fair input; the switchover
+ * time then tests the model's passes, syncs and tail, not the host.
+ */
+export function senderBytesPerSecond(rec: Recording): number {
+  // The first pass only: the bitmap is full, so the sender is never waiting for work.
+  const active = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.transferred !== undefined && p.ram.normal !== undefined && p.ram.remaining !== undefined);
+  let bytes = 0, seconds = 0;
+  for (let i = 1; i < active.length; i++) {
+    const a = active[i - 1], b = active[i];
+    const wire = b.ram.transferred! - a.ram.transferred!;
+    if (wire > 0 && (b.ram.normal! - a.ram.normal!) * 4096 >= 0.8 * wire && a.ram.remaining! > 2 * wire) { bytes += wire; seconds += b.t - a.t; }
+  }
+  return seconds > 0 ? bytes / seconds : 0;
+}
+
+/**
+ * How fast this run scanned zero pages in its first pass (bytes of zero pages per second
+ * over the poll intervals where zero pages far outnumbered normal ones), or null when it
+ * had no such stretch. It ranged 1.1-3.3 GB/s here under load against ~6-8 GB/s on a
+ * quiet host (bench/recordings-7.2 idle): the host's figure, so taken from the run.
+ */
+export function zeroScanBytesPerSecond(rec: Recording): number | null {
+  const first = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.duplicate !== undefined && p.ram.normal !== undefined);
+  let bytes = 0, seconds = 0;
+  for (let i = 1; i < first.length; i++) {
+    const a = first[i - 1], b = first[i];
+    const zero = (b.ram.duplicate! - a.ram.duplicate!) * 4096, normal = (b.ram.normal! - a.ram.normal!) * 4096;
+    if (zero > 10 * normal && zero > 0) { bytes += zero; seconds += b.t - a.t; }
+  }
+  return seconds >= 0.3 ? bytes / seconds : null;
+}
+
+/**
+ * How fast this run's final copy went with the VM stopped (QEMU 8.1+ reports the bytes
+ * sent then as ram.downtime-bytes; multifd pages are not in it). Under a load of 13-25 on
+ * two vCPUs it ranged 40-920 MB/s, so a run's own figure is the fair input: the downtime
+ * check then tests what the model leaves to send at the switchover, not the host.
+ */
+export function stoppedCopyBytesPerSecond(rec: Recording): number | null {
+  const last = rec.polls[rec.polls.length - 1];
+  const bytes = (last?.ram as Record<string, number | undefined>)?.['downtime-bytes'];
+  if (last?.status !== 'completed' || !bytes || !last.downtime || bytes < 1e6) return null;
+  return bytes / (last.downtime / 1000);
+}
+
+/** "7.2.22" -> "7.2". */
+const versionOf = (h: Recording['header']) => /^(\d+\.\d+)/.exec(String(h.qemu ?? '7.2'))?.[1] ?? '7.2';
 
 export function scenarioFor(rec: Recording, efficiency = SENDING_EFFICIENCY): Scenario {
   const h = rec.header;
   const o = observe(rec);
   const nonZero = Math.min(o.ramBytes, h.fill_mib * MiB + FIRMWARE_BYTES);
+  if (h.dest === 'qemu') return destScenario(rec, o, nonZero);
   return {
-    qemuVersion: '7.2',
+    qemuVersion: versionOf(h),
     guest: {
       ramBytes: o.ramBytes,
       workingSetBytes: h.ws_mib * MiB,
@@ -65,8 +164,42 @@ export function scenarioFor(rec: Recording, efficiency = SENDING_EFFICIENCY): Sc
   };
 }
 
+/**
+ * A migration into a real destination QEMU. The sender's speed is what this run achieved
+ * when nothing capped it (its best second), else the documented figure for this host; the
+ * guest's is its own counter. Both are measured under whatever else the host ran.
+ */
+function destScenario(rec: Recording, o: Observed, nonZero: number): Scenario {
+  const h = rec.header;
+  const { parameters, capabilities } = settings(h);
+  const cap = h.max_bandwidth_MiBps * MiB;
+  // The precopy sender's share of the stopped-VM speed: measured where the cap did not bind.
+  const mean = senderBytesPerSecond(rec);
+  const link = stoppedCopyBytesPerSecond(rec) ?? DEST_QEMU_BYTES_PER_SECOND;
+  const efficiency = mean > 0 && (cap === 0 || mean < 0.95 * cap) ? Math.min(1, mean / link) : 1;
+  const zeroScan = zeroScanBytesPerSecond(rec);
+  const started = rec.lines.find((l) => l.type === 'event' && l.event === 'migrate-start-postcopy') as { t: number } | undefined;
+  return {
+    qemuVersion: versionOf(h),
+    guest: {
+      ramBytes: o.ramBytes,
+      workingSetBytes: h.ws_mib * MiB,
+      dirtyBytesPerSecond: h.ws_mib > 0 ? o.guestWriteBytesPerSecond : 0,
+      zeroPageFraction: 1 - nonZero / o.ramBytes,
+      vcpus: 1,
+    },
+    link: { bytesPerSecond: link, sendingEfficiency: efficiency },
+    // The engine scales the zero scan by the efficiency too: undo that for the measured rate.
+    host: { perChannelBytesPerSecond: link, xbzrleRatio: xbzrleRatioFor(h.touch), ...(zeroScan ? { zeroScanBytesPerSecond: zeroScan / efficiency } : {}) },
+    parameters,
+    capabilities,
+    ...(started ? { postcopyStartSeconds: started.t } : {}),
+    maxSeconds: o.converged ? h.cap_s + 60 : o.seconds,
+  };
+}
+
 export interface Check {
-  metric: 'verdict' | 'switchover s' | 'dirty syncs' | 'transferred MB' | 'downtime ms';
+  metric: 'verdict' | 'switchover s' | 'completed s' | 'dirty syncs' | 'transferred MB' | 'downtime ms';
   real: number | string | null;
   simulated: number | string | null;
   /** Relative difference (simulated - real) / real, when both are numbers. */
@@ -76,8 +209,25 @@ export interface Check {
   informative?: boolean;
 }
 
+/**
+ * Whether the guest slowed down as the CPU throttle asked: the model runs a throttled guest
+ * at (1 - p) of its rate. Null when it did (within 3x over the polls at the highest
+ * throttle of at least 50%), or no throttle that high was reached; else what it did.
+ * QEMU 7.2 under a host load of 22-25 let the CPU-bound TCG guest write 30-80 MiB/s at 99%.
+ */
+export function throttleIgnored(rec: Recording, unthrottledBytesPerSecond: number): { percent: number; guestBytesPerSecond: number } | null {
+  const top = Math.max(0, ...rec.polls.map((p) => p['cpu-throttle-percentage'] ?? 0));
+  if (top < 50) return null;
+  const at = rec.polls.filter((p) => p.status === 'active' && p['cpu-throttle-percentage'] === top && p.guest_pages !== null);
+  if (at.length < 2 || at[at.length - 1].t - at[0].t < 2) return null;
+  const rate = ((at[at.length - 1].guest_pages! - at[0].guest_pages!) * 4096) / (at[at.length - 1].t - at[0].t);
+  return rate > 3 * (1 - top / 100) * unthrottledBytesPerSecond ? { percent: top, guestBytesPerSecond: rate } : null;
+}
+
 export interface Comparison {
   name: string;
+  /** The run broke the model's throttle premise (see throttleIgnored); said beside the verdict. */
+  throttleIgnored?: { percent: number; guestBytesPerSecond: number } | null;
   observed: Observed;
   scenario: Scenario;
   result: SimulationResult;
@@ -97,6 +247,12 @@ export function compareRecording(rec: Recording, efficiency = SENDING_EFFICIENCY
   if (observed.converged && result.converged) {
     const e = rel(result.switchoverSeconds!, observed.seconds);
     checks.push({ metric: 'switchover s', real: observed.seconds, simulated: result.switchoverSeconds, error: e, ok: Math.abs(e) <= TOLERANCE.seconds });
+    if (observed.postcopy) {
+      // Postcopy: also when the last page arrived (QEMU's total-time).
+      const done = result.completedSeconds ?? null;
+      const ec = done === null ? Infinity : rel(done, observed.completedSeconds!);
+      checks.push({ metric: 'completed s', real: observed.completedSeconds, simulated: done, error: ec, ok: Math.abs(ec) <= TOLERANCE.seconds });
+    }
   }
   const syncDiff = result.dirtySyncCount - observed.dirtySyncCount;
   checks.push({
@@ -107,9 +263,18 @@ export function compareRecording(rec: Recording, efficiency = SENDING_EFFICIENCY
   const eb = rel(result.transferredBytes, observed.transferredBytes);
   checks.push({ metric: 'transferred MB', real: observed.transferredBytes / 1e6, simulated: result.transferredBytes / 1e6, error: eb, ok: Math.abs(eb) <= TOLERANCE.bytes });
   if (observed.downtimeMs !== null && result.downtimeMs !== null) {
-    checks.push({ metric: 'downtime ms', real: observed.downtimeMs, simulated: result.downtimeMs, error: rel(result.downtimeMs, observed.downtimeMs), ok: true, informative: true });
+    const diff = Math.abs(result.downtimeMs - observed.downtimeMs);
+    // The 7.2 calibration runs (exec destination) report downtime only (see BENCHMARKS.md).
+    const informative = rec.header.dest !== 'qemu';
+    checks.push({
+      metric: 'downtime ms', real: observed.downtimeMs, simulated: result.downtimeMs, error: rel(result.downtimeMs, observed.downtimeMs),
+      ok: informative || diff <= Math.max(TOLERANCE.downtimeAbsoluteMs, TOLERANCE.downtime * observed.downtimeMs), informative,
+    });
   }
-  return { name: rec.header.name, observed, scenario, result, checks, ok: checks.every((c) => c.ok) };
+  return {
+    name: rec.header.name, observed, scenario, result, checks, ok: checks.every((c) => c.ok),
+    throttleIgnored: throttleIgnored(rec, observed.guestWriteBytesPerSecond),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ const SOURCES = ['boot.S', 'guest.c', 'guest.ld'];
 
 /** Where guest.ld places the status block. */
 export const GUEST_STATUS_ADDR = 0x108000;
-export const GUEST_STATUS_SIZE = 52;
+export const GUEST_STATUS_SIZE = 56;
 const STATUS_MAGIC = 0x57524954;
 const STATES = ['booting', 'filling', 'calibrating', 'writing', 'idle', 'no-hpet'] as const;
 
@@ -33,6 +33,8 @@ export interface GuestStatus {
   /** Paced on the TSC (mode=paced) rather than a CPU-bound busy loop (mode=cpu). */
   paced: boolean;
   tscKHz: number;
+  /** touch=full: every word of a page rewritten (XBZRLE's bad case), not one byte. */
+  full: boolean;
 }
 
 /** Why the guest cannot be built here, or false. */
@@ -75,6 +77,6 @@ export function decodeStatus(bytes: Buffer): GuestStatus | null {
   return {
     state: STATES[u(1)] ?? 'unknown',
     pages: u(2), passes: u(3), wsMiB: u(4), fillMiB: u(5), ramMiB: u(6), delay: u(7),
-    rateMiBps: u(8), random: u(9) !== 0, calibratedPagesPerSecond: u(10), paced: u(11) !== 0, tscKHz: u(12),
+    rateMiBps: u(8), random: u(9) !== 0, calibratedPagesPerSecond: u(10), paced: u(11) !== 0, tscKHz: u(12), full: u(13) !== 0,
   };
 }

@@ -25,6 +25,10 @@ export interface Recording {
 /** What QEMU reported: at completion, or at the last active poll before the time cap. */
 export interface Observed {
   converged: boolean;
+  /** It completed in postcopy: `seconds` is when postcopy started, `completedSeconds` when all RAM arrived. */
+  postcopy: boolean;
+  /** total-time at completion (s), or null. */
+  completedSeconds: number | null;
   /** Start of the switchover (total-time minus downtime), or the last active poll's time. */
   seconds: number;
   downtimeMs: number | null;
@@ -54,14 +58,19 @@ export function observe(rec: Recording): Observed {
   const guestWriteBytesPerSecond = b && b.t > a.t ? ((b.guest_pages! - a.guest_pages!) * 4096) / (b.t - a.t) : 0;
   const common = { ramBytes, maxThrottlePercent, guestWriteBytesPerSecond };
   if (last.status === 'completed') {
+    // Postcopy: the switch is when migrate-start-postcopy took effect (the first postcopy poll's
+    // total-time minus the time since the command), which the event's time gives on our clock.
+    const started = rec.lines.find((l) => l.type === 'event' && l.event === 'migrate-start-postcopy') as (RecordingLine & { t: number }) | undefined;
+    const postcopy = !!started && rec.polls.some((p) => p.status.startsWith('postcopy'));
     return {
-      converged: true, seconds: (last['total-time']! - last.downtime!) / 1000, downtimeMs: last.downtime,
+      converged: true, postcopy, completedSeconds: last['total-time']! / 1000,
+      seconds: postcopy ? started!.t : (last['total-time']! - last.downtime!) / 1000, downtimeMs: last.downtime,
       dirtySyncCount: last.ram['dirty-sync-count']!, transferredBytes: last.ram.transferred!, ...common,
     };
   }
   const end = active[active.length - 1];
   return {
-    converged: false, seconds: end['total-time']! / 1000, downtimeMs: null,
+    converged: false, postcopy: false, completedSeconds: null, seconds: end['total-time']! / 1000, downtimeMs: null,
     dirtySyncCount: end.ram['dirty-sync-count']!, transferredBytes: end.ram.transferred!, ...common,
   };
 }

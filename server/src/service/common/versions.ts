@@ -2,7 +2,11 @@
 // the setting, else the VERSION file at the top of the QEMU tree holding the file,
 // else the newest.
 import { dirname, join } from 'node:path';
+import { compareVersions, formatVersion, parseVersion, type QemuVersion } from '../../migration/version';
 import type { FileAccess } from './files';
+
+// One version parser for the whole extension: the migration domain's.
+export { compareVersions, formatVersion, parseVersion, type QemuVersion };
 
 /**
  * Rule sets, oldest first: every QEMU release from 7.2 to 10.2 has its own (their
@@ -12,21 +16,6 @@ import type { FileAccess } from './files';
 export const RULE_SETS = ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1', '9.2', '10.0', '10.1', '10.2'] as const;
 export type RuleSet = (typeof RULE_SETS)[number];
 export const NEWEST: RuleSet = '10.2';
-
-export interface QemuVersion { major: number; minor: number }
-
-export function parseVersion(text: string): QemuVersion | undefined {
-  const m = /^\s*(\d+)\.(\d+)(?:\.\d+)?/.exec(text);
-  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
-}
-
-export function compareVersions(a: QemuVersion, b: QemuVersion): number {
-  return a.major - b.major || a.minor - b.minor;
-}
-
-export function formatVersion(v: QemuVersion): string {
-  return `${v.major}.${v.minor}`;
-}
 
 /** The rule set for a version; versions older than 7.2 get 7.2's rules, newer than known get the newest. */
 export function ruleSetFor(v: QemuVersion): RuleSet {

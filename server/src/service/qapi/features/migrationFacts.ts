@@ -1,6 +1,6 @@
 // What the extension knows about a migration parameter beyond the schema (unit,
 // default, the range QEMU enforces), for hovers on MigrationParameters members.
-import { MIGRATION_PARAMETERS } from '../../migration/facts';
+import { MIGRATION_PARAMETERS } from '../../../migration/facts';
 import { compareVersions, parseVersion } from '../../common/versions';
 
 /** The structs (and enum) whose members are migration parameters. */

@@ -2,7 +2,7 @@
 // judges it: JSON types, integer widths (uint64/size wrap negative numbers, smaller
 // unsigned types refuse them), enum values, required and unknown members.
 import { QmpCode } from '../codes';
-import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, type Fact } from '../../migration/facts';
+import { MIGRATION_CAPABILITIES, MIGRATION_ENUMS, type Fact } from '../../../migration/facts';
 import { existsIn, factFor } from '../schema/facts';
 import { objectMembers, type BuiltinName, type MemberInfo, type QmpSchema, type SMember, type SType } from '../schema/types';
 import { qemuStrtosz } from '../units';

@@ -3,7 +3,7 @@
 // enum and capability values, booleans, and snippets for common migration sequences.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
-import { HMP_COMMANDS } from '../../migration/facts';
+import { HMP_COMMANDS } from '../../../migration/facts';
 import type { Analysis } from '../analysis';
 import { objectMembers, type QmpSchema } from '../schema/types';
 import { memberAt } from './locate';

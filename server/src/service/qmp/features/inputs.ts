@@ -4,7 +4,7 @@
 // the header and from a recorded query-migrate reply, and the parameter under the cursor.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position } from 'vscode-languageserver-types';
-import type { GuestWorkload } from '../../../simulator/types';
+import type { GuestWorkload } from '../../../migration/inputs';
 import type { Analysis } from '../analysis';
 import type { MigrationInputs } from '../inputs';
 import { locate } from './locate';

@@ -6,7 +6,7 @@ import { remember } from '../../common/memo';
 import { compareVersions, parseVersion, type QemuVersion } from '../../common/versions';
 import {
   type Fact, MIGRATION_CAPABILITIES, MIGRATION_COMMANDS, MIGRATION_ENUMS, MIGRATION_PARAMETERS,
-} from '../../migration/facts';
+} from '../../../migration/facts';
 import { addBuiltins, type MemberInfo, type QmpSchema, type SMember, type SType } from './types';
 
 const parsed = new Map<string, QemuVersion | undefined>();

@@ -21,7 +21,7 @@
  *           # workload: ram=8G working-set=2G dirty-rate=200M/s zero=0.1 vcpus=4 link=10Gbit/s sending-efficiency=0.03
  * The same grammar is documented for users in docs/qmp-script-format.md.
  */
-import type { GuestWorkload, LinkModel } from '../../../simulator/types';
+import type { GuestWorkload, LinkModel } from '../../../migration/inputs';
 import { parseRate, parseSize } from '../units';
 import type { Span } from './value';
 

@@ -5,7 +5,7 @@
 //  - HMP lines for the migration commands (`migrate_set_parameter NAME VALUE`, `info migrate`, ...);
 //  - `#` comment lines; the leading ones may form the header (header.ts).
 // Nothing here throws: unreadable parts become problems and reading resumes at the next line.
-import { HMP_COMMANDS } from '../../migration/facts';
+import { HMP_COMMANDS } from '../../../migration/facts';
 import { emptyHeader, readHeaderLine, type Header } from './header';
 import { parseJson } from './json';
 import { shellArguments, type Problem } from './shell';

@@ -1,13 +1,21 @@
-// Applying a recommendation to a script: the nearest migrate-set-parameters at or above
-// the cursor is updated in its own format, or a new command line is added.
+// Applying a recommendation to a script (the server computes the edit from its parse):
+// the nearest migrate-set-parameters at or above the cursor is updated in its own
+// format, or a new command line is added in the format of the statement under the cursor.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { recommendationEdits, scanObject, type Change } from '../../client/src/preview/scriptEdit';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  recommendationEdits, recommendationOffsetEdits, type RecommendationChange as Change,
+} from '../../server/src/service/qmp/features/recommendationEdit';
 
+let version = 0;
 function apply(text: string, line: number, change: Change): string {
-  const edits = recommendationEdits(text, line, change).sort((a, b) => b.start - a.start);
+  const doc = TextDocument.create('file:///w/s.qmp', 'qmp', ++version, text);
+  const edits = recommendationOffsetEdits(doc, line, change).sort((a, b) => b.start - a.start);
   for (let i = 1; i < edits.length; i++) assert.ok(edits[i].end <= edits[i - 1].start, 'edits overlap');
+  const viaLsp = TextDocument.applyEdits(doc, recommendationEdits(doc, line, change));
   for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+  assert.equal(viaLsp, text, 'the LSP edits say the same as the offset edits');
   return text;
 }
 const asb = { parameters: { 'avail-switchover-bandwidth': 1250000000 } };
@@ -84,10 +92,20 @@ test('an unterminated command is left alone and a new line is added instead', ()
   assert.match(out, /^\{"execute": "migrate-set-parameters", "arguments": \{"avail-switchover-bandwidth": 1250000000\}\}\n/);
 });
 
-test('scanObject finds top-level members and ignores braces inside strings', () => {
-  const text = '{"a": "}{", "b": [1, {"c": 2}], \'d\': {"e": 1}}';
-  const s = scanObject(text, 0)!;
-  assert.equal(s.end, text.length);
-  assert.deepEqual(s.members.map((m) => [m.key, text.slice(m.valueStart, m.valueEnd)]),
-    [['a', '"}{"'], ['b', '[1, {"c": 2}]'], ['d', '{"e": 1}']]);
+test('braces and quotes inside strings do not confuse the edit (read by the checker’s parser)', () => {
+  const text = '{"execute": "migrate-set-parameters", "arguments": {"tls-hostname": "}{\\"", "downtime-limit": 300}}\n';
+  assert.equal(apply(text, 0, { parameters: { 'downtime-limit': 500 } }),
+    '{"execute": "migrate-set-parameters", "arguments": {"tls-hostname": "}{\\"", "downtime-limit": 500}}\n');
+});
+
+test('a mixed script: the format of the statement under the cursor is the one written', () => {
+  const text = '{"execute": "qmp_capabilities"}\nmigrate_set_capability events on\nmigrate -d tcp:h:1\n';
+  assert.equal(apply(text, 2, { capabilities: { 'auto-converge': true } }),
+    '{"execute": "qmp_capabilities"}\nmigrate_set_capability events on\nmigrate_set_capability auto-converge on\nmigrate -d tcp:h:1\n');
+});
+
+test('qmp-shell: a quoted key=value word is rewritten whole', () => {
+  const text = 'migrate-set-parameters "tls-hostname=a b" downtime-limit=1\n';
+  assert.equal(apply(text, 0, { parameters: { 'tls-hostname': 'c', 'downtime-limit': 2 } }),
+    'migrate-set-parameters tls-hostname=c downtime-limit=2\n');
 });

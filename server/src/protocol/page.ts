@@ -1,10 +1,9 @@
-// The messages between the extension and the preview page (and the language-server
-// request that feeds them), with one validator per message. Both sides import this file; anything that fails its validator is dropped
-// (and logged by the receiver), so a stale or hostile message can never throw.
-import type { MigrationInputs } from '../../server/src/service/qmp/inputs';
-import type {
-  MigrationCapabilities, MigrationParameters, Scenario, SimulationResult,
-} from '../../server/src/simulator/types';
+// The messages between the extension and the preview page, with one validator per
+// message. Both sides import this file (the page bundles it, so it imports types only);
+// anything that fails its validator is dropped (and logged by the receiver), so a stale
+// or hostile message can never throw. The language-server requests are in ./lsp.ts.
+import type { MigrationInputs } from '../service/qmp/inputs';
+import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
 
 /** Workload assumptions the page lets the user change; absent = the script's (or the default) value. */
 export interface Assumptions {
@@ -15,6 +14,9 @@ export interface Assumptions {
   /** 0 < e <= 1: fraction of the time the migration thread really sends. */
   sendingEfficiency?: number;
 }
+/** Parameter name -> its unit as the migration facts give it ('B/s', 'B', 'ms', '%', 'MB/s'). */
+export type ParameterUnits = Record<string, string>;
+
 export const ASSUMPTION_KEYS = ['ramBytes', 'workingSetBytes', 'dirtyBytesPerSecond', 'linkBytesPerSecond', 'sendingEfficiency'] as const;
 
 // extension -> page
@@ -23,6 +25,8 @@ export interface UpdateMessage {
   inputs: MigrationInputs;
   scenario: Scenario;
   result: SimulationResult;
+  /** Units of the parameters shown (the page formats values by these, never by their names). */
+  units: ParameterUnits;
   /** The parameter under the cursor, highlighted on the page. */
   focus?: string;
   /** Which document and line the inputs were taken from, shown as the page's subtitle. */
@@ -46,24 +50,6 @@ export interface ApplyRecommendationMessage {
 }
 export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
 export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage;
-
-// extension <-> language server: the request behind every `update`
-export const CONVERGENCE_PREVIEW_REQUEST = 'qapi/convergencePreview';
-export interface ConvergencePreviewParams {
-  textDocument: { uri: string };
-  position: { line: number; character: number };
-  overrides?: Assumptions;
-  /** false: answer quickly with the plain simulation; the client asks again for the recommendations. */
-  recommendations?: boolean;
-}
-/**
- * null: no migration at the position; `error`: the inputs (or the overrides) cannot be simulated.
- * `complete` false: the result has no recommendations yet (only for `recommendations: false`).
- */
-export type ConvergencePreviewResponse =
-  | { inputs: MigrationInputs; scenario: Scenario; result: SimulationResult; complete: boolean }
-  | { error: string }
-  | null;
 
 /** What the page saves with vscode.setState and gets back after a reload. */
 export interface PageState { last?: UpdateMessage | EmptyMessage }
@@ -102,7 +88,14 @@ export function isSimulationResult(v: unknown): v is SimulationResult {
     && isNumOrNull(v.downtimeMs) && isNum(v.downtimeLimitMs) && isNum(v.transferredBytes) && isStr(v.reason)
     && arrayOf(v.recommendations, isRecommendation)
     && arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action))
-    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr));
+    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr))
+    && (v.fidelity === undefined || isFidelity(v.fidelity));
+}
+
+/** The simulator's measured-error summary (simulator/fidelity.ts). */
+function isFidelity(v: unknown): boolean {
+  return isObj(v) && ['measured', 'approximate', 'unmeasured'].includes(v.level as string) && isStr(v.message)
+    && arrayOf(v.mechanisms, (m) => isObj(m) && isStr(m.mechanism) && isNum(m.recordings) && isNum(m.verdictsAgree) && isNumOrNull(m.switchoverWorst));
 }
 
 export function isScenario(v: unknown): v is Scenario {
@@ -135,6 +128,7 @@ export function isToPage(m: unknown): m is ToPage {
   switch (m.type) {
     case 'update':
       return isMigrationInputs(m.inputs) && isScenario(m.scenario) && isSimulationResult(m.result) && isOptStr(m.focus)
+        && isObj(m.units) && Object.values(m.units).every(isStr)
         && isObj(m.source) && isStr(m.source.file) && isNum(m.source.line) && isAssumptions(m.overrides)
         && (m.pending === undefined || isBool(m.pending));
     case 'empty':
@@ -146,6 +140,13 @@ export function isToPage(m: unknown): m is ToPage {
   }
 }
 
+/** A recommendation to write into the script: at least one parameter or capability, all of them values. */
+export function isRecommendationChange(v: unknown): v is { parameters?: MigrationParameters; capabilities?: MigrationCapabilities } {
+  return isObj(v) && (v.parameters !== undefined || v.capabilities !== undefined)
+    && (v.parameters === undefined || isParameters(v.parameters))
+    && (v.capabilities === undefined || isCapabilities(v.capabilities));
+}
+
 export function isToExtension(m: unknown): m is ToExtension {
   if (!isObj(m)) return false;
   switch (m.type) {
@@ -154,9 +155,7 @@ export function isToExtension(m: unknown): m is ToExtension {
     case 'setAssumptions':
       return isAssumptions(m.assumptions);
     case 'applyRecommendation':
-      return (m.parameters !== undefined || m.capabilities !== undefined)
-        && (m.parameters === undefined || isParameters(m.parameters))
-        && (m.capabilities === undefined || isCapabilities(m.capabilities));
+      return isRecommendationChange(m);
     case 'log':
       return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isStr(m.message);
     default:

@@ -1,0 +1,59 @@
+// Every request and notification beyond LSP that the language server and the extension
+// exchange, typed once (as rust-analyzer's lsp_ext.ts does): the server registers and the
+// client sends these objects, so a method name is written here and nowhere else.
+// To add one: declare it below (method, params, result), handle it in
+// server/src/lsp/customRequests.ts, send it from client/src. The layers test
+// (test/unit/layers.test.ts) keeps the client importing the server only through this folder.
+import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { MigrationInputs } from '../service/qmp/inputs';
+import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
+import type { Assumptions, ParameterUnits } from './page';
+
+/** A place in a document, as LSP's TextDocumentPositionParams. */
+export interface DocumentPosition {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+}
+
+// ---- server -> client -------------------------------------------------------
+
+/** Which QEMU rules and which schema source are in force for a document (the language status item). */
+export interface StatusParams { uri: string; text: string; detail: string }
+export const StatusNotification = new NotificationType<StatusParams>('qapi/status');
+
+// ---- client -> server -------------------------------------------------------
+
+/** The migration inputs (parameters, capabilities, workload, QEMU version) in force at a position. */
+export const MigrationInputsRequest = new RequestType<DocumentPosition, MigrationInputs | null, void>('qapi/migrationInputs');
+
+/** The request behind every preview `update`: the inputs at a position, their scenario and its simulation. */
+export interface ConvergencePreviewParams extends DocumentPosition {
+  overrides?: Assumptions;
+  /** false: answer quickly with the plain simulation; the client asks again for the recommendations. */
+  recommendations?: boolean;
+}
+/**
+ * null: no migration at the position; `error`: the inputs (or the overrides) cannot be simulated.
+ * `complete` false: the result has no recommendations yet (only for `recommendations: false`).
+ */
+export type ConvergencePreviewResponse =
+  | { inputs: MigrationInputs; scenario: Scenario; result: SimulationResult; complete: boolean; units: ParameterUnits }
+  | { error: string }
+  | null;
+export const ConvergencePreviewRequest = new RequestType<ConvergencePreviewParams, ConvergencePreviewResponse, void>('qapi/convergencePreview');
+
+/** A recommendation's values written into the script at a position. */
+export interface RecommendationChange {
+  parameters?: MigrationParameters;
+  capabilities?: MigrationCapabilities;
+}
+export interface RecommendationEditParams extends DocumentPosition {
+  change: RecommendationChange;
+}
+/**
+ * The edit that applies a recommendation, computed by the server from the parsed script
+ * (a WorkspaceEdit with the document's version, so a script changed meanwhile is refused);
+ * `error` when it cannot be applied to this document.
+ */
+export type RecommendationEditResponse = { edit: WorkspaceEdit } | { error: string };
+export const RecommendationEditRequest = new RequestType<RecommendationEditParams, RecommendationEditResponse, void>('qapi/recommendationEdit');
