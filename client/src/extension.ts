@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusNotification } from '../../server/src/protocol/lsp';
+import { registerLive } from './live';
 import { registerPreview } from './preview/register';
 import { LanguageStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   // Registered first, so the command and the panel serializer exist even if the server fails to start.
   registerPreview(context, () => client, output);
   registerWalkthrough(context);
+  registerLive(context, () => client);
   await start();
   return { client: () => client };
 }

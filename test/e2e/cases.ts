@@ -171,6 +171,31 @@ export function integrationCases(ctx: () => { bridge: Bridge; ws: Workspace }): 
     assert.ok(r.found, `no preview tab; open tabs: ${r.tabs.join(', ')}`);
   });
 
+  test('scenario files are validated and completed from schemas/scenario.schema.json (jsonValidation)', async () => {
+    const { ws } = ctx();
+    const rel = 'examples/scenarios/busy-thread-10.2.json';
+    const path = ws.path(rel);
+    await call('open', { path });
+    try {
+      // The same misspelt field `qapi-qmp converge` rejects (test/cli/scenario-schema.test.ts).
+      await call('replace', { path, find: '"maxSeconds"', text: '"maxSecond"' });
+      const bad = await call('waitDiagnostics', { path, message: 'maxSecond', expect: 'present' });
+      assert.ok(bad.matched, `VS Code's JSON support did not flag the misspelt field:\n${show(bad.diagnostics)}`);
+      await call('revert', { path });
+      const good = await call('waitDiagnostics', { path, message: '', expect: 'absent' });
+      assert.ok(good.matched, `the example scenario should be valid:\n${show(good.diagnostics)}`);
+      // Completion offers the fields the schema names, with the facts' parameters.
+      const inGuest = ws.find(rel, '"guest": {', { delta: '"guest": {'.length });
+      const guestLabels = (await call('completion', { path, ...inGuest })).map((i) => i.label.replace(/^"|"$/g, ''));
+      assert.ok(guestLabels.includes('zeroPagesAt'), `guest fields offered: ${guestLabels.join(', ')}`);
+      const inParams = ws.find(rel, '"parameters": {', { delta: '"parameters": {'.length });
+      const paramLabels = (await call('completion', { path, ...inParams })).map((i) => i.label.replace(/^"|"$/g, ''));
+      assert.ok(paramLabels.includes('avail-switchover-bandwidth') && paramLabels.includes('multifd-channels'), `parameters offered: ${paramLabels.slice(0, 30).join(', ')}`);
+    } finally {
+      await call('revert', { path });
+    }
+  });
+
   test('qapi.qemuVersion 7.2 vs 10.2 changes the diagnostics', async () => {
     const { ws } = ctx();
     const schema = ws.path('probe/qapi/long-line.json');

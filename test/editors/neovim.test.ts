@@ -5,13 +5,14 @@
 // (.ci/install-deps installs Debian's neovim).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../helpers/shared';
 
-const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
+// Found on PATH without running it (even `nvim --version` creates a cache folder).
+const nvim = spawnSync('sh', ['-c', 'command -v nvim'], { encoding: 'utf8' });
 const skip = nvim.status === 0 ? false : 'Neovim (nvim) is not installed: apt-get install neovim (see .ci/install-deps)';
 
 // The README's set-up in the form Neovim 0.7 (Debian 12) takes (vim.lsp.start is 0.8+), plus
@@ -59,8 +60,9 @@ vim.cmd('qall!')
 
 interface Probe { path: string; filetype: string; waited: boolean; diagnostics: { line: number; col: number; severity: number; message: string; code?: string }[]; hover: string }
 
-test('Neovim\'s built-in LSP client gets diagnostics and hovers for a QAPI schema and a QMP script', { skip, timeout: 90_000 }, async () => {
+test('Neovim\'s built-in LSP client gets diagnostics and hovers for a QAPI schema and a QMP script', { skip, timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nvim-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const work = join(dir, 'work');
   mkdirSync(join(work, 'qapi'), { recursive: true });
   writeFileSync(join(work, 'qapi', 'qapi-schema.json'), [
@@ -96,7 +98,7 @@ test('Neovim\'s built-in LSP client gets diagnostics and hovers for a QAPI schem
   const lua = `_G.qapi_args = vim.fn.json_decode([==[${JSON.stringify(args)}]==])`;
   // --clean: no user configuration or plugins; -u: only ours (after the args are set).
   const child = spawn('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '--cmd', `lua ${lua}`, '-u', init], {
-    cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state') },
+    cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache') },
   });
   let stderr = '';
   child.stdout.on('data', () => {});

@@ -5,7 +5,7 @@
 // libvirt-qemu user (.ci/install-deps creates it); without them it skips, saying so.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -41,8 +41,32 @@ async function stop(p: ChildProcess | undefined): Promise<void> {
   if (p.exitCode === null && p.signalCode === null) { process.kill(p.pid!, 'SIGKILL'); await gone; }
 }
 
+/**
+ * A privileged libvirtd keeps machine-wide state (/run/libvirt), so two test runs on one
+ * machine (several worktrees) must not start theirs at the same time: an exclusive lock
+ * file, taken over when the PID in it is gone, waited for with a deadline.
+ */
+async function machineLock(timeoutMs: number): Promise<() => void> {
+  const path = join(tmpdir(), 'qapi-qmp-libvirt.lock');
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch {
+      let holder = NaN;
+      try { holder = Number(readFileSync(path, 'utf8')); } catch { /* removed meanwhile */ }
+      let alive = false;
+      try { if (holder > 0) { process.kill(holder, 0); alive = true; } } catch { /* gone */ }
+      if (!alive) { rmSync(path, { force: true }); continue; }
+      if (Date.now() > end) throw new Error(`another test run (PID ${holder}) holds ${path}: its libvirtd is still running`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 const skip = skipReason();
-test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, run, QEMU errors, a missing domain', { skip, timeout: 180_000 }, async () => {
+test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, run, QEMU errors, a missing domain', { skip, timeout: 360_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qapi-qmp-libvirt-'));
   const sockDir = join(dir, 'sock');
   mkdirSync(sockDir);
@@ -50,6 +74,7 @@ test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, ru
   writeFileSync(conf, `unix_sock_dir = "${sockDir}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n`);
   const uri = `qemu:///system?socket=${sockDir}/libvirt-sock`;
   let virtlogd: ChildProcess | undefined, libvirtd: ChildProcess | undefined, domain = false;
+  const unlock = await machineLock(150_000);
   try {
     if (!existsSync(VIRTLOGD_SOCK)) {
       virtlogd = spawn(VIRTLOGD, [], { stdio: 'ignore' });
@@ -86,5 +111,6 @@ test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, ru
     await stop(libvirtd);
     await stop(virtlogd);
     rmSync(dir, { recursive: true, force: true });
+    unlock();
   }
 });

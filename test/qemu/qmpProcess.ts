@@ -55,7 +55,7 @@ export class QmpProcess {
   private killed = false;
   private readonly exit: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly timeoutMs: number) {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, private timeoutMs: number) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
     // Writing to a QEMU that just died fails with EPIPE; the next wait reports the exit.
@@ -69,6 +69,11 @@ export class QmpProcess {
     }));
     // A failed spawn (no binary) surfaces as a closed process on the next wait.
     child.on('error', (e) => { this.stderr += String(e); this.exited = true; this.wake(); });
+  }
+
+  /** From now on, wait this long for each answer (start-up on a busy machine keeps the default). */
+  setReplyTimeout(ms: number): void {
+    this.timeoutMs = ms;
   }
 
   /** Starts QEMU in capabilities-negotiation mode and reads its greeting; negotiation is left to the caller. */

@@ -101,7 +101,7 @@ export async function runPlan(conn: QmpConnection, plan: Plan, options: RunOptio
     let skipped: string | undefined;
     if (!c.checkedAs) skipped = 'not a command (no "execute")';
     else if (c.checkedAs === 'qmp_capabilities') skipped = 'capabilities were negotiated on connecting';
-    else if (c.errors.length && !options.force) skipped = `the checker refuses it (${c.errors[0].message}); --force sends it anyway`;
+    else if (c.errors.length && !options.force) skipped = `the checker refuses it (${typeof c.errors[0].message === 'string' ? c.errors[0].message : c.errors[0].message.value}); --force sends it anyway`;
     else if (!options.yes && !isQuery(c)) skipped = 'not a query-* command; --yes sends it';
     let outcome: CommandOutcome;
     if (skipped) {

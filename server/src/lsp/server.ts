@@ -11,6 +11,7 @@ import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
 import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
+import { LiveSession, registerLiveRequests } from './liveRequests';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
 import { ValidationScheduler } from './validationScheduler';
@@ -62,7 +63,8 @@ export function startServer(connection: Connection): void {
     return typeof d === 'number' && d >= 0 && d <= 5000 ? d : 300;
   };
   /** Settings already pulled for the document (requests are answered synchronously). */
-  const settingsNow = (uri: string): Settings => resolvedSettings.get(uri) ?? normalizeSettings({}).settings;
+  const live = new LiveSession();
+  const settingsNow = (uri: string): Settings => live.apply(resolvedSettings.get(uri) ?? normalizeSettings({}).settings);
 
   const collector = new IdleCollector();
   const scheduler = new ValidationScheduler({
@@ -189,6 +191,7 @@ export function startServer(connection: Connection): void {
   });
 
   registerCustomRequests(connection, { documents, service, settingsNow, log });
+  registerLiveRequests(connection, { live, documents, openTexts, log, revalidateAll: () => { for (const doc of documents.all()) scheduler.schedule(doc.uri, 0); } });
 
   connection.onShutdown(() => {
     scheduler.dispose();

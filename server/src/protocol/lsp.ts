@@ -4,7 +4,7 @@
 // To add one: declare it below (method, params, result), handle it in
 // server/src/lsp/customRequests.ts, send it from client/src. The layers test
 // (test/unit/layers.test.ts) keeps the client importing the server only through this folder.
-import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { MigrationInputs } from '../service/qmp/inputs';
 import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
 import type { Assumptions, ParameterUnits } from './page';
@@ -57,3 +57,44 @@ export interface RecommendationEditParams extends DocumentPosition {
  */
 export type RecommendationEditResponse = { edit: WorkspaceEdit } | { error: string };
 export const RecommendationEditRequest = new RequestType<RecommendationEditParams, RecommendationEditResponse, void>('qapi/recommendationEdit');
+
+// ---- live QEMU (client -> server; each one only on an explicit user action) ----
+
+/** Connect to a QEMU's monitor (`unix:PATH`, `tcp:HOST:PORT`, `libvirt:DOMAIN[?URI]`); scripts are then checked against its schema. */
+export interface LiveConnectParams { address: string }
+export type LiveConnectResponse = { label: string; version: string } | { error: string };
+export const LiveConnectRequest = new RequestType<LiveConnectParams, LiveConnectResponse, void>('qapi/liveConnect');
+
+export const LiveDisconnectRequest = new RequestType0<null, void>('qapi/liveDisconnect');
+
+/** Read-only (query-status, query-migrate), asked for only while connected. */
+export type LiveStatusResponse =
+  | { connected: false; reason?: string }
+  | { connected: true; label: string; version: string; vmStatus: string; migrationStatus: string };
+export const LiveStatusRequest = new RequestType0<LiveStatusResponse, void>('qapi/liveStatus');
+
+/** Lines of a QMP script (0-based, inclusive; the whole script when absent). */
+export interface LiveScriptParams { textDocument: { uri: string }; lines?: { start: number; end: number } }
+export interface LivePlannedCommand { line: number; endLine: number; command: string; isQuery: boolean; errors: string[] }
+export type LivePlanResponse = { commands: LivePlannedCommand[] } | { error: string };
+/** What a run would send, checked against the connected QEMU (nothing is sent). */
+export const LivePlanRequest = new RequestType<LiveScriptParams, LivePlanResponse, void>('qapi/livePlan');
+
+export interface LiveRunParams extends LiveScriptParams {
+  /** The user confirmed sending commands that are not query-*. */
+  yes: boolean;
+  /** The user insisted on sending commands the checker refuses. */
+  force: boolean;
+}
+export interface LiveOutcome {
+  /** 1-based lines of the statement. */
+  line: number; endLine: number; command: string;
+  reply: { return: unknown } | { error: { class: string; desc: string } } | null;
+  skipped?: string; ok: boolean;
+}
+export type LiveRunResponse = { outcomes: LiveOutcome[]; transcript: string } | { error: string };
+export const LiveRunRequest = new RequestType<LiveRunParams, LiveRunResponse, void>('qapi/liveRun');
+
+/** The connected QEMU's query-qmp-schema reply plus its version (for QEMU: Save Schema…). */
+export type LiveSchemaResponse = { text: string } | { error: string };
+export const LiveSchemaRequest = new RequestType0<LiveSchemaResponse, void>('qapi/liveSchema');

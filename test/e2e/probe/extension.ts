@@ -74,6 +74,10 @@ const handlers: { [K in OpName]: Handler<K> } = {
       return { path: uri.fsPath, line: range.start.line, character: range.start.character };
     });
   },
+  references: async ({ path, line, character }) => {
+    const locs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', vscode.Uri.file(path), new vscode.Position(line, character));
+    return (locs ?? []).map((l) => ({ path: l.uri.fsPath, line: l.range.start.line, character: l.range.start.character }));
+  },
   command: async ({ command, args }) => {
     const r = await vscode.commands.executeCommand(command, ...(args ?? []));
     // Only JSON survives the trip; a webview panel or similar object is reported by its kind.

@@ -33,6 +33,7 @@ export interface Operations {
   hover: { args: { path: string } & Pos; result: string[] };
   completion: { args: { path: string; trigger?: string } & Pos; result: { label: string; detail?: string; documentation?: string }[] };
   definition: { args: { path: string } & Pos; result: { path: string; line: number; character: number }[] };
+  references: { args: { path: string } & Pos; result: { path: string; line: number; character: number }[] };
   command: { args: { command: string; args?: unknown[] }; result: unknown };
   /** Waits until a tab whose webview view type contains `viewType` is open. */
   waitWebviewTab: { args: { viewType: string; timeoutMs?: number }; result: { found: boolean; tabs: string[] } };

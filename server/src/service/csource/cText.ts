@@ -6,12 +6,13 @@ import type { Position, Range } from 'vscode-languageserver-types';
 const memo = new WeakMap<object, CText>();
 
 export class CText {
-  /** The text with comments, string and character literals replaced by spaces (newlines kept). */
-  readonly code: string;
-  private lineStarts?: number[];
-  constructor(readonly path: string, readonly text: string) {
-    this.code = blankCommentsAndLiterals(text);
+  /** The text with comments, string and character literals replaced by spaces (newlines kept); made on first use. */
+  get code(): string {
+    return (this.blanked ??= blankCommentsAndLiterals(this.text));
   }
+  private blanked?: string;
+  private lineStarts?: number[];
+  constructor(readonly path: string, readonly text: string) {}
 
   positionAt(offset: number): Position {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
@@ -69,8 +70,9 @@ export class CText {
     let m = this.byPrefix.get(prefix);
     if (!m) {
       m = new Map();
-      const re = new RegExp(`\\b${prefix}\\w*`, 'g');
-      for (let x; (x = re.exec(this.code));) if (!m.has(x[0])) m.set(x[0], x.index);
+      // Over the raw text, stepping over comments and literals in the same pass (no blanked copy needed).
+      const re = new RegExp(`\\/\\*[\\s\\S]*?(?:\\*\\/|$)|\\/\\/[^\\n]*|"(?:[^"\\\\\\n]|\\\\.)*"|\\b${prefix}\\w*`, 'g');
+      for (let x; (x = re.exec(this.text));) if (x[0].startsWith(prefix) && !m.has(x[0])) m.set(x[0], x.index);
       this.byPrefix.set(prefix, m);
     }
     return m;
