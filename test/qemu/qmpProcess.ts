@@ -45,6 +45,8 @@ export class QmpProcess {
   greeting: unknown;
   /** Asynchronous events QEMU sent, in order (they are not replies). */
   readonly events: unknown[] = [];
+  /** Lines on stdout that are not QMP (QEMU prints some HMP errors with printf). */
+  readonly stray: string[] = [];
   /** Everything QEMU wrote to stderr (warnings, migration failures). */
   stderr = '';
 
@@ -112,6 +114,8 @@ export class QmpProcess {
     for (;;) {
       const m = await this.nextMessage(`the reply to ${text}`);
       if (isObject(m) && 'event' in m) { this.events.push(m); continue; }
+      // QEMU's own printf()s (HMP's "unterminated string") land on stdout, amid QMP.
+      if (isObject(m) && 'unparsable' in m) { this.stray.push(String(m.unparsable)); continue; }
       if (isObject(m) && 'return' in m) return { kind: 'return', value: m.return };
       if (isObject(m) && isObject(m.error)) {
         return { kind: 'error', class: String(m.error.class), desc: String(m.error.desc) };
