@@ -26,7 +26,8 @@ describe('QmpProcess against a real QEMU', { skip: qemuSkipReason() }, () => {
   });
 
   test('a message QEMU keeps waiting on hits the deadline and the process is killed', async () => {
-    const qmp = await QmpProcess.startNegotiated({ replyTimeoutMs: 500 });
+    const qmp = await QmpProcess.startNegotiated();
+    qmp.setReplyTimeout(500);
     // An unterminated object: QEMU's parser waits for the rest and never answers.
     await assert.rejects(qmp.send('{"execute": "query-status"'), /no answer from QEMU within 500 ms/);
     await qmp.quit();

@@ -45,6 +45,8 @@ export class QmpProcess {
   greeting: unknown;
   /** Asynchronous events QEMU sent, in order (they are not replies). */
   readonly events: unknown[] = [];
+  /** Lines on stdout that are not QMP (QEMU prints some HMP errors with printf). */
+  readonly stray: string[] = [];
   /** Everything QEMU wrote to stderr (warnings, migration failures). */
   stderr = '';
 
@@ -55,7 +57,7 @@ export class QmpProcess {
   private killed = false;
   private readonly exit: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, private readonly timeoutMs: number) {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, private timeoutMs: number) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
     // Writing to a QEMU that just died fails with EPIPE; the next wait reports the exit.
@@ -69,6 +71,11 @@ export class QmpProcess {
     }));
     // A failed spawn (no binary) surfaces as a closed process on the next wait.
     child.on('error', (e) => { this.stderr += String(e); this.exited = true; this.wake(); });
+  }
+
+  /** From now on, wait this long for each answer (start-up on a busy machine keeps the default). */
+  setReplyTimeout(ms: number): void {
+    this.timeoutMs = ms;
   }
 
   /** Starts QEMU in capabilities-negotiation mode and reads its greeting; negotiation is left to the caller. */
@@ -107,6 +114,8 @@ export class QmpProcess {
     for (;;) {
       const m = await this.nextMessage(`the reply to ${text}`);
       if (isObject(m) && 'event' in m) { this.events.push(m); continue; }
+      // QEMU's own printf()s (HMP's "unterminated string") land on stdout, amid QMP.
+      if (isObject(m) && 'unparsable' in m) { this.stray.push(String(m.unparsable)); continue; }
       if (isObject(m) && 'return' in m) return { kind: 'return', value: m.return };
       if (isObject(m) && isObject(m.error)) {
         return { kind: 'error', class: String(m.error.class), desc: String(m.error.desc) };

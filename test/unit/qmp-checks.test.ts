@@ -108,11 +108,26 @@ test('state: migrate-start-postcopy needs postcopy-ram before migrate; capabilit
   assert.deepEqual(codes(validate(cap('switchover-ack'), { qemuVersion: '8.2' })), ['1:qmp-capability-combination']);
 });
 
-test('unknown commands: errors with a complete schema, only near misses warn with the shipped facts', () => {
+test('unknown commands and arguments without a QEMU tree: errors with did-you-mean from the shipped command list of each release; near misses only warn for a release it lacks', () => {
   assert.deepEqual(validate('{"execute": "query-status"}'), []);
-  const d = validate('{"execute": "migrate-set-parameter"}');
-  assert.deepEqual(codes(d), ['1:qmp-command-not-found']);
-  assert.equal(d[0].severity, DiagnosticSeverity.Warning);
+  for (const v of ['7.2', '8.0', '8.1', '9.0', '9.1', '10.0', '10.1', '10.2']) {
+    const d = validate('{"execute": "query-statuss"}\n{"execute": "blockdev-del", "arguments": {"node-nam": "x"}}\n{"execute": "migrate-set-parameter"}', { qemuVersion: v });
+    assert.deepEqual(codes(d), ['1:qmp-command-not-found', '2:qmp-missing-argument', '2:qmp-unknown-argument', '3:qmp-command-not-found'], v);
+    assert.ok(d.every((x) => x.severity === E), v);
+    assert.match(String(d[0].message), /did you mean 'query-status'/);
+    assert.match(String(d[2].message), /did you mean 'node-name'/);
+  }
+  // A command that appeared later, and a release the command list does not cover.
+  assert.deepEqual(codes(validate('{"execute": "query-migrationthreads"}', { qemuVersion: '7.2' })), ['1:qmp-command-not-found']);
+  assert.deepEqual(validate('{"execute": "query-migrationthreads"}', { qemuVersion: '8.0' }), []);
+  const old = validate('# qemu: 6.2\n{"execute": "migrate-set-parameter"}\n{"execute": "query-statuss"}');
+  assert.deepEqual(codes(old), ['2:qmp-command-not-found']);
+  assert.equal(old[0].severity, DiagnosticSeverity.Warning);
+});
+
+test('shipped command list: argument types and integer widths per release', () => {
+  const d = validate('{"execute": "block_resize", "arguments": {"node-name": "n", "size": 9223372036854775808}}\n{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "n", "size": "1"}}', { qemuVersion: '9.2' });
+  assert.deepEqual(codes(d), ['1:qmp-wrong-type', '2:qmp-wrong-type']);
 });
 
 const intro72 = sharedQemu('introspection/qemu-7.2-x86_64-M-none.query-qmp-schema.json');

@@ -127,10 +127,13 @@ test('conversion between JSON and qmp-shell, offered only when the shell line re
     const actions = svc.codeActions(d, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, { diagnostics: [] }, s);
     return actions.map((a) => `${a.title}: ${a.edit!.changes![d.uri][0].newText}`);
   };
-  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "tls-creds": "my creds", "block-bitmap-mapping": [{"node-name": "n"}]}}'),
-    [`Convert to qmp-shell: migrate-set-parameters downtime-limit=300 tls-creds='my creds' block-bitmap-mapping='[{"node-name":"n"}]'`]);
-  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"driver": "file", "cache": {"direct": true}}}'),
-    ['Convert to qmp-shell: blockdev-add driver=file cache.direct=true']);
+  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "tls-creds": "creds0", "block-bitmap-mapping": [{"node-name": "n", "alias": "a b"}]}}'),
+    ['Convert to qmp-shell: migrate-set-parameters downtime-limit=300 tls-creds=creds0 block-bitmap-mapping=[{"node-name":"n","alias":"a b"}]']);
+  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"driver": "file", "cache": {"direct": true, "no-flush": false}}}'),
+    ['Convert to qmp-shell: blockdev-add driver=file cache.direct=true no-flush=false'], 'after a dotted key qmp-shell stays in that object');
+  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"file": {"driver": "file"}, "cache": {"direct": true}, "driver": "raw"}}'),
+    ['Convert to qmp-shell: blockdev-add driver=raw file={"driver":"file"} cache.direct=true']);
+  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": "my creds"}}'), [], 'qmp-shell keeps quotes: a string with a space has no spelling');
   assert.deepEqual(convert('migrate-set-parameters downtime-limit=300 max-bandwidth=1G'),
     ['Convert to JSON: {"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":"1G"}}']);
   assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": null}}'), [], 'null has no qmp-shell spelling');

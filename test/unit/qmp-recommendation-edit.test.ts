@@ -104,8 +104,8 @@ test('a mixed script: the format of the statement under the cursor is the one wr
     '{"execute": "qmp_capabilities"}\nmigrate_set_capability events on\nmigrate_set_capability auto-converge on\nmigrate -d tcp:h:1\n');
 });
 
-test('qmp-shell: a quoted key=value word is rewritten whole', () => {
+test('qmp-shell: a quoted key=value word is not that key (qmp-shell keeps the quotes: its key is \'"tls-hostname\'), so the key is added', () => {
   const text = 'migrate-set-parameters "tls-hostname=a b" downtime-limit=1\n';
   assert.equal(apply(text, 0, { parameters: { 'tls-hostname': 'c', 'downtime-limit': 2 } }),
-    'migrate-set-parameters tls-hostname=c downtime-limit=2\n');
+    'migrate-set-parameters "tls-hostname=a b" downtime-limit=2 tls-hostname=c\n');
 });

@@ -5,7 +5,7 @@ import {
   TextDocumentSyncKind, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CachedFiles, overlayFiles } from '../service/common/files';
+import { CachedFiles, diskFiles, overlayFiles } from '../service/common/files';
 import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
@@ -24,7 +24,7 @@ export function startServer(connection: Connection): void {
   const service = createLanguageService({
     files: overlayFiles(openTexts, disk), log,
     // A QEMU tree's C index is built in slices between requests, never on one.
-    cSource: { schedule: (work) => void setImmediate(work), onIndexed: (tree, index, ms) =>
+    cSource: { schedule: (work) => void setImmediate(work), indexReads: overlayFiles(openTexts, diskFiles), onIndexed: (tree, index, ms) =>
       log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`) },
   });
   /** Inside a QEMU tree, start its C index (in the background) as soon as one of its files opens. */

@@ -57,7 +57,7 @@ export function capabilityRefusals(version: Version, caps: (name: string) => boo
 function capabilityRule(r: CapabilityRule, caps: (name: string) => boolean, param: (name: string) => unknown): Refusal | undefined {
   const base = { kind: 'combination' as const, rule: r.id, blame: r.cap };
   if (r.build) {
-    return { ...base, level: 'warning', qemu: r.qemu, message: `${r.cap} works only in a ${r.build}; otherwise QEMU refuses it (${quote(r.qemu)})` };
+    return { ...base, level: 'warning', qemu: r.qemu, message: `${r.cap} needs ${r.build}; otherwise QEMU refuses it (${quote(r.qemu)})` };
   }
   if (r.requires && !caps(r.requires)) {
     return { ...base, level: 'error', qemu: r.qemu, message: `${r.cap} needs ${r.requires} (${quote(r.qemu)})` };
@@ -179,7 +179,7 @@ function parameterRule(r: ParameterRule, given: Map<string, unknown>, inForce: (
       const needs = typeof value === 'string' ? r.values![value] : undefined;
       if (!needs) return undefined;
       const qemu = r.qemu.replace('%s', value as string);
-      return { ...base, level: 'warning', qemu, message: `${r.param} ${value} works only in a ${needs}; otherwise QEMU refuses it (${quote(qemu)})` };
+      return { ...base, level: 'warning', qemu, message: `${r.param} ${value} needs ${needs}; otherwise QEMU refuses it (${quote(qemu)})` };
     }
   }
 }

@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Hover, Location, Position, Range } from 'vscode-languageserver-types';
+import type { FileAccess } from '../common/files';
 import { pathToUri, uriToPath } from '../common/paths';
 import type { Settings } from '../common/settings';
 import type { QapiLanguage } from '../qapi/index';
@@ -24,6 +25,11 @@ export interface CSourceOptions {
    * is built at once when first needed (CLI, tests).
    */
   schedule?: (work: () => void) => void;
+  /**
+   * How the index reads C files (default: the service's file access). The server passes
+   * uncached reads so thousands of C texts are not kept in its read cache.
+   */
+  indexReads?: FileAccess;
   /** Called when a tree's index is complete (the server logs it). */
   onIndexed?: (tree: QemuTree, index: CIdentifierIndex, ms: number) => void;
 }
@@ -60,7 +66,7 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
   function indexOf(tree: QemuTree): CIdentifierIndex {
     let index = indexes.get(tree.root);
     if (index) return index;
-    index = new CIdentifierIndex(access);
+    index = new CIdentifierIndex(options.indexReads ?? access);
     indexes.set(tree.root, index);
     const started = performance.now();
     const idx = index;

@@ -35,9 +35,24 @@ export function checkScript(script: Script, schema: QmpSchema): ScriptCheck {
       if (ram) replies.push({ line: st.line, offset: st.span.start, ram });
       continue;
     }
+    const errors = report.errors;
     lastCommand = checkMessage(st, schema, state, report) ?? '';
+    if (lastCommand === 'quit' && report.errors === errors) newQemu(state);
   }
   return { report, state, replies };
+}
+
+/**
+ * After `quit` the next command goes to another QEMU (iotests and other scripts drive
+ * several in turn): it starts in negotiation mode with default parameters and
+ * capabilities. The history stays: it records what was sent, in order.
+ */
+function newQemu(state: MigrationState): void {
+  state.negotiated = undefined;
+  state.oob = false;
+  state.migrate = undefined;
+  state.parameters.clear();
+  state.capabilities.clear();
 }
 
 function ramOf(v: unknown): Record<string, number> | undefined {

@@ -17,6 +17,11 @@ const INT_RANGE: Partial<Record<BuiltinName, [bigint, bigint]>> = {
   uint64: [0n, 2n ** 64n - 1n], size: [0n, 2n ** 64n - 1n],
 };
 
+/** What an introspection `int` may hold: QEMU's JSON parser reads integers up to 2^64-1 as integers. */
+const ANY_64BIT: [bigint, bigint] = [-(2n ** 63n), 2n ** 64n - 1n];
+/** int64 types: past their range QEMU's parser hands the visitor an unsigned or a double, refused as a wrong type. */
+const SIGNED_64 = new Set<BuiltinName>(['int', 'int64']);
+
 export interface ValueContext {
   schema: QmpSchema;
   report: Reporter;
@@ -63,7 +68,9 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
     case 'builtin': {
       const b = t.builtin;
       if (b === 'any') return;
-      const range = INT_RANGE[b];
+      // A query-qmp-schema reply calls every integer `int`: any integer QEMU could accept
+      // (int64 or uint64) must pass unless QAPI sources or facts gave the width (select.ts).
+      const range = b === 'int' && ctx.schema.source === 'introspection' ? ANY_64BIT : INT_RANGE[b];
       if (range) return checkInteger(ctx, v, b, range, what, typeName);
       const ok = b === 'str' ? v.kind === 'string' : b === 'bool' ? v.kind === 'bool' : b === 'null' ? v.kind === 'null' : v.kind === 'number';
       if (ok) return;
@@ -137,7 +144,14 @@ function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: 
     const wrapped = 2n ** 64n + n;
     return ctx.report.warn(v, QmpCode.negativeWraps, `${what}: QEMU accepts ${v.text} but reads it as ${wrapped} (negative numbers wrap around for ${b})`);
   }
-  if (n < min || n > max) ctx.report.error(v, QmpCode.integerRange, `${what} must be between ${min} and ${max} (${b}), not ${v.text}`);
+  if (n >= min && n <= max) return;
+  if (max === ANY_64BIT[1]) return ctx.report.error(v, QmpCode.integerRange, `${what} must be an integer of at most 64 bits, not ${v.text}`);
+  if (SIGNED_64.has(b)) {
+    // JSON integers of 2^63 and up reach the visitor as unsigned (past 2^64-1 as a double):
+    // an int64 member refuses them as the wrong type ("Invalid parameter type").
+    return ctx.report.error(v, QmpCode.wrongType, `${what} must be an integer (${b}, at most ${max}); QEMU reads ${v.text} as ${n > 2n ** 64n - 1n || n < min ? 'a floating-point number' : 'an unsigned integer'} and refuses it as the wrong type`);
+  }
+  ctx.report.error(v, QmpCode.integerRange, `${what} must be between ${min} and ${max} (${b}), not ${v.text}`);
 }
 
 function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'object' }>, what: string): void {
@@ -145,7 +159,11 @@ function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'o
     const e = v.entries.find((x) => x.key === key);
     return e?.value.kind === 'string' ? e.value.value : undefined;
   });
-  const open = ctx.open && what === 'arguments';
+  // QEMU visits the tag first: when it refuses the tag's value it stops there, so the
+  // members of the variant meant are neither unknown nor missing.
+  const tagEntry = t.variants ? v.entries.find((x) => x.key === t.variants!.tag) : undefined;
+  const tagRefused = !!tagEntry && !(tagEntry.value.kind === 'string' && tagAccepted(ctx.schema, t, tagEntry.value.value));
+  const open = (ctx.open && what === 'arguments') || tagRefused;
   const seen = new Set<string>();
   for (const e of v.entries) {
     if (seen.has(e.key)) { ctx.report.error(e.keySpan, QmpCode.duplicateKey, `'${e.key}' is given twice; QEMU refuses duplicate keys`); continue; }
@@ -159,10 +177,16 @@ function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'o
     memberWarnings(ctx, m, e.keySpan);
     checkValue(ctx, e.value, m.type, `'${e.key}'`);
   }
-  if (v.elided) return;
+  if (v.elided || tagRefused) return;
   for (const m of members.values()) {
     if (!m.optional && !seen.has(m.name)) ctx.report.error(spanOfOpen(v), QmpCode.missingArgument, `${what === 'arguments' ? `command '${ctx.command}'` : what} lacks the required member '${m.name}'`);
   }
+}
+
+/** The tag's enum accepts the value (a union may have no branch for a value it accepts). */
+function tagAccepted(schema: QmpSchema, t: Extract<SType, { kind: 'object' }>, value: string): boolean {
+  const tagType = schema.types.get(t.members.get(t.variants!.tag)?.type ?? '');
+  return tagType?.kind === 'enum' ? tagType.values.has(value) : t.variants!.cases.has(value);
 }
 
 const spanOfOpen = (v: JObject): Span => ({ start: v.start, end: v.start + 1 });

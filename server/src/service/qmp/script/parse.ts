@@ -10,7 +10,7 @@ import { emptyHeader, readHeaderLine, type Header } from './header';
 import { parseJson } from './json';
 import { shellArguments, type Problem } from './shell';
 import type { JArray, JObject, JString, JValue, Span } from './value';
-import { splitWords, type Word } from './words';
+import { hmpWords, qmpShellWords, type Word } from './words';
 
 export type Format = 'json' | 'transcript' | 'shell' | 'hmp';
 
@@ -24,7 +24,16 @@ export interface Statement {
   /** qmp-shell / HMP: the command word. */
   nameSpan?: Span;
   /** HMP: the command as written; for migrate_set_parameter the raw value word (converted by the checker). */
-  hmp?: { command: string; valueWord?: Word };
+  hmp?: {
+    command: string;
+    valueWord?: Word;
+    /** migrate_set_parameter: the rest of the line from the value on (QEMU 10.2 reads it whole: `value:S`). */
+    valueRest?: Word;
+    /** migrate_set_parameter: the first word after the value (QEMU before 10.2 refuses it: `value:s`). */
+    extra?: Word;
+    /** migrate_set_parameter: why the value is no HMP string argument (QEMU before 10.2: "string expected"). */
+    valueProblem?: Problem;
+  };
 }
 
 export interface Script {
@@ -66,7 +75,7 @@ export function parseScript(text: string): Script {
     return lo;
   };
   let inHeader = true;
-  let tx: { start: number; line: number; actions: JValue[]; wordSpan: Span } | null = null;
+  let tx: Transaction | null = null;
 
   /** Reads JSON values from `at`; returns the line to continue with. */
   const readJson = (at: number, line: number, format: 'json' | 'transcript', direction: 'client' | 'server', stmtStart: number): number => {
@@ -125,39 +134,17 @@ export function parseScript(text: string): Script {
       continue;
     }
     if (c === '.' && text.slice(i, le).trim() === '...') { l++; continue; }
-    const { words, problem } = splitWords(text, i, le);
-    if (problem) { script.problems.push(problem); l++; continue; }
+    const words = qmpShellWords(text, i, le);
     const span = { start: i, end: le };
-    if (tx) {
-      if (words[0].text === ')') {
-        if (words.length > 1) script.problems.push({ start: words[1].start, end: le, message: 'qmp-shell allows nothing after the ) that closes a transaction' });
-        closeTransaction(script, tx, le);
-        tx = null;
-      } else {
-        const last = words[words.length - 1];
-        const closes = last.text === ')';
-        tx.actions.push(transactionAction(text, closes ? words.slice(0, -1) : words, span, script.problems));
-        if (closes) { closeTransaction(script, tx, le); tx = null; }
-      }
+    if (!tx && isHmp(words)) {
+      // HMP reads its own words (the monitor's argument parser), quotes removed.
+      const hmp = hmpWords(text, i, le);
+      // migrate_set_parameter's value is judged per version by the checker (10.2 reads the rest of the line raw).
+      if (hmp.problem && !(hmp.words[0]?.text === 'migrate_set_parameter' && hmp.words.length >= 2)) script.problems.push(hmp.problem);
+      else readHmp(script, text, hmp.words, span, l, hmp.problem);
       l++; continue;
     }
-    if (words[0].text === 'transaction(') {
-      tx = { start: i, line: l, actions: [], wordSpan: words[0] };
-      const rest = words.slice(1);
-      if (rest.length) {
-        const closes = rest[rest.length - 1].text === ')';
-        const acts = closes ? rest.slice(0, -1) : rest;
-        if (acts.length) tx.actions.push(transactionAction(text, acts, span, script.problems));
-        if (closes) { closeTransaction(script, tx, le); tx = null; }
-      }
-      l++; continue;
-    }
-    if (isHmp(words)) readHmp(script, words, span, l);
-    else {
-      const { args, problems } = shellArguments(text, words.slice(1), { start: words[0].end, end: le });
-      script.problems.push(...problems);
-      if (!problems.length) script.statements.push({ format: 'shell', direction: 'client', value: command(words[0], args), span, line: l, nameSpan: words[0] });
-    }
+    tx = shellLine(script, words, span, l, tx);
     l++;
   }
   if (tx) script.problems.push({ start: tx.wordSpan.start, end: tx.wordSpan.end, message: 'this transaction( is never closed with )' });
@@ -184,17 +171,58 @@ function command(name: Span & { text: string }, args: JObject | undefined): JObj
   return { kind: 'object', entries, elided: false, start: name.start, end: args?.end ?? name.end };
 }
 
-function transactionAction(text: string, words: Word[], span: Span, problems: Problem[]): JValue {
-  const [type, ...rest] = words;
-  const { args, problems: p } = shellArguments(text, rest, { start: type.end, end: span.end });
-  problems.push(...p);
-  return { kind: 'object', elided: false, ...span, entries: [
-    { key: 'type', keySpan: type, value: str(type.text, type) },
-    { key: 'data', keySpan: type, value: args },
-  ] };
+/** `unsendable`: actions whose values cannot reach QEMU; qmp-shell fails when it sends the transaction. */
+type Transaction = { start: number; line: number; actions: JValue[]; wordSpan: Span; unsendable: { line: number; message: string }[] };
+
+/**
+ * One qmp-shell line, as QMPShell._build_cmd reads it: `transaction(` (re)starts
+ * collecting actions, `)` sends them, each line in between is an action `TYPE
+ * key=value ...` (a last word `)` also sends); any other line is a command. A line
+ * qmp-shell refuses sends nothing (a refused action is left out, the transaction stays
+ * open). Returns the transaction still open after the line.
+ */
+function shellLine(script: Script, words: Word[], span: Span, line: number, tx: Transaction | null): Transaction | null {
+  let rest = words;
+  if (rest.length && rest[0].text === 'transaction(') {
+    tx = { start: span.start, line, actions: [], wordSpan: rest[0], unsendable: [] };
+    rest = rest.slice(1);
+  }
+  if (rest.length && rest[0].text === ')' && tx) {
+    if (rest.length > 1) {
+      script.problems.push({ start: rest[1].start, end: span.end, message: 'qmp-shell refuses anything after the ) that closes a transaction (the transaction is not sent)' });
+      return null;
+    }
+    closeTransaction(script, tx, { start: rest[0].start, end: span.end });
+    return null;
+  }
+  if (!rest.length) return tx;
+  if (tx) {
+    const finalize = rest.length > 1 && rest[rest.length - 1].text === ')';
+    const [type, ...kv] = finalize ? rest.slice(0, -1) : rest;
+    const { args, problems, unsendable } = shellArguments(kv, { start: type.end, end: span.end });
+    if (problems.length) { script.problems.push(...problems); return tx; }
+    for (const u of unsendable) tx.unsendable.push({ line, message: u.message });
+    tx.actions.push({ kind: 'object', elided: false, ...span, entries: [
+      { key: 'type', keySpan: type, value: str(type.text, type) },
+      { key: 'data', keySpan: type, value: args },
+    ] });
+    if (finalize) { closeTransaction(script, tx, rest[rest.length - 1]); return null; }
+    return tx;
+  }
+  const { args, problems, unsendable } = shellArguments(rest.slice(1), { start: rest[0].end, end: span.end });
+  script.problems.push(...(problems.length ? problems : unsendable));
+  if (!problems.length && !unsendable.length) script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
+  return null;
 }
 
-function closeTransaction(script: Script, tx: { start: number; line: number; actions: JValue[]; wordSpan: Span }, end: number): void {
+/** Sends the transaction; where an action holds a value that cannot reach QEMU, it fails here, as in qmp-shell. */
+function closeTransaction(script: Script, tx: Transaction, closing: Span): void {
+  const end = closing.end;
+  if (tx.unsendable.length) {
+    const u = tx.unsendable[0];
+    script.problems.push({ ...closing, message: `this transaction cannot be sent: the action on line ${u.line + 1}: ${u.message}` });
+    return;
+  }
   const name = { ...tx.wordSpan, text: 'transaction' };
   const actions: JArray = { kind: 'array', items: tx.actions, elided: false, start: tx.start, end };
   const args: JObject = { kind: 'object', elided: false, start: tx.start, end, entries: [{ key: 'actions', keySpan: tx.wordSpan, value: actions }] };
@@ -209,9 +237,10 @@ function isHmp(words: Word[]): boolean {
   return true;
 }
 
-const HMP_BOOL: Record<string, boolean> = { on: true, off: false, yes: true, no: false, true: true, false: false };
+/** The monitor's `b` argument type takes exactly these (monitor/hmp.c), in 7.2 as in 10.2. */
+const HMP_BOOL: Record<string, boolean> = { on: true, off: false };
 
-function readHmp(script: Script, words: Word[], span: Span, line: number): void {
+function readHmp(script: Script, text: string, words: Word[], span: Span, line: number, wordProblem?: Problem): void {
   const [cmd, ...rest] = words;
   const hmp = { command: cmd.text };
   switch (cmd.text) {
@@ -221,16 +250,29 @@ function readHmp(script: Script, words: Word[], span: Span, line: number): void 
       return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: target }, undefined), span, line, nameSpan: cmd, hmp });
     }
     case 'migrate_set_parameter':
-      if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_parameter NAME VALUE')) return;
+      // A value is needed; words after it are judged per version by the checker (check/hmp.ts).
+    {
+      let vs = rest[0]?.end ?? span.end;
+      while (vs < span.end && /\s/.test(text[vs])) vs++;
+      if (!rest[0] || vs >= span.end) return problem(script, rest[0] ?? cmd, 'HMP usage: migrate_set_parameter NAME VALUE');
+      const valueRest: Word = { text: text.slice(vs, span.end), start: vs, end: span.end, plain: true };
+      // Before 10.2 the value is one string argument; a quoted one that does not read is its problem.
+      const inValue = wordProblem && (!rest[1] || wordProblem.start < rest[1].end + 1);
+      const valueWord = rest[1] && !inValue ? rest[1] : { ...valueRest, text: valueRest.text.split(/\s/)[0], end: vs + valueRest.text.split(/\s/)[0].length };
       return push(script, {
         format: 'hmp', direction: 'client', span, line, nameSpan: cmd,
-        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(rest[1].text, rest[1]) }])),
-        hmp: { command: cmd.text, valueWord: rest[1] },
+        value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(valueWord.text, valueWord) }])),
+        hmp: {
+          command: cmd.text, valueWord, valueRest,
+          extra: inValue ? undefined : rest[2] ?? (wordProblem ? { text: '', start: wordProblem.start, end: span.end, plain: true } : undefined),
+          valueProblem: inValue ? wordProblem : undefined,
+        },
       });
+    }
     case 'migrate_set_capability': {
       if (!arity(script, cmd, rest, 2, span, 'HMP usage: migrate_set_capability NAME on|off')) return;
-      const state = HMP_BOOL[rest[1].text.toLowerCase()];
-      if (state === undefined) return problem(script, rest[1], `HMP expects on or off here, not '${rest[1].text}'`);
+      const state = HMP_BOOL[rest[1].text];
+      if (state === undefined) return problem(script, rest[1], `HMP takes exactly on or off here, not '${rest[1].text}' (QEMU: Expected 'on' or 'off')`);
       const item = obj(span, [
         { key: 'capability', keySpan: rest[0], value: str(rest[0].text, rest[0]) },
         { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, start: rest[1].start, end: rest[1].end } },

@@ -44,3 +44,83 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
   }
   return { words };
 }
+
+/** Python's str.isspace() characters (what `\s` matches in qmp-shell's regular expression). */
+const PY_SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/**
+ * Words of a qmp-shell line exactly as qmp_shell.py finds them:
+ * re.findall(r'''(?:[^\s"']|"(?:\\.|[^"])*"|'(?:\\.|[^'])*')+''', line).
+ * Quotes stay in the word. A quote opens a quoted part when a matching quote follows:
+ * the first one not escaped by a backslash, else (the regular expression backtracks)
+ * the last escaped one on the line; a quote with no partner belongs to no word. Linear,
+ * unlike the backtracking it mirrors.
+ */
+export function qmpShellWords(text: string, from: number, to: number): Word[] {
+  const words: Word[] = [];
+  /** End (exclusive) of the quoted part opened at `i`, or -1. */
+  const quoted = (i: number): number => {
+    const q = text[i];
+    let j = i + 1;
+    let lastEscaped = -1;
+    while (j < to) {
+      const c = text[j];
+      if (c === '\\' && j + 1 < to && text[j + 1] !== '\n') {
+        if (text[j + 1] === q) lastEscaped = j + 1;
+        j += 2;
+      } else if (c === q) return j + 1;
+      else j++;
+    }
+    return lastEscaped < 0 ? -1 : lastEscaped + 1;
+  };
+  let i = from;
+  while (i < to) {
+    const start = i;
+    for (;;) {
+      if (i >= to) break;
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        const e = quoted(i);
+        if (e < 0) break;
+        i = e;
+      } else if (PY_SPACE.test(c)) break;
+      else i++;
+    }
+    if (i > start) words.push({ text: text.slice(start, i), start, end: i, plain: true });
+    else i++;  // whitespace, or a quote without a partner
+  }
+  return words;
+}
+
+/**
+ * Words of an HMP line as the monitor's get_str() reads each string argument: a
+ * double-quoted word may hold spaces and the escapes \n \r \\ \' \" (single quotes are
+ * plain characters); any other word runs to the next space.
+ */
+export function hmpWords(text: string, from: number, to: number): { words: Word[]; problem?: Span & { message: string } } {
+  const words: Word[] = [];
+  const ESC: Record<string, string> = { n: '\n', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+  let i = from;
+  for (;;) {
+    while (i < to && /\s/.test(text[i])) i++;
+    if (i >= to) return { words };
+    const start = i;
+    if (text[i] !== '"') {
+      while (i < to && !/\s/.test(text[i])) i++;
+      words.push({ text: text.slice(start, i), start, end: i, plain: true });
+      continue;
+    }
+    let out = '';
+    i++;
+    while (i < to && text[i] !== '"') {
+      if (text[i] === '\\') {
+        const e = text[i + 1];
+        if (!(e in ESC)) return { words, problem: { start: i, end: Math.min(to, i + 2), message: `HMP does not know the escape \\${e ?? ''} (it knows \\n \\r \\\\ \\' \\")` } };
+        out += ESC[e]; i += 2;
+      } else out += text[i++];
+    }
+    if (i >= to) return { words, problem: { start, end: start + 1, message: 'this HMP string is never closed with "' } };
+    i++;
+    words.push({ text: out, start, end: i, plain: false });
+  }
+}
