@@ -31,10 +31,10 @@ describe('normalizeSettings', () => {
 describe('QEMU version resolution', () => {
   test('rule set for a version is the newest one not newer than it', () => {
     assert.equal(ruleSetFor(parseVersion('7.2.0')!), '7.2');
-    assert.equal(ruleSetFor(parseVersion('8.1')!), '7.2');
-    assert.equal(ruleSetFor(parseVersion('9.0')!), '8.2');
+    assert.equal(ruleSetFor(parseVersion('8.1')!), '8.1');
+    assert.equal(ruleSetFor(parseVersion('9.0')!), '9.0');
     assert.equal(ruleSetFor(parseVersion('9.2.4')!), '9.2');
-    assert.equal(ruleSetFor(parseVersion('10.0')!), '9.2');
+    assert.equal(ruleSetFor(parseVersion('10.0')!), '10.0');
     assert.equal(ruleSetFor(parseVersion('10.2.0')!), '10.2');
     assert.equal(ruleSetFor(parseVersion('6.0')!), '7.2');
   });

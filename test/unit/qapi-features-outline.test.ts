@@ -64,9 +64,12 @@ test('status: the rules in force and where they came from', () => {
   assert.equal(s.text, 'QEMU 10.2 rules (VERSION file)');
   assert.match(s.detail, /VERSION file .*tree\/VERSION/);
   assert.match(s.detail, /4 files, 9 definitions/);
+  // Every release 7.2-10.2 has its own rules; an older one gets the oldest.
   const pinned = lang.status(migration, { ...settings, qemuVersion: '8.1' });
-  assert.equal(pinned.text, 'QEMU 7.2 rules (setting)');
-  assert.match(pinned.detail, /QEMU 8\.1 uses the 7\.2 rules/);
+  assert.equal(pinned.text, 'QEMU 8.1 rules (setting)');
+  const old = lang.status(migration, { ...settings, qemuVersion: '6.2' });
+  assert.equal(old.text, 'QEMU 7.2 rules (setting)');
+  assert.match(old.detail, /QEMU 6\.2 uses the 7\.2 rules/);
 });
 
 test('migration inputs: on a MigrationParameters member, the schema version and that member as focus', () => {

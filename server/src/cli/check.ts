@@ -9,7 +9,7 @@ import { defaultSettings, type Settings } from '../service/common/settings';
 import { compareVersions, parseVersion, resolveVersion, RULE_SETS, type RuleSet } from '../service/common/versions';
 import { createLanguageService, languageOfPath } from '../service/languageService';
 import type { LanguageId } from '../service/language';
-import { withDocExampleWarnings } from '../service/qapi/features/docExamples';
+import { withDocExampleWarnings } from '../service/docExamples';
 import type { FirstError } from '../service/qapi/model';
 import { paintFor, severityPaint, type Paint } from './color';
 import { checkToSarif } from './sarif';

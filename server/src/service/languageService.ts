@@ -14,6 +14,7 @@ import type { DocumentLanguage, LanguageId, LanguageStatus } from './language';
 import { createQapiLanguage, type QapiLanguage } from './qapi/index';
 import { createQmpLanguage, type QmpLanguage } from './qmp/index';
 import type { MigrationInputs } from './qmp/inputs';
+import { withDocExampleWarnings } from './docExamples';
 import { createCSource, type CSource, type CSourceOptions } from './csource/index';
 import { treeAccess, type TreeAccess } from './csource/qemuTree';
 import type { SchemaCheck } from './qapi/model';
@@ -98,7 +99,10 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     validate: (doc, s, token = neverCancelled) => {
       const v = per('validate', new Map<string, Diagnostic[]>(), (l) => l.validate(doc, s, token))(doc);
       if (doc.languageId !== 'qapi' || token.isCancellationRequested) return v;
-      return withWiring(qapiCheck(doc, s), uriToPath(doc.uri), v);
+      // QAPI: QEMU's checks plus doc examples checked as QMP (composed here, above both languages), plus the C wiring.
+      const check = qapiCheck(doc, s);
+      const path = uriToPath(doc.uri);
+      return withWiring(check, path, guard('docExamples', doc, v, () => withDocExampleWarnings(check, path)));
     },
     hover,
     completion: (doc, pos, s) => per('completion', emptyCompletion, (l) => l.completion(doc, pos, s))(doc),

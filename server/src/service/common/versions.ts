@@ -8,8 +8,12 @@ import type { FileAccess } from './files';
 // One version parser for the whole extension: the migration domain's.
 export { compareVersions, formatVersion, parseVersion, type QemuVersion };
 
-/** Rule sets, oldest first. A version maps to the newest rule set not newer than it. */
-export const RULE_SETS = ['7.2', '8.2', '9.2', '10.2'] as const;
+/**
+ * Rule sets, oldest first: every QEMU release from 7.2 to 10.2 has its own (their
+ * frontends differ release by release). A version maps to the newest rule set not
+ * newer than it (7.2.5 -> 7.2; 6.2 -> 7.2, the oldest; 11.0 -> 10.2, the newest).
+ */
+export const RULE_SETS = ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1', '9.2', '10.0', '10.1', '10.2'] as const;
 export type RuleSet = (typeof RULE_SETS)[number];
 export const NEWEST: RuleSet = '10.2';
 

@@ -8,16 +8,14 @@ import type { FileAccess } from '../common/files';
 import { uriToPath } from '../common/paths';
 import type { Settings } from '../common/settings';
 import type { DocumentLanguage } from '../language';
-import type { MigrationInputs } from '../qmp/inputs';
 import { CheckCache } from './features/checkCache';
 import { codeActions } from './features/codeActions';
 import { completion } from './features/completion';
-import { withDocExampleWarnings } from './features/docExamples';
 import { documentLinks } from './features/documentLinks';
 import { documentSymbols } from './features/documentSymbols';
 import { foldingRanges } from './features/foldingRanges';
 import { hover } from './features/hover';
-import { migrationInputsAt } from './features/migrationInputs';
+import { migrationInputsAt, type ParameterAt } from './features/migrationInputs';
 import { definition, references } from './features/navigation';
 import { status } from './features/status';
 import { workspaceSymbols } from './features/workspaceSymbols';
@@ -28,7 +26,8 @@ export interface QapiLanguage extends DocumentLanguage {
   readonly project: QapiProject;
   /** Checks the whole schema the file belongs to (from its root). */
   checkSchemaOf(path: string, settings: Settings, token?: Cancellation): SchemaCheck;
-  migrationInputsAt(doc: TextDocument, pos: Position, settings: Settings): MigrationInputs | null;
+  /** The migration parameter under the cursor, as the convergence preview's inputs. */
+  migrationInputsAt(doc: TextDocument, pos: Position, settings: Settings): ParameterAt | null;
 }
 
 export function createQapiLanguage(files: FileAccess): QapiLanguage {
@@ -42,11 +41,8 @@ export function createQapiLanguage(files: FileAccess): QapiLanguage {
   return {
     project,
     checkSchemaOf,
-    validate: (doc, settings, token) => {
-      const path = uriToPath(doc.uri);
-      const check = checkSchemaOf(path, settings, token);
-      return token?.isCancellationRequested ? check.diagnostics : withDocExampleWarnings(check, path);
-    },
+    // QEMU's checks only; languageService adds the doc-example warnings (they need QMP).
+    validate: (doc, settings, token) => checkSchemaOf(uriToPath(doc.uri), settings, token).diagnostics,
     hover: (doc, pos, settings) => withCheck(doc, settings, (c, path) => hover(c, path, pos)),
     completion: (doc, pos, settings) => withCheck(doc, settings, (c) => completion(c, doc, pos)),
     documentSymbols: (doc, settings) => withCheck(doc, settings, (c, path) => documentSymbols(c, path, settings.maxItemsComputed)),

@@ -17,6 +17,7 @@ import { parseFile, type ParsedFile } from './check/parser';
 import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
 import { type SourceExpr, traverse } from './check/traverse';
+import { memoSlot } from './check/memo';
 import type { ParsedDoc } from './check/docs';
 import type { Definition, SchemaCheck, SchemaModel, TypeRef } from './model';
 
@@ -144,11 +145,13 @@ function includesOf(f: ParsedFile): string[] {
 export interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: readonly TypeRef[]; macros: readonly string[]; features: readonly string[] }
 
 const NONE: readonly never[] = [];
+/** An expression's model entry, kept while its file's parse is cached. */
+const ENTRY = memoSlot<ModelEntry>();
 const scratch = new Set<string>();
 
 function modelEntry(e: SourceExpr): ModelEntry {
   const { node, path, doc } = e;
-  const hit = e.memo.entry;
+  const hit = e.memo.get(ENTRY);
   if (hit && hit.doc === doc) return hit;
   const def = buildDefinition(node, path, doc);
   // Scratch sets, copied only when not empty: most definitions have no macros and no features.
@@ -160,7 +163,7 @@ function modelEntry(e: SourceExpr): ModelEntry {
   for (const m of def?.members ?? []) for (const f of m.features) scratch.add(f.name);
   const features = scratch.size ? [...scratch] : NONE;
   const entry: ModelEntry = { doc, def, refs: def ? typeRefsOf(def) : NONE, macros, features };
-  e.memo.entry = entry;
+  e.memo.set(ENTRY, entry);
   return entry;
 }
 

@@ -2,66 +2,19 @@
 // definition doc (`# @Name:`) with member/feature descriptions and tagged sections.
 // Like QEMU, interpretation stops at the first error in a block (its later lines
 // would only produce follow-on noise).
-import type { Range } from 'vscode-languageserver-types';
 import type { RawDocBlock, RawDocLine } from './parser';
-import { type Problem, qemuColumn, rangeAt } from './problem';
+import { qemuColumn, rangeAt } from './problem';
+import { DocArg, DocError, type DocSection, type ParsedDoc } from './docTypes';
 import type { QapiRules } from './rules';
-
-/** A `@name:` description. Its range is made on request (only a problem needs it). */
-export class DocArg {
-  declare text: string;
-  declare readonly name: string;
-  /** The `@name:` line. */
-  declare readonly line: RawDocLine;
-  /** Where the name starts in its line. */
-  declare private readonly column: number;
-  constructor(name: string, line: RawDocLine, column: number) {
-    this.text = '';
-    this.name = name;
-    this.line = line;
-    this.column = column;
-  }
-  get range(): Range {
-    return rangeAt(this.line.line, this.column, this.column + this.name.length);
-  }
-}
-
-export interface DocSection {
-  tag: string;
-  text: string;
-  line: RawDocLine;
-}
-
-export interface ParsedDoc {
-  block: RawDocBlock;
-  path: string;
-  /** The definition a `# @Name:` block documents; undefined for free-form blocks. */
-  symbol?: string;
-  symbolRange?: Range;
-  body: string;
-  args: Map<string, DocArg>;
-  features: ReadonlyMap<string, DocArg>;
-  /** Tagged sections and later plain paragraphs, in order. */
-  sections: DocSection[];
-  returns?: DocSection;
-  errors?: DocSection;
-  since?: DocSection;
-  problems: Problem[];
-}
-
-class DocError {
-  constructor(readonly problem: Problem) {}
-}
+import { parseDocOld } from './docsOld';
 
 const AT_NAME = /^@([^:]*): */;
-/** 7.2/8.2 take `@name:` only as a whole first word. */
-const AT_NAME_OLD = /^@(\S*):(?=\s|$) */;
 const LITERAL_START = /^(\.\. +qmp-example)? *::$/;
 const URL_LINE = /^ *(https?|ftp):\/\/[^ ]*$/;
 const SENTENCE = /(\be\.g\.|^ *\d\.|([.!?])) [A-Z0-9(]/g;
-const TAG = /^(Returns|Since|Notes?|Examples?|TODO)(?!::): */;
-const TAG_WITH_ERRORS = /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */;
-const WORD_TAGS = new Set(['Returns:', 'Since:', 'Note:', 'Notes:', 'Example:', 'Examples:', 'TODO:']);
+/** 9.1+ do not take `Tag::` (an rST literal block) as a tag; 9.0 does. */
+const TAG = /^(Returns|Errors|Since|Notes?|Examples?|TODO)(?!::): */;
+const TAG_90 = /^(Returns|Errors|Since|Notes?|Examples?|TODO): */;
 
 function indentOf(s: string): number {
   let i = 0;
@@ -95,13 +48,18 @@ function codePoints(s: string): number {
 /** The features of a doc without a 'Features:' section (most of them): one shared map, never written to. */
 const NO_FEATURES: ReadonlyMap<string, DocArg> = new Map();
 
+/** Thrown when the reader runs off an unterminated block. */
+const UNTERMINATED = new Error('unterminated doc block');
+
 export function parseDoc(path: string, text: string, block: RawDocBlock, rules: QapiRules): ParsedDoc {
   const doc: ParsedDoc = {
     block, path, body: '', args: new Map(), features: NO_FEATURES, sections: [], problems: [],
   };
   try {
-    new DocReader(path, text, block, rules, doc).read();
+    if (rules.oldDocParser) parseDocOld(path, text, block, rules, doc);
+    else new DocReader(path, text, block, rules, doc).read();
   } catch (e) {
+    if (e === UNTERMINATED) return doc;
     if (!(e instanceof DocError)) throw e;
     doc.problems.push(e.problem);
   }
@@ -151,7 +109,7 @@ class DocReader {
   private atName(line: string): RegExpExecArray | null {
     // Most lines don't start with '@': skip the regex for them.
     if (line.charCodeAt(0) !== 64) return null;
-    return (this.rules.oldDocParser ? AT_NAME_OLD : AT_NAME).exec(line);
+    return AT_NAME.exec(line);
   }
 
   // ---- lines ----
@@ -160,6 +118,8 @@ class DocReader {
   private nextLine(): string | null {
     this.i++;
     if (this.i >= this.block.lineCount) {
+      // QEMU fails reading the line after an unterminated block (the parser reports it): nothing more to say here.
+      if (!this.block.close) throw UNTERMINATED;
       if (this.block.close) this.cur = this.block.close;
       this.literal = false;
       return null;
@@ -239,7 +199,6 @@ class DocReader {
     while (line !== null) {
       while (line === '') line = this.nextLine();
       if (line === null) break;
-      this.rejectHeading();
       let m: RegExpExecArray | null;
       if (line === 'Features:') {
         if (this.doc.features.size) throw this.parseError("duplicated 'Features:' line", 'doc-duplicate-features');
@@ -251,7 +210,7 @@ class DocReader {
           this.newDescription(m[1], features, 'feature');
           const rest = line.slice(m[0].length);
           if (rest) this.append(rest);
-          line = this.indented(m[0].length, rest !== '', true);
+          line = this.indented();
         }
         if (!this.doc.features.size) throw this.parseError('feature descriptions expected after \'Features:\'', 'doc-features-expected');
         noMoreArgs = true;
@@ -263,7 +222,7 @@ class DocReader {
           this.newDescription(m[1], this.doc.args, 'member');
           const rest = line.slice(m[0].length);
           if (rest) this.append(rest);
-          line = this.indented(m[0].length, rest !== '', true);
+          line = this.indented();
         }
         noMoreArgs = true;
       } else {
@@ -271,8 +230,10 @@ class DocReader {
         if (tag) {
           this.newSection(tag.name);
           if (tag.rest) this.append(tag.rest);
-          line = this.indented(line.length - tag.rest.length, tag.rest !== '', false);
+          line = this.indented();
           noMoreArgs = true;
+        } else if (this.rules.headings === 'first' && line.startsWith('=')) {
+          throw this.parseError("'=' markup is not allowed in definition documentation", 'doc-heading-in-definition');
         } else {
           this.plainParagraph();
           this.append(line);
@@ -282,28 +243,11 @@ class DocReader {
     }
   }
 
-  /** 7.2/8.2 reject `=` markup inside definition docs. */
-  private rejectHeading(): void {
-    if (this.rules.headings === 'free' && this.cur.text.startsWith('# =')) {
-      throw this.parseError("'=' headings are not allowed in definition documentation", 'doc-heading-in-definition');
-    }
-  }
-
   private tagOf(line: string): { name: string; rest: string } | undefined {
-    let name: string;
-    let rest: string;
-    if (this.rules.tagsByWord) {
-      const sp = line.indexOf(' ');
-      const word = sp < 0 ? line : line.slice(0, sp);
-      if (!WORD_TAGS.has(word)) return undefined;
-      name = word.slice(0, -1);
-      rest = sp < 0 ? '' : line.slice(sp).replace(/^ +/, '');
-    } else {
-      const m = (this.rules.errorsTag ? TAG_WITH_ERRORS : TAG).exec(line);
-      if (!m) return undefined;
-      name = m[1];
-      rest = line.slice(m[0].length);
-    }
+    const m = (this.rules.rejectNoteExample ? TAG : TAG_90).exec(line);
+    if (!m) return undefined;
+    const name = m[1];
+    const rest = line.slice(m[0].length);
     if (this.rules.rejectNoteExample && /^(Notes?|Examples?)$/.test(name)) {
       const instead = name.startsWith('Note') ? "rST's '.. note::' or '.. admonition:: notes'" : "the '.. qmp-example::' directive";
       throw this.parseError(`the '${name}' section is no longer supported; use ${instead} instead`, 'doc-obsolete-section');
@@ -348,21 +292,12 @@ class DocReader {
     for (;;) {
       const line = this.nextLine();
       if (line === null || line === '') return line;
-      this.rejectHeading();
       this.append(line);
     }
   }
 
-  /**
-   * The indented continuation of a description or tagged section; `headLen` is where
-   * the text after `@name:`/`Tag:` starts.
-   */
-  private indented(headLen: number, hasText: boolean, isArg: boolean): string | null {
-    return this.rules.oldDocParser ? this.indentedOld(headLen, hasText, isArg) : this.indentedNew();
-  }
-
-  /** 9.2+: the first non-blank continuation line sets the indent; an unindented one ends the section. */
-  private indentedNew(): string | null {
+  /** The indented continuation of a description or tagged section: its first non-blank line sets the indent; an unindented one ends it. */
+  private indented(): string | null {
     let line = this.nextLine();
     while (line === '') {
       this.append(line);
@@ -386,29 +321,6 @@ class DocReader {
     }
   }
 
-  /**
-   * 7.2/8.2: a section runs until the next `@name:`, tag or `Features:` line (a
-   * description also ends at an unindented line after a blank one). 7.2 takes the
-   * indent from the text after the tag, 8.2 from the first non-blank continuation line.
-   */
-  private indentedOld(headLen: number, hasText: boolean, isArg: boolean): string | null {
-    let indent = this.rules.indentFromArgText && hasText ? headLen : -1;
-    let prevBlank = false;
-    for (;;) {
-      const line = this.nextLine();
-      if (line === null || this.atName(line)) return line;
-      if (line !== '' && (line === 'Features:' || this.tagOf(line))) return line;
-      if (line !== '') {
-        const cur = indentOf(line);
-        if (isArg && prevBlank && cur === 0) return line;
-        if (indent < 0) indent = cur;
-        else if (cur < indent) throw this.deindent(indent);
-      }
-      prevBlank = line === '';
-      this.append(line);
-    }
-  }
-
   private deindent(indent: number): DocError {
     return this.parseError(`unexpected de-indent (expected at least ${indent} spaces)`, 'doc-unexpected-deindent', undefined, { indent });
   }
@@ -416,16 +328,24 @@ class DocReader {
   private finish(): void {
     const d = this.doc;
     d.body = trimBreaks(this.bodyTarget.text);
-    for (const a of d.args.values()) a.text = trimBreaks(a.text);
-    for (const a of d.features.values()) a.text = trimBreaks(a.text);
-    for (const s of d.sections) {
-      s.text = trimBreaks(s.text);
-      if (s.tag && !s.text) throw this.semError(s.line, `text required after '${s.tag}:'`, 'doc-empty-section');
-    }
+    // QEMU checks every section for text in the order they appear; the first empty one is the error.
+    let empty: { line: RawDocLine; message: string; code: string } | undefined;
+    const note = (line: RawDocLine, message: string, code: string) => {
+      if (!empty || line.line < empty.line.line) empty = { line, message, code };
+    };
     for (const map of [d.args, d.features]) {
       for (const a of map.values()) {
-        if (!a.text) throw this.semError(a.line, `text required after '@${a.name}:'`, 'doc-empty-description');
+        a.text = trimBreaks(a.text);
+        if (!a.text) note(a.line, `text required after '@${a.name}:'`, 'doc-empty-description');
       }
     }
+    for (const s of d.sections) {
+      s.text = trimBreaks(s.text);
+      if (s.tag && !s.text) note(s.line, `text required after '${s.tag}:'`, 'doc-empty-section');
+    }
+    // An unterminated block fails on its last line, before QEMU's checks of the whole doc.
+    if (empty && this.block.close) throw this.semError(empty.line, empty.message, empty.code);
   }
 }
+
+export { DocArg, type DocSection, type ParsedDoc } from './docTypes';

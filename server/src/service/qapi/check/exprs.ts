@@ -6,7 +6,9 @@ import type { DefKind, QNode, QObject } from '../model';
 import { get, metasOf } from './definitions';
 import { type Problem, rangeAt, rangeOf, type Where } from './problem';
 import type { QapiRules } from './rules';
+import type { DocSection } from './docTypes';
 import type { Pragmas, SourceExpr } from './traverse';
+import { memoSlot } from './memo';
 
 /** QEMU's c_name() without keyword protection: what generated C code calls a name. */
 export function cName(name: string): string {
@@ -192,7 +194,7 @@ function checkEnum(o: QObject, name: string, pragmas: Pragmas): void {
   }
 }
 
-function checkUnion(o: QObject, name: string, pragmas: Pragmas): void {
+function checkUnion(o: QObject, name: string, pragmas: Pragmas, rules: QapiRules): void {
   const base = get(o, 'base')!;
   const disc = get(o, 'discriminator')!;
   const data = get(o, 'data')!;
@@ -201,7 +203,7 @@ function checkUnion(o: QObject, name: string, pragmas: Pragmas): void {
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
   for (const e of (data as QObject).entries) {
     const source = `'data' member '${e.key}'`;
-    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: !truthy(base) });
+    checkType(memberType(e.value, source, e, ['if']), source, pragmas, { allowArray: rules.checks80 && !truthy(base) });
   }
 }
 
@@ -272,15 +274,18 @@ export function pragmaKey(p: Pragmas): string {
   return [p.docRequired, ...[p.commandNameExceptions, p.memberNameExceptions, p.documentationExceptions].map((s) => [...s].join(','))].join('|');
 }
 
+/** The expression check, for the rules and pragmas it was made with. */
+const CHECK = memoSlot<{ rules: QapiRules; pragmaKey: string; result: ExprResult }>();
+
 /** Checks every definition expression; returns those that passed and adds problems for the others. */
 export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRules, problems: Problem[], brokenNames: Set<string>): CheckedExpr[] {
   const ok: CheckedExpr[] = [];
   const key = pragmaKey(pragmas);
   for (const e of exprs) {
     // The result is kept while the file is unchanged, for the rules and pragmas it was computed with.
-    let hit = e.memo.check;
+    let hit = e.memo.get(CHECK);
     if (!hit || hit.rules !== rules || hit.pragmaKey !== key) {
-      hit = e.memo.check = { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) };
+      hit = e.memo.set(CHECK, { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) });
     }
     const r = hit.result;
     if ('ok' in r) ok.push(r.ok);
@@ -330,11 +335,14 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
     if (doc.symbol !== name) {
       fail(`the documentation comment is for '${doc.symbol}', not '${name}'`, 'doc-wrong-symbol', doc.symbolRange ?? nameAt);
     }
+    // 7.2-8.2 blame the doc comment's first line, 9.0+ the section.
+    const at = (s: DocSection) => (rules.oldDocParser ? { line: doc.block.open } : s);
     if (meta === 'command') {
-      if (rules.returnsNeedsReturns && doc.returns && !get(o, 'returns')) docFail("'Returns' section, but the command doesn't return anything", 'doc-returns-without-returns', doc.returns);
+      if (rules.errorsTag && doc.returns && !get(o, 'returns')) docFail("'Returns' section, but the command doesn't return anything", 'doc-returns-without-returns', doc.returns);
     } else {
-      if (doc.returns) docFail("a 'Returns' section is only valid for commands", 'doc-returns-not-command', doc.returns);
-      if (doc.errors) docFail("an 'Errors' section is only valid for commands", 'doc-errors-not-command', doc.errors);
+      if (doc.returns) docFail("a 'Returns' section is only valid for commands", 'doc-returns-not-command', at(doc.returns));
+      // 9.0 blames 'Errors' at the 'Returns' section (and crashes without one).
+      if (doc.errors) docFail("an 'Errors' section is only valid for commands", 'doc-errors-not-command', rules.errorsBlamesReturns && doc.returns ? doc.returns : doc.errors);
     }
   } else if (pragmas.docRequired) {
     fail('documentation comment required (pragma doc-required)', 'doc-required', nameAt);
@@ -343,12 +351,16 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
   checkKeys(o, meta, required, optional, nameAt);
   switch (meta) {
     case 'enum': checkEnum(o, name, pragmas); break;
-    case 'union': checkUnion(o, name, pragmas); break;
+    case 'union': checkUnion(o, name, pragmas, rules); break;
     case 'alternate': checkAlternate(o, pragmas); break;
-    case 'struct':
-      checkType(get(o, 'data'), "'data'", pragmas, { allowDict: name });
+    case 'struct': {
+      // A struct's 'data' must be an object: 8.1+ say so here; 7.2/8.0 let a type name through and crash later.
+      const data = get(o, 'data');
+      if (data?.kind === 'string') fail("'data' should be an object or type name", 'invalid-type', data);
+      checkType(data, "'data'", pragmas, { allowDict: name });
       checkType(get(o, 'base'), "'base'", pragmas);
       break;
+    }
     case 'command':
     case 'event':
       checkCommandOrEvent(o, meta, pragmas);

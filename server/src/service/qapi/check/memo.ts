@@ -2,34 +2,27 @@
 // kept on the parsed file's items: it lives exactly as long as the parse is cached
 // (an edited file is re-parsed and starts empty), and needs no weak map lookups,
 // which cost a full check of a large schema a noticeable share of its time.
-import type { RuleSet } from '../../common/versions';
-import type { DocBlock } from '../model';
-import type { ModelEntry } from '../project';
-import type { ParsedDoc } from './docs';
-import type { ExprResult } from './exprs';
-import type { QapiRules } from './rules';
-import type { Plan } from './schema';
+// Each stage declares its own typed slot (memoSlot()) where it defines what it
+// keeps, so the parser, which makes the memos, depends on none of the later stages.
 
-export interface ExprMemo {
-  /** The expression check, for the rules and pragmas it was made with. */
-  check: { rules: QapiRules; pragmaKey: string; result: ExprResult } | undefined;
-  /** The entities it defines, for the doc it was planned with. */
-  plan: { doc?: ParsedDoc; plan: Plan } | undefined;
-  /** Its model entry (definition, type uses, macros, features). */
-  entry: ModelEntry | undefined;
+/** A typed place in every memo, owned by the stage that declared it. */
+export interface MemoSlot<T> { readonly index: number; readonly _type?: T }
+
+let slots = 0;
+
+export function memoSlot<T>(): MemoSlot<T> {
+  return { index: slots++ };
 }
 
-export interface DocMemo {
-  /** The model's view of the raw block. */
-  view: DocBlock | undefined;
-  /** The block interpreted under the rule set of the last check (a check under another set replaces it). */
-  parsed: { set: RuleSet; doc: ParsedDoc } | undefined;
-}
+export class Memo {
+  private readonly values: unknown[] = [];
 
-export function exprMemo(): ExprMemo {
-  return { check: undefined, plan: undefined, entry: undefined };
-}
+  get<T>(slot: MemoSlot<T>): T | undefined {
+    return this.values[slot.index] as T | undefined;
+  }
 
-export function docMemo(): DocMemo {
-  return { view: undefined, parsed: undefined };
+  set<T>(slot: MemoSlot<T>, value: T): T {
+    this.values[slot.index] = value;
+    return value;
+  }
 }

@@ -8,7 +8,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Cancellation } from '../../common/cancellation';
 import type { QNode, QObject } from '../model';
-import { type DocMemo, docMemo, type ExprMemo, exprMemo } from './memo';
+import { Memo } from './memo';
 import { ArrayNode, BoolNode, Entry, ObjectNode, StringNode } from './nodes';
 import { type Problem, qemuColumn, rangeAt } from './problem';
 
@@ -42,7 +42,9 @@ export class RawDocBlock {
     readonly range: Range,
     /** Junk after the opening `##`: QEMU stops before reading the block, so we don't interpret it. */
     readonly broken: boolean,
-    readonly memo: DocMemo,
+    readonly memo: Memo,
+    /** A plain comment right after the closing `##` (QEMU 9.0 refuses it). */
+    readonly commentAfter?: RawDocLine,
   ) {}
 
   get lineCount(): number {
@@ -57,7 +59,7 @@ export class RawDocBlock {
 }
 
 export type FileItem =
-  | { kind: 'expr'; node: QNode; line: number; memo: ExprMemo }
+  | { kind: 'expr'; node: QNode; line: number; memo: Memo; nextTokenBad?: boolean }
   | { kind: 'doc'; block: RawDocBlock }
   | { kind: 'error'; problem: Problem; partial?: QObject };
 
@@ -397,7 +399,8 @@ class Parser {
       this.recover(first);
       return;
     }
-    this.items.push({ kind: 'expr', node: root!, line: first, memo: exprMemo() });
+    // The token after the expression is already read: QEMU meets its lexical error before acting on an include.
+    this.items.push({ kind: 'expr', node: root!, line: first, memo: new Memo(), nextTokenBad: this.at(T.Bad) || undefined });
   }
 
   private isValueStart(): boolean {
@@ -474,6 +477,7 @@ class Parser {
       broken = true;
     }
     let close: RawDocLine | undefined;
+    let commentAfter: RawDocLine | undefined;
     // Where the last line read ends, for the block's range.
     let lastLine = this.tokLine;
     let lastEnd = this.tokEnd - this.tokLineStart;
@@ -490,13 +494,18 @@ class Parser {
       if (this.text.charCodeAt(this.tokStart + 1) === C_HASH) {
         if (this.tokEnd - this.tokStart !== 2) endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
         close = this.rawLine();
-        this.next(true);
+        // QEMU 9.0 reads the token after the closing '##' without skipping comments: keep a comment found there.
+        this.next(false);
+        if (this.at(T.Hash) && this.text.charCodeAt(this.tokStart + 1) !== C_HASH) {
+          commentAfter = this.rawLine();
+          this.next(true);
+        }
         break;
       }
       packed.push(this.tokLine, this.tokStart, this.tokLineStart, this.tokEnd);
     }
     const range = { start: startRange.start, end: { line: lastLine, character: lastEnd } };
-    const block = new RawDocBlock(this.text, open, Int32Array.from(packed), endError ? undefined : close, range, broken, docMemo());
+    const block = new RawDocBlock(this.text, open, Int32Array.from(packed), endError ? undefined : close, range, broken, new Memo(), commentAfter);
     this.items.push({ kind: 'doc', block });
     if (endError && !broken) this.items.push({ kind: 'error', problem: endError });
   }

@@ -7,9 +7,9 @@ import type { Cancellation } from '../../common/cancellation';
 import type { DocBlock, IncludeRef, QObject, TopLevelExpr } from '../model';
 import { entryOf } from './definitions';
 import { parseDoc, type ParsedDoc } from './docs';
-import type { ExprMemo } from './memo';
+import { type Memo, memoSlot } from './memo';
 import type { ParsedFile, RawDocBlock } from './parser';
-import { type Problem, rangeAt } from './problem';
+import { type Problem, qemuColumn, rangeAt } from './problem';
 import type { QapiRules } from './rules';
 import type { RuleSet } from '../../common/versions';
 
@@ -29,7 +29,7 @@ export interface SourceExpr {
   line: number;
   doc?: ParsedDoc;
   /** What the later stages computed from this expression while its file is unchanged. */
-  memo: ExprMemo;
+  memo: Memo;
 }
 
 export interface Traversal {
@@ -116,6 +116,17 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       if (item.block.broken) continue;
       const d = docFor(w.file, item.block, src.rules, src.ruleSet);
       t.problems.push(...d.problems);
+      const after = item.block.commentAfter;
+      if (after && src.rules.commentAfterDocIsJunk) {
+        // QEMU's loop first refuses a definition doc that no definition follows, then reads the comment as a doc.
+        w.curDoc = d;
+        rejectDoc(w);
+        t.problems.push({
+          path: w.file.path, code: 'doc-junk-at-start', message: "junk after '##' at start of documentation comment (QEMU 9.0 takes a comment right after a doc block for a new one)",
+          line: after.line + 1, column: qemuColumn(w.file.text, after.lineStart, after.offset),
+          range: rangeAt(after.line, after.offset - after.lineStart, after.offset - after.lineStart + after.text.length),
+        });
+      }
       t.docs.push(d);
       w.curDoc = d;
       continue;
@@ -130,6 +141,11 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
     // A directive: its doc must not be a definition's, and it must have its key only.
     const directive = entryOf(node, 'include') ?? entryOf(node, 'pragma');
     if (directive) {
+      const next = w.file.items[w.i];
+      if (item.nextTokenBad && next?.kind === 'error') {
+        t.problems.push(next.problem);
+        w.i++;
+      }
       rejectDoc(w);
       w.exprs.push({ path: w.file.path, node });
       if (node.entries.length !== 1) {
@@ -207,9 +223,14 @@ class DocBlockView implements DocBlock {
   }
 }
 
+/** The model's view of the raw block. */
+const VIEW = memoSlot<DocBlock>();
+/** The block interpreted under the rule set of the last check (a check under another set replaces it). */
+const PARSED = memoSlot<{ set: RuleSet; doc: ParsedDoc }>();
+
 /** The model's raw view of a doc block (made once per parsed block). */
 function docBlockOf(file: ParsedFile, b: RawDocBlock): DocBlock {
-  return (b.memo.view ??= new DocBlockView(file.path, b));
+  return b.memo.get(VIEW) ?? b.memo.set(VIEW, new DocBlockView(file.path, b));
 }
 
 function partialName(o: QObject): string | undefined {
@@ -243,9 +264,9 @@ function applyPragma(p: Pragmas, name: string, value: QObject['entries'][number]
 
 function docFor(file: ParsedFile, block: RawDocBlock, rules: QapiRules, set: RuleSet): ParsedDoc {
   // The interpreted block lives as long as its parsed file; one rule set at a time (versions rarely change).
-  const hit = block.memo.parsed;
+  const hit = block.memo.get(PARSED);
   if (hit?.set === set) return hit.doc;
   const doc = parseDoc(file.path, file.text, block, rules);
-  block.memo.parsed = { set, doc };
+  block.memo.set(PARSED, { set, doc });
   return doc;
 }

@@ -5,12 +5,20 @@
 import { basename } from 'node:path';
 import type { Position } from 'vscode-languageserver-types';
 import { formatVersion } from '../../common/versions';
-import type { MigrationInputs } from '../../qmp/inputs';
 import type { SchemaCheck } from '../model';
 import { PARAMETER_TYPES } from './migrationFacts';
 import { targetAt } from './schemaIndex';
 
-export function migrationInputsAt(check: SchemaCheck, path: string, pos: Position): MigrationInputs | null {
+/** The preview's inputs for a parameter of a schema (structurally QMP's MigrationInputs: QAPI does not import QMP). */
+export interface ParameterAt {
+  qemuVersion: string;
+  parameters: Record<string, never>;
+  capabilities: Record<string, never>;
+  sources: string[];
+  focus: string;
+}
+
+export function migrationInputsAt(check: SchemaCheck, path: string, pos: Position): ParameterAt | null {
   const t = targetAt(check, path, pos)?.target;
   if (t?.kind !== 'member' || !PARAMETER_TYPES.has(t.def.name)) return null;
   const line = t.member.span.range.start.line + 1;

@@ -9,7 +9,7 @@ import { toPlain, type JObject, type Span } from '../script/value';
 import { convertHmpValue } from './hmp';
 import { checkMigrationCommand, newState, type MigrationState } from './migration';
 import { Reporter } from './report';
-import { didYouMean, suggest } from './suggest';
+import { didYouMean, suggest } from '../../common/suggest';
 import { checkArguments, memberWarnings, versionMessage } from './values';
 
 export interface RecordedReply { line: number; offset: number; ram: Record<string, number> }

@@ -8,7 +8,7 @@ import { objectMembers, type BuiltinName, type MemberInfo, type QmpSchema, type 
 import { qemuStrtosz } from '../units';
 import { describeKind, type JObject, type JValue, type Span } from '../script/value';
 import type { FixData, Reporter } from './report';
-import { didYouMean, suggest } from './suggest';
+import { didYouMean, suggest } from '../../common/suggest';
 
 const INT_RANGE: Partial<Record<BuiltinName, [bigint, bigint]>> = {
   int: [-(2n ** 63n), 2n ** 63n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],

@@ -1,9 +1,11 @@
-// Stale examples in doc comments (`.. qmp-example::`, `Example:`) reported beside
-// QEMU's own checks. QEMU's generator does not check examples, so these are warnings:
-// they never change the verdict or the first error QEMU would report.
+// Stale examples in QAPI doc comments (`.. qmp-example::`, `Example:`) checked as
+// QMP and reported beside QEMU's own checks. QEMU's generator does not check
+// examples, so these are warnings: they never change the verdict or the first
+// error QEMU would report. This is where QAPI and QMP meet, one level above both
+// (service/qapi does not import service/qmp).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { checkDocExamples } from '../../qmp/docExamples';
-import type { SchemaCheck } from '../model';
+import { checkDocExamples } from './qmp/docExamples';
+import type { SchemaCheck } from './qapi/model';
 
 const cache = new WeakMap<SchemaCheck, Map<string, Map<string, Diagnostic[]>>>();
 

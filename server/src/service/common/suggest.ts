@@ -1,5 +1,5 @@
-// "Did you mean" for misspelt command, member and enum names.
-import { remember } from '../../common/memo';
+// "Did you mean" for misspelt names (QMP commands, members, enum values; QAPI type names).
+import { remember } from './memo';
 
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
