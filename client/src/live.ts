@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   LiveConnectRequest,
   LiveDisconnectRequest,
+  LiveMeasureRequest,
   LivePlanRequest,
   LiveRunRequest,
   LiveSchemaRequest,
@@ -169,6 +170,33 @@ export function registerLive(context: vscode.ExtensionContext, client: () => Lan
       showOutcomes(doc, r.outcomes);
       const transcript = await vscode.workspace.openTextDocument({ language: 'qmp', content: r.transcript });
       await vscode.window.showTextDocument(transcript, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    }),
+  );
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qapi.measureWorkload', async () => {
+      if (!trusted()) return;
+      const c = server();
+      const editor = vscode.window.activeTextEditor;
+      if (!c || !editor || editor.document.languageId !== 'qmp') {
+        void vscode.window.showWarningMessage('QEMU: open the QMP script whose # workload: header to fill.');
+        return;
+      }
+      const calc = vscode.workspace.getConfiguration('qapi', editor.document.uri).get<number>('live.calcDirtyRateSeconds', 1);
+      const ok = await vscode.window.showWarningMessage(
+        `QEMU: run calc-dirty-rate for ${calc} s on the connected QEMU (it samples guest pages), then read its memory and vCPUs? QMP cannot measure the link: your link value is kept.`,
+        { modal: true },
+        'Measure',
+      );
+      if (ok !== 'Measure') return;
+      const doc = editor.document;
+      const existing = [...Array(Math.min(doc.lineCount, 20)).keys()].map((i) => doc.lineAt(i)).find((l) => /^\s*#\s*workload\s*:/i.test(l.text));
+      const r = await c.sendRequest(LiveMeasureRequest, { calcTimeSeconds: calc, previous: existing?.text });
+      if ('error' in r) {
+        void vscode.window.showErrorMessage(`QEMU: ${r.error}`);
+        return;
+      }
+      await editor.edit((e) => (existing ? e.replace(existing.range, r.line) : e.insert(new vscode.Position(0, 0), r.line + '\n')));
     }),
   );
 

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
+import { readWorkload, workloadLine } from '../../server/src/live/measure';
 import {
-  LiveConnectRequest, LiveDisconnectRequest, LivePlanRequest, LiveRunRequest, LiveSchemaRequest, LiveStatusRequest,
-  type LiveConnectResponse, type LivePlanResponse, type LiveRunResponse, type LiveSchemaResponse, type LiveStatusResponse,
+  LiveConnectRequest, LiveDisconnectRequest, LiveMeasureRequest, LivePlanRequest, LiveRunRequest, LiveSchemaRequest, LiveStatusRequest,
+  type LiveConnectResponse, type LiveMeasureResponse, type LivePlanResponse, type LiveRunResponse, type LiveSchemaResponse, type LiveStatusResponse,
 } from '../../server/src/protocol/lsp';
 import { LspClient } from '../helpers/lspClient';
 import { qemu102, qemu72, startQemu } from './qemus';
@@ -68,6 +69,40 @@ test('LSP live session: connect on request, exact schema, plan, run, status, sch
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok('commands' in await client.request<LivePlanResponse>(LivePlanRequest.method, { textDocument: { uri } }) === false);
+  } finally {
+    await client.stop();
+    await q.stop();
+  }
+});
+
+test('the measured workload line reads back as the same values, keeping the user\'s link', () => {
+  const line = workloadLine({ ramBytes: 256 * 2 ** 20, dirtyBytesPerSecond: 25 * 2 ** 20, vcpus: 2 }, '# workload: ram=4G dirty-rate=1G/s link=10Gbit/s sending-efficiency=0.03');
+  const h = readWorkload(line);
+  assert.deepEqual(h.problems, []);
+  assert.deepEqual(h.guest, { ramBytes: 256 * 2 ** 20, dirtyBytesPerSecond: 25 * 2 ** 20, vcpus: 2 });
+  assert.deepEqual(h.link, { bytesPerSecond: 1.25e9, sendingEfficiency: 0.03 });
+});
+
+test('LSP live: Measure Workload on a running guest (calc-dirty-rate, memory, vCPUs)', { skip: bin ? false : 'no QEMU (7.2 or 10.2) found', timeout: 120_000 }, async () => {
+  const q = await startQemu(bin!, ['-M', 'pc', '-accel', 'tcg', '-m', '64', '-smp', '2']);
+  const client = new LspClient();
+  try {
+    await client.initialize();
+    const path = join(q.dir, 'm.qmp');
+    const uri = `file://${path}`;
+    writeFileSync(path, 'cont\n');
+    await client.open(uri, 'qmp', 'cont\n');
+    assert.ok('version' in await client.request<LiveConnectResponse>(LiveConnectRequest.method, { address: `unix:${q.socket}` }));
+    const started = await client.request<LiveRunResponse>(LiveRunRequest.method, { textDocument: { uri }, yes: true, force: false });
+    assert.ok('outcomes' in started && started.outcomes[0].ok, JSON.stringify(started));
+    const m = await client.request<LiveMeasureResponse>(LiveMeasureRequest.method, { calcTimeSeconds: 1, previous: '# workload: link=10Gbit/s' });
+    assert.ok('line' in m, JSON.stringify(m));
+    assert.equal(m.ramBytes, 64 * 2 ** 20);
+    assert.equal(m.vcpus, 2);
+    assert.ok(m.dirtyBytesPerSecond >= 0);
+    assert.match(m.line, /^# workload: ram=64MiB dirty-rate=\d+MiB\/s vcpus=2 link=10Gbit\/s$/);
+    const bad = await client.request<LiveMeasureResponse>(LiveMeasureRequest.method, { calcTimeSeconds: 0 });
+    assert.ok('error' in bad);
   } finally {
     await client.stop();
     await q.stop();

@@ -18,8 +18,9 @@ const pct = (p: number | null | undefined, real: number) => (p == null ? '–' :
     if (migrationSkip(bin)) { console.log(`skip ${bin.name}: ${migrationSkip(bin)}`); continue; }
     for (let i = 1; i <= n; i++) {
       const m = await bootGuest(bin, GUEST, PARAMS);
-      const watcher = await QmpClient.connect({ kind: 'unix', path: m.watchSocket });
+      let watcher: QmpClient | undefined;
       try {
+        watcher = await QmpClient.connect({ kind: 'unix', path: m.watchSocket });
         const obs: Observation[] = [];
         await startMigration(m);
         const cap = setTimeout(() => { m.driver.execute('migrate_cancel').catch(() => undefined); }, 120_000);
@@ -36,7 +37,7 @@ const pct = (p: number | null | undefined, real: number) => (p == null ? '–' :
         rows.push(`| ${bin.name} | ${i} | ${applied?.recommendation.kind ?? '–'} at ${at?.toFixed(2) ?? '–'} s | ${real.toFixed(2)} | ${pct(applied?.prediction?.switchoverAt, real)} | ${fromChange} | ${pct(last?.switchoverAt, real)} | ${end.sample.downtimeMs} / ${applied?.prediction?.downtimeMs?.toFixed(0) ?? '–'} |`);
         console.log(rows[rows.length - 1]);
       } finally {
-        await watcher.close();
+        await watcher?.close();
         await m.stop();
       }
     }

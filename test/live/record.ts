@@ -15,8 +15,9 @@ import { GUEST, LINK_BYTES_PER_S, PARAMS } from './cases';
 async function record(name: string, bin: ReturnType<typeof qemu72>): Promise<void> {
   if (bin.skip) { console.log(`skip ${name}: ${bin.skip}`); return; }
   const m = await bootGuest(bin, GUEST, PARAMS);
-  const watcher = await QmpClient.connect({ kind: 'unix', path: m.watchSocket });
+  let watcher: QmpClient | undefined;
   try {
+    watcher = await QmpClient.connect({ kind: 'unix', path: m.watchSocket });
     const writer = new RecordingWriter(`QEMU ${bin.name} (${GUEST.wsMiB} MiB working set at ~${GUEST.rateMiBps} MiB/s, max-bandwidth ${mib(32)} B/s)`, name);
     await startMigration(m);
     const cap = setTimeout(() => { m.driver.execute('migrate_cancel').catch(() => undefined); }, 120_000);
@@ -26,7 +27,7 @@ async function record(name: string, bin: ReturnType<typeof qemu72>): Promise<voi
     writeFileSync(file, writer.drain().join(''));
     console.log(`${name}: ${status} -> ${file}`);
   } finally {
-    await watcher.close();
+    await watcher?.close();
     await m.stop();
   }
 }

@@ -7,15 +7,18 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { connectTo } from '../live/connect';
 import type { QmpConnection } from '../live/qmpClient';
 import { isQuery, planScript, runPlan, transcriptLines, type Plan } from '../live/runScript';
+import { measureWorkload, workloadLine } from '../live/measure';
 import { fetchSchema, schemaText } from '../live/schema';
 import {
   LiveConnectRequest,
   LiveDisconnectRequest,
+  LiveMeasureRequest,
   LivePlanRequest,
   LiveRunRequest,
   LiveSchemaRequest,
   LiveStatusRequest,
   type LiveConnectResponse,
+  type LiveMeasureResponse,
   type LivePlanResponse,
   type LiveSchemaResponse,
   type LiveScriptParams,
@@ -158,4 +161,16 @@ export function registerLiveRequests(
   });
 
   connection.onRequest(LiveSchemaRequest, (): LiveSchemaResponse => (live.conn ? { text: live.schema } : { error: 'not connected to a QEMU' }));
+
+  connection.onRequest(LiveMeasureRequest, async (p): Promise<LiveMeasureResponse> => {
+    if (!live.conn || live.conn.closed) return { error: 'not connected to a QEMU (QEMU: Connect to QMP…)' };
+    const calc = Number(p?.calcTimeSeconds);
+    if (!(calc >= 1 && calc <= 60)) return { error: 'the calc time must be 1 to 60 seconds' };
+    try {
+      const m = await measureWorkload(live.conn, calc);
+      return { line: workloadLine(m, typeof p.previous === 'string' ? p.previous : undefined), ...m };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
 }
