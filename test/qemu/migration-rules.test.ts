@@ -12,7 +12,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { inRange, MIGRATION_CAPABILITIES } from '../../server/src/migration/index';
 import { qemuErrorClass, type QmpCode } from '../../server/src/service/qmp/codes';
 import { ruleCases, type Expect } from '../fixtures/migration/ruleCases';
-import { validate } from '../fixtures/qmp/harness';
+import { validate } from '../helpers/qmp';
 import { sharedDir } from '../helpers/shared';
 import { QmpProcess, type QmpReply } from './qmpProcess';
 

@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { qemuErrorClass, type QmpCode } from '../../server/src/service/qmp/codes';
 import { sharedQemu } from '../helpers/shared';
-import { codes, validate } from '../fixtures/qmp/harness';
+import { codes, validate } from '../helpers/qmp';
 import { QEMU_BINARY, QmpProcess, qemuSkipReason } from './qmpProcess';
 
 const HMP = [

@@ -9,7 +9,7 @@ import { MIGRATION_RELEASES } from '../../server/src/migration/index';
 import { QmpCode } from '../../server/src/service/qmp/codes';
 import { simulate, ScenarioError, type Scenario } from '../../server/src/simulator/index';
 import { ruleCases, type Expect, type RuleCase } from '../fixtures/migration/ruleCases';
-import { validate } from '../fixtures/qmp/harness';
+import { validate } from '../helpers/qmp';
 
 const RULE_CODES = new Set<string>([QmpCode.parameterRange, QmpCode.capabilityCombination, QmpCode.state, QmpCode.ignoredByQemu]);
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { sharedQemu } from '../helpers/shared';
-import { codes, disk, validate } from '../fixtures/qmp/harness';
+import { codes, disk, validate } from '../helpers/qmp';
 
 const E = DiagnosticSeverity.Error;
 const intro102 = sharedQemu('introspection/qemu-10.2-x86_64-M-none.query-qmp-schema.json');

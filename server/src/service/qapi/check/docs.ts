@@ -167,7 +167,7 @@ class DocReader {
   // ---- structure ----
 
   read(): void {
-    let line = this.nextLine();
+    const line = this.nextLine();
     if (line !== null && line.startsWith('@')) this.definitionDoc(line);
     else this.freeForm(line);
     this.finish();

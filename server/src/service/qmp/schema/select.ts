@@ -12,7 +12,7 @@ import { commandsSchema } from './commands';
 import { addArrayType, factsSchema } from './facts';
 import { loadIntrospection } from './introspection';
 import { qapiSchema } from './qapi';
-import { type MemberInfo, type QmpSchema, type SMember } from './types';
+import type { MemberInfo, QmpSchema, SMember } from './types';
 
 export interface SchemaChoice {
   schema: QmpSchema;
