@@ -88,11 +88,7 @@ function layerOf(path: string): string {
 }
 
 /** What the client and the page may see of the server besides the protocol: result types only. */
-const RESULT_TYPES = [
-  /^server\/src\/simulator\/types\.ts$/,
-  /^server\/src\/migration\/.*types\.ts$/,
-  /^server\/src\/migration\/inputs\.ts$/,
-];
+const RESULT_TYPES = [/^server\/src\/simulator\/types\.ts$/, /^server\/src\/migration\/.*types\.ts$/, /^server\/src\/migration\/inputs\.ts$/];
 const SERVICE_LAYERS = ['migration', 'common', 'qapi', 'qmp', 'service'];
 
 /** Which layers each layer may import at run time; `types` adds layers it may take types from. */
@@ -205,8 +201,7 @@ function cycles(edges: Import[]): string[][] {
 }
 
 /** Cycles present today, each as its sorted files joined by ' '; every entry must still happen. */
-const KNOWN_CYCLES: string[] = [
-];
+const KNOWN_CYCLES: string[] = [];
 
 test('no import cycles (types included)', () => {
   const found = cycles(imports).map((c) => c.join(' '));

@@ -13,7 +13,9 @@ import { disk, settings } from '../helpers/qmp';
 const DIR = join(REPO, 'examples', 'qmp');
 
 test('every format has an example and each gives only its intended diagnostics', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.qmp')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.qmp'))
+    .sort();
   assert.deepEqual(files, ['avail-switchover-bandwidth.qmp', 'hmp.qmp', 'json-stream.qmp', 'mixed.qmp', 'qmp-shell.qmp', 'transcript.qmp']);
   const svc = disk();
   for (const f of files) {

@@ -118,6 +118,9 @@ export type LiveSchemaResponse = { text: string } | { error: string };
 export const LiveSchemaRequest = new RequestType0<LiveSchemaResponse, void>('qapi/liveSchema');
 
 /** Runs calc-dirty-rate (the user confirmed), then the queries; the `# workload:` line to write (link and other items kept from `previous`). */
-export interface LiveMeasureParams { calcTimeSeconds: number; previous?: string }
+export interface LiveMeasureParams {
+  calcTimeSeconds: number;
+  previous?: string;
+}
 export type LiveMeasureResponse = { line: string; ramBytes: number; dirtyBytesPerSecond: number; vcpus: number } | { error: string };
 export const LiveMeasureRequest = new RequestType<LiveMeasureParams, LiveMeasureResponse, void>('qapi/liveMeasure');

@@ -3,8 +3,21 @@
 // schema/select.ts for the precedence and how they are combined.
 
 export type BuiltinName =
-  | 'str' | 'number' | 'int' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'size' | 'bool' | 'any' | 'null';
+  | 'str'
+  | 'number'
+  | 'int'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'size'
+  | 'bool'
+  | 'any'
+  | 'null';
 
 /** Facts a member can carry beyond its type (from QAPI docs or the shipped facts). */
 export interface MemberInfo {
@@ -63,8 +76,21 @@ export function builtinType(name: BuiltinName): SType {
 }
 
 export const BUILTINS: BuiltinName[] = [
-  'str', 'number', 'int', 'int8', 'int16', 'int32', 'int64',
-  'uint8', 'uint16', 'uint32', 'uint64', 'size', 'bool', 'any', 'null',
+  'str',
+  'number',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'size',
+  'bool',
+  'any',
+  'null',
 ];
 
 export function addBuiltins(types: Map<string, SType>): void {
