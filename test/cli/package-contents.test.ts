@@ -1,12 +1,14 @@
 // `npm run package` builds the .vsix offline; it holds the bundles, grammars, documents,
 // the store page's icon, the scenario schema and the walkthrough's examples, and nothing
 // else (no sources, tests, node_modules or maps); it stays under 1 MB and is the same byte
-// for byte when built again from the same commit.
+// for byte when built again from the same commit. It packs a copy of the working tree, so
+// its production build never rewrites the dist/ that the other CLI tests run meanwhile.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../helpers/shared';
 
@@ -29,10 +31,29 @@ function zipEntries(buf: Buffer): string[] {
   return names;
 }
 
-test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, () => {
-  const r = spawnSync('npm', ['run', 'package'], { cwd: REPO, encoding: 'utf8' });
+/** The working tree's files (tracked and new, not ignored) copied to a temporary folder. */
+function workingTreeCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qapi-qmp-package-'));
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  for (const f of listed.stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(REPO, f))) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    copyFileSync(join(REPO, f), join(dir, f));
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, (t) => {
+  const copy = workingTreeCopy();
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  // The commit's time, as `npm run package` takes it in a checkout (the copy has no .git).
+  const epoch = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  const pack = () => spawnSync('npm', ['run', 'package'], { cwd: copy, encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: epoch } });
+  const r = pack();
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  const vsix = join(REPO, 'dist', 'qapi-qmp.vsix');
+  const vsix = join(copy, 'dist', 'qapi-qmp.vsix');
   // vsce stores LICENSE as LICENSE.txt and lower-cases readme/changelog names.
   const files = zipEntries(readFileSync(vsix))
     .filter((n) => n.startsWith('extension/'))
@@ -71,7 +92,7 @@ test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, () => {
 
   // Built again (new mtimes, a second esbuild run): the same bytes.
   const first = createHash('sha256').update(readFileSync(vsix)).digest('hex');
-  const again = spawnSync('npm', ['run', 'package'], { cwd: REPO, encoding: 'utf8' });
+  const again = pack();
   assert.equal(again.status, 0, again.stdout + again.stderr);
   assert.equal(createHash('sha256').update(readFileSync(vsix)).digest('hex'), first, 'npm run package is not reproducible');
   // The manifest inside is the one users get: both languages and the preview command.
