@@ -11,6 +11,7 @@ import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
 import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
+import { liveLenses } from './liveLenses';
 import { LiveSession, registerLiveRequests } from './liveRequests';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
@@ -34,6 +35,7 @@ export function startServer(connection: Connection): void {
   };
 
   let pullConfiguration = false;
+  let canRefreshLenses = false;
   const settingsCache = new Map<string, Promise<Settings>>();
   const resolvedSettings = new Map<string, Settings>();
   let workspaceRoots: string[] = [];
@@ -104,6 +106,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     return {
       capabilities: {
@@ -183,7 +186,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((p, token) => withDoc('codeAction', p.textDocument.uri, token, [],
     (doc, s) => service.codeActions(doc, p.range, p.context, s)));
   connection.onCodeLens((p, token) => withDoc('codeLens', p.textDocument.uri, token, [],
-    (doc, s) => service.codeLenses(doc, s)));
+    (doc, s) => [...service.codeLenses(doc, s), ...liveLenses(doc, live)]));
   connection.onWorkspaceSymbol((p, token) => {
     const any = documents.all()[0];
     return runSafe(log, 'workspaceSymbol', token, [],
@@ -191,7 +194,7 @@ export function startServer(connection: Connection): void {
   });
 
   registerCustomRequests(connection, { documents, service, settingsNow, log });
-  registerLiveRequests(connection, { live, documents, openTexts, log, revalidateAll: () => { for (const doc of documents.all()) scheduler.schedule(doc.uri, 0); } });
+  registerLiveRequests(connection, { live, documents, openTexts, log, canRefreshLenses: () => canRefreshLenses, revalidateAll: () => { for (const doc of documents.all()) scheduler.schedule(doc.uri, 0); } });
 
   connection.onShutdown(() => {
     scheduler.dispose();
