@@ -15,6 +15,9 @@ const UI_TIMEOUT = 30_000;
 const SCRIPT = 'scripts/live-query.qmp';
 const SCRIPT_TEXT = '# Asks the connected QEMU for its version (a query: sent without confirmation).\n{ "execute": "query-version" }\n';
 
+const LENS_SCRIPT = 'scripts/live-lens.qmp';
+const LENS_TEXT = '{ "execute": "query-status" }\n<- { "return": { "status": "prelaunch" } }\nmigrate-set-parameters downtime-limit=400\n';
+
 const skip = codeServerSkip() || qemu72().skip;
 
 /** Runs a command from the command palette (F1), typing its title as a user does. */
@@ -83,10 +86,41 @@ describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () =>
     assert.ok(d.matched, `errors after a successful query: ${d.diagnostics.map((x) => x.message).join('; ')}`);
   });
 
-  test('Disconnect hides the status bar item', async () => {
+  test('▶ Send lenses: a change asks first (cancelled: nothing sent), a query is sent and its reply shown inline', async () => {
+    const { s, ws } = session();
+    writeFileSync(ws.path(LENS_SCRIPT), LENS_TEXT);
+    await s.bridge.call('open', { path: ws.path(LENS_SCRIPT) });
+    // The script's editor (the transcript beside is a QMP document too, with its own lens).
+    const lenses = s.page.locator('.editor-group-container.active .editor-instance .codelens-decoration a').filter({ hasText: '▶ Send' });
+    await lenses.nth(1).waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await lenses.count(), 2, 'one lens per command (none above the reply line)');
+    await lenses.nth(1).click();
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.getByText('change the QEMU', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
+    assert.match(await dialog.innerText(), /migrate-set-parameters/);
+    await s.screenshot('live-lens-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await lenses.nth(0).click();
+    const inline = await s.page.waitForFunction(() => {
+      for (const el of Array.from(document.querySelectorAll('.view-line span'))) {
+        const c = getComputedStyle(el, '::after').content;
+        if (c && c.includes('prelaunch')) return c;
+      }
+      return false;
+    }, undefined, { timeout: UI_TIMEOUT });
+    assert.match(JSON.parse(String(await inline.jsonValue())) as string, /^<- \{"status":"prelaunch"/);
+    // Only the query went: the cancelled change has no reply of its own.
+    const replies = await s.page.evaluate(() => Array.from(document.querySelectorAll('.view-line span'))
+      .map((el) => getComputedStyle(el, '::after').content).filter((c) => c.includes('<-')).length);
+    assert.equal(replies, 1, 'more than the query was answered');
+  });
+
+  test('Disconnect hides the status bar item and the ▶ Send lenses', async () => {
     const { s } = session();
     await palette(s, 'QEMU: Disconnect');
     await s.page.locator('.statusbar-item').filter({ hasText: 'QEMU 7.2' }).first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await s.page.locator('.codelens-decoration a').filter({ hasText: '▶ Send' }).first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   });
 });
 
