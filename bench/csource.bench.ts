@@ -24,7 +24,8 @@ const MIRROR = '/work/.mirror/pbo-linaro+qemu-ci/repo';
 function cFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) cFiles(p, out); else if (/\.[ch]$/.test(e.name)) out.push(p);
+    if (e.isDirectory()) cFiles(p, out);
+    else if (/\.[ch]$/.test(e.name)) out.push(p);
   }
   return out;
 }
@@ -69,16 +70,20 @@ function measureIndex(label: string, tree: QemuTree): BenchResult[] {
     index.drain();
     return index;
   };
-  build();   // warm: the OS file cache and the JIT
+  build(); // warm: the OS file cache and the JIT
   let index = build();
   const cpu: number[] = [];
-  const full = stats(Array.from({ length: 5 }, () => {
-    const c0 = process.cpuUsage();
-    const ms = time(() => { index = build(); });
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    return ms;
-  }));
+  const full = stats(
+    Array.from({ length: 5 }, () => {
+      const c0 = process.cpuUsage();
+      const ms = time(() => {
+        index = build();
+      });
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+      return ms;
+    }),
+  );
   const cpuMedian = stats(cpu).median;
 
   // The server's way: slices of at most 8 ms; the longest is what a request can wait behind.
@@ -92,9 +97,27 @@ function measureIndex(label: string, tree: QemuTree): BenchResult[] {
   const again = stats(Array.from({ length: 50 }, (_, i) => time(() => index.indexText(one, text + `\n// ${i}\n`))));
   const detail = `${index.filesIndexed} files, ${(index.bytesIndexed / 2 ** 20).toFixed(1)} MiB, ${index.identifierCount} distinct identifiers`;
   return [
-    { name: `C index, ${label}: whole tree`, value: full.median, unit: 'ms', reference: '<= 2000 ms', detail: `${detail}; median of 5, min ${full.min.toFixed(0)} ms; CPU time ${cpuMedian.toFixed(0)} ms (the machine is shared: wall time follows the load average)` },
-    { name: `C index, ${label}: longest background slice`, value: Math.max(...slices), unit: 'ms', reference: 'a request waits at most one slice (8 ms budget + one file)', detail: `${slices.length} slices` },
-    { name: `C index, ${label}: re-index options.c after a change`, value: again.median, unit: 'ms', reference: 'incremental: one file', detail: `p99 ${again.p99.toFixed(2)} ms` },
+    {
+      name: `C index, ${label}: whole tree`,
+      value: full.median,
+      unit: 'ms',
+      reference: '<= 2000 ms',
+      detail: `${detail}; median of 5, min ${full.min.toFixed(0)} ms; CPU time ${cpuMedian.toFixed(0)} ms (the machine is shared: wall time follows the load average)`,
+    },
+    {
+      name: `C index, ${label}: longest background slice`,
+      value: Math.max(...slices),
+      unit: 'ms',
+      reference: 'a request waits at most one slice (8 ms budget + one file)',
+      detail: `${slices.length} slices`,
+    },
+    {
+      name: `C index, ${label}: re-index options.c after a change`,
+      value: again.median,
+      unit: 'ms',
+      reference: 'incremental: one file',
+      detail: `p99 ${again.p99.toFixed(2)} ms`,
+    },
   ];
 }
 
@@ -118,7 +141,13 @@ register({
     const first = time(() => wiringCheck(check, tree, access));
     const warm = stats(Array.from({ length: 30 }, () => time(() => wiringCheck(check, tree, access))));
     out.push({ name: 'wiring check, QEMU 10.2: first (reads migration/*.c)', value: first, unit: 'ms', reference: 'once per C change' });
-    out.push({ name: 'wiring check, QEMU 10.2: again (per QAPI re-check)', value: warm.median, unit: 'ms', reference: 'adds to every migration.json re-check', detail: `p99 ${warm.p99.toFixed(2)} ms` });
+    out.push({
+      name: 'wiring check, QEMU 10.2: again (per QAPI re-check)',
+      value: warm.median,
+      unit: 'ms',
+      reference: 'adds to every migration.json re-check',
+      detail: `p99 ${warm.p99.toFixed(2)} ms`,
+    });
     return out;
   },
 });

@@ -88,8 +88,11 @@ register({
     for (let i = 0; i < 30; i++) full(files, root);
     const fullMs = summary(Array.from({ length: 50 }, () => both(() => full(files, root))));
     results.push({
-      name: 'qapi-check: full check of the 10.2 schema', value: fullMs.median, unit: 'ms',
-      reference: '<= 20 ms; QEMU: ~320 ms', detail: `${Object.keys(files).length} files, ${lines} lines; ${fullMs.detail}`,
+      name: 'qapi-check: full check of the 10.2 schema',
+      value: fullMs.median,
+      unit: 'ms',
+      reference: '<= 20 ms; QEMU: ~320 ms',
+      detail: `${Object.keys(files).length} files, ${lines} lines; ${fullMs.detail}`,
     });
 
     // Re-check after a one-line edit in migration.json.
@@ -106,8 +109,11 @@ register({
     });
     const edit = summary(edits.slice(5));
     results.push({
-      name: 'qapi-check: re-check after a one-line edit in migration.json', value: edit.median, unit: 'ms',
-      reference: '<= 5 ms', detail: edit.detail,
+      name: 'qapi-check: re-check after a one-line edit in migration.json',
+      value: edit.median,
+      unit: 'ms',
+      reference: '<= 5 ms',
+      detail: edit.detail,
     });
 
     // Growth: 1x, 4x, 16x the schema.
@@ -116,8 +122,11 @@ register({
       full(big.files, big.root);
       const s = summary(Array.from({ length: copies > 4 ? 5 : 10 }, () => both(() => full(big.files, big.root))));
       results.push({
-        name: `qapi-check: full check at ${copies}x the 10.2 schema`, value: s.median, unit: 'ms',
-        reference: 'linear growth', detail: `${copies * lines} lines; ${(s.median / copies).toFixed(1)} ms per copy; ${s.detail}`,
+        name: `qapi-check: full check at ${copies}x the 10.2 schema`,
+        value: s.median,
+        unit: 'ms',
+        reference: 'linear growth',
+        detail: `${copies * lines} lines; ${(s.median / copies).toFixed(1)} ms per copy; ${s.detail}`,
       });
     }
     return results;

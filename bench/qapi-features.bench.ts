@@ -47,7 +47,12 @@ register({
     for (const p of completeAt) lang.completion(doc, p, settings);
     let items = 0;
     const completion = Array.from({ length: ROUNDS }, () =>
-      completeAt.map((p) => time(() => { items = lang.completion(doc, p, settings).items.length; }))).flat();
+      completeAt.map((p) =>
+        time(() => {
+          items = lang.completion(doc, p, settings).items.length;
+        }),
+      ),
+    ).flat();
 
     // An edit: the next request re-checks the tree (parsing only the edited file) and rebuilds the indexes.
     const after: number[] = [];
@@ -69,8 +74,20 @@ register({
     const c = stats(completion);
     const out: BenchResult[] = [
       { name: 'qapi: first check of the 10.2 schema (migration.json open)', value: firstMs, unit: 'ms', reference: "QEMU's frontend: ~320 ms" },
-      { name: `qapi: hover p99 (${hoverAt.length} positions in migration.json x ${ROUNDS})`, value: h.p99, unit: 'ms', reference: '<= 2 ms', detail: `median ${h.median.toFixed(3)} ms` },
-      { name: `qapi: completion p99 (${completeAt.length} type positions x ${ROUNDS}, ${items} items)`, value: c.p99, unit: 'ms', reference: '<= 2 ms', detail: `median ${c.median.toFixed(3)} ms` },
+      {
+        name: `qapi: hover p99 (${hoverAt.length} positions in migration.json x ${ROUNDS})`,
+        value: h.p99,
+        unit: 'ms',
+        reference: '<= 2 ms',
+        detail: `median ${h.median.toFixed(3)} ms`,
+      },
+      {
+        name: `qapi: completion p99 (${completeAt.length} type positions x ${ROUNDS}, ${items} items)`,
+        value: c.p99,
+        unit: 'ms',
+        reference: '<= 2 ms',
+        detail: `median ${c.median.toFixed(3)} ms`,
+      },
       { name: 'qapi: first completion after an edit (re-check + index), median', value: stats(after).median, unit: 'ms' },
       { name: 'qapi: position index of migration.json after a check, median', value: stats(indexMs).median, unit: 'ms' },
       { name: 'qapi: outline of migration.json, median', value: stats(symbols).median, unit: 'ms' },

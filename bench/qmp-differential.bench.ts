@@ -19,10 +19,14 @@ register({
       const t0 = process.hrtime.bigint();
       const rec = await recordCorpus(CORPUS_7_2, dir);
       const qemuMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const out: BenchResult[] = [{
-        name: `QEMU ${rec.version} answering the ${CORPUS_7_2.length}-command corpus`, value: qemuMs, unit: 'ms',
-        reference: 'two QEMU starts, schema capture, one round trip per command',
-      }];
+      const out: BenchResult[] = [
+        {
+          name: `QEMU ${rec.version} answering the ${CORPUS_7_2.length}-command corpus`,
+          value: qemuMs,
+          unit: 'ms',
+          reference: 'two QEMU starts, schema capture, one round trip per command',
+        },
+      ];
       const path = join(dir, 'corpus.qmp');
       const measure = (label: string, schemaRoot: string, introspectionFile: string) => {
         const settings = { qemuVersion: '7.2', maxItemsComputed: 5000, schemaRoot, introspectionFile };

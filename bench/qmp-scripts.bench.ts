@@ -26,7 +26,10 @@ register({
   name: 'qmp-scripts',
   run() {
     const schema = sharedQemu('schemas/v10.2.0/qapi/qapi-schema.json');
-    if (schema.skip) { console.log(`qmp-scripts: skipped: ${schema.skip}`); return []; }
+    if (schema.skip) {
+      console.log(`qmp-scripts: skipped: ${schema.skip}`);
+      return [];
+    }
     const fromIotests = !iotestsSkipReason();
     const commands = fromIotests ? iotestsCorpus('10.2').flatMap((f) => f.commands.map((c) => c.send)) : CORPUS_7_2.map((e) => e.send);
     const dir = mkdtempSync(join(tmpdir(), 'qmp-scripts-bench-'));
@@ -41,11 +44,15 @@ register({
       runCheck(args, sink);
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
       const cpu = process.cpuUsage(cpu0);
-      const out: BenchResult[] = [{
-        name: `check ${SCRIPTS} one-command scripts, --schema 10.2, first run`, value: wall, unit: 'ms',
-        reference: '<= 5000 ms (was 31 s: QMP schema rebuilt per script)',
-        detail: `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; ${source}`,
-      }];
+      const out: BenchResult[] = [
+        {
+          name: `check ${SCRIPTS} one-command scripts, --schema 10.2, first run`,
+          value: wall,
+          unit: 'ms',
+          reference: '<= 5000 ms (was 31 s: QMP schema rebuilt per script)',
+          detail: `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; ${source}`,
+        },
+      ];
       // The whole CLI process, as a user runs it (bundled dist/cli.js), median of 3.
       const cli = join(REPO, 'dist', 'cli.js');
       const samples: number[] = [];
@@ -59,8 +66,11 @@ register({
         cpus.push(childCpuMs() - c0);
       }
       out.push({
-        name: `qapi-qmp check process, ${SCRIPTS} scripts, --schema 10.2`, value: stats(samples).median, unit: 'ms',
-        reference: '<= 5000 ms', detail: `median of 3 processes (start-up included), CPU ${stats(cpus).median.toFixed(0)} ms; ${source}`,
+        name: `qapi-qmp check process, ${SCRIPTS} scripts, --schema 10.2`,
+        value: stats(samples).median,
+        unit: 'ms',
+        reference: '<= 5000 ms',
+        detail: `median of 3 processes (start-up included), CPU ${stats(cpus).median.toFixed(0)} ms; ${source}`,
       });
       return out;
     } finally {

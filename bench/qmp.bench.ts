@@ -39,7 +39,13 @@ function measure(name: string, settings: Settings, reference: string): BenchResu
   const cpu = process.cpuUsage(cpu0);
   const s = stats(samples);
   const cpuMs = (cpu.user + cpu.system) / 1000 / samples.length;
-  return { name, value: s.median, unit: 'ms', reference, detail: `process CPU ${cpuMs.toFixed(1)} ms per check (all threads, GC included), min ${s.min.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${[...run().values()].flat().length} diagnostics` };
+  return {
+    name,
+    value: s.median,
+    unit: 'ms',
+    reference,
+    detail: `process CPU ${cpuMs.toFixed(1)} ms per check (all threads, GC included), min ${s.min.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${[...run().values()].flat().length} diagnostics`,
+  };
 }
 
 function latency(kind: 'hover' | 'completion', settings: Settings, source: string): BenchResult {
@@ -53,7 +59,13 @@ function latency(kind: 'hover' | 'completion', settings: Settings, source: strin
     samples.push(time(() => (kind === 'hover' ? svc.hover(doc, pos, settings) : svc.completion(doc, pos, settings))));
   }
   const s = stats(samples);
-  return { name: `qmp ${kind} p99 (10,000-command script, ${source})`, value: s.p99, unit: 'ms', reference: '<= 2 ms', detail: `median ${s.median.toFixed(3)} ms` };
+  return {
+    name: `qmp ${kind} p99 (10,000-command script, ${source})`,
+    value: s.p99,
+    unit: 'ms',
+    reference: '<= 2 ms',
+    detail: `median ${s.median.toFixed(3)} ms`,
+  };
 }
 
 register({
@@ -61,7 +73,10 @@ register({
   run() {
     const results = [measure('qmp check 10,000 commands (shipped facts)', { ...defaultSettings, qemuVersion: '8.2' }, '<= 50 ms')];
     const intro = sharedQemu('introspection/qemu-7.2-x86_64-M-none.query-qmp-schema.json');
-    if (!intro.skip) results.push(measure('qmp check 10,000 commands (7.2 introspection)', { ...defaultSettings, qemuVersion: '7.2', introspectionFile: intro.path }, '<= 50 ms'));
+    if (!intro.skip)
+      results.push(
+        measure('qmp check 10,000 commands (7.2 introspection)', { ...defaultSettings, qemuVersion: '7.2', introspectionFile: intro.path }, '<= 50 ms'),
+      );
     const facts = { ...defaultSettings, qemuVersion: '8.2' };
     results.push(latency('hover', facts, 'facts'), latency('completion', facts, 'facts'));
     if (!intro.skip) {

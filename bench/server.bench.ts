@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '../test/helpers/shared';
-import { LspClient } from '../test/protocol/lspClient';
+import { LspClient } from '../test/helpers/lspClient';
 import { register } from './registry';
 
 function rssMiB(pid: number): number {
@@ -16,11 +16,19 @@ register({
   async run() {
     const dir = join(sharedDir(), 'qemu', 'schemas', 'v10.2.0', 'qapi');
     let files: string[];
-    try { files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort(); } catch {
+    try {
+      files = readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+    } catch {
       console.log(`server bench skipped: ${dir} not found`);
       return [];
     }
-    const client = new LspClient({ workspaceFolder: dir, settings: { qemuVersion: 'auto', validation: { delay: 0 } }, nodeArgs: ['--expose-gc', '--max-semi-space-size=32'] });  // as the extension starts it (client/src/extension.ts)
+    const client = new LspClient({
+      workspaceFolder: dir,
+      settings: { qemuVersion: 'auto', validation: { delay: 0 } },
+      nodeArgs: ['--expose-gc', '--max-semi-space-size=32'],
+    }); // as the extension starts it (client/src/extension.ts)
     await client.initialize();
     const pid = client.proc.pid!;
     const idle = rssMiB(pid);

@@ -3,13 +3,16 @@
 import { simulate, sweep, type Scenario } from '../server/src/simulator/index';
 import { register, stats, time, type BenchResult } from './registry';
 
-const GiB = 2 ** 30, MiB = 2 ** 20;
+const GiB = 2 ** 30,
+  MiB = 2 ** 20;
 
 const hour = (guest: Partial<Scenario['guest']>, parameters: Scenario['parameters']): Scenario => ({
   qemuVersion: '10.2',
   guest: { ramBytes: 8 * GiB, workingSetBytes: 4 * GiB, dirtyBytesPerSecond: 200e6, zeroPageFraction: 0, vcpus: 4, ...guest },
   link: { bytesPerSecond: 125e6, sendingEfficiency: 1 },
-  parameters, capabilities: {}, maxSeconds: 3600,
+  parameters,
+  capabilities: {},
+  maxSeconds: 3600,
 });
 
 const CASES: [string, Scenario][] = [
@@ -23,7 +26,9 @@ const recorded: Scenario = {
   qemuVersion: '10.2',
   guest: { ramBytes: 512 * MiB, workingSetBytes: 64 * MiB, dirtyBytesPerSecond: 80 * MiB, zeroPageFraction: 0.75, vcpus: 1 },
   link: { bytesPerSecond: 2.5e9, sendingEfficiency: 1 },
-  parameters: { 'max-bandwidth': 32 * MiB }, capabilities: {}, maxSeconds: 60,
+  parameters: { 'max-bandwidth': 32 * MiB },
+  capabilities: {},
+  maxSeconds: 60,
 };
 
 /** Process CPU time per sample (the machine is shared: wall time includes waiting). */
@@ -41,7 +46,13 @@ register({
       const cpu0 = process.cpuUsage();
       const samples = Array.from({ length: 30 }, () => time(() => simulate(s)));
       const st = stats(samples);
-      out.push({ name: `simulate: ${name}`, value: st.median, unit: 'ms', reference: '<= 5 ms', detail: `${cpuPer(cpu0, samples.length)} min ${st.min.toFixed(2)} p99 ${st.p99.toFixed(2)}` });
+      out.push({
+        name: `simulate: ${name}`,
+        value: st.median,
+        unit: 'ms',
+        reference: '<= 5 ms',
+        detail: `${cpuPer(cpu0, samples.length)} min ${st.min.toFixed(2)} p99 ${st.p99.toFixed(2)}`,
+      });
     }
     const x = { parameter: 'avail-switchover-bandwidth' as const, values: Array.from({ length: 100 }, (_, i) => (i + 1) * 10 * MiB) };
     const y = { parameter: 'downtime-limit' as const, values: Array.from({ length: 100 }, (_, i) => (i + 1) * 20) };
@@ -52,7 +63,10 @@ register({
     const st = stats(samples);
     const cells = sweep(recorded, x, y).converged.flat();
     out.push({
-      name: 'sweep 100 x 100 asb x downtime-limit (60 s each)', value: st.median, unit: 'ms', reference: '<= 500 ms',
+      name: 'sweep 100 x 100 asb x downtime-limit (60 s each)',
+      value: st.median,
+      unit: 'ms',
+      reference: '<= 500 ms',
       detail: `${cpu} min ${st.min.toFixed(1)}; ${cells.filter(Boolean).length} of ${cells.length} cells converge`,
     });
     return out;

@@ -10,15 +10,32 @@ import * as esbuild from 'esbuild';
 const only = process.argv[2];
 const flags = ['--expose-gc', '--max-semi-space-size=32'];
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
-console.log(`date: ${new Date().toISOString().slice(0, 10)}; load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `date: ${new Date().toISOString().slice(0, 10)}; load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`node flags: ${flags.join(' ')}\n`);
 let failed = false;
-for (const f of readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort()) {
+for (const f of readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()) {
   const name = f.replace(/\.bench\.ts$/, '');
   const outfile = `bench/out/${name}.js`;
   await esbuild.build({
-    stdin: { contents: `import './${f}';\nimport { main } from './run';\nvoid main('${name}', ${JSON.stringify(only ?? '')});\n`, resolveDir: 'bench', loader: 'ts', sourcefile: `${name}-entry.ts` },
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile, logLevel: 'warning',
+    stdin: {
+      contents: `import './${f}';\nimport { main } from './run';\nvoid main('${name}', ${JSON.stringify(only ?? '')});\n`,
+      resolveDir: 'bench',
+      loader: 'ts',
+      sourcefile: `${name}-entry.ts`,
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
   });
   const r = spawnSync(process.execPath, [...flags, outfile], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;

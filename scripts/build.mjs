@@ -20,9 +20,15 @@ const builds = [
   { ...node, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
-    bundle: true, platform: 'browser', format: 'iife', target: 'chrome114',
-    sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
-    entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/preview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome114',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview/preview.js',
   },
 ];
 

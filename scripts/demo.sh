@@ -7,6 +7,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 # Install what is missing first, so a fresh clone needs no other command.
 [ -d node_modules/esbuild ] || npm ci --no-audit --no-fund || exit 2
+# The live part needs a QEMU and gcc/ld for its tiny guest (Debian packages).
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v gcc >/dev/null || need+=(gcc)
+command -v ld >/dev/null || need+=(binutils)
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "demo: installing ${need[*]}"
+  { $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"; } >/dev/null \
+    || echo "demo: could not install ${need[*]}; the live part says what is missing"
+fi
 node scripts/build.mjs || exit 2
 echo "== qapi-qmp check examples/"
 node dist/cli.js check examples/

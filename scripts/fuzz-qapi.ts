@@ -25,17 +25,26 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     try {
       const res = await runDifferential(r, fe.path, ws, { count, seed, unmutated: true });
-      for (const d of res.disagreements) console.log(`${r.version} ${d.subject} ${d.mutation}\n   QEMU: ${JSON.stringify(d.qemu)}\n   ours: ${JSON.stringify(d.ours)}`);
+      for (const d of res.disagreements)
+        console.log(`${r.version} ${d.subject} ${d.mutation}\n   QEMU: ${JSON.stringify(d.qemu)}\n   ours: ${JSON.stringify(d.ours)}`);
       failed += res.disagreements.length;
-      const row = `| ${r.version} | ${res.mutants} | ${res.accepted} | ${res.agreed} | ${(100 * res.agreed / res.mutants).toFixed(2)}% | ${((Date.now() - t0) / 1000).toFixed(0)} s |`;
+      const row = `| ${r.version} | ${res.mutants} | ${res.accepted} | ${res.agreed} | ${((100 * res.agreed) / res.mutants).toFixed(2)}% | ${((Date.now() - t0) / 1000).toFixed(0)} s |`;
       rows.push(row);
       console.log(row);
     } finally {
       ws.dispose();
     }
   }
-  console.log(`\nseed ${seed}, ${count} mutants per release (plus each module unmutated)\n| release | checked | QEMU accepts | agree | agreement | time |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(
+    `\nseed ${seed}, ${count} mutants per release (plus each module unmutated)\n| release | checked | QEMU accepts | agree | agreement | time |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
   return failed ? 1 : 0;
 }
 
-main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(2); });
+main().then(
+  (c) => process.exit(c),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);

@@ -21,9 +21,16 @@ import { BUILTINS } from '../server/src/service/qmp/schema/types';
 const GIT = process.argv[2] ?? '/work/.mirror/pbo-linaro+qemu-ci/repo';
 /** Release commits ("Update version for ..."), oldest first. */
 const RELEASES: [string, string][] = [
-  ['7.2', 'b67b00e6b4'], ['8.0', 'c1eb2ddf0f'], ['8.1', '7e5a8bb223'], ['8.2', '1600b9f46b'],
-  ['9.0', 'c25df57ae8'], ['9.1', 'fd1952d814'], ['9.2', 'ae35f033b8'],
-  ['10.0', '7c949c53e9'], ['10.1', 'f8b2f64e23'], ['10.2', '698104725e'],
+  ['7.2', 'b67b00e6b4'],
+  ['8.0', 'c1eb2ddf0f'],
+  ['8.1', '7e5a8bb223'],
+  ['8.2', '1600b9f46b'],
+  ['9.0', 'c25df57ae8'],
+  ['9.1', 'fd1952d814'],
+  ['9.2', 'ae35f033b8'],
+  ['10.0', '7c949c53e9'],
+  ['10.1', 'f8b2f64e23'],
+  ['10.2', '698104725e'],
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'qmp-commands-'));
@@ -45,7 +52,8 @@ try {
   const newest = versions[versions.length - 1];
   const data: CommandsData = { newest, full: full[newest], deltas: {} };
   for (let i = versions.length - 2; i >= 0; i--) {
-    const a = full[versions[i]]; const b = full[versions[i + 1]];
+    const a = full[versions[i]];
+    const b = full[versions[i + 1]];
     data.deltas[versions[i]] = { from: versions[i + 1], c: diff(a.c, b.c), t: diff(a.t, b.t) };
   }
   const out = 'server/src/service/qmp/schema/commands.json';

@@ -15,7 +15,9 @@ import { qemu102, qemu72 } from '../test/live/qemus';
     console.log(`(live demo skipped: ${migrationSkip(qemu72())})`);
     return;
   }
-  console.log(`== live: QEMU ${bin.name} (${bin.path}) migrates a ${GUEST.ramMiB} MiB guest that rewrites ${GUEST.wsMiB} MiB at ~${GUEST.rateMiBps} MiB/s; max-bandwidth 32 MiB/s, downtime-limit 300 ms`);
+  console.log(
+    `== live: QEMU ${bin.name} (${bin.path}) migrates a ${GUEST.ramMiB} MiB guest that rewrites ${GUEST.wsMiB} MiB at ~${GUEST.rateMiBps} MiB/s; max-bandwidth 32 MiB/s, downtime-limit 300 ms`,
+  );
   const m = await bootGuest(bin, GUEST, PARAMS);
   try {
     await startMigration(m);
@@ -23,7 +25,9 @@ import { qemu102, qemu72 } from '../test/live/qemus';
     console.log(`== qapi-qmp ${args.join(' ')}`);
     const watch = spawn(process.execPath, [join(__dirname, '..', 'dist', 'cli.js'), ...args], { stdio: 'inherit' });
     // A bound for the demo: cancel a migration still running after 2 minutes.
-    const cap = setTimeout(() => { m.driver.execute('migrate_cancel').catch(() => undefined); }, 120_000);
+    const cap = setTimeout(() => {
+      m.driver.execute('migrate_cancel').catch(() => undefined);
+    }, 120_000);
     const code = await new Promise<number>((r) => watch.on('close', (c) => r(c ?? 1)));
     clearTimeout(cap);
     process.exitCode = code;

@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const git = spawnSync('git', ['log', '-1', '--format=%ct'], { encoding: 'utf8' });
-const epoch = process.env.SOURCE_DATE_EPOCH
-  ?? (git.status === 0 && /^\d+$/.test(git.stdout.trim()) ? git.stdout.trim() : String(Date.UTC(2026, 0, 1) / 1000));
+const epoch = process.env.SOURCE_DATE_EPOCH ?? (git.status === 0 && /^\d+$/.test(git.stdout.trim()) ? git.stdout.trim() : String(Date.UTC(2026, 0, 1) / 1000));
 const env = { ...process.env, SOURCE_DATE_EPOCH: epoch };
 
 function run(cmd, args) {

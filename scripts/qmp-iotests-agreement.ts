@@ -13,17 +13,26 @@ import { agreement, iotestsCorpus, iotestsSkipReason, percent, RELEASES } from '
 const list = process.argv.includes('--list');
 const versions = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const skip = iotestsSkipReason();
-if (skip) { console.log(`skipped: ${skip}`); process.exit(0); }
+if (skip) {
+  console.log(`skipped: ${skip}`);
+  process.exit(0);
+}
 for (const version of versions.length ? versions : Object.keys(RELEASES)) {
   const intro = sharedQemu(`introspection/qemu-${version}-x86_64-M-none.query-qmp-schema.json`);
-  if (intro.skip) { console.log(`${version}: skipped: ${intro.skip}`); continue; }
+  if (intro.skip) {
+    console.log(`${version}: skipped: ${intro.skip}`);
+    continue;
+  }
   const svc = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
   const settings = { ...defaultSettings, qemuVersion: version, introspectionFile: intro.path };
   let n = 0;
   const a = agreement(version, iotestsCorpus(version), (script) => {
     const doc = TextDocument.create(`file:///iotests/${n++}.qmp`, 'qmp', 1, script);
     return [...svc.validate(doc, settings).values()].flat().map((d) => ({
-      line: d.range.start.line, error: d.severity === DiagnosticSeverity.Error, code: String(d.code), message: String(d.message),
+      line: d.range.start.line,
+      error: d.severity === DiagnosticSeverity.Error,
+      code: String(d.code),
+      message: String(d.message),
     }));
   });
   console.log(`QEMU ${version}: ${percent(a)}`);

@@ -63,22 +63,37 @@ async function record(v: QemuUnderTest, names: string[], missing: boolean): Prom
     }
     writeFileSync(file, text);
     const o = observe(parseRecording(text));
-    console.log(`${v} ${c.name}: ${o.converged ? `${o.postcopy ? 'postcopy ' : ''}switched at ${o.seconds.toFixed(2)} s, downtime ${o.downtimeMs} ms` : `not converged at ${o.seconds.toFixed(1)} s`}, `
-      + `${o.dirtySyncCount} syncs, ${(o.transferredBytes / 1e6).toFixed(1)} MB, guest ${(o.guestWriteBytesPerSecond / 2 ** 20).toFixed(1)} MiB/s, load ${loadavg()[0].toFixed(1)}`);
+    console.log(
+      `${v} ${c.name}: ${o.converged ? `${o.postcopy ? 'postcopy ' : ''}switched at ${o.seconds.toFixed(2)} s, downtime ${o.downtimeMs} ms` : `not converged at ${o.seconds.toFixed(1)} s`}, ` +
+        `${o.dirtySyncCount} syncs, ${(o.transferredBytes / 1e6).toFixed(1)} MB, guest ${(o.guestWriteBytesPerSecond / 2 ** 20).toFixed(1)} MiB/s, load ${loadavg()[0].toFixed(1)}`,
+    );
   }
 }
 
 function table(dirs: string[]): void {
   for (const dir of dirs) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
     console.log(`\n${dir}\n`);
     console.log(markdownTable(files.map((f) => compareRecording(parseRecording(readFileSync(join(dir, f), 'utf8'))))));
   }
 }
 
 const args = process.argv.slice(2);
-const flag = (name: string) => { const i = args.indexOf(name); if (i < 0) return false; args.splice(i, 1); return true; };
-const option = (name: string) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+};
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
 const run = async () => {
   if (flag('--fidelity')) {
     writeFileSync(FIDELITY_SOURCE, withTable(readFileSync(FIDELITY_SOURCE, 'utf8'), measuredErrors(summarise(compareAll()))));

@@ -61,17 +61,19 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   };
   // C files only inside QEMU trees (a workspace folder with VERSION and qapi/), so the C
   // extension alone answers everywhere else; the server answers only for generated names.
-  const qemuTrees = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)
+  const qemuTrees = (vscode.workspace.workspaceFolders ?? [])
+    .map((f) => f.uri.fsPath)
     .filter((root) => existsSync(join(root, 'VERSION')) && existsSync(join(root, 'qapi')));
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'qapi' }, { language: 'qmp' },
-      ...qemuTrees.map((root) => ({ language: 'c', scheme: 'file', pattern: `${root}/**/*` }))],
+    documentSelector: [{ language: 'qapi' }, { language: 'qmp' }, ...qemuTrees.map((root) => ({ language: 'c', scheme: 'file', pattern: `${root}/**/*` }))],
     outputChannel: output,
     synchronize: {
       // Includes, VERSION files and introspection replies change outside the editor too;
       // in a QEMU tree, C files too (the C index and the wiring check follow them).
-      fileEvents: [vscode.workspace.createFileSystemWatcher('**/{*.json,VERSION}'),
-        ...(qemuTrees.length ? [vscode.workspace.createFileSystemWatcher('**/*.{c,h}')] : [])],
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/{*.json,VERSION}'),
+        ...(qemuTrees.length ? [vscode.workspace.createFileSystemWatcher('**/*.{c,h}')] : []),
+      ],
     },
   };
   return new LanguageClient('qapi', 'QEMU QAPI & QMP', serverOptions, clientOptions);

@@ -14,14 +14,20 @@ const cli = join(REPO, 'dist', 'cli.js');
 
 /** QEMU's expected first error: `file:line[:col]: message` after optional context lines. */
 function expected(errFile: string): { file: string; line: number; column?: number } | null {
-  const lines = readFileSync(errFile, 'utf8').split('\n').filter((l) => l && !/^In (file included from|.*:$)/.test(l) && !/^\s/.test(l));
+  const lines = readFileSync(errFile, 'utf8')
+    .split('\n')
+    .filter((l) => l && !/^In (file included from|.*:$)/.test(l) && !/^\s/.test(l));
   const m = lines.map((l) => /^([^:]+):(\d+)(?::(\d+))?: /.exec(l)).find(Boolean);
   return m ? { file: basename(m[1]), line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined } : null;
 }
 
 describe('check agrees with QEMU on its own test cases (command line)', { skip: tests.skip }, () => {
-  const cases = tests.skip ? [] : readdirSync(tests.path).filter((f) => f.endsWith('.json') && existsSync(join(tests.path, f.replace(/\.json$/, '.err'))))
-    .sort().filter((_, i) => i % 6 === 0);
+  const cases = tests.skip
+    ? []
+    : readdirSync(tests.path)
+        .filter((f) => f.endsWith('.json') && existsSync(join(tests.path, f.replace(/\.json$/, '.err'))))
+        .sort()
+        .filter((_, i) => i % 6 === 0);
   for (const f of cases) {
     test(f, () => {
       const want = expected(join(tests.path, f.replace(/\.json$/, '.err')));

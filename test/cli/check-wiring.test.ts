@@ -22,11 +22,11 @@ function check(root: string) {
 for (const v of ['v8.2.0', 'v10.2.0']) {
   const tree = sharedQemu(`c-trees/${v}`);
   describe(`qapi-qmp check on the QEMU ${v} tree`, { skip: tree.skip }, () => {
-    test('QEMU\'s own tree: no wiring warning', () => {
+    test("QEMU's own tree: no wiring warning", () => {
       assert.deepEqual(check(tree.path), []);
     });
 
-    test('a copy without the seed\'s hmp set case: exactly that warning', () => {
+    test("a copy without the seed's hmp set case: exactly that warning", () => {
       const copy = mkdtempSync(join(tmpdir(), 'qemu-tree-'));
       try {
         for (const part of ['VERSION', 'qapi', 'migration', 'include/migration']) cpSync(join(tree.path, part), join(copy, part), { recursive: true });

@@ -33,7 +33,12 @@ describe('--help per sub-command', () => {
   });
   for (const command of new Set(commands)) {
     test(command, () => {
-      for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, 'some/file', '--help']]) {
+      for (const args of [
+        [command, '--help'],
+        [command, '-h'],
+        ['help', command],
+        [command, 'some/file', '--help'],
+      ]) {
         const r = run(args);
         assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
         assert.match(r.stdout, new RegExp(`^usage: qapi-qmp ${command} `), args.join(' '));
@@ -61,7 +66,9 @@ test('`check | head -1` ends quietly: no stack trace, exit 141 like a tool kille
   writeFileSync(join(dir, 'many.qmp'), MANY_ERRORS);
   const child = spawn(process.execPath, [cli, 'check', join(dir, 'many.qmp')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   const first = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (d) => resolve(String(d)));
@@ -88,7 +95,9 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
 function onTerminal(args: string[], env: NodeJS.ProcessEnv) {
   const cmd = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
-    cwd: REPO, encoding: 'utf8', env: { ...process.env, TERM: 'xterm', NO_COLOR: '', FORCE_COLOR: '', ...env },
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, TERM: 'xterm', NO_COLOR: '', FORCE_COLOR: '', ...env },
   });
   return { code: r.status, stdout: r.stdout };
 }

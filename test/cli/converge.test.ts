@@ -27,7 +27,18 @@ test('JSON result of a converging scenario, exit 0', () => {
   const r = run([example('busy-thread-asb-10.2.json'), '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  for (const key of ['converged', 'switchoverSeconds', 'dirtySyncCount', 'downtimeMs', 'transferredBytes', 'reason', 'recommendations', 'windows', 'downtimeLimitMs', 'orchestrators']) {
+  for (const key of [
+    'converged',
+    'switchoverSeconds',
+    'dirtySyncCount',
+    'downtimeMs',
+    'transferredBytes',
+    'reason',
+    'recommendations',
+    'windows',
+    'downtimeLimitMs',
+    'orchestrators',
+  ]) {
     assert.ok(key in j, `result has ${key}`);
   }
   assert.equal(j.converged, true);
@@ -79,9 +90,24 @@ describe('bad input exits 2 with one line naming the problem', () => {
     ['two arguments', () => ['a.json', 'b.json'], /exactly one/],
     ['missing file', () => ['no/such/scenario.json'], /no\/such\/scenario\.json: cannot read/],
     ['not JSON', () => [scenarioFile('{ nope')], /not valid JSON/],
-    ['negative RAM', () => [scenarioFile({ guest: { ramBytes: -1, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 } })], /guest\.ramBytes must be a positive number, got -1/],
+    [
+      'negative RAM',
+      () => [scenarioFile({ guest: { ramBytes: -1, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 } })],
+      /guest\.ramBytes must be a positive number, got -1/,
+    ],
     ['missing link', () => [scenarioFile({ guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 } })], /link is missing/],
-    ['asb in 7.2', () => [scenarioFile({ qemuVersion: '7.2', guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 }, link: { bytesPerSecond: 1e9 }, parameters: { 'avail-switchover-bandwidth': 1e9 } })], /avail-switchover-bandwidth does not exist in QEMU 7\.2/],
+    [
+      'asb in 7.2',
+      () => [
+        scenarioFile({
+          qemuVersion: '7.2',
+          guest: { ramBytes: 1e9, workingSetBytes: 0, dirtyBytesPerSecond: 0 },
+          link: { bytesPerSecond: 1e9 },
+          parameters: { 'avail-switchover-bandwidth': 1e9 },
+        }),
+      ],
+      /avail-switchover-bandwidth does not exist in QEMU 7\.2/,
+    ],
     ['line outside the script', () => [fixture('busy-thread.qmp') + ':99'], /line 99 is outside the script/],
     ['bad format', () => [example('busy-thread-10.2.json'), '--format', 'xml'], /--format must be text, json or sarif/],
   ];
@@ -98,14 +124,26 @@ describe('bad input exits 2 with one line naming the problem', () => {
 test('check and converge agree on QEMU 9.2 postcopy-ram with multifd (refused, the same words); on 10.2 both accept it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agree-'));
   const caps = { 'postcopy-ram': true, multifd: true };
-  for (const [version, refused] of [['9.2', true], ['10.2', false]] as const) {
+  for (const [version, refused] of [
+    ['9.2', true],
+    ['10.2', false],
+  ] as const) {
     const qmp = join(dir, `caps-${version}.qmp`);
-    writeFileSync(qmp, `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}, {"capability": "multifd", "state": true}]}}\n`);
+    writeFileSync(
+      qmp,
+      `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "postcopy-ram", "state": true}, {"capability": "multifd", "state": true}]}}\n`,
+    );
     const check = spawnSync(process.execPath, [cli, 'check', '--qemu-version', version, qmp], { cwd: REPO, encoding: 'utf8' });
-    const converge = run([scenarioFile({
-      qemuVersion: version, guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 27, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0, vcpus: 1 },
-      link: { bytesPerSecond: 1.25e9 }, parameters: {}, capabilities: caps, maxSeconds: 60,
-    })]);
+    const converge = run([
+      scenarioFile({
+        qemuVersion: version,
+        guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 27, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0, vcpus: 1 },
+        link: { bytesPerSecond: 1.25e9 },
+        parameters: {},
+        capabilities: caps,
+        maxSeconds: 60,
+      }),
+    ]);
     if (refused) {
       assert.equal(check.status, 1, check.stdout);
       assert.equal(converge.code, 2, converge.stdout);

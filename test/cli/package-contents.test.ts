@@ -20,7 +20,9 @@ function zipEntries(buf: Buffer): string[] {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     assert.equal(buf.readUInt32LE(p), 0x02014b50, 'bad central directory');
-    const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
+    const nameLen = buf.readUInt16LE(p + 28),
+      extraLen = buf.readUInt16LE(p + 30),
+      commentLen = buf.readUInt16LE(p + 32);
     names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -32,24 +34,39 @@ test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const vsix = join(REPO, 'dist', 'qapi-qmp.vsix');
   // vsce stores LICENSE as LICENSE.txt and lower-cases readme/changelog names.
-  const files = zipEntries(readFileSync(vsix)).filter((n) => n.startsWith('extension/'))
-    .map((n) => n.slice('extension/'.length)).map((n) => (/^(readme|changelog)\.md$/i.test(n) ? n.toLowerCase() : n));
-  for (const required of ['package.json', 'readme.md', 'LICENSE.txt', 'changelog.md', 'dist/extension.js', 'dist/server.js',
-    'dist/cli.js', 'dist/webview/preview.js', 'syntaxes/qapi.tmLanguage.json', 'syntaxes/qmp.tmLanguage.json']) {
+  const files = zipEntries(readFileSync(vsix))
+    .filter((n) => n.startsWith('extension/'))
+    .map((n) => n.slice('extension/'.length))
+    .map((n) => (/^(readme|changelog)\.md$/i.test(n) ? n.toLowerCase() : n));
+  for (const required of [
+    'package.json',
+    'readme.md',
+    'LICENSE.txt',
+    'changelog.md',
+    'dist/extension.js',
+    'dist/server.js',
+    'dist/cli.js',
+    'dist/webview/preview.js',
+    'syntaxes/qapi.tmLanguage.json',
+    'syntaxes/qmp.tmLanguage.json',
+  ]) {
     assert.ok(files.includes(required), `${required} missing from the .vsix: ${files.join(', ')}`);
   }
   for (const required of ['media/icon.png', 'schemas/scenario.schema.json', 'examples/qapi/migration.json', 'examples/qmp/avail-switchover-bandwidth.qmp']) {
     assert.ok(files.includes(required), `${required} missing from the .vsix`);
   }
-  const allowed = /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/webview\/[\w.-]+\.(js|css)|syntaxes\/[\w.-]+\.json|docs\/[\w/-]+\.png|media\/icon\.png|media\/walkthrough\/[\w-]+\.md|schemas\/[\w.-]+\.json|examples\/(qapi|qmp|scenarios)\/[\w.-]+)$/;
+  const allowed =
+    /^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/[a-z]+\.js|dist\/webview\/[\w.-]+\.(js|css)|syntaxes\/[\w.-]+\.json|docs\/[\w/-]+\.png|media\/icon\.png|media\/walkthrough\/[\w-]+\.md|schemas\/[\w.-]+\.json|examples\/(qapi|qmp|scenarios)\/[\w.-]+)$/;
   const unexpected = files.filter((f) => !allowed.test(f));
   assert.deepEqual(unexpected, [], 'unexpected files in the .vsix');
   assert.ok(statSync(vsix).size < 1024 * 1024, `the .vsix must stay under 1 MB: ${statSync(vsix).size} bytes`);
   // Every file a manifest field or walkthrough step points at is in the package.
   const manifestFiles = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-  const pointed = [manifestFiles.icon, ...manifestFiles.contributes.jsonValidation.map((j: { url: string }) => j.url),
-    ...manifestFiles.contributes.walkthroughs.flatMap((w: { steps: { media: Record<string, string> }[] }) => w.steps.flatMap((st) => Object.values(st.media)))]
-    .map((f: string) => f.replace(/^\.\//, ''));
+  const pointed = [
+    manifestFiles.icon,
+    ...manifestFiles.contributes.jsonValidation.map((j: { url: string }) => j.url),
+    ...manifestFiles.contributes.walkthroughs.flatMap((w: { steps: { media: Record<string, string> }[] }) => w.steps.flatMap((st) => Object.values(st.media))),
+  ].map((f: string) => f.replace(/^\.\//, ''));
   for (const f of pointed) assert.ok(files.includes(f), `${f} is referenced by package.json but not packaged`);
 
   // Built again (new mtimes, a second esbuild run): the same bytes.
@@ -59,7 +76,10 @@ test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, () => {
   assert.equal(createHash('sha256').update(readFileSync(vsix)).digest('hex'), first, 'npm run package is not reproducible');
   // The manifest inside is the one users get: both languages and the preview command.
   const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-  assert.deepEqual(manifest.contributes.languages.map((l: { id: string }) => l.id), ['qapi', 'qmp']);
+  assert.deepEqual(
+    manifest.contributes.languages.map((l: { id: string }) => l.id),
+    ['qapi', 'qmp'],
+  );
 });
 
 /** Width and height of a PNG (its IHDR chunk). */

@@ -26,13 +26,20 @@ test('the hook is declared as pre-commit expects', () => {
 
 test('its file filter picks schemas and scripts, not other JSON', () => {
   const files = new RegExp(field('files'));
-  for (const yes of ['qapi/migration.json', 'qemu/qapi/block-core.json', 'qapi-schema.json', 'tests/qapi-schema/qapi-schema-test.json', 'x.qmp', 'examples/qmp/mixed.qmp']) {
+  for (const yes of [
+    'qapi/migration.json',
+    'qemu/qapi/block-core.json',
+    'qapi-schema.json',
+    'tests/qapi-schema/qapi-schema-test.json',
+    'x.qmp',
+    'examples/qmp/mixed.qmp',
+  ]) {
     assert.ok(files.test(yes), yes);
   }
   for (const no of ['package.json', 'examples/scenarios/busy-thread-10.2.json', 'docs/qmp.md', 'tsconfig.json']) assert.ok(!files.test(no), no);
 });
 
-test('its entry checks the staged files in the user\'s repository (exit 1 on errors, 0 when clean)', () => {
+test("its entry checks the staged files in the user's repository (exit 1 on errors, 0 when clean)", () => {
   const user = mkdtempSync(join(tmpdir(), 'pre-commit-user-'));
   mkdirSync(join(user, 'qapi'));
   cpSync(join(REPO, 'examples', 'qmp', 'mixed.qmp'), join(user, 'mixed.qmp'));

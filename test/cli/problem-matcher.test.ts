@@ -15,8 +15,8 @@ const pattern = matcher.pattern[0];
 const regexp = new RegExp(pattern.regexp);
 
 function check(args: string[], cwd: string) {
-  const run = (format: string) => spawnSync(process.execPath, [cli, 'check', '--format', format, ...args],
-    { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '' } });
+  const run = (format: string) =>
+    spawnSync(process.execPath, [cli, 'check', '--format', format, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '' } });
   return { text: run('text').stdout, json: JSON.parse(run('json').stdout) };
 }
 
@@ -28,13 +28,28 @@ test('every diagnostic line of a real run becomes the same annotation', () => {
   const { text, json } = check(['qapi', 'mixed.qmp'], dir);
   const lines = text.trim().split('\n');
   const expected = json.files.flatMap((f: { path: string; diagnostics: Record<string, unknown>[] }) =>
-    f.diagnostics.map((d) => ({ file: f.path, line: String(d.line), column: String(d.column), severity: d.severity, message: d.message, code: d.code ?? undefined })));
+    f.diagnostics.map((d) => ({
+      file: f.path,
+      line: String(d.line),
+      column: String(d.column),
+      severity: d.severity,
+      message: d.message,
+      code: d.code ?? undefined,
+    })),
+  );
   assert.ok(expected.length >= 5, text);
   assert.ok(expected.some((e: { severity: string }) => e.severity === 'warning') && expected.some((e: { severity: string }) => e.severity === 'error'));
   const got = lines.map((l) => {
     const m = regexp.exec(l);
     assert.ok(m, `not matched: ${l}`);
-    return { file: m[pattern.file], line: m[pattern.line], column: m[pattern.column], severity: m[pattern.severity], message: m[pattern.message], code: m[pattern.code] };
+    return {
+      file: m[pattern.file],
+      line: m[pattern.line],
+      column: m[pattern.column],
+      severity: m[pattern.severity],
+      message: m[pattern.message],
+      code: m[pattern.code],
+    };
   });
   assert.deepEqual(got, expected);
 });

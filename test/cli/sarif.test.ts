@@ -47,13 +47,17 @@ test('check --format sarif on scripts with errors: valid SARIF, one result per d
   const log = assertSarif(sarif.stdout);
   const report = JSON.parse(json.stdout);
   const expected = report.files.flatMap((f: { path: string; diagnostics: { line: number; column: number; severity: string; code: string }[] }) =>
-    f.diagnostics.map((d) => `${f.path}:${d.line}:${d.column}:${d.severity === 'information' ? 'note' : d.severity}:${d.code}`));
+    f.diagnostics.map((d) => `${f.path}:${d.line}:${d.column}:${d.severity === 'information' ? 'note' : d.severity}:${d.code}`),
+  );
   const results = log.runs[0].results;
   assert.ok(results.length > 0);
-  assert.deepEqual(results.map((r: any) => {
-    const loc = r.locations[0].physicalLocation;
-    return `${loc.artifactLocation.uri}:${loc.region.startLine}:${loc.region.startColumn}:${r.level}:${r.ruleId}`;
-  }), expected);
+  assert.deepEqual(
+    results.map((r: any) => {
+      const loc = r.locations[0].physicalLocation;
+      return `${loc.artifactLocation.uri}:${loc.region.startLine}:${loc.region.startColumn}:${r.level}:${r.ruleId}`;
+    }),
+    expected,
+  );
   // Each result's rule is declared, and ruleIndex points at it.
   const rules = log.runs[0].tool.driver.rules;
   for (const r of results) assert.equal(rules[r.ruleIndex].id, r.ruleId);
@@ -103,7 +107,10 @@ test('converge --format sarif: converging, but 6 ms over downtime-limit, is one 
   const r = run(['converge', 'examples/scenarios/busy-thread-asb-10.2.json', '--format', 'sarif']);
   assert.equal(r.code, 0, r.stderr);
   const results = assertSarif(r.stdout).runs[0].results;
-  assert.deepEqual(results.map((x: any) => `${x.ruleId}:${x.level}`), ['converge/downtime-above-limit:warning']);
+  assert.deepEqual(
+    results.map((x: any) => `${x.ruleId}:${x.level}`),
+    ['converge/downtime-above-limit:warning'],
+  );
   assert.match(results[0].message.text, new RegExp(`${Math.round(json.downtimeMs)} ms\\) exceeds downtime-limit \\(300 ms\\)`));
 });
 
@@ -112,13 +119,16 @@ test('converge --format sarif: a real downtime above downtime-limit is reported'
   // the link sends within the limit, so the real downtime exceeds it (the seed patch's warning).
   const dir = mkdtempSync(join(tmpdir(), 'sarif-'));
   const path = join(dir, 'over-link.json');
-  writeFileSync(path, JSON.stringify({
-    qemuVersion: '10.2',
-    guest: { ramBytes: 2147483648, workingSetBytes: 536870912, dirtyBytesPerSecond: 100000000, vcpus: 2 },
-    link: { bytesPerSecond: 125000000 },
-    parameters: { 'downtime-limit': 300, 'max-bandwidth': 0, 'avail-switchover-bandwidth': 12500000000 },
-    maxSeconds: 600,
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      qemuVersion: '10.2',
+      guest: { ramBytes: 2147483648, workingSetBytes: 536870912, dirtyBytesPerSecond: 100000000, vcpus: 2 },
+      link: { bytesPerSecond: 125000000 },
+      parameters: { 'downtime-limit': 300, 'max-bandwidth': 0, 'avail-switchover-bandwidth': 12500000000 },
+      maxSeconds: 600,
+    }),
+  );
   const json = JSON.parse(run(['converge', path, '--format', 'json']).stdout);
   assert.ok(json.downtimeMs > json.downtimeLimitMs, `the scenario must overshoot: ${json.downtimeMs} ms`);
   const r = run(['converge', path, '--format', 'sarif']);
@@ -126,7 +136,10 @@ test('converge --format sarif: a real downtime above downtime-limit is reported'
   const above = log.runs[0].results.find((x: any) => x.ruleId === 'converge/downtime-above-limit');
   assert.ok(above, JSON.stringify(log.runs[0].results));
   assert.match(above.message.text, new RegExp(`${Math.round(json.downtimeMs)} ms\\) exceeds downtime-limit \\(300 ms\\)`));
-  assert.ok(log.runs[0].results.some((x: any) => x.ruleId === 'converge/warning'), 'the above-the-link warning too');
+  assert.ok(
+    log.runs[0].results.some((x: any) => x.ruleId === 'converge/warning'),
+    'the above-the-link warning too',
+  );
 });
 
 test('converge --format sarif from a QMP script line points at that line', () => {

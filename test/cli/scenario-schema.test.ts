@@ -30,8 +30,7 @@ const good = {
 };
 
 test('the committed schema is what scripts/scenario-schema.ts generates from the facts', () => {
-  assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText(),
-    'schemas/scenario.schema.json is stale: run node --import tsx scripts/scenario-schema.ts');
+  assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), schemaText(), 'schemas/scenario.schema.json is stale: run node --import tsx scripts/scenario-schema.ts');
 });
 
 test('VS Code validates scenario files with the same schema file', () => {
@@ -56,17 +55,37 @@ describe('bad scenarios are rejected, naming the field (the CLI, exit 2, one lin
   const cases: [string, unknown, string, RegExp][] = [
     ['a misspelt top-level field', { ...good, maxSecond: 10 }, 'maxSecond', /maxSecond is not a scenario field \(known here: qemuVersion, guest, link/],
     ['a misspelt guest field', { ...good, guest: { ...good.guest, vcpu: 2 } }, 'guest.vcpu', /guest\.vcpu is not a scenario field/],
-    ['a missing required field', { ...good, guest: { ramBytes: 1e9, workingSetBytes: 0 } }, 'guest.dirtyBytesPerSecond', /guest\.dirtyBytesPerSecond is missing/],
+    [
+      'a missing required field',
+      { ...good, guest: { ramBytes: 1e9, workingSetBytes: 0 } },
+      'guest.dirtyBytesPerSecond',
+      /guest\.dirtyBytesPerSecond is missing/,
+    ],
     ['a missing link', { qemuVersion: '10.2', guest: good.guest }, 'link', /link is missing/],
     ['a string for a number', { ...good, link: { bytesPerSecond: '10G' } }, 'link.bytesPerSecond', /link\.bytesPerSecond must be a number, got "10G"/],
     ['a negative RAM', { ...good, guest: { ...good.guest, ramBytes: -1 } }, 'guest.ramBytes', /guest\.ramBytes must be a positive number, got -1/],
     ['an efficiency above 1', { ...good, link: { bytesPerSecond: 1e9, sendingEfficiency: 1.5 } }, 'link.sendingEfficiency', /must be at most 1, got 1\.5/],
-    ['a bad version', { ...good, qemuVersion: 'latest' }, 'qemuVersion', /qemuVersion must be a QEMU version from 7\.2 to 10\.x, such as "10\.2", got "latest"/],
-    ['a parameter of the wrong type', { ...good, parameters: { 'downtime-limit': '300ms' } }, 'parameters.downtime-limit', /parameters\.downtime-limit must be a whole number, got "300ms"/],
+    [
+      'a bad version',
+      { ...good, qemuVersion: 'latest' },
+      'qemuVersion',
+      /qemuVersion must be a QEMU version from 7\.2 to 10\.x, such as "10\.2", got "latest"/,
+    ],
+    [
+      'a parameter of the wrong type',
+      { ...good, parameters: { 'downtime-limit': '300ms' } },
+      'parameters.downtime-limit',
+      /parameters\.downtime-limit must be a whole number, got "300ms"/,
+    ],
     ['a parameter out of range', { ...good, parameters: { 'multifd-channels': 0 } }, 'parameters.multifd-channels', /must be at least 1, got 0/],
     ['a bad enum value', { ...good, parameters: { 'multifd-compression': 'gzip' } }, 'parameters.multifd-compression', /must be one of "none", "zlib"/],
     ['a capability that is not a boolean', { ...good, capabilities: { 'auto-converge': 'yes' } }, 'capabilities.auto-converge', /must be true or false/],
-    ['a bad downtime step', { ...good, downtimeSteps: [{ atSeconds: 10, downtimeLimitMs: 50 }, { atSeconds: 20 }] }, 'downtimeSteps[1].downtimeLimitMs', /downtimeSteps\[1\]\.downtimeLimitMs is missing/],
+    [
+      'a bad downtime step',
+      { ...good, downtimeSteps: [{ atSeconds: 10, downtimeLimitMs: 50 }, { atSeconds: 20 }] },
+      'downtimeSteps[1].downtimeLimitMs',
+      /downtimeSteps\[1\]\.downtimeLimitMs is missing/,
+    ],
     ['not an object', [1, 2], 'scenario', /scenario must be an object/],
   ];
   for (const [name, content, field, message] of cases) {
@@ -81,7 +100,7 @@ describe('bad scenarios are rejected, naming the field (the CLI, exit 2, one lin
     });
   }
 
-  test('what the schema cannot say is still the simulator\'s to reject, naming the field', () => {
+  test("what the schema cannot say is still the simulator's to reject, naming the field", () => {
     const r = converge({ ...good, qemuVersion: '7.2', parameters: { 'avail-switchover-bandwidth': 1e9 } });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /avail-switchover-bandwidth does not exist in QEMU 7\.2/);

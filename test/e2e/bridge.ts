@@ -15,7 +15,9 @@ export class Bridge {
   private closed = false;
   private connectedResolve!: () => void;
   /** Resolves on the probe's first poll: the extension host is up and the probe active. */
-  readonly connected = new Promise<void>((r) => { this.connectedResolve = r; });
+  readonly connected = new Promise<void>((r) => {
+    this.connectedResolve = r;
+  });
 
   async listen(): Promise<string> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -38,7 +40,10 @@ export class Bridge {
   async close(): Promise<void> {
     this.closed = true;
     for (const res of this.waiting.splice(0)) res.writeHead(410).end();
-    for (const [, p] of this.pending) { clearTimeout(p.timer); p.reject(new Error('bridge closed')); }
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error('bridge closed'));
+    }
     this.pending.clear();
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
@@ -58,7 +63,9 @@ export class Bridge {
       this.connectedResolve();
       this.waiting.push(res);
       // An empty answer now and then keeps the long poll under every timeout on the way.
-      const hold = setTimeout(() => { if (!res.writableEnded) res.writeHead(204).end(); }, HOLD_MS);
+      const hold = setTimeout(() => {
+        if (!res.writableEnded) res.writeHead(204).end();
+      }, HOLD_MS);
       res.on('close', () => {
         clearTimeout(hold);
         const i = this.waiting.indexOf(res);

@@ -83,8 +83,10 @@ export function integrationCases(ctx: () => { bridge: Bridge; ws: Workspace }): 
       const r = await call('waitDiagnostics', { path, severity: 'error', expect: 'present' });
       assert.ok(r.matched, `no error reported for ${name}.json`);
       const line = ws.qemuErrorLine(name);
-      assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.line === line),
-        `expected an error on line ${line + 1}, got:\n${show(r.diagnostics)}`);
+      assert.ok(
+        r.diagnostics.some((d) => d.severity === 'error' && d.line === line),
+        `expected an error on line ${line + 1}, got:\n${show(r.diagnostics)}`,
+      );
     });
   }
 
@@ -159,8 +161,10 @@ export function integrationCases(ctx: () => { bridge: Bridge; ws: Workspace }): 
     await call('open', { path: ws.path(rel) });
     const locs = await call('definition', { path: ws.path(rel), ...ws.find(rel, "'StrOrNull'", { delta: 2 }) });
     const common = ws.path('examples/qapi/common.json');
-    assert.ok(locs.some((l) => l.path === common && l.line === ws.find('examples/qapi/common.json', "'alternate': 'StrOrNull'").line),
-      `StrOrNull should lead to its definition in common.json; got ${JSON.stringify(locs)}`);
+    assert.ok(
+      locs.some((l) => l.path === common && l.line === ws.find('examples/qapi/common.json', "'alternate': 'StrOrNull'").line),
+      `StrOrNull should lead to its definition in common.json; got ${JSON.stringify(locs)}`,
+    );
   });
 
   test('the preview command opens the convergence preview webview', async () => {
@@ -190,7 +194,10 @@ export function integrationCases(ctx: () => { bridge: Bridge; ws: Workspace }): 
       assert.ok(guestLabels.includes('zeroPagesAt'), `guest fields offered: ${guestLabels.join(', ')}`);
       const inParams = ws.find(rel, '"parameters": {', { delta: '"parameters": {'.length });
       const paramLabels = (await call('completion', { path, ...inParams })).map((i) => i.label.replace(/^"|"$/g, ''));
-      assert.ok(paramLabels.includes('avail-switchover-bandwidth') && paramLabels.includes('multifd-channels'), `parameters offered: ${paramLabels.slice(0, 30).join(', ')}`);
+      assert.ok(
+        paramLabels.includes('avail-switchover-bandwidth') && paramLabels.includes('multifd-channels'),
+        `parameters offered: ${paramLabels.slice(0, 30).join(', ')}`,
+      );
     } finally {
       await call('revert', { path });
     }

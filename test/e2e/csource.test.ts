@@ -31,20 +31,26 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
     const read = (p: string) => readFileSync(p, 'utf8');
     const call = <K extends OpName>(op: K, args: Operations[K]['args'], timeout?: number) => s!.bridge.call(op, args, timeout);
 
-    before(async () => {
-      root = mkdtempSync(join(tmpdir(), `qapi-e2e-qemu-${v}-`));
-      for (const part of ['VERSION', 'qapi', 'migration', 'include/migration']) cpSync(join(tree.path, part), join(root, part), { recursive: true });
-      s = await startSession(root, `csource-${v}`);
-      await call('open', { path: json() });
-      // Settled once the server has surely checked the file: an edit it must flag shows up, then goes on undo.
-      await call('replace', { path: json(), find: "'*downtime-limit': 'uint64'", text: "'*downtime-limit': 'E2eNoSuchType'" });
-      assert.ok((await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'present', timeoutMs: 55_000 })).matched);
-      await call('revert', { path: json() });
-      const clean = await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'absent', timeoutMs: 55_000 });
-      assert.ok(clean.matched);
-      // QEMU's own tree: no wiring warning.
-      assert.deepEqual(clean.diagnostics.filter((d) => d.code === 'c-wiring').map((d) => d.message), []);
-    }, { timeout: 240_000 });
+    before(
+      async () => {
+        root = mkdtempSync(join(tmpdir(), `qapi-e2e-qemu-${v}-`));
+        for (const part of ['VERSION', 'qapi', 'migration', 'include/migration']) cpSync(join(tree.path, part), join(root, part), { recursive: true });
+        s = await startSession(root, `csource-${v}`);
+        await call('open', { path: json() });
+        // Settled once the server has surely checked the file: an edit it must flag shows up, then goes on undo.
+        await call('replace', { path: json(), find: "'*downtime-limit': 'uint64'", text: "'*downtime-limit': 'E2eNoSuchType'" });
+        assert.ok((await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'present', timeoutMs: 55_000 })).matched);
+        await call('revert', { path: json() });
+        const clean = await call('waitDiagnostics', { path: json(), message: 'E2eNoSuchType', expect: 'absent', timeoutMs: 55_000 });
+        assert.ok(clean.matched);
+        // QEMU's own tree: no wiring warning.
+        assert.deepEqual(
+          clean.diagnostics.filter((d) => d.code === 'c-wiring').map((d) => d.message),
+          [],
+        );
+      },
+      { timeout: 240_000 },
+    );
     after(async () => {
       await s?.dispose();
       if (root) rmSync(root, { recursive: true, force: true });
@@ -55,7 +61,7 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       const at = find(text, "'*avail-switchover-bandwidth'", 3, text.indexOf("{ 'struct': 'MigrationParameters'"));
       // A hover asked while the server is busy (the background index, a re-check) can come back empty: ask again until a deadline.
       let h = '';
-      for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/has_avail/.test(h);) h = (await call('hover', { path: json(), ...at })).join('\n');
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/has_avail/.test(h); ) h = (await call('hover', { path: json(), ...at })).join('\n');
       assert.match(h, /bool has_avail_switchover_bandwidth;/);
       assert.match(h, /uint64_t avail_switchover_bandwidth;/);
     });
@@ -71,7 +77,10 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       assert.ok(handler, JSON.stringify(defs));
       assert.match(read(options()).split('\n')[handler.line], /qmp_query_migrate_parameters\(Error \*\*errp\)/);
       const refs = await call('references', { path: json(), ...find(text, "'avail-switchover-bandwidth'", 3) });
-      assert.ok(refs.some((r) => r.path === hmp() && /case MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH/.test(read(hmp()).split('\n')[r.line])), JSON.stringify(refs));
+      assert.ok(
+        refs.some((r) => r.path === hmp() && /case MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH/.test(read(hmp()).split('\n')[r.line])),
+        JSON.stringify(refs),
+      );
     });
 
     test('in a C file, hover and definition on a generated name lead back to the schema', async () => {
@@ -82,7 +91,10 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       const h = (await call('hover', { path: hmp(), ...at })).join('\n');
       assert.match(h, /value `avail-switchover-bandwidth` of enum `MigrationParameter`/);
       const defs = await call('definition', { path: hmp(), ...at });
-      assert.ok(defs.some((d) => d.path === json() && read(json()).split('\n')[d.line].includes("'avail-switchover-bandwidth'")), JSON.stringify(defs));
+      assert.ok(
+        defs.some((d) => d.path === json() && read(json()).split('\n')[d.line].includes("'avail-switchover-bandwidth'")),
+        JSON.stringify(defs),
+      );
       const plain = await call('hover', { path: hmp(), ...find(c, 'monitor_printf', 3) });
       assert.deepEqual(plain, []);
     });

@@ -14,7 +14,8 @@ import { buildProbe, USER_SETTINGS } from './session';
 import { REPO, vscodeExecutable } from './tools';
 
 const code = vscodeExecutable();
-const skip = code ? false
+const skip = code
+  ? false
   : 'SKIP desktop VS Code (@vscode/test-electron): none installed and none can be downloaded here; set QAPI_E2E_VSCODE=/path/to/code to run these cases in it (needs a display, e.g. xvfb-run)';
 
 describe('Desktop VS Code (@vscode/test-electron)', { skip }, () => {
@@ -22,24 +23,41 @@ describe('Desktop VS Code (@vscode/test-electron)', { skip }, () => {
   let ws: Workspace;
   let vscodeRun: Promise<number> | undefined;
   let root: string | undefined;
-  before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'qapi-e2e-electron-'));
-    ws = makeWorkspace('electron');
-    const url = await bridge.listen();
-    const probe = await buildProbe();
-    mkdirSync(join(root, 'user-data', 'User'), { recursive: true });
-    writeFileSync(join(root, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS));
-    vscodeRun = runTests({
-      vscodeExecutablePath: code!,
-      extensionDevelopmentPath: [REPO, probe.dir],
-      extensionTestsPath: join(probe.dir, 'electron-tests.js'),
-      extensionTestsEnv: { [BRIDGE_ENV]: url },
-      launchArgs: [ws.root, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
-        '--user-data-dir', join(root, 'user-data'), '--extensions-dir', join(root, 'extensions')],
-    });
-    // VS Code exiting before the probe connects is a failure to start; report that instead of waiting.
-    await Promise.race([bridge.connected, vscodeRun.then((c) => { throw new Error(`VS Code exited (${c}) before the probe connected`); })]);
-  }, { timeout: 240_000 });
+  before(
+    async () => {
+      root = mkdtempSync(join(tmpdir(), 'qapi-e2e-electron-'));
+      ws = makeWorkspace('electron');
+      const url = await bridge.listen();
+      const probe = await buildProbe();
+      mkdirSync(join(root, 'user-data', 'User'), { recursive: true });
+      writeFileSync(join(root, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS));
+      vscodeRun = runTests({
+        vscodeExecutablePath: code!,
+        extensionDevelopmentPath: [REPO, probe.dir],
+        extensionTestsPath: join(probe.dir, 'electron-tests.js'),
+        extensionTestsEnv: { [BRIDGE_ENV]: url },
+        launchArgs: [
+          ws.root,
+          '--disable-extensions',
+          '--disable-workspace-trust',
+          '--skip-welcome',
+          '--skip-release-notes',
+          '--user-data-dir',
+          join(root, 'user-data'),
+          '--extensions-dir',
+          join(root, 'extensions'),
+        ],
+      });
+      // VS Code exiting before the probe connects is a failure to start; report that instead of waiting.
+      await Promise.race([
+        bridge.connected,
+        vscodeRun.then((c) => {
+          throw new Error(`VS Code exited (${c}) before the probe connected`);
+        }),
+      ]);
+    },
+    { timeout: 240_000 },
+  );
   after(async () => {
     await bridge.close();
     await vscodeRun?.catch(() => undefined);

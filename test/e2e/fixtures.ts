@@ -81,10 +81,16 @@ export function makeWorkspace(name: string): Workspace {
       return { line: before.length - 1, character: before[before.length - 1].length };
     },
     read: (rel) => readFileSync(join(root, rel), 'utf8'),
-    dispose: () => { if (!process.env.QAPI_E2E_KEEP) rmSync(root, { recursive: true, force: true }); },
-    files: (relDir, suffix) => existsSync(join(root, relDir))
-      ? readdirSync(join(root, relDir)).filter((f) => f.endsWith(suffix)).sort().map((f) => `${relDir}/${f}`)
-      : [],
+    dispose: () => {
+      if (!process.env.QAPI_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+    },
+    files: (relDir, suffix) =>
+      existsSync(join(root, relDir))
+        ? readdirSync(join(root, relDir))
+            .filter((f) => f.endsWith(suffix))
+            .sort()
+            .map((f) => `${relDir}/${f}`)
+        : [],
     qemuErrorLine: (n) => {
       const err = readFileSync(join(sharedQemu('qapi-tests').path, `${n}.err`), 'utf8');
       const m = new RegExp(`^${n}\\.json:(\\d+)`, 'm').exec(err);

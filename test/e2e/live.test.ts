@@ -34,8 +34,15 @@ async function palette(s: Session, title: string): Promise<void> {
 describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () => {
   const session = useSession('live');
   let qemu: RunningQemu | undefined;
-  before(async () => { qemu = await startQemu(qemu72()); }, { timeout: 60_000 });
-  after(async () => { await qemu?.stop(); });
+  before(
+    async () => {
+      qemu = await startQemu(qemu72());
+    },
+    { timeout: 60_000 },
+  );
+  after(async () => {
+    await qemu?.stop();
+  });
 
   test('Connect to QMP… from the palette shows the QEMU version in the status bar', async () => {
     const { s, ws } = session();
@@ -47,7 +54,11 @@ describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () =>
     await rows.filter({ hasText: 'Enter an address' }).first().waitFor({ timeout: UI_TIMEOUT });
     await s.page.keyboard.press('Enter');
     const box = s.page.locator('.quick-input-widget input.input');
-    await s.page.locator('.quick-input-widget').getByText('unix:PATH, tcp:HOST:PORT or libvirt:DOMAIN', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
+    await s.page
+      .locator('.quick-input-widget')
+      .getByText('unix:PATH, tcp:HOST:PORT or libvirt:DOMAIN', { exact: false })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     await box.fill(`unix:${qemu!.socket}`);
     await s.page.keyboard.press('Enter');
     const item = s.page.locator('.statusbar-item').filter({ hasText: 'QEMU 7.2' }).first();
@@ -70,13 +81,17 @@ describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () =>
     assert.match(shown, /<-/, `the transcript has no reply line:\n${shown}`);
     assert.match(shown, /"major":\s*7/, `the transcript does not hold QEMU 7.2's version:\n${shown}`);
     // The inline reply is an `after` decoration on the command's line: its text is CSS content.
-    const inline = await s.page.waitForFunction(() => {
-      for (const el of Array.from(document.querySelectorAll('.view-line span'))) {
-        const c = getComputedStyle(el, '::after').content;
-        if (c && c.includes('<-') && c.includes('major')) return c;
-      }
-      return false;
-    }, undefined, { timeout: UI_TIMEOUT });
+    const inline = await s.page.waitForFunction(
+      () => {
+        for (const el of Array.from(document.querySelectorAll('.view-line span'))) {
+          const c = getComputedStyle(el, '::after').content;
+          if (c && c.includes('<-') && c.includes('major')) return c;
+        }
+        return false;
+      },
+      undefined,
+      { timeout: UI_TIMEOUT },
+    );
     // CSS gives the content back as a quoted string.
     const reply = JSON.parse(String(await inline.jsonValue())) as string;
     assert.match(reply, /^<- \{"qemu":\{.*"major":7\}/, `inline reply: ${reply}`);
@@ -102,17 +117,25 @@ describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () =>
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await lenses.nth(0).click();
-    const inline = await s.page.waitForFunction(() => {
-      for (const el of Array.from(document.querySelectorAll('.view-line span'))) {
-        const c = getComputedStyle(el, '::after').content;
-        if (c && c.includes('prelaunch')) return c;
-      }
-      return false;
-    }, undefined, { timeout: UI_TIMEOUT });
+    const inline = await s.page.waitForFunction(
+      () => {
+        for (const el of Array.from(document.querySelectorAll('.view-line span'))) {
+          const c = getComputedStyle(el, '::after').content;
+          if (c && c.includes('prelaunch')) return c;
+        }
+        return false;
+      },
+      undefined,
+      { timeout: UI_TIMEOUT },
+    );
     assert.match(JSON.parse(String(await inline.jsonValue())) as string, /^<- \{"status":"prelaunch"/);
     // Only the query went: the cancelled change has no reply of its own.
-    const replies = await s.page.evaluate(() => Array.from(document.querySelectorAll('.view-line span'))
-      .map((el) => getComputedStyle(el, '::after').content).filter((c) => c.includes('<-')).length);
+    const replies = await s.page.evaluate(
+      () =>
+        Array.from(document.querySelectorAll('.view-line span'))
+          .map((el) => getComputedStyle(el, '::after').content)
+          .filter((c) => c.includes('<-')).length,
+    );
     assert.equal(replies, 1, 'more than the query was answered');
   });
 
@@ -127,8 +150,15 @@ describe('Live QEMU in code-server (QEMU 7.2, command palette)', { skip }, () =>
 describe('Live QEMU refused in an untrusted workspace (restricted mode)', { skip }, () => {
   const session = useSession('live-untrusted', { trusted: false });
   let qemu: RunningQemu | undefined;
-  before(async () => { qemu = await startQemu(qemu72()); }, { timeout: 60_000 });
-  after(async () => { await qemu?.stop(); });
+  before(
+    async () => {
+      qemu = await startQemu(qemu72());
+    },
+    { timeout: 60_000 },
+  );
+  after(async () => {
+    await qemu?.stop();
+  });
 
   test('Connect to QMP… is disabled in the palette and refused when run, and nothing connects', async () => {
     const { s, ws } = session();

@@ -28,9 +28,14 @@ if (!t.missing.length && !process.env.QAPI_E2E_VSIX) {
 }
 
 const only = process.argv.slice(2);
-const files = (only.length ? only : readdirSync(here).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(here, f)))
-  .map((f) => relative(repo, f));
+const files = (
+  only.length
+    ? only
+    : readdirSync(here)
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => join(here, f))
+).map((f) => relative(repo, f));
 // One VS Code at a time: this is a 2-core machine and each suite runs its own.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { cwd: repo, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { cwd: repo, stdio: 'inherit' });
 process.exit(r.status ?? 1);

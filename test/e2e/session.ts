@@ -51,13 +51,22 @@ export function buildProbe(): Promise<{ dir: string; vsix: string }> {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const src = join(REPO, 'test/e2e/probe');
     await esbuild.build({
-      entryPoints: { extension: join(src, 'extension.ts'), 'electron-tests': join(src, 'electronEntry.ts') }, outdir: dir,
-      bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning',
+      entryPoints: { extension: join(src, 'extension.ts'), 'electron-tests': join(src, 'electronEntry.ts') },
+      outdir: dir,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'warning',
     });
     cpSync(join(src, 'package.json'), join(dir, 'package.json'));
     const vsix = join(dir, 'probe.vsix');
-    const r = spawnSync(process.execPath, [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
-      '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+      { cwd: dir, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`packaging the probe failed:\n${r.stdout}\n${r.stderr}`);
     return { dir, vsix };
   })();
@@ -88,8 +97,7 @@ export interface SessionOptions {
 
 /** User settings for a session: trust is switched off unless the session is to be untrusted. */
 function userSettings({ trusted = true }: SessionOptions): Record<string, unknown> {
-  return trusted ? USER_SETTINGS
-    : { ...USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
+  return trusted ? USER_SETTINGS : { ...USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
 }
 
 export async function startSession(workspace: string, name: string, opts: SessionOptions = {}): Promise<Session> {
@@ -109,17 +117,37 @@ export async function startSession(workspace: string, name: string, opts: Sessio
   const bridgeUrl = await bridge.listen();
   const log: string[] = [];
   const trustFlag = opts.trusted === false ? [] : ['--disable-workspace-trust'];
-  const server = spawn(t.codeServer, [...base, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry',
-    '--disable-update-check', ...trustFlag, '--disable-getting-started-override', workspace], {
-    env: { ...process.env, [BRIDGE_ENV]: bridgeUrl }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-  });
+  const server = spawn(
+    t.codeServer,
+    [
+      ...base,
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...trustFlag,
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    {
+      env: { ...process.env, [BRIDGE_ENV]: bridgeUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let browser: Browser | undefined;
   const dispose = async () => {
     await bridge.close();
     await browser?.close().catch(() => undefined);
     if (server.exitCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
-      try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* already gone */ }
+      try {
+        process.kill(-server.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
       await exited;
     }
     if (!process.env.QAPI_E2E_KEEP) rmSync(root, { recursive: true, force: true });
@@ -127,7 +155,8 @@ export async function startSession(workspace: string, name: string, opts: Sessio
   try {
     const url = await waitForListening(server, log);
     browser = await chromium.launch({
-      executablePath: t.chromium, headless: true,
+      executablePath: t.chromium,
+      headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -136,14 +165,22 @@ export async function startSession(workspace: string, name: string, opts: Sessio
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       bridge.connected,
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`the probe extension never connected; code-server said:\n${log.join('')}`)), 90_000); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the probe extension never connected; code-server said:\n${log.join('')}`)), 90_000);
+      }),
     ]).finally(() => clearTimeout(timer));
     const product = await bridge.call('extension', { extensionId: PRODUCT_ID });
-    if (!product.version) throw new Error(`${PRODUCT_ID} is not installed in VS Code ${product.vscode}, or VS Code disabled it${product.trusted ? '' : ' (restricted mode: does its package.json support untrusted workspaces?)'}`);
+    if (!product.version)
+      throw new Error(
+        `${PRODUCT_ID} is not installed in VS Code ${product.vscode}, or VS Code disabled it${product.trusted ? '' : ' (restricted mode: does its package.json support untrusted workspaces?)'}`,
+      );
     const broken = process.env.QAPI_E2E_BREAK;
     if (broken) await bridge.call('breakFeature', { feature: broken as 'hover' });
     return {
-      bridge, page, workspace, dispose,
+      bridge,
+      page,
+      workspace,
+      dispose,
       screenshot: async (shot) => {
         mkdirSync(OUTPUT, { recursive: true });
         const file = join(OUTPUT, `${shot}.png`);
@@ -173,10 +210,13 @@ export function codeServerSkip(): string | false {
 export function useSession(name: string, opts: SessionOptions = {}): () => { s: Session; ws: Workspace } {
   let ws: Workspace | undefined;
   let s: Session | undefined;
-  before(async () => {
-    ws = makeWorkspace(name);
-    s = await startSession(ws.root, name, opts);
-  }, { timeout: 240_000 });
+  before(
+    async () => {
+      ws = makeWorkspace(name);
+      s = await startSession(ws.root, name, opts);
+    },
+    { timeout: 240_000 },
+  );
   after(async () => {
     await s?.dispose();
     ws?.dispose();

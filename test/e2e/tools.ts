@@ -25,7 +25,10 @@ export function tools(): Tools {
   const codeServer = firstExisting([process.env.QAPI_E2E_CODE_SERVER, join(CODE_SERVER_DIR, 'node_modules', '.bin', 'code-server')]);
   const chromium = firstExisting([process.env.QAPI_E2E_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']);
   const missing: string[] = [];
-  if (!codeServer) missing.push(`code-server not found in ${CODE_SERVER_DIR}: run test/e2e/install-code-server.sh (needs apt packages libkrb5-dev and ripgrep) or set QAPI_E2E_CODE_SERVER`);
+  if (!codeServer)
+    missing.push(
+      `code-server not found in ${CODE_SERVER_DIR}: run test/e2e/install-code-server.sh (needs apt packages libkrb5-dev and ripgrep) or set QAPI_E2E_CODE_SERVER`,
+    );
   if (!chromium) missing.push('Chromium not found: apt-get install -y chromium, or set QAPI_E2E_CHROMIUM to a Chrome/Chromium binary');
   return { codeServer, chromium, vsix: process.env.QAPI_E2E_VSIX ?? join(REPO, 'dist', 'qapi-qmp.vsix'), missing };
 }

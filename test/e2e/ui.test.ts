@@ -68,7 +68,10 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip: codeServerSki
     await widget.getByText(ASB, { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
     await s.screenshot('completion');
     const rows = await widget.locator('.monaco-list-row').allInnerTexts();
-    assert.ok(rows.some((r) => r.includes(ASB)), `rows: ${rows.join(' | ')}`);
+    assert.ok(
+      rows.some((r) => r.includes(ASB)),
+      `rows: ${rows.join(' | ')}`,
+    );
     await s.page.keyboard.press('Escape');
   });
 
@@ -85,10 +88,16 @@ describe('Workbench UI in Chromium (code-server 4.100.3)', { skip: codeServerSki
     await s.screenshot('preview-before');
 
     await s.bridge.call('replace', { path: ws.path(rel), find: value, text: `"${ASB}": 0` });
-    await frame.waitForFunction((prev) => {
-      const paths = Array.from(document.querySelectorAll('svg.chart path.series')).map((p) => p.getAttribute('d')).join('|');
-      return paths !== '' && paths + (document.querySelector('p.reason')?.textContent ?? '') !== prev;
-    }, before.key, { timeout: UI_TIMEOUT });
+    await frame.waitForFunction(
+      (prev) => {
+        const paths = Array.from(document.querySelectorAll('svg.chart path.series'))
+          .map((p) => p.getAttribute('d'))
+          .join('|');
+        return paths !== '' && paths + (document.querySelector('p.reason')?.textContent ?? '') !== prev;
+      },
+      before.key,
+      { timeout: UI_TIMEOUT },
+    );
     const after = await plotFingerprint(frame);
     await s.screenshot('preview-after');
     assert.ok(after.series > 0, 'the chart lost its data series');

@@ -58,51 +58,80 @@ vim.lsp.stop_client(client_id)
 vim.cmd('qall!')
 `;
 
-interface Probe { path: string; filetype: string; waited: boolean; diagnostics: { line: number; col: number; severity: number; message: string; code?: string }[]; hover: string }
+interface Probe {
+  path: string;
+  filetype: string;
+  waited: boolean;
+  diagnostics: { line: number; col: number; severity: number; message: string; code?: string }[];
+  hover: string;
+}
 
-test('Neovim\'s built-in LSP client gets diagnostics and hovers for a QAPI schema and a QMP script', { skip, timeout: 90_000 }, async (t) => {
+test("Neovim's built-in LSP client gets diagnostics and hovers for a QAPI schema and a QMP script", { skip, timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nvim-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const work = join(dir, 'work');
   mkdirSync(join(work, 'qapi'), { recursive: true });
-  writeFileSync(join(work, 'qapi', 'qapi-schema.json'), [
-    '##',
-    '# @Bar:',
-    '#',
-    '# A bar for the hover.',
-    '#',
-    '# @x: an x',
-    '##',
-    "{ 'struct': 'Bar', 'data': { 'x': 'int' } }",
-    '',
-    '##',
-    '# @Foo:',
-    '#',
-    '# @a: broken on purpose',
-    '#',
-    '# @b: uses Bar',
-    '##',
-    "{ 'struct': 'Foo', 'data': { 'a': 'NoSuchType', 'b': 'Bar' } }",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(work, 'qapi', 'qapi-schema.json'),
+    [
+      '##',
+      '# @Bar:',
+      '#',
+      '# A bar for the hover.',
+      '#',
+      '# @x: an x',
+      '##',
+      "{ 'struct': 'Bar', 'data': { 'x': 'int' } }",
+      '',
+      '##',
+      '# @Foo:',
+      '#',
+      '# @a: broken on purpose',
+      '#',
+      '# @b: uses Bar',
+      '##',
+      "{ 'struct': 'Foo', 'data': { 'a': 'NoSuchType', 'b': 'Bar' } }",
+      '',
+    ].join('\n'),
+  );
   cpSync(join(REPO, 'examples', 'qmp', 'mixed.qmp'), join(work, 'mixed.qmp'));
   const init = join(dir, 'config', 'init.lua');
   mkdirSync(join(dir, 'config'));
   writeFileSync(init, LUA);
   const out = join(dir, 'result.json');
-  const schemaLine = 17, barCol = "{ 'struct': 'Foo', 'data': { 'a': 'NoSuchType', 'b': '".length + 2;
-  const qmpLine = 9, bwCol = '{"execute": "migrate-set-parameters", "arguments": {"'.length + 3;
-  const args = [out, join(REPO, 'dist', 'server.js'), work,
-    join(work, 'qapi', 'qapi-schema.json'), String(schemaLine), String(barCol),
-    join(work, 'mixed.qmp'), String(qmpLine), String(bwCol)];
+  const schemaLine = 17,
+    barCol = "{ 'struct': 'Foo', 'data': { 'a': 'NoSuchType', 'b': '".length + 2;
+  const qmpLine = 9,
+    bwCol = '{"execute": "migrate-set-parameters", "arguments": {"'.length + 3;
+  const args = [
+    out,
+    join(REPO, 'dist', 'server.js'),
+    work,
+    join(work, 'qapi', 'qapi-schema.json'),
+    String(schemaLine),
+    String(barCol),
+    join(work, 'mixed.qmp'),
+    String(qmpLine),
+    String(bwCol),
+  ];
   const lua = `_G.qapi_args = vim.fn.json_decode([==[${JSON.stringify(args)}]==])`;
   // --clean: no user configuration or plugins; -u: only ours (after the args are set).
   const child = spawn('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '--cmd', `lua ${lua}`, '-u', init], {
-    cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache') },
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      XDG_DATA_HOME: join(dir, 'data'),
+      XDG_STATE_HOME: join(dir, 'state'),
+      XDG_CACHE_HOME: join(dir, 'cache'),
+    },
   });
   let stderr = '';
   child.stdout.on('data', () => {});
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(killer);

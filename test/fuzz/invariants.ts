@@ -26,7 +26,7 @@ function inside(doc: TextDocument, r: Range): boolean {
 
 /** Runs every feature once on `text`; throws (an assertion) when an invariant breaks. */
 export function checkDocument(ctx: ReturnType<typeof fuzzService>, languageId: 'qapi' | 'qmp', text: string, probe: number): void {
-  ctx.internalErrors.length = 0;  // each document is judged on its own (and shrinking stays meaningful)
+  ctx.internalErrors.length = 0; // each document is judged on its own (and shrinking stays meaningful)
   const uri = languageId === 'qapi' ? `file://${FUZZ_DIR}/qapi-schema.json` : 'file:///fuzz/script.qmp';
   const doc = TextDocument.create(uri, languageId, 1, text);
   const settings = { ...defaultSettings, qemuVersion: probe % 3 === 0 ? '7.2' : 'auto' };

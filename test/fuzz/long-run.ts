@@ -13,14 +13,19 @@ const chunk = 10_000;
 const started = Date.now();
 let done = 0;
 let failures = 0;
-const langs = [['qapi', mutatedDocArb(qapiSeeds())], ['qmp', mutatedDocArb(qmpSeeds())]] as const;
+const langs = [
+  ['qapi', mutatedDocArb(qapiSeeds())],
+  ['qmp', mutatedDocArb(qmpSeeds())],
+] as const;
 
 for (let seed = 1; done < total; seed++) {
   const [language, arb] = langs[seed % 2];
   const runs = Math.min(chunk, total - done);
-  const ctx = fuzzService();  // fresh per chunk, so caches do not grow across the whole run
-  const r = fc.check(fc.property(arb, fc.nat(), (text, probe) => checkDocument(ctx, language, text, probe)),
-    { numRuns: runs, seed });
+  const ctx = fuzzService(); // fresh per chunk, so caches do not grow across the whole run
+  const r = fc.check(
+    fc.property(arb, fc.nat(), (text, probe) => checkDocument(ctx, language, text, probe)),
+    { numRuns: runs, seed },
+  );
   done += runs;
   if (r.failed) {
     failures++;

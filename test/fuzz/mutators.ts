@@ -8,7 +8,10 @@ import { REPO, sharedDir } from '../helpers/shared';
 
 function readJsonFiles(dir: string, limit = 60): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.qmp')).sort().slice(0, limit)
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') || f.endsWith('.qmp'))
+    .sort()
+    .slice(0, limit)
     .map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
@@ -34,9 +37,48 @@ export function qmpSeeds(): string[] {
   return [...inline, ...readJsonFiles(dir)];
 }
 
-const TOKENS = ['{', '}', '[', ']', ',', ':', "'", '"', '#', '##', '\n', '\t', '\r\n', '\\', '\u0000', '\ud800', '\uffff',
-  "'data'", "'enum'", "'struct'", "'include'", "'if'", "'features'", 'true', 'false', '->', '<-', '...', '=', '.',
-  "'*x'", '@', 'Since:', '# @name:', 'execute', '"arguments"', '-1', '18446744073709551616', '1G', 'null'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  "'",
+  '"',
+  '#',
+  '##',
+  '\n',
+  '\t',
+  '\r\n',
+  '\\',
+  '\u0000',
+  '\ud800',
+  '\uffff',
+  "'data'",
+  "'enum'",
+  "'struct'",
+  "'include'",
+  "'if'",
+  "'features'",
+  'true',
+  'false',
+  '->',
+  '<-',
+  '...',
+  '=',
+  '.',
+  "'*x'",
+  '@',
+  'Since:',
+  '# @name:',
+  'execute',
+  '"arguments"',
+  '-1',
+  '18446744073709551616',
+  '1G',
+  'null',
+];
 
 export type Mutation =
   | { kind: 'delete'; at: number; len: number }
@@ -47,7 +89,11 @@ export type Mutation =
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 })),
+  }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ kind: fc.constant('swapLines' as const), a: fc.nat(), b: fc.nat() }),
   fc.record({ kind: fc.constant('longName' as const), at: fc.nat(), len: fc.integer({ min: 100, max: 20000 }) }),
@@ -56,21 +102,33 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 export function applyMutation(text: string, m: Mutation): string {
   const n = text.length;
   switch (m.kind) {
-    case 'delete': { const at = m.at % (n + 1); return text.slice(0, at) + text.slice(at + m.len); }
-    case 'insert': { const at = m.at % (n + 1); return text.slice(0, at) + m.text + text.slice(at); }
-    case 'duplicate': { const at = m.at % (n + 1); return text.slice(0, at) + text.slice(at, at + m.len) + text.slice(at); }
+    case 'delete': {
+      const at = m.at % (n + 1);
+      return text.slice(0, at) + text.slice(at + m.len);
+    }
+    case 'insert': {
+      const at = m.at % (n + 1);
+      return text.slice(0, at) + m.text + text.slice(at);
+    }
+    case 'duplicate': {
+      const at = m.at % (n + 1);
+      return text.slice(0, at) + text.slice(at, at + m.len) + text.slice(at);
+    }
     case 'swapLines': {
       const lines = text.split('\n');
-      const a = m.a % lines.length, b = m.b % lines.length;
+      const a = m.a % lines.length,
+        b = m.b % lines.length;
       [lines[a], lines[b]] = [lines[b], lines[a]];
       return lines.join('\n');
     }
-    case 'longName': { const at = m.at % (n + 1); return text.slice(0, at) + 'x'.repeat(m.len) + text.slice(at); }
+    case 'longName': {
+      const at = m.at % (n + 1);
+      return text.slice(0, at) + 'x'.repeat(m.len) + text.slice(at);
+    }
   }
 }
 
 /** A seed with 1-8 mutations applied. */
 export function mutatedDocArb(seeds: string[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...seeds), fc.array(mutationArb, { minLength: 1, maxLength: 8 }))
-    .map(([seed, ms]) => ms.reduce(applyMutation, seed));
+  return fc.tuple(fc.constantFrom(...seeds), fc.array(mutationArb, { minLength: 1, maxLength: 8 })).map(([seed, ms]) => ms.reduce(applyMutation, seed));
 }

@@ -10,7 +10,9 @@ import { REPO } from '../helpers/shared';
 const fixtures = join(REPO, 'test', 'fixtures', 'grammar');
 const tool = join(REPO, 'node_modules', '.bin', 'vscode-tmgrammar-test');
 
-for (const file of readdirSync(fixtures).filter((f) => f.includes('.test.')).sort()) {
+for (const file of readdirSync(fixtures)
+  .filter((f) => f.includes('.test.'))
+  .sort()) {
   test(`grammar fixture ${file}`, () => {
     const r = spawnSync(tool, ['--compact', join(fixtures, file)], { cwd: REPO, encoding: 'utf8' });
     assert.equal(r.error, undefined, `could not start ${tool}: ${r.error}`);

@@ -13,11 +13,26 @@ import { QapiOracle, type OracleVerdict } from './qapiOracle';
 import type { Release } from './qemuReleases';
 
 /** A file to mutate and the root schema to check it through. */
-interface Subject { file: string; root: string; text: string }
+interface Subject {
+  file: string;
+  root: string;
+  text: string;
+}
 
-export interface Disagreement { subject: string; mutation: string; qemu: OracleVerdict; ours: { line?: number; column?: number; file?: string; message?: string } | null }
+export interface Disagreement {
+  subject: string;
+  mutation: string;
+  qemu: OracleVerdict;
+  ours: { line?: number; column?: number; file?: string; message?: string } | null;
+}
 
-export interface DiffResult { release: string; mutants: number; agreed: number; accepted: number; disagreements: Disagreement[] }
+export interface DiffResult {
+  release: string;
+  mutants: number;
+  agreed: number;
+  accepted: number;
+  disagreements: Disagreement[];
+}
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
 export function rng(seed: number): () => number {
@@ -34,25 +49,69 @@ export function rng(seed: number): () => number {
 // Lines that touch the rules which differ between releases (doc sections, tags,
 // headings, indentation, line format) and the expression checks.
 const DOC_LINES = [
-  '#', '##', '#x', '# = Heading', '# == Sub', '# Note: a note', '# Notes: notes', '# Example: foo', '# Examples:',
-  '# Example::', '# Note:: x', '# Features:', '# @deprecated: gone', '# @unstable: maybe', '# Since: 9.9', '# Since:',
-  '# Returns: a thing', '# Returns:', '# Errors: on error', '# Errors:', '# TODO: later', '# TODO:', '# @foo: a foo',
-  '# @foo:', '# @: nothing', '# @bar : spaced', '#     indented text', '#   @baz: indented', '# text. More text',
-  '# Words words words words words words words words words words words words words.', '# .. qmp-example::',
-  '# https://example.org/a/very/long/url/that/goes/on/and/on/beyond/seventy/columns', '# text: with colon',
-  '# Features', '# @Missing:', '#\tTab',
+  '#',
+  '##',
+  '#x',
+  '# = Heading',
+  '# == Sub',
+  '# Note: a note',
+  '# Notes: notes',
+  '# Example: foo',
+  '# Examples:',
+  '# Example::',
+  '# Note:: x',
+  '# Features:',
+  '# @deprecated: gone',
+  '# @unstable: maybe',
+  '# Since: 9.9',
+  '# Since:',
+  '# Returns: a thing',
+  '# Returns:',
+  '# Errors: on error',
+  '# Errors:',
+  '# TODO: later',
+  '# TODO:',
+  '# @foo: a foo',
+  '# @foo:',
+  '# @: nothing',
+  '# @bar : spaced',
+  '#     indented text',
+  '#   @baz: indented',
+  '# text. More text',
+  '# Words words words words words words words words words words words words words.',
+  '# .. qmp-example::',
+  '# https://example.org/a/very/long/url/that/goes/on/and/on/beyond/seventy/columns',
+  '# text: with colon',
+  '# Features',
+  '# @Missing:',
+  '#\tTab',
 ];
 const EXPR_LINES = [
-  "{ 'struct': 'Xyz', 'data': { 'a': 'int' } }", "{ 'struct': 'Xyz', 'data': 'str' }", "{ 'command': 'x-cmd' }",
-  "{ 'enum': 'Ee', 'data': [ 'a', 'b' ], 'features': [ 'deprecated' ] }", "{ 'event': 'EVT', 'data': { '*x': 'str' } }",
-  "{ 'pragma': { 'documentation-exceptions': [ 'Xyz' ] } }", "{ 'pragma': { 'doc-required': true } }",
-  "{ 'include': 'nonexistent.json' }", "{ 'alternate': 'Alt', 'data': { 'a': 'int', 'b': 'str' } }", "}", "{",
+  "{ 'struct': 'Xyz', 'data': { 'a': 'int' } }",
+  "{ 'struct': 'Xyz', 'data': 'str' }",
+  "{ 'command': 'x-cmd' }",
+  "{ 'enum': 'Ee', 'data': [ 'a', 'b' ], 'features': [ 'deprecated' ] }",
+  "{ 'event': 'EVT', 'data': { '*x': 'str' } }",
+  "{ 'pragma': { 'documentation-exceptions': [ 'Xyz' ] } }",
+  "{ 'pragma': { 'doc-required': true } }",
+  "{ 'include': 'nonexistent.json' }",
+  "{ 'alternate': 'Alt', 'data': { 'a': 'int', 'b': 'str' } }",
+  '}',
+  '{',
 ];
 const WORD_SWAPS: [RegExp, string[]][] = [
-  [/'data'/, ["'base'", "'returns'", "'dat'"]], [/'str'/, ["'int'", "'any'", "'StrOrNull'", "['str']", "'Nope'"]],
-  [/'int'/, ["'str'", "'uint64'", "'number'"]], [/true/, ['false']], [/'\*/, ["'"]], [/Since: /, ['Since:  ', 'Since:', 'Returns: ']],
-  [/@(\w+):/, ['@$1 :', '@$1', '@x$1:', '@$1::']], [/ {2}/, [' ', '   ']], [/\. {2}/, ['. ']], [/'if'/, ["'iff'"]],
-  [/'features'/, ["'feature'"]], [/# /, ['#', '#  ']],
+  [/'data'/, ["'base'", "'returns'", "'dat'"]],
+  [/'str'/, ["'int'", "'any'", "'StrOrNull'", "['str']", "'Nope'"]],
+  [/'int'/, ["'str'", "'uint64'", "'number'"]],
+  [/true/, ['false']],
+  [/'\*/, ["'"]],
+  [/Since: /, ['Since:  ', 'Since:', 'Returns: ']],
+  [/@(\w+):/, ['@$1 :', '@$1', '@x$1:', '@$1::']],
+  [/ {2}/, [' ', '   ']],
+  [/\. {2}/, ['. ']],
+  [/'if'/, ["'iff'"]],
+  [/'features'/, ["'feature'"]],
+  [/# /, ['#', '#  ']],
 ];
 
 /** One mutation of `text`, described. */
@@ -179,8 +238,12 @@ function agrees(q: OracleVerdict, ours: ReturnType<QapiProject['check']>['firstE
  * Runs `count` mutants for one release (`caseShare` of them on test cases) and
  * compares. Files are restored after each mutant.
  */
-export async function runDifferential(release: Release, frontend: string, ws: Workspace,
-  opts: { count: number; seed: number; caseShare?: number; unmutated?: boolean }): Promise<DiffResult> {
+export async function runDifferential(
+  release: Release,
+  frontend: string,
+  ws: Workspace,
+  opts: { count: number; seed: number; caseShare?: number; unmutated?: boolean },
+): Promise<DiffResult> {
   const oracle = new QapiOracle(frontend);
   const project = new QapiProject(diskFiles);
   const settings = { ...defaultSettings, qemuVersion: release.version };
@@ -194,7 +257,9 @@ export async function runDifferential(release: Release, frontend: string, ws: Wo
     if (agrees(q, ours)) result.agreed++;
     else {
       result.disagreements.push({
-        subject: basename(s.file), mutation: what, qemu: q,
+        subject: basename(s.file),
+        mutation: what,
+        qemu: q,
         ours: ours && { file: basename(ours.path), line: ours.line, column: ours.column, message: ours.message },
       });
     }

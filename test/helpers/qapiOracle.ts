@@ -39,7 +39,11 @@ export class QapiOracle {
   close(): void {
     this.proc.stdin.end();
     if (this.proc.exitCode === null && this.proc.pid) {
-      try { process.kill(this.proc.pid); } catch { /* already gone */ }
+      try {
+        process.kill(this.proc.pid);
+      } catch {
+        /* already gone */
+      }
     }
   }
 }

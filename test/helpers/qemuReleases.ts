@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDir } from './shared';
 
-export interface Release { version: string; commit: string }
+export interface Release {
+  version: string;
+  commit: string;
+}
 
 /** Release commits ("Update VERSION for vX.Y.0"). */
 export const RELEASES: Release[] = [

@@ -14,7 +14,5 @@ export function sharedDir(): string {
 /** Path of `rel` inside ../shared/qemu, or a skip reason for node:test's `skip` option. */
 export function sharedQemu(rel: string): { path: string; skip: false } | { path: string; skip: string } {
   const path = join(sharedDir(), 'qemu', rel);
-  return existsSync(path)
-    ? { path, skip: false }
-    : { path, skip: `QEMU test data not found at ${path} (it lives in ../shared beside the repository)` };
+  return existsSync(path) ? { path, skip: false } : { path, skip: `QEMU test data not found at ${path} (it lives in ../shared beside the repository)` };
 }

@@ -21,15 +21,24 @@ export function startCli(args: string[], timeoutMs: number): CliRun {
   const listeners: ((l: string) => void)[] = [];
   let partial = '';
   const run: CliRun = {
-    child, stdout: '', stderr: '',
+    child,
+    stdout: '',
+    stderr: '',
     done: new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
-        reject(new Error(`qapi-qmp ${args[0]} still running after ${timeoutMs} ms; stdout so far:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-2000)}`));
+        reject(
+          new Error(`qapi-qmp ${args[0]} still running after ${timeoutMs} ms; stdout so far:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-2000)}`),
+        );
       }, timeoutMs);
-      child.on('close', (code) => { clearTimeout(timer); resolve(code ?? -1); });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve(code ?? -1);
+      });
     }),
-    onLine: (f) => { listeners.push(f); },
+    onLine: (f) => {
+      listeners.push(f);
+    },
   };
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (s: string) => {
@@ -42,7 +51,9 @@ export function startCli(args: string[], timeoutMs: number): CliRun {
     }
   });
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => { run.stderr += s; });
+  child.stderr!.on('data', (s: string) => {
+    run.stderr += s;
+  });
   return run;
 }
 

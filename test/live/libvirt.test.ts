@@ -14,14 +14,18 @@ import { QmpCommandError, QmpConnectionError } from '../../server/src/live/error
 import { runCli } from './cli';
 import { waitUntil } from './qemus';
 
-const LIBVIRTD = '/usr/sbin/libvirtd', VIRTLOGD = '/usr/sbin/virtlogd', VIRTLOGD_SOCK = '/run/libvirt/virtlogd-sock';
+const LIBVIRTD = '/usr/sbin/libvirtd',
+  VIRTLOGD = '/usr/sbin/virtlogd',
+  VIRTLOGD_SOCK = '/run/libvirt/virtlogd-sock';
 
 function skipReason(): string | false {
   if (process.getuid?.() !== 0) return 'the libvirt test runs a privileged libvirtd (needs root)';
   for (const f of [LIBVIRTD, VIRTLOGD, '/usr/bin/virsh', '/usr/bin/qemu-system-x86_64']) {
-    if (!existsSync(f)) return `${f} is absent: apt-get install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 (see .ci/install-deps)`;
+    if (!existsSync(f))
+      return `${f} is absent: apt-get install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 (see .ci/install-deps)`;
   }
-  if (spawnSync('getent', ['passwd', 'libvirt-qemu']).status !== 0) return 'the libvirt-qemu user is missing (libvirt-daemon-system or .ci/install-deps creates it)';
+  if (spawnSync('getent', ['passwd', 'libvirt-qemu']).status !== 0)
+    return 'the libvirt-qemu user is missing (libvirt-daemon-system or .ci/install-deps creates it)';
   return false;
 }
 
@@ -38,7 +42,10 @@ async function stop(p: ChildProcess | undefined): Promise<void> {
   const gone = new Promise((r) => p.once('exit', r));
   process.kill(p.pid!, 'SIGTERM');
   await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-  if (p.exitCode === null && p.signalCode === null) { process.kill(p.pid!, 'SIGKILL'); await gone; }
+  if (p.exitCode === null && p.signalCode === null) {
+    process.kill(p.pid!, 'SIGKILL');
+    await gone;
+  }
 }
 
 /**
@@ -55,10 +62,24 @@ async function machineLock(timeoutMs: number): Promise<() => void> {
       return () => rmSync(path, { force: true });
     } catch {
       let holder = NaN;
-      try { holder = Number(readFileSync(path, 'utf8')); } catch { /* removed meanwhile */ }
+      try {
+        holder = Number(readFileSync(path, 'utf8'));
+      } catch {
+        /* removed meanwhile */
+      }
       let alive = false;
-      try { if (holder > 0) { process.kill(holder, 0); alive = true; } } catch { /* gone */ }
-      if (!alive) { rmSync(path, { force: true }); continue; }
+      try {
+        if (holder > 0) {
+          process.kill(holder, 0);
+          alive = true;
+        }
+      } catch {
+        /* gone */
+      }
+      if (!alive) {
+        rmSync(path, { force: true });
+        continue;
+      }
       if (Date.now() > end) throw new Error(`another test run (PID ${holder}) holds ${path}: its libvirtd is still running`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -73,17 +94,29 @@ test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, ru
   const conf = join(dir, 'libvirtd.conf');
   writeFileSync(conf, `unix_sock_dir = "${sockDir}"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\n`);
   const uri = `qemu:///system?socket=${sockDir}/libvirt-sock`;
-  let virtlogd: ChildProcess | undefined, libvirtd: ChildProcess | undefined, domain = false;
+  let virtlogd: ChildProcess | undefined,
+    libvirtd: ChildProcess | undefined,
+    domain = false;
   const unlock = await machineLock(150_000);
   try {
     if (!existsSync(VIRTLOGD_SOCK)) {
       virtlogd = spawn(VIRTLOGD, [], { stdio: 'ignore' });
-      await waitUntil(() => existsSync(VIRTLOGD_SOCK), 30_000, () => 'virtlogd to open its socket');
+      await waitUntil(
+        () => existsSync(VIRTLOGD_SOCK),
+        30_000,
+        () => 'virtlogd to open its socket',
+      );
     }
     let log = '';
     libvirtd = spawn(LIBVIRTD, ['-f', conf, '-p', join(dir, 'libvirtd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    libvirtd.stderr!.on('data', (b: Buffer) => { log = (log + b.toString()).slice(-4000); });
-    await waitUntil(() => existsSync(join(sockDir, 'libvirt-sock')), 30_000, () => `libvirtd to open its socket: ${log}`);
+    libvirtd.stderr!.on('data', (b: Buffer) => {
+      log = (log + b.toString()).slice(-4000);
+    });
+    await waitUntil(
+      () => existsSync(join(sockDir, 'libvirt-sock')),
+      30_000,
+      () => `libvirtd to open its socket: ${log}`,
+    );
     writeFileSync(join(dir, 'domain.xml'), DOMAIN_XML);
     execFileSync('virsh', ['-c', uri, 'create', join(dir, 'domain.xml')], { stdio: 'pipe', timeout: 90_000 });
     domain = true;
@@ -105,7 +138,10 @@ test('libvirt:DOMAIN?URI through virsh qemu-monitor-command: version, schema, ru
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /<- \{"return":"announce-initial: 50 ms/);
 
-    await assert.rejects(connectTo(`libvirt:no-such-domain?${uri}`), (e: unknown) => e instanceof QmpConnectionError && /virsh failed/.test((e as Error).message));
+    await assert.rejects(
+      connectTo(`libvirt:no-such-domain?${uri}`),
+      (e: unknown) => e instanceof QmpConnectionError && /virsh failed/.test((e as Error).message),
+    );
   } finally {
     if (domain) spawnSync('virsh', ['-c', uri, 'destroy', 'qapi-qmp-live-test'], { timeout: 30_000 });
     await stop(libvirtd);

@@ -11,7 +11,12 @@ import { startQemu, waitUntil, type QemuBinary, type RunningQemu } from './qemus
 
 const MiB = 2 ** 20;
 
-export interface GuestSpec { ramMiB: number; fillMiB: number; wsMiB: number; rateMiBps: number }
+export interface GuestSpec {
+  ramMiB: number;
+  fillMiB: number;
+  wsMiB: number;
+  rateMiBps: number;
+}
 
 export interface LiveMigration {
   qemu: RunningQemu;
@@ -27,23 +32,34 @@ export const migrationSkip = (bin: QemuBinary): string | false => bin.skip || gu
 export async function bootGuest(bin: QemuBinary, g: GuestSpec, params: Record<string, unknown>): Promise<LiveMigration> {
   const elf = buildGuest();
   const append = `ws=${g.wsMiB} fill=${g.fillMiB} rate=${g.rateMiBps} pattern=sweep mode=paced`;
-  const qemu = await startQemu(bin, ['-M', 'pc', '-accel', 'tcg', '-smp', '1', '-m', String(g.ramMiB), '-kernel', elf, '-append', append], { extraSockets: ['watch.sock'] });
+  const qemu = await startQemu(bin, ['-M', 'pc', '-accel', 'tcg', '-smp', '1', '-m', String(g.ramMiB), '-kernel', elf, '-append', append], {
+    extraSockets: ['watch.sock'],
+  });
   let driver: QmpClient | undefined;
   try {
     driver = await QmpClient.connect({ kind: 'unix', path: qemu.socket });
     const statusFile = join(qemu.dir, 'status.bin');
     await driver.execute('cont');
-    await waitUntil(async () => {
-      await driver!.execute('pmemsave', { val: GUEST_STATUS_ADDR, size: GUEST_STATUS_SIZE, filename: statusFile });
-      const s = decodeStatus(readFileSync(statusFile));
-      if (s?.state === 'no-hpet') throw new Error('the guest found no HPET');
-      return s?.state === (g.wsMiB ? 'writing' : 'idle');
-    }, 60_000, () => 'the guest to boot and fill its memory');
+    await waitUntil(
+      async () => {
+        await driver!.execute('pmemsave', { val: GUEST_STATUS_ADDR, size: GUEST_STATUS_SIZE, filename: statusFile });
+        const s = decodeStatus(readFileSync(statusFile));
+        if (s?.state === 'no-hpet') throw new Error('the guest found no HPET');
+        return s?.state === (g.wsMiB ? 'writing' : 'idle');
+      },
+      60_000,
+      () => 'the guest to boot and fill its memory',
+    );
     await driver.execute('migrate-set-parameters', params);
     const d = driver;
     return {
-      qemu, driver: d, watchSocket: join(qemu.dir, 'watch.sock'),
-      async stop() { await d.close(); await qemu.stop(); },
+      qemu,
+      driver: d,
+      watchSocket: join(qemu.dir, 'watch.sock'),
+      async stop() {
+        await d.close();
+        await qemu.stop();
+      },
     };
   } catch (e) {
     await driver?.close();

@@ -43,16 +43,23 @@ export async function startQemu(bin: QemuBinary, args: string[] = ['-M', 'none']
   const dir = mkdtempSync(join(tmpdir(), 'qapi-qmp-live-'));
   const socket = join(dir, 'qmp.sock');
   const monitors = [socket, ...(options.extraSockets ?? []).map((n) => join(dir, n))];
-  const child = spawn(bin.path, [
-    ...bin.args, '-nodefaults', '-display', 'none', '-S',
-    ...monitors.flatMap((s) => ['-qmp', `unix:${s},server=on,wait=off`]), ...args,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    bin.path,
+    [...bin.args, '-nodefaults', '-display', 'none', '-S', ...monitors.flatMap((s) => ['-qmp', `unix:${s},server=on,wait=off`]), ...args],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => { err = (err + s).slice(-8192); });
+  child.stderr!.on('data', (s: string) => {
+    err = (err + s).slice(-8192);
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const running: RunningQemu = {
-    pid: child.pid!, socket, dir, process: child, stderr: () => err,
+    pid: child.pid!,
+    socket,
+    dir,
+    process: child,
+    stderr: () => err,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         process.kill(child.pid!, 'SIGKILL');
@@ -62,7 +69,11 @@ export async function startQemu(bin: QemuBinary, args: string[] = ['-M', 'none']
     },
   };
   try {
-    await waitUntil(() => accepts(socket), 15_000, () => `QEMU ${bin.name} did not open its QMP socket: ${err}`);
+    await waitUntil(
+      () => accepts(socket),
+      15_000,
+      () => `QEMU ${bin.name} did not open its QMP socket: ${err}`,
+    );
   } catch (e) {
     await running.stop();
     throw e;
@@ -74,7 +85,10 @@ function accepts(path: string): Promise<boolean> {
   if (!existsSync(path)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const s = connect({ path });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

@@ -26,9 +26,11 @@ for (const bin of qemuBinaries()) {
       client = await QmpClient.connect({ kind: 'unix', path: q.socket });
       assert.equal(`${client.version.major}.${client.version.minor}`, bin.name);
       // Concurrent requests are told apart by id.
-      const [version, status, kvm] = await Promise.all([
-        client.execute('query-version'), client.execute('query-status'), client.execute('query-kvm'),
-      ]) as [{ qemu: { major: number } }, { status: string }, { enabled: boolean }];
+      const [version, status, kvm] = (await Promise.all([client.execute('query-version'), client.execute('query-status'), client.execute('query-kvm')])) as [
+        { qemu: { major: number } },
+        { status: string },
+        { enabled: boolean },
+      ];
       assert.equal(version.qemu.major, client.version.major);
       assert.equal(status.status, 'prelaunch');
       assert.equal(kvm.enabled, false);
@@ -78,7 +80,11 @@ for (const bin of qemuBinaries()) {
   });
 
   test(`QEMU ${bin.name} as a -qmp stdio child; its exit is reported`, { skip: bin.skip, timeout: 60_000 }, async () => {
-    const client = await QmpClient.connect({ kind: 'child', command: bin.path, args: [...bin.args, '-M', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', 'stdio'] });
+    const client = await QmpClient.connect({
+      kind: 'child',
+      command: bin.path,
+      args: [...bin.args, '-M', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', 'stdio'],
+    });
     try {
       assert.equal(`${client.version.major}.${client.version.minor}`, bin.name);
       const closed = new Promise<Error>((r) => client.onClose(r));
@@ -91,15 +97,24 @@ for (const bin of qemuBinaries()) {
 }
 
 test('connecting where nothing listens fails at once with a clear message', async () => {
-  await assert.rejects(QmpClient.connect({ kind: 'unix', path: '/nonexistent/qmp.sock' }), (e: unknown) => e instanceof QmpConnectionError && /no such socket/.test((e as Error).message));
+  await assert.rejects(
+    QmpClient.connect({ kind: 'unix', path: '/nonexistent/qmp.sock' }),
+    (e: unknown) => e instanceof QmpConnectionError && /no such socket/.test((e as Error).message),
+  );
 });
 
 test('a peer that is not QMP (no greeting): refused; a silent peer: greeting deadline', async () => {
-  const hmp = await fakeQmp({ greeting: 'QEMU 7.2.0 monitor - type \'help\' for more information', onCommand: () => undefined });
+  const hmp = await fakeQmp({ greeting: "QEMU 7.2.0 monitor - type 'help' for more information", onCommand: () => undefined });
   const silent = await fakeQmp({ greeting: null, onCommand: () => undefined });
   try {
-    await assert.rejects(QmpClient.connect({ kind: 'unix', path: hmp.path }), (e: unknown) => e instanceof QmpProtocolError && /not JSON/.test((e as Error).message));
-    await assert.rejects(QmpClient.connect({ kind: 'unix', path: silent.path }, { connectTimeoutMs: 200 }), (e: unknown) => e instanceof QmpTimeoutError && /greeting/.test((e as Error).message));
+    await assert.rejects(
+      QmpClient.connect({ kind: 'unix', path: hmp.path }),
+      (e: unknown) => e instanceof QmpProtocolError && /not JSON/.test((e as Error).message),
+    );
+    await assert.rejects(
+      QmpClient.connect({ kind: 'unix', path: silent.path }, { connectTimeoutMs: 200 }),
+      (e: unknown) => e instanceof QmpTimeoutError && /greeting/.test((e as Error).message),
+    );
   } finally {
     await hmp.close();
     await silent.close();
@@ -130,10 +145,12 @@ test('the socket closed mid-command', async () => {
 test('a 10 MB reply: accepted under the default cap, refused (connection closed) over a small cap', async () => {
   const big = 'x'.repeat(10 * 2 ** 20);
   // Sent in pieces, as a real socket delivers it.
-  const fake = await fakeQmp({ onCommand: (m, s) => {
-    const text = JSON.stringify({ return: { blob: big }, id: m.id }) + '\r\n';
-    for (let i = 0; i < text.length; i += 1 << 16) s.write(text.slice(i, i + (1 << 16)));
-  } });
+  const fake = await fakeQmp({
+    onCommand: (m, s) => {
+      const text = JSON.stringify({ return: { blob: big }, id: m.id }) + '\r\n';
+      for (let i = 0; i < text.length; i += 1 << 16) s.write(text.slice(i, i + (1 << 16)));
+    },
+  });
   try {
     const ok = await QmpClient.connect({ kind: 'unix', path: fake.path });
     assert.equal(((await ok.execute('x-big')) as { blob: string }).blob.length, big.length);
@@ -147,14 +164,18 @@ test('a 10 MB reply: accepted under the default cap, refused (connection closed)
 
 test('a flood of events: every one reaches listeners, the buffer stays bounded, replies still match', async () => {
   const N = 50_000;
-  const fake = await fakeQmp({ onCommand: (m, s) => {
-    const ev = JSON.stringify({ event: 'MIGRATION_PASS', data: { pass: 1 }, timestamp: { seconds: 0, microseconds: 0 } }) + '\r\n';
-    s.write(ev.repeat(N) + JSON.stringify({ return: { done: true }, id: m.id }) + '\r\n');
-  } });
+  const fake = await fakeQmp({
+    onCommand: (m, s) => {
+      const ev = JSON.stringify({ event: 'MIGRATION_PASS', data: { pass: 1 }, timestamp: { seconds: 0, microseconds: 0 } }) + '\r\n';
+      s.write(ev.repeat(N) + JSON.stringify({ return: { done: true }, id: m.id }) + '\r\n');
+    },
+  });
   try {
     const c = await QmpClient.connect({ kind: 'unix', path: fake.path }, { maxBufferedEvents: 100 });
     let seen = 0;
-    c.onEvent(() => { seen++; });
+    c.onEvent(() => {
+      seen++;
+    });
     assert.deepEqual(await c.execute('flood'), { done: true });
     assert.equal(seen, N);
     assert.equal(c.events.length, 100);
@@ -166,17 +187,23 @@ test('a flood of events: every one reaches listeners, the buffer stays bounded, 
 
 test('a late reply after a timeout is dropped, and the next request gets its own reply', async () => {
   const held: { id: string; s: import('node:net').Socket }[] = [];
-  const fake = await fakeQmp({ onCommand: (m, s) => {
-    if (m.execute === 'slow') held.push({ id: m.id!, s });
-    else {
-      for (const h of held.splice(0)) h.s.write(JSON.stringify({ return: 'late', id: h.id }) + '\r\n');
-      s.write(JSON.stringify({ return: 'fresh', id: m.id }) + '\r\n');
-    }
-  } });
+  const fake = await fakeQmp({
+    onCommand: (m, s) => {
+      if (m.execute === 'slow') held.push({ id: m.id!, s });
+      else {
+        for (const h of held.splice(0)) h.s.write(JSON.stringify({ return: 'late', id: h.id }) + '\r\n');
+        s.write(JSON.stringify({ return: 'fresh', id: m.id }) + '\r\n');
+      }
+    },
+  });
   try {
     const c = await QmpClient.connect({ kind: 'unix', path: fake.path });
     await assert.rejects(c.execute('slow', undefined, { timeoutMs: 100 }), QmpTimeoutError);
-    await waitUntil(() => held.length === 1, 2000, () => 'the slow request reached the peer');
+    await waitUntil(
+      () => held.length === 1,
+      2000,
+      () => 'the slow request reached the peer',
+    );
     assert.equal(await c.execute('fast'), 'fresh');
     await c.close();
   } finally {

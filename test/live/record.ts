@@ -13,14 +13,19 @@ import { qemu102, qemu72 } from './qemus';
 import { GUEST, LINK_BYTES_PER_S, PARAMS } from './cases';
 
 async function record(name: string, bin: ReturnType<typeof qemu72>): Promise<void> {
-  if (bin.skip) { console.log(`skip ${name}: ${bin.skip}`); return; }
+  if (bin.skip) {
+    console.log(`skip ${name}: ${bin.skip}`);
+    return;
+  }
   const m = await bootGuest(bin, GUEST, PARAMS);
   let watcher: QmpClient | undefined;
   try {
     watcher = await QmpClient.connect({ kind: 'unix', path: m.watchSocket });
     const writer = new RecordingWriter(`QEMU ${bin.name} (${GUEST.wsMiB} MiB working set at ~${GUEST.rateMiBps} MiB/s, max-bandwidth ${mib(32)} B/s)`, name);
     await startMigration(m);
-    const cap = setTimeout(() => { m.driver.execute('migrate_cancel').catch(() => undefined); }, 120_000);
+    const cap = setTimeout(() => {
+      m.driver.execute('migrate_cancel').catch(() => undefined);
+    }, 120_000);
     const status = await watchMigration(watcher, { linkBytesPerSecond: LINK_BYTES_PER_S, intervalMs: 200, apply: true }, (o) => writer.observe(o));
     clearTimeout(cap);
     const file = join(REPO, 'bench', 'recordings-live', `${name}.jsonl`);

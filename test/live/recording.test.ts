@@ -31,10 +31,10 @@ for (const c of CASES) {
     const i = obs.findIndex((o) => o.type === 'stuck');
     const j = obs.findIndex((o) => o.type === 'applied');
     assert.ok(i > 0 && j > i, 'stuck, then the recorded change');
-    const stuck = obs[i] as Extract<typeof obs[number], { type: 'stuck' }>;
+    const stuck = obs[i] as Extract<(typeof obs)[number], { type: 'stuck' }>;
     assert.equal(stuck.diagnosis.seedCase, c.seed);
     assert.equal(stuck.recommendations.find((r) => r.apply)?.kind, c.fix, 'the replay recommends what was applied live');
-    const applied = obs[j] as Extract<typeof obs[number], { type: 'applied' }>;
+    const applied = obs[j] as Extract<(typeof obs)[number], { type: 'applied' }>;
     assert.equal(applied.recommendation.kind, c.fix);
     assert.equal(applied.prediction?.converges, true, 'after the change the prediction converges');
     const end = obs[obs.length - 1];
@@ -63,7 +63,8 @@ test('a replay written again is the same recording (writer and reader agree)', (
   const w = new RecordingWriter('replay', 'seed-10.2');
   for (const o of replay(rec, LINK_BYTES_PER_S)) w.observe(o);
   const again = parseRecordingText(w.drain().join(''));
-  const polls = (r: typeof rec) => r.lines.filter((l) => l.type === 'poll').map((l) => [l.status, l['total-time'], (l.ram as Record<string, unknown>).remaining]);
+  const polls = (r: typeof rec) =>
+    r.lines.filter((l) => l.type === 'poll').map((l) => [l.status, l['total-time'], (l.ram as Record<string, unknown>).remaining]);
   assert.deepEqual(polls(again), polls(rec));
 });
 

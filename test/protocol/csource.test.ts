@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Diagnostic, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
 import { SEED_HUNKS, withoutHunk } from '../helpers/seedHunks';
 import { sharedQemu } from '../helpers/shared';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 function at(text: string, needle: string, shift = 1, from = 0) {
   const i = text.indexOf(needle, from);
@@ -40,33 +40,56 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       await client.open(optionsUri, 'c', options);
       await client.waitForDiagnostics(jsonUri, () => true, 30000);
       // The server reports when its background index of the tree's C files is complete.
-      await client.waitFor(() => client.notifications.find((n) => n.method === 'window/logMessage'
-        && /indexed \d+ C files of /.test((n.params as { message: string }).message)), 30000, 'the C index');
+      await client.waitFor(
+        () => client.notifications.find((n) => n.method === 'window/logMessage' && /indexed \d+ C files of /.test((n.params as { message: string }).message)),
+        30000,
+        'the C index',
+      );
     });
     after(() => client.stop());
 
-    test('QEMU\'s own tree: no wiring warning', () => {
+    test("QEMU's own tree: no wiring warning", () => {
       assert.deepEqual(wiring(client.diagnostics.get(jsonUri)!.diagnostics), []);
     });
 
     test('hover on a schema member shows the generated C; hover in C leads back', async () => {
       const params = json.indexOf("{ 'struct': 'MigrationParameters'");
-      const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri: jsonUri }, position: at(json, "'*avail-switchover-bandwidth'", 3, params) });
+      const h = await client.request<Hover>('textDocument/hover', {
+        textDocument: { uri: jsonUri },
+        position: at(json, "'*avail-switchover-bandwidth'", 3, params),
+      });
       assert.match(markdown(h), /bool has_avail_switchover_bandwidth;/);
-      const c = await client.request<Hover>('textDocument/hover', { textDocument: { uri: optionsUri }, position: at(options, 'qmp_query_migrate_parameters(Error', 4) });
+      const c = await client.request<Hover>('textDocument/hover', {
+        textDocument: { uri: optionsUri },
+        position: at(options, 'qmp_query_migrate_parameters(Error', 4),
+      });
       assert.match(markdown(c), /command `query-migrate-parameters`/);
-      const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: optionsUri }, position: at(options, 'migrate_get_current()', 3) });
+      const none = await client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri: optionsUri },
+        position: at(options, 'migrate_get_current()', 3),
+      });
       assert.equal(none, null);
     });
 
     test('definition and references across the edge', async () => {
-      const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: jsonUri }, position: at(json, "'query-migrate-parameters'", 3) });
-      assert.ok(defs.some((l) => l.uri === optionsUri && /qmp_query_migrate_parameters\(Error \*\*errp\)/.test(lineOf(l))), JSON.stringify(defs));
+      const defs = await client.request<Location[]>('textDocument/definition', {
+        textDocument: { uri: jsonUri },
+        position: at(json, "'query-migrate-parameters'", 3),
+      });
+      assert.ok(
+        defs.some((l) => l.uri === optionsUri && /qmp_query_migrate_parameters\(Error \*\*errp\)/.test(lineOf(l))),
+        JSON.stringify(defs),
+      );
       const refs = await client.request<Location[]>('textDocument/references', {
-        textDocument: { uri: jsonUri }, position: at(json, "'avail-switchover-bandwidth'", 3), context: { includeDeclaration: false },
+        textDocument: { uri: jsonUri },
+        position: at(json, "'avail-switchover-bandwidth'", 3),
+        context: { includeDeclaration: false },
       });
       assert.ok(refs.some((l) => l.uri.endsWith('/migration/migration-hmp-cmds.c') && /case MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH/.test(lineOf(l))));
-      const back = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: optionsUri }, position: at(options, 'params->has_avail_switchover_bandwidth', 10) });
+      const back = await client.request<Location[]>('textDocument/definition', {
+        textDocument: { uri: optionsUri },
+        position: at(options, 'params->has_avail_switchover_bandwidth', 10),
+      });
       assert.ok(back.length >= 1 && back.every((l) => l.uri === jsonUri), JSON.stringify(back));
     });
 

@@ -5,11 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionList, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
-import {
-  ConvergencePreviewRequest, MigrationInputsRequest, RecommendationEditRequest, StatusNotification,
-} from '../../server/src/protocol/lsp';
+import { ConvergencePreviewRequest, MigrationInputsRequest, RecommendationEditRequest, StatusNotification } from '../../server/src/protocol/lsp';
 import { REPO } from '../helpers/shared';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 const examples = join(REPO, 'examples');
 const migration = join(examples, 'qapi', 'migration.json');
@@ -44,13 +42,19 @@ describe('editor features over LSP', () => {
 
   test('the example schema is clean and the QEMU rules in force are announced', async () => {
     assert.deepEqual(client.diagnostics.get(migrationUri)?.diagnostics, []);
-    const status = await client.waitFor(() => client.notifications.find((n) =>
-      n.method === StatusNotification.method && (n.params as { uri: string }).uri === migrationUri), 5000, 'the status notification');
+    const status = await client.waitFor(
+      () => client.notifications.find((n) => n.method === StatusNotification.method && (n.params as { uri: string }).uri === migrationUri),
+      5000,
+      'the status notification',
+    );
     assert.match((status.params as { text: string }).text, /10\.2/);
   });
 
   test('QAPI hover on avail-switchover-bandwidth: type, since, unit and doc', async () => {
-    const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri: migrationUri }, position: at(migrationText, "'*avail-switchover-bandwidth'", 3) });
+    const h = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: migrationUri },
+      position: at(migrationText, "'*avail-switchover-bandwidth'", 3),
+    });
     const md = markdown(h);
     assert.match(md, /avail-switchover-bandwidth/);
     assert.match(md, /size/);
@@ -72,9 +76,14 @@ describe('editor features over LSP', () => {
     assert.ok(defs[0].uri.endsWith('/examples/qapi/common.json'), defs[0].uri);
     await client.open(defs[0].uri, 'qapi', readFileSync(join(examples, 'qapi', 'common.json'), 'utf8'));
     const refs = await client.request<Location[]>('textDocument/references', {
-      textDocument: { uri: defs[0].uri }, position: defs[0].range.start, context: { includeDeclaration: false },
+      textDocument: { uri: defs[0].uri },
+      position: defs[0].range.start,
+      context: { includeDeclaration: false },
     });
-    assert.ok(refs.some((r) => r.uri === migrationUri), JSON.stringify(refs));
+    assert.ok(
+      refs.some((r) => r.uri === migrationUri),
+      JSON.stringify(refs),
+    );
   });
 
   test('outline lists definitions with their members', async () => {
@@ -96,7 +105,10 @@ describe('editor features over LSP', () => {
     const uri = 'file:///tmp/protocol-completion.qmp';
     await client.open(uri, 'qmp', text);
     const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: at(text, '{"" }', 2) });
-    assert.ok(list.items.some((i) => i.label === 'avail-switchover-bandwidth'), list.items.map((i) => i.label).join(', '));
+    assert.ok(
+      list.items.some((i) => i.label === 'avail-switchover-bandwidth'),
+      list.items.map((i) => i.label).join(', '),
+    );
   });
 
   test('QMP quick fix turns a size string into a number', async () => {
@@ -106,14 +118,19 @@ describe('editor features over LSP', () => {
     const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
     const d = diags.find((x) => x.code === 'qmp-size-string');
     assert.ok(d, JSON.stringify(diags));
-    const actions = await client.request<{ title: string; edit?: { changes?: Record<string, { newText: string }[]> } }[]>(
-      'textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const actions = await client.request<{ title: string; edit?: { changes?: Record<string, { newText: string }[]> } }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
     const fix = actions.find((a) => a.edit?.changes?.[uri]?.some((e) => e.newText === '1073741824'));
     assert.ok(fix, JSON.stringify(actions));
   });
 
   test('code lens on migrate-set-parameters opens the preview, and the preview request answers', async () => {
-    const lenses = await client.request<{ command?: { command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: seedUri } });
+    const lenses = await client.request<{ command?: { command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', {
+      textDocument: { uri: seedUri },
+    });
     const lens = lenses.find((l) => l.command?.command === 'qapi.openConvergencePreview');
     assert.ok(lens, JSON.stringify(lenses));
     const position = at(seedText, 'avail-switchover-bandwidth"', 2, 0);
@@ -131,19 +148,28 @@ describe('editor features over LSP', () => {
   test('a recommendation comes back as a WorkspaceEdit for the document version the server has', async () => {
     const position = at(seedText, 'avail-switchover-bandwidth"', 2, 0);
     const res = await client.connection.sendRequest(RecommendationEditRequest, {
-      textDocument: { uri: seedUri }, position, change: { parameters: { 'avail-switchover-bandwidth': 2500000000 } },
+      textDocument: { uri: seedUri },
+      position,
+      change: { parameters: { 'avail-switchover-bandwidth': 2500000000 } },
     });
     assert.ok('edit' in res, JSON.stringify(res));
     const [change] = res.edit.documentChanges ?? [];
     assert.ok(change && 'edits' in change);
     assert.deepEqual(change.textDocument, { uri: seedUri, version: 1 });
-    assert.deepEqual(change.edits.map((e) => ('newText' in e ? e.newText : '')), ['2500000000']);
+    assert.deepEqual(
+      change.edits.map((e) => ('newText' in e ? e.newText : '')),
+      ['2500000000'],
+    );
     const bad = await client.connection.sendRequest(RecommendationEditRequest, {
-      textDocument: { uri: seedUri }, position, change: { parameters: { 'downtime-limit': { rm: 1 } } } as never,
+      textDocument: { uri: seedUri },
+      position,
+      change: { parameters: { 'downtime-limit': { rm: 1 } } } as never,
     });
     assert.ok('error' in bad);
     const qapi = await client.connection.sendRequest(RecommendationEditRequest, {
-      textDocument: { uri: migrationUri }, position: { line: 0, character: 0 }, change: { parameters: { 'downtime-limit': 1 } },
+      textDocument: { uri: migrationUri },
+      position: { line: 0, character: 0 },
+      change: { parameters: { 'downtime-limit': 1 } },
     });
     assert.ok('error' in qapi && /QMP scripts only/.test(qapi.error));
   });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -28,7 +28,11 @@ describe('server under load', { timeout: 300_000 }, () => {
     }
     writeFileSync(join(qapiDir, 'qapi-schema.json'), "{ 'include': 'm0.json' }\n");
     // Started as the extension starts it (--expose-gc: memory is given back after bursts).
-    client = new LspClient({ workspaceFolder: dir, nodeArgs: ['--expose-gc', '--max-semi-space-size=32'], settings: { qemuVersion: '10.2', validation: { delay: 50 } } });
+    client = new LspClient({
+      workspaceFolder: dir,
+      nodeArgs: ['--expose-gc', '--max-semi-space-size=32'],
+      settings: { qemuVersion: '10.2', validation: { delay: 50 } },
+    });
     await client.initialize();
   });
   after(async () => {
@@ -57,18 +61,27 @@ describe('server under load', { timeout: 300_000 }, () => {
       await client.change(uri, v, broken ? `{ 'enum': 'Enum${v}', 'data': [ 'a' ] \n` : `{ 'enum': 'Enum${v}', 'data': [ 'a' ] }\n`);
       // Requests in flight during the burst: some answered, some cancelled by the client.
       if (v % 50 === 0) answered.push(client.request('textDocument/hover', hover));
-      if (v % 50 === 25) cancelled.push(client.requestCancelledInFlight('textDocument/hover', hover).then((r) => ({ answered: r }), (e: { code?: number }) => e.code));
+      if (v % 50 === 25) cancelled.push(client.requestCancelledInFlight('textDocument/hover', hover).then((r) => r.error?.code ?? r));
     }
     assert.equal((await Promise.all(answered)).length, 40, 'every request not cancelled is answered');
     assert.deepEqual(await Promise.all(cancelled), Array(40).fill(-32800), 'every cancelled request answers RequestCancelled');
     const final = await client.waitForDiagnostics(uri, (_d, v) => v === 2001, 30_000);
-    assert.deepEqual(final.filter((x) => x.severity === 1), [], 'version 2001 is valid');
+    assert.deepEqual(
+      final.filter((x) => x.severity === 1),
+      [],
+      'version 2001 is valid',
+    );
     const rssPeak = rssKiB(client.proc.pid!);
     // Once the server is idle, its memory comes back near the level before the burst.
-    const settled = await client.waitFor(() => {
-      const now = rssKiB(client.proc.pid!);
-      return now < rssBefore + 64 * 1024 ? now : undefined;
-    }, 20_000, `RSS to return within 64 MiB of ${rssBefore} KiB (peak ${rssPeak} KiB)`, 500);
+    const settled = await client.waitFor(
+      () => {
+        const now = rssKiB(client.proc.pid!);
+        return now < rssBefore + 64 * 1024 ? now : undefined;
+      },
+      20_000,
+      `RSS to return within 64 MiB of ${rssBefore} KiB (peak ${rssPeak} KiB)`,
+      500,
+    );
     console.log(`server RSS before burst ${rssBefore} KiB, peak ${rssPeak} KiB, settled ${settled} KiB`);
   });
 
@@ -93,7 +106,7 @@ describe('server under load', { timeout: 300_000 }, () => {
   });
 
   test('malformed JSON-RPC does not take the server down', async () => {
-    const body = '{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":';  // cut short
+    const body = '{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":'; // cut short
     client.proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     const garbage = '{"jsonrpc": "2.0", "method": 42}';
     client.proc.stdin.write(`Content-Length: ${Buffer.byteLength(garbage)}\r\n\r\n${garbage}`);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LspClient } from './lspClient';
+import { LspClient } from '../helpers/lspClient';
 
 describe('language server over stdio', () => {
   let client: LspClient;
@@ -22,8 +22,14 @@ describe('language server over stdio', () => {
     const init = await client.initialize();
     const caps = init.capabilities;
     assert.equal(init.serverInfo?.name, 'qapi-qmp');
-    for (const cap of ['hoverProvider', 'documentSymbolProvider', 'definitionProvider', 'referencesProvider',
-      'foldingRangeProvider', 'workspaceSymbolProvider'] as const) {
+    for (const cap of [
+      'hoverProvider',
+      'documentSymbolProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'foldingRangeProvider',
+      'workspaceSymbolProvider',
+    ] as const) {
       assert.ok(caps[cap], `${cap} missing`);
     }
     assert.ok(caps.completionProvider, 'completionProvider missing');
@@ -35,7 +41,10 @@ describe('language server over stdio', () => {
     writeFileSync(join(dir, 'qapi-schema.json'), '');
     await client.open(uri, 'qapi', "{ 'enum': 'Color', 'data': [ 'red' ] \n", 7);
     const diags = await client.waitForDiagnostics(uri, (d, v) => v === 7 && d.length > 0);
-    assert.ok(diags.some((d) => d.severity === 1), `expected an error, got ${JSON.stringify(diags)}`);
+    assert.ok(
+      diags.some((d) => d.severity === 1),
+      `expected an error, got ${JSON.stringify(diags)}`,
+    );
     // Fixing the text clears them, and only the newest version is published.
     await client.change(uri, 8, "{ 'enum': 'Color', 'data': [ 'red' ] }\n");
     await client.waitForDiagnostics(uri, (d, v) => v === 8 && d.length === 0);

@@ -21,8 +21,13 @@ const recording = (name: string): Recording => parseRecording(readFileSync(join(
 
 function table(c: Comparison): string {
   const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : String(v));
-  return c.checks.map((k) => `  ${k.metric}: real ${fmt(k.real)}, simulated ${fmt(k.simulated)}`
-    + `${k.error === null ? '' : ` (${(k.error * 100).toFixed(1)}%)`}${k.ok ? '' : '  <- outside tolerance'}`).join('\n');
+  return c.checks
+    .map(
+      (k) =>
+        `  ${k.metric}: real ${fmt(k.real)}, simulated ${fmt(k.simulated)}` +
+        `${k.error === null ? '' : ` (${(k.error * 100).toFixed(1)}%)`}${k.ok ? '' : '  <- outside tolerance'}`,
+    )
+    .join('\n');
 }
 
 function assertAgrees(c: Comparison): void {
@@ -71,8 +76,7 @@ function liveSkip(): string | false {
   const missing = qemuSkipReason() || guestSkipReason();
   if (missing) return missing;
   const version = execFileSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' });
-  return /version 7\.2\./.test(version) ? false
-    : `the calibration targets Debian's QEMU 7.2; this machine has ${version.split('\n')[0]}`;
+  return /version 7\.2\./.test(version) ? false : `the calibration targets Debian's QEMU 7.2; this machine has ${version.split('\n')[0]}`;
 }
 const skip = liveSkip();
 for (const name of ['converge', 'slow', 'idle']) {
@@ -93,11 +97,18 @@ function live102Skip(): string | false {
   const { binary } = qemuCommand('10.2');
   return existsSync(binary) ? false : `QEMU 10.2 not found at ${binary} (it lives in ../shared/qemu/bin/10.2)`;
 }
-test('live multifd (2 channels, capped) migration on QEMU 10.2 into a destination QEMU agrees with the simulator', { skip: live102Skip(), timeout: 120_000 }, async () => {
-  const c = casesFor('10.2').find((x) => x.name === 'multifd-2ch-capped')!;
-  const rec = parseRecording(serialize(await recordMigration(c)));
-  const cmp = compareRecording(rec);
-  const held = cmp.checks.filter((k) => k.metric === 'verdict' || k.metric === 'switchover s' || k.metric === 'transferred MB');
-  assert.equal(held.length, 3, 'it converged in both');
-  assert.ok(held.every((k) => k.ok), `QEMU 10.2 and the simulator disagree:\n${table(cmp)}`);
-});
+test(
+  'live multifd (2 channels, capped) migration on QEMU 10.2 into a destination QEMU agrees with the simulator',
+  { skip: live102Skip(), timeout: 120_000 },
+  async () => {
+    const c = casesFor('10.2').find((x) => x.name === 'multifd-2ch-capped')!;
+    const rec = parseRecording(serialize(await recordMigration(c)));
+    const cmp = compareRecording(rec);
+    const held = cmp.checks.filter((k) => k.metric === 'verdict' || k.metric === 'switchover s' || k.metric === 'transferred MB');
+    assert.equal(held.length, 3, 'it converged in both');
+    assert.ok(
+      held.every((k) => k.ok),
+      `QEMU 10.2 and the simulator disagree:\n${table(cmp)}`,
+    );
+  },
+);

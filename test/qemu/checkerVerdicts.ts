@@ -19,8 +19,7 @@ export interface LineVerdict {
 }
 
 /** Validates `script` (saved nowhere: an in-memory document at `path`) and groups diagnostics by line. */
-export function checkerVerdicts(script: string, path: string, settings: Settings):
-  { lines: LineVerdict[]; internalErrors: string[]; schemaSource: string } {
+export function checkerVerdicts(script: string, path: string, settings: Settings): { lines: LineVerdict[]; internalErrors: string[]; schemaSource: string } {
   const internalErrors: string[] = [];
   const ls = createLanguageService({ files: diskFiles, log: (m) => internalErrors.push(m) });
   const uri = pathToUri(path);

@@ -23,12 +23,9 @@ export interface CorpusEntry {
   note: string;
 }
 
-const ok = (send: string, note: string, extra: Partial<CorpusEntry> = {}): CorpusEntry =>
-  ({ send, qemu: 'ok', note, ...extra });
-const err = (send: string, desc: string, note: string): CorpusEntry =>
-  ({ send, qemu: 'GenericError', desc, note });
-const notFound = (send: string, desc: string, note: string): CorpusEntry =>
-  ({ send, qemu: 'CommandNotFound', desc, note });
+const ok = (send: string, note: string, extra: Partial<CorpusEntry> = {}): CorpusEntry => ({ send, qemu: 'ok', note, ...extra });
+const err = (send: string, desc: string, note: string): CorpusEntry => ({ send, qemu: 'GenericError', desc, note });
+const notFound = (send: string, desc: string, note: string): CorpusEntry => ({ send, qemu: 'CommandNotFound', desc, note });
 
 /** migrate-set-parameters with `body` as the text inside its arguments object. */
 const params = (body: string) => `{"execute": "migrate-set-parameters", "arguments": {${body}}}`;
@@ -46,10 +43,27 @@ const range = (name: string) => `Parameter '${name.replace(/-/g, '_')}' expects`
 
 /** Every capability QEMU 7.2 knows, in the schema's order. */
 export const CAPABILITIES_7_2 = [
-  'xbzrle', 'rdma-pin-all', 'auto-converge', 'zero-blocks', 'compress', 'events', 'postcopy-ram',
-  'x-colo', 'release-ram', 'block', 'return-path', 'pause-before-switchover', 'multifd',
-  'dirty-bitmaps', 'postcopy-blocktime', 'late-block-activate', 'x-ignore-shared', 'validate-uuid',
-  'background-snapshot', 'zero-copy-send', 'postcopy-preempt',
+  'xbzrle',
+  'rdma-pin-all',
+  'auto-converge',
+  'zero-blocks',
+  'compress',
+  'events',
+  'postcopy-ram',
+  'x-colo',
+  'release-ram',
+  'block',
+  'return-path',
+  'pause-before-switchover',
+  'multifd',
+  'dirty-bitmaps',
+  'postcopy-blocktime',
+  'late-block-activate',
+  'x-ignore-shared',
+  'validate-uuid',
+  'background-snapshot',
+  'zero-copy-send',
+  'postcopy-preempt',
 ];
 
 /** Capabilities 7.2 refuses to enable on their own (they need another one, or host support). */
@@ -98,14 +112,16 @@ export const CORPUS_7_2: CorpusEntry[] = [
   err('{"execute": "query-status", "arguments": "x"}', "QMP input member 'arguments' must be an object", 'arguments is a string'),
   err('{"execute": "query-status", "arguments": null}', "QMP input member 'arguments' must be an object", 'arguments is null'),
   err('{"execute": "query-status", "arguments": 1}', "QMP input member 'arguments' must be an object", 'arguments is a number'),
-  err('{"execute": "no-such-command", "arguments": []}', "QMP input member 'arguments' must be an object",
-    'the message shape is checked before the command is looked up'),
+  err(
+    '{"execute": "no-such-command", "arguments": []}',
+    "QMP input member 'arguments' must be an object",
+    'the message shape is checked before the command is looked up',
+  ),
 
   // --- no other top-level members; exec-oob only after OOB was negotiated
   err('{"execute": "query-status", "foo": 1}', "QMP input member 'foo' is unexpected", 'unknown top-level member'),
   err('{"execute": "query-status", "control": {}}', "QMP input member 'control' is unexpected", 'control is not a message member'),
-  err('{"execute": "no-such-command", "foo": 1}', "QMP input member 'foo' is unexpected",
-    'unexpected member is reported before the unknown command'),
+  err('{"execute": "no-such-command", "foo": 1}', "QMP input member 'foo' is unexpected", 'unexpected member is reported before the unknown command'),
   err('{"exec-oob": "migrate-pause"}', "QMP input member 'exec-oob' is unexpected", 'exec-oob without OOB negotiated, on an OOB-capable command'),
   err('{"exec-oob": "query-status"}', "QMP input member 'exec-oob' is unexpected", 'exec-oob without OOB negotiated'),
   err('{"execute": "query-status", "exec-oob": "query-status"}', "QMP input member 'exec-oob' is unexpected", 'both execute and exec-oob'),
@@ -152,8 +168,7 @@ export const CORPUS_7_2: CorpusEntry[] = [
   notFound('{"execute": "info migrate"}', 'has not been found', 'HMP command line in execute'),
   notFound('{"execute": "query-events"}', 'has not been found', 'removed long before 7.2'),
   notFound('{"execute": "query-migrationthreads"}', 'has not been found', 'added after 7.2'),
-  notFound('{"execute": "qmp_capabilities"}', 'Capabilities negotiation is already complete',
-    'a second qmp_capabilities is refused once in command mode'),
+  notFound('{"execute": "qmp_capabilities"}', 'Capabilities negotiation is already complete', 'a second qmp_capabilities is refused once in command mode'),
 
   // --- arguments of commands without parameters, missing and mistyped arguments
   err('{"execute": "query-status", "arguments": {"foo": 1}}', unexpectedParam('foo'), 'query-status takes no arguments'),
@@ -169,10 +184,16 @@ export const CORPUS_7_2: CorpusEntry[] = [
   err('{"execute": "calc-dirty-rate", "arguments": {"calc-time": 1, "mode": "no-such"}}', "does not accept value 'no-such'", 'unknown enum value'),
   err('{"execute": "migrate"}', "Parameter 'uri' is missing", 'migrate needs a uri'),
   err('{"execute": "migrate", "arguments": {"uri": 1}}', invalidType('uri'), 'number for the uri'),
-  err('{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/never.sock", "detach": "yes"}}', invalidType('detach'),
-    'string for a bool: rejected before anything starts'),
-  err('{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/never.sock", "foo": 1}}', unexpectedParam('foo'),
-    'unknown argument: rejected before anything starts'),
+  err(
+    '{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/never.sock", "detach": "yes"}}',
+    invalidType('detach'),
+    'string for a bool: rejected before anything starts',
+  ),
+  err(
+    '{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/never.sock", "foo": 1}}',
+    unexpectedParam('foo'),
+    'unknown argument: rejected before anything starts',
+  ),
   err('{"execute": "migrate-incoming"}', "Parameter 'uri' is missing", 'migrate-incoming needs a uri'),
   err('{"execute": "migrate-continue", "arguments": {"state": "no-such"}}', "does not accept value 'no-such'", 'unknown MigrationStatus'),
   err('{"execute": "migrate-continue", "arguments": {"state": 1}}', invalidType('state'), 'number for an enum'),
@@ -333,14 +354,15 @@ export const CORPUS_7_2: CorpusEntry[] = [
   err(params('"multifd-compression": null'), invalidType('multifd-compression'), 'null for an enum'),
   ok(params('"multifd-zlib-level": 0'), 'lower bound'),
   ok(params('"multifd-zlib-level": 9'), 'upper bound'),
-  ok(params('"multifd-zlib-level": 10'),
+  ok(
+    params('"multifd-zlib-level": 10'),
     'out of the documented 0..9, but QEMU 7.2 never looks at this member when checking or applying: it answers success and keeps the old value',
-    { ours: 'warning' }),
+    { ours: 'warning' },
+  ),
   err(params('"multifd-zlib-level": 256'), expects('multifd-zlib-level', 'uint8_t'), 'does not fit uint8 (the type check still happens)'),
   ok(params('"multifd-zstd-level": 20'), 'upper bound'),
   err(params('"multifd-zstd-level": 256'), expects('multifd-zstd-level', 'uint8_t'), 'does not fit uint8'),
-  ok(params('"multifd-zstd-level": 21'),
-    'out of the documented 0..20, ignored by QEMU 7.2 like multifd-zlib-level', { ours: 'warning' }),
+  ok(params('"multifd-zstd-level": 21'), 'out of the documented 0..20, ignored by QEMU 7.2 like multifd-zlib-level', { ours: 'warning' }),
   ok(params('"multifd-zlib-level": 1, "multifd-zstd-level": 1'), 'both back to their defaults'),
 
   // --- xbzrle-cache-size: a power of two, at least the 4 KiB page
@@ -350,22 +372,32 @@ export const CORPUS_7_2: CorpusEntry[] = [
   err(params('"xbzrle-cache-size": 12288'), range('xbzrle-cache-size'), 'three pages: not a power of two'),
   err(params('"xbzrle-cache-size": 0'), range('xbzrle-cache-size'), 'zero'),
   err(params('"xbzrle-cache-size": -4096'), range('xbzrle-cache-size'), 'negative wraps to a value that is not a power of two'),
-  ok(params('"xbzrle-cache-size": -9223372036854775808'), 'wraps to 2^63, a power of two: QEMU takes it silently',
-    { ours: 'warning' }),
+  ok(params('"xbzrle-cache-size": -9223372036854775808'), 'wraps to 2^63, a power of two: QEMU takes it silently', { ours: 'warning' }),
   err(params('"xbzrle-cache-size": "64M"'), expects('xbzrle-cache-size', 'uint64'), 'size strings are HMP only'),
   ok(params('"xbzrle-cache-size": 67108864'), 'back to its default (64 MiB)'),
 
   // --- block-bitmap-mapping (a list of structs)
   ok(params('"block-bitmap-mapping": []'), 'an empty mapping'),
   ok(params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": []}]'), 'a node with no bitmaps'),
-  ok(params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [{"name": "b0", "alias": "a0", "transform": {"persistent": true}}]}]'),
-    'the full nesting'),
-  err(params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0"}]'), "'block-bitmap-mapping[0].bitmaps' is missing",
-    'nested required member missing'),
-  err(params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [{"name": "b0"}]}]'),
-    "'block-bitmap-mapping[0].bitmaps[0].alias' is missing", 'deeper nested member missing'),
-  err(params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [], "extra": 1}]'),
-    unexpectedParam('block-bitmap-mapping[0].extra'), 'unknown member in a list element'),
+  ok(
+    params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [{"name": "b0", "alias": "a0", "transform": {"persistent": true}}]}]'),
+    'the full nesting',
+  ),
+  err(
+    params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0"}]'),
+    "'block-bitmap-mapping[0].bitmaps' is missing",
+    'nested required member missing',
+  ),
+  err(
+    params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [{"name": "b0"}]}]'),
+    "'block-bitmap-mapping[0].bitmaps[0].alias' is missing",
+    'deeper nested member missing',
+  ),
+  err(
+    params('"block-bitmap-mapping": [{"node-name": "disk0", "alias": "d0", "bitmaps": [], "extra": 1}]'),
+    unexpectedParam('block-bitmap-mapping[0].extra'),
+    'unknown member in a list element',
+  ),
   err(params('"block-bitmap-mapping": {}'), invalidType('block-bitmap-mapping'), 'object for a list'),
   err(params('"block-bitmap-mapping": null'), invalidType('block-bitmap-mapping'), 'null for a list'),
   ok(params('"block-bitmap-mapping": []'), 'back to an empty mapping'),
@@ -384,8 +416,11 @@ export const CORPUS_7_2: CorpusEntry[] = [
   err(caps('{"capability": "xbzrle", "state": 1}'), invalidType('capabilities[0].state'), 'number for a bool'),
   err(caps('{"capability": 1, "state": true}'), invalidType('capabilities[0].capability'), 'number for an enum'),
   err(caps('{"capability": "xbzrle", "state": true, "foo": 1}'), unexpectedParam('capabilities[0].foo'), 'unknown member in an element'),
-  err('{"execute": "migrate-set-capabilities", "arguments": {"capabilities": {"capability": "xbzrle", "state": true}}}',
-    invalidType('capabilities'), 'an object instead of a list'),
+  err(
+    '{"execute": "migrate-set-capabilities", "arguments": {"capabilities": {"capability": "xbzrle", "state": true}}}',
+    invalidType('capabilities'),
+    'an object instead of a list',
+  ),
   err('{"execute": "migrate-set-capabilities", "arguments": {"capabilities": null}}', invalidType('capabilities'), 'null for a list'),
 
   // --- every capability on its own
@@ -393,67 +428,97 @@ export const CORPUS_7_2: CorpusEntry[] = [
 
   // --- capability combinations (migrate_caps_check sees the current capabilities plus the change)
   ok(caps(`${cap('postcopy-ram', true)}, ${cap('compress', true)}`), '7.2 allows postcopy with (old-style) compression'),
-  err(caps(cap('postcopy-preempt', true)), 'Postcopy preempt not compatible with compress',
-    'state: preempt while compress (enabled just before) is on'),
+  err(caps(cap('postcopy-preempt', true)), 'Postcopy preempt not compatible with compress', 'state: preempt while compress (enabled just before) is on'),
   ok(caps(cap('compress', false)), 'compress off; postcopy-ram stays on'),
   ok(caps(cap('postcopy-preempt', true)), 'state: preempt with postcopy-ram already on'),
   err(caps(cap('compress', true)), 'Postcopy preempt not compatible with compress', 'state: compress while preempt is on'),
   ok(caps(`${cap('postcopy-preempt', false)}, ${cap('postcopy-ram', false)}`), 'both off'),
-  err(caps(`${cap('postcopy-ram', true)}, ${cap('postcopy-preempt', true)}, ${cap('compress', true)}`),
-    'Postcopy preempt not compatible with compress', 'all three in one command'),
+  err(
+    caps(`${cap('postcopy-ram', true)}, ${cap('postcopy-preempt', true)}, ${cap('compress', true)}`),
+    'Postcopy preempt not compatible with compress',
+    'all three in one command',
+  ),
   ok(caps(`${cap('postcopy-ram', true)}, ${cap('postcopy-preempt', true)}`), 'preempt with postcopy-ram in one command'),
   err(caps(cap('postcopy-ram', false)), 'Postcopy preempt requires postcopy-ram', 'state: postcopy-ram off while preempt stays on'),
   ok(caps(`${cap('postcopy-ram', false)}, ${cap('postcopy-preempt', false)}`), 'both off in one command'),
   ok(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`), 'zero-copy-send with multifd, no compression, no TLS'),
-  err(caps(cap('multifd', false)), 'Zero copy only available for non-compressed non-TLS multifd migration',
-    'state: multifd off while zero-copy-send stays on'),
+  err(caps(cap('multifd', false)), 'Zero copy only available for non-compressed non-TLS multifd migration', 'state: multifd off while zero-copy-send stays on'),
   ok(caps(`${cap('zero-copy-send', false)}, ${cap('multifd', false)}`), 'both off'),
-  err(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}, ${cap('compress', true)}`),
-    'Zero copy only available for non-compressed non-TLS multifd migration', 'zero-copy-send with compress'),
-  err(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}, ${cap('xbzrle', true)}`),
-    'Zero copy only available for non-compressed non-TLS multifd migration', 'zero-copy-send with xbzrle'),
+  err(
+    caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}, ${cap('compress', true)}`),
+    'Zero copy only available for non-compressed non-TLS multifd migration',
+    'zero-copy-send with compress',
+  ),
+  err(
+    caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}, ${cap('xbzrle', true)}`),
+    'Zero copy only available for non-compressed non-TLS multifd migration',
+    'zero-copy-send with xbzrle',
+  ),
   ok(params('"multifd-compression": "zlib"'), 'state: multifd compression on'),
-  err(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`),
-    'Zero copy only available for non-compressed non-TLS multifd migration', 'state: zero-copy-send with multifd compression set before'),
+  err(
+    caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`),
+    'Zero copy only available for non-compressed non-TLS multifd migration',
+    'state: zero-copy-send with multifd compression set before',
+  ),
   ok(params('"multifd-compression": "none"'), 'multifd compression back off'),
   ok(params('"tls-creds": "tls0"'), 'state: TLS on (the object is only looked up when migrating)'),
-  err(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`),
-    'Zero copy only available for non-compressed non-TLS multifd migration', 'state: zero-copy-send with TLS set before'),
+  err(
+    caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`),
+    'Zero copy only available for non-compressed non-TLS multifd migration',
+    'state: zero-copy-send with TLS set before',
+  ),
   ok(params('"tls-creds": ""'), 'TLS back off'),
   ok(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`), 'zero-copy-send accepted again once TLS is off'),
   ok(caps(`${cap('zero-copy-send', false)}, ${cap('multifd', false)}`), 'both off'),
-  err(caps(`${cap('background-snapshot', true)}, ${cap('postcopy-ram', true)}`), 'Background-snapshot is not compatible with postcopy-ram',
-    'background-snapshot with postcopy-ram'),
-  err(caps(`${cap('background-snapshot', true)}, ${cap('xbzrle', true)}`), 'Background-snapshot is not compatible with xbzrle',
-    'background-snapshot with xbzrle'),
+  err(
+    caps(`${cap('background-snapshot', true)}, ${cap('postcopy-ram', true)}`),
+    'Background-snapshot is not compatible with postcopy-ram',
+    'background-snapshot with postcopy-ram',
+  ),
+  err(
+    caps(`${cap('background-snapshot', true)}, ${cap('xbzrle', true)}`),
+    'Background-snapshot is not compatible with xbzrle',
+    'background-snapshot with xbzrle',
+  ),
   ok(caps(cap('multifd', true)), 'multifd on'),
-  err(caps(cap('background-snapshot', true)), 'Background-snapshot is not compatible with multifd',
-    'state: background-snapshot while multifd is on'),
+  err(caps(cap('background-snapshot', true)), 'Background-snapshot is not compatible with multifd', 'state: background-snapshot while multifd is on'),
   ok(caps(cap('multifd', false)), 'multifd off'),
-  err(caps(`${cap('multifd', true)}, ${cap('compress', true)}`), 'Multifd is not compatible with compress',
-    'multifd with (old-style) compress, refused already in 7.2'),
+  err(
+    caps(`${cap('multifd', true)}, ${cap('compress', true)}`),
+    'Multifd is not compatible with compress',
+    'multifd with (old-style) compress, refused already in 7.2',
+  ),
   ok(caps(`${cap('multifd', true)}, ${cap('postcopy-ram', true)}`), '7.2 allows multifd with postcopy-ram'),
   ok(caps(`${cap('multifd', false)}, ${cap('postcopy-ram', false)}`), 'both off'),
   ok(caps(`${cap('multifd', true)}, ${cap('zero-copy-send', true)}`), 'zero-copy-send on for the parameter checks below'),
-  err(params('"multifd-compression": "zlib"'), 'Zero copy only available for non-compressed non-TLS multifd migration',
-    'state: multifd compression while zero-copy-send is on'),
-  err(params('"tls-creds": "tls0"'), 'Zero copy only available for non-compressed non-TLS multifd migration',
-    'state: TLS while zero-copy-send is on'),
+  err(
+    params('"multifd-compression": "zlib"'),
+    'Zero copy only available for non-compressed non-TLS multifd migration',
+    'state: multifd compression while zero-copy-send is on',
+  ),
+  err(params('"tls-creds": "tls0"'), 'Zero copy only available for non-compressed non-TLS multifd migration', 'state: TLS while zero-copy-send is on'),
   ok(params('"tls-creds": null, "multifd-compression": "none"'), 'no TLS, no compression: fine with zero-copy-send'),
   ok(caps(`${cap('zero-copy-send', false)}, ${cap('multifd', false)}`), 'both off'),
-  ok(caps(`${cap('dirty-bitmaps', true)}, ${cap('postcopy-ram', true)}, ${cap('return-path', true)}, ${cap('late-block-activate', true)}`),
-    'four compatible capabilities at once'),
-  ok(caps(`${cap('dirty-bitmaps', false)}, ${cap('postcopy-ram', false)}, ${cap('return-path', false)}, ${cap('late-block-activate', false)}`),
-    'all four off'),
+  ok(
+    caps(`${cap('dirty-bitmaps', true)}, ${cap('postcopy-ram', true)}, ${cap('return-path', true)}, ${cap('late-block-activate', true)}`),
+    'four compatible capabilities at once',
+  ),
+  ok(caps(`${cap('dirty-bitmaps', false)}, ${cap('postcopy-ram', false)}, ${cap('return-path', false)}, ${cap('late-block-activate', false)}`), 'all four off'),
   ok(caps(`${cap('xbzrle', true)}, ${cap('xbzrle', false)}`), 'the same capability twice in one list: the last one wins'),
 
   // --- state: migrate-start-postcopy
   err('{"execute": "migrate-start-postcopy"}', 'Enable postcopy with migrate_set_capability', 'state: postcopy-ram was never enabled'),
   ok(caps(cap('postcopy-ram', true)), 'postcopy-ram on'),
-  err('{"execute": "migrate-start-postcopy"}', 'Postcopy must be started after migration has been started',
-    'state: postcopy-ram is on but no migration was started'),
-  ok('{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/nobody-listens.sock"}}',
-    'starts a migration to a socket path in our own directory; nobody listens there, so it fails at once', { settle: true }),
+  err(
+    '{"execute": "migrate-start-postcopy"}',
+    'Postcopy must be started after migration has been started',
+    'state: postcopy-ram is on but no migration was started',
+  ),
+  ok(
+    '{"execute": "migrate", "arguments": {"uri": "unix:@DIR@/nobody-listens.sock"}}',
+    'starts a migration to a socket path in our own directory; nobody listens there, so it fails at once',
+    { settle: true },
+  ),
   ok('{"execute": "migrate-start-postcopy"}', 'state: postcopy-ram was on before migrate (QEMU does not mind that the migration already failed)'),
   ok('{"execute": "query-migrate"}', 'the failed migration is reported'),
   ok(caps(cap('postcopy-ram', false)), 'postcopy-ram off again once the migration has ended'),

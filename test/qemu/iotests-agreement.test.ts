@@ -22,20 +22,27 @@ const UNAVOIDABLE = [
 
 for (const version of ['7.2', '10.2']) {
   const intro = sharedQemu(`introspection/qemu-${version}-x86_64-M-none.query-qmp-schema.json`);
-  test(`QEMU ${version} iotests: the checker agrees with QEMU's replies on every command but the unavoidable`, { skip: iotestsSkipReason() || intro.skip }, () => {
-    const svc = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
-    const settings = { ...defaultSettings, qemuVersion: version, introspectionFile: intro.path };
-    let n = 0;
-    const a = agreement(version, iotestsCorpus(version), (script) => {
-      const doc = TextDocument.create(`file:///iotests/${n++}.qmp`, 'qmp', 1, script);
-      return [...svc.validate(doc, settings).values()].flat().map((d) => ({
-        line: d.range.start.line, error: d.severity === DiagnosticSeverity.Error, code: String(d.code), message: String(d.message),
-      }));
-    });
-    const total = a.total.ok + a.total['schema-error'] + a.total['state-error'];
-    assert.ok(total > 1000 && a.total['schema-error'] > 0, `the corpus is too small: ${percent(a)}`);
-    const unexplained = a.disagreements.filter((d) => !UNAVOIDABLE.some((r) => r.test(d)));
-    assert.deepEqual(unexplained, [], `QEMU ${version}: ${percent(a)}`);
-    assert.ok(a.disagreements.length <= 12, `${a.disagreements.length} disagreements: ${percent(a)}`);
-  });
+  test(
+    `QEMU ${version} iotests: the checker agrees with QEMU's replies on every command but the unavoidable`,
+    { skip: iotestsSkipReason() || intro.skip },
+    () => {
+      const svc = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
+      const settings = { ...defaultSettings, qemuVersion: version, introspectionFile: intro.path };
+      let n = 0;
+      const a = agreement(version, iotestsCorpus(version), (script) => {
+        const doc = TextDocument.create(`file:///iotests/${n++}.qmp`, 'qmp', 1, script);
+        return [...svc.validate(doc, settings).values()].flat().map((d) => ({
+          line: d.range.start.line,
+          error: d.severity === DiagnosticSeverity.Error,
+          code: String(d.code),
+          message: String(d.message),
+        }));
+      });
+      const total = a.total.ok + a.total['schema-error'] + a.total['state-error'];
+      assert.ok(total > 1000 && a.total['schema-error'] > 0, `the corpus is too small: ${percent(a)}`);
+      const unexplained = a.disagreements.filter((d) => !UNAVOIDABLE.some((r) => r.test(d)));
+      assert.deepEqual(unexplained, [], `QEMU ${version}: ${percent(a)}`);
+      assert.ok(a.disagreements.length <= 12, `${a.disagreements.length} disagreements: ${percent(a)}`);
+    },
+  );
 }

@@ -28,7 +28,10 @@ export interface IotestCommand {
   qemu: { kind: 'ok' } | { kind: 'error'; class: string; desc: string };
 }
 
-export interface IotestFile { file: string; commands: IotestCommand[] }
+export interface IotestFile {
+  file: string;
+  commands: IotestCommand[];
+}
 
 export function iotestsSkipReason(): string | false {
   return existsSync(QEMU_GIT) ? false : `QEMU's git history not found at ${QEMU_GIT} (set QEMU_GIT); the iotests corpus is read from it`;
@@ -43,7 +46,9 @@ export function iotestsCorpus(version: string): IotestFile[] {
   const cached = join(cacheDir(), `iotests-qmp-${version}-${commit}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as IotestFile[];
   const git = (...args: string[]) => execFileSync('git', ['-C', QEMU_GIT, ...args], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
-  const outs = git('ls-tree', '-r', '--name-only', commit, 'tests/qemu-iotests/').split('\n').filter((f) => f.endsWith('.out'));
+  const outs = git('ls-tree', '-r', '--name-only', commit, 'tests/qemu-iotests/')
+    .split('\n')
+    .filter((f) => f.endsWith('.out'));
   const files: IotestFile[] = [];
   for (const f of outs) {
     const commands = extractCommands(f, git('show', `${commit}:${f}`));
@@ -73,19 +78,33 @@ export function extractCommands(file: string, text: string): IotestCommand[] {
   const lines = text.split('\n');
   const starts: number[] = [];
   let o = 0;
-  for (const l of lines) { starts.push(o); o += l.length + 1; }
+  for (const l of lines) {
+    starts.push(o);
+    o += l.length + 1;
+  }
   const lineAt = (offset: number) => {
-    let lo = 0, hi = starts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return lo;
   };
   const out: IotestCommand[] = [];
   let l = 0;
   while (l < lines.length) {
-    if (!COMMAND_START.test(lines[l])) { l++; continue; }
+    if (!COMMAND_START.test(lines[l])) {
+      l++;
+      continue;
+    }
     const at = starts[l] + lines[l].indexOf('{');
     const cmd = parseJson(text, at, false);
-    if (!cmd.value) { l++; continue; }
+    if (!cmd.value) {
+      l++;
+      continue;
+    }
     const cmdLine = l;
     l = lineAt(cmd.end) + 1;
     // The reply: the next {"return"...} or {"error"...} line; events and other output may come between.
@@ -95,12 +114,13 @@ export function extractCommands(file: string, text: string): IotestCommand[] {
       if (COMMAND_START.test(s)) break;
       if (/^\{\s*"(return|error)"/.test(s)) {
         const r = parseJson(text, starts[l] + lines[l].indexOf('{'), false);
-        const v = r.value ? toPlain(r.value) as { return?: unknown; error?: { class?: string; desc?: string } } : undefined;
+        const v = r.value ? (toPlain(r.value) as { return?: unknown; error?: { class?: string; desc?: string } }) : undefined;
         if (v && 'return' in v) reply = { kind: 'ok' };
         else if (v?.error) reply = { kind: 'error', class: String(v.error.class), desc: String(v.error.desc) };
         else {
           // Filtered output (TIMESTAMP, SIZE ...) may not parse: the class and text are still readable.
-          const cls = /"class":\s*"([^"]+)"/.exec(s); const desc = /"desc":\s*"((?:[^"\\]|\\.)*)"/.exec(s);
+          const cls = /"class":\s*"([^"]+)"/.exec(s);
+          const desc = /"desc":\s*"((?:[^"\\]|\\.)*)"/.exec(s);
           if (/^\{\s*"return"/.test(s)) reply = { kind: 'ok' };
           else if (cls) reply = { kind: 'error', class: cls[1], desc: desc ? desc[1] : '' };
         }
@@ -123,11 +143,20 @@ export function extractCommands(file: string, text: string): IotestCommand[] {
  * ready ...), which a schema cannot know: there the checker's right answer is silence.
  */
 const SCHEMA_ERRORS: RegExp[] = [
-  /^The command \S+ has not been found/, /^Expecting capabilities negotiation/, /^Capabilities negotiation is already complete/,
-  /^Parameter '[^']*' is unexpected/, /^Parameter '[^']*' is missing/, /^Invalid parameter type for '[^']*'/,
-  /^Parameter '[^']*' does not accept value/, /^Parameter '[^']*' expects (an? )?(u?int|size|uint64|number|boolean)/,
-  /^QMP input member '[^']*' is unexpected/, /^QMP input (lacks member|member 'execute' must be)/,
-  /^JSON parse error/, /^QMP input must be a JSON object/, /^Invalid JSON syntax/, /has invalid value/,
+  /^The command \S+ has not been found/,
+  /^Expecting capabilities negotiation/,
+  /^Capabilities negotiation is already complete/,
+  /^Parameter '[^']*' is unexpected/,
+  /^Parameter '[^']*' is missing/,
+  /^Invalid parameter type for '[^']*'/,
+  /^Parameter '[^']*' does not accept value/,
+  /^Parameter '[^']*' expects (an? )?(u?int|size|uint64|number|boolean)/,
+  /^QMP input member '[^']*' is unexpected/,
+  /^QMP input (lacks member|member 'execute' must be)/,
+  /^JSON parse error/,
+  /^QMP input must be a JSON object/,
+  /^Invalid JSON syntax/,
+  /has invalid value/,
 ];
 
 export type QemuClass = 'ok' | 'schema-error' | 'state-error';
@@ -156,7 +185,11 @@ export interface Agreement {
  * refusal -> an error of ours; a refusal that depends on QEMU's state -> no error, or a
  * command-level one.
  */
-export function agreement(version: string, files: IotestFile[], check: (script: string) => { line: number; error: boolean; code: string; message: string }[]): Agreement {
+export function agreement(
+  version: string,
+  files: IotestFile[],
+  check: (script: string) => { line: number; error: boolean; code: string; message: string }[],
+): Agreement {
   const total = { ok: 0, 'schema-error': 0, 'state-error': 0 };
   const agreed = { ok: 0, 'schema-error': 0, 'state-error': 0 };
   const disagreements: string[] = [];
@@ -166,12 +199,15 @@ export function agreement(version: string, files: IotestFile[], check: (script: 
       const errors = diags.filter((d) => d.line === i && d.error);
       const cls = qemuClass(c);
       total[cls]++;
-      const ok = cls === 'ok' ? errors.length === 0
-        : cls === 'schema-error' ? errors.length > 0
-          : errors.every((e) => COMMAND_LEVEL.has(e.code));
-      if (ok) { agreed[cls]++; return; }
+      const ok = cls === 'ok' ? errors.length === 0 : cls === 'schema-error' ? errors.length > 0 : errors.every((e) => COMMAND_LEVEL.has(e.code));
+      if (ok) {
+        agreed[cls]++;
+        return;
+      }
       const qemu = c.qemu.kind === 'ok' ? 'return' : `${c.qemu.class}: ${c.qemu.desc}`;
-      disagreements.push(`${f.file}:${c.line}: ${c.send.length > 300 ? c.send.slice(0, 300) + '…' : c.send}\n    QEMU: ${qemu}\n    ours: ${errors.map((e) => `${e.code}: ${e.message}`).join(' | ') || 'nothing'}`);
+      disagreements.push(
+        `${f.file}:${c.line}: ${c.send.length > 300 ? c.send.slice(0, 300) + '…' : c.send}\n    QEMU: ${qemu}\n    ours: ${errors.map((e) => `${e.code}: ${e.message}`).join(' | ') || 'nothing'}`,
+      );
     });
   }
   return { version, total, agreed, disagreements };
@@ -181,5 +217,5 @@ export function percent(a: Agreement): string {
   const n = (k: QemuClass) => `${k} ${a.agreed[k]}/${a.total[k]}`;
   const all = a.agreed.ok + a.agreed['schema-error'] + a.agreed['state-error'];
   const tot = a.total.ok + a.total['schema-error'] + a.total['state-error'];
-  return `${(100 * all / tot).toFixed(1)}% (${all}/${tot}; ${n('ok')}, ${n('schema-error')}, ${n('state-error')})`;
+  return `${((100 * all) / tot).toFixed(1)}% (${all}/${tot}; ${n('ok')}, ${n('schema-error')}, ${n('state-error')})`;
 }

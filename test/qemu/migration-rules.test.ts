@@ -12,11 +12,15 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { inRange, MIGRATION_CAPABILITIES } from '../../server/src/migration/index';
 import { qemuErrorClass, type QmpCode } from '../../server/src/service/qmp/codes';
 import { ruleCases, type Expect } from '../fixtures/migration/ruleCases';
-import { validate } from '../fixtures/qmp/harness';
+import { validate } from '../helpers/qmp';
 import { sharedDir } from '../helpers/shared';
 import { QmpProcess, type QmpReply } from './qmpProcess';
 
-interface Case { name: string; expect: Expect; commands: string[] }
+interface Case {
+  name: string;
+  expect: Expect;
+  commands: string[];
+}
 
 const set = (args: Record<string, unknown>) => JSON.stringify({ execute: 'migrate-set-parameters', arguments: args });
 const caps = (c: Record<string, boolean>) =>
@@ -24,27 +28,39 @@ const caps = (c: Record<string, boolean>) =>
 
 function casesFor(version: string): Case[] {
   const out: Case[] = ruleCases([version]).map((c) => ({
-    name: c.name, expect: c.expect,
-    commands: [
-      ...(Object.keys(c.parameters).length ? [set(c.parameters)] : []),
-      ...(Object.keys(c.capabilities).length ? [caps(c.capabilities)] : []),
-    ],
+    name: c.name,
+    expect: c.expect,
+    commands: [...(Object.keys(c.parameters).length ? [set(c.parameters)] : []), ...(Object.keys(c.capabilities).length ? [caps(c.capabilities)] : [])],
   }));
-  out.push({ name: `${version} zero-copy-send on, then multifd-compression zlib`, expect: 'refuse',
-    commands: [caps({ multifd: true, 'zero-copy-send': true }), set({ 'multifd-compression': 'zlib' })] });
+  out.push({
+    name: `${version} zero-copy-send on, then multifd-compression zlib`,
+    expect: 'refuse',
+    commands: [caps({ multifd: true, 'zero-copy-send': true }), set({ 'multifd-compression': 'zlib' })],
+  });
   if (inRange(version, '9.0')) {
-    out.push({ name: `${version} mapped-ram reads the compression in force before the command`, expect: 'refuse',
-      commands: [caps({ 'mapped-ram': true }), set({ 'multifd-compression': 'zlib' }), set({ 'downtime-limit': 300 })] });
+    out.push({
+      name: `${version} mapped-ram reads the compression in force before the command`,
+      expect: 'refuse',
+      commands: [caps({ 'mapped-ram': true }), set({ 'multifd-compression': 'zlib' }), set({ 'downtime-limit': 300 })],
+    });
   }
   out.push({ name: `${version} migrate-start-postcopy without postcopy-ram`, expect: 'refuse', commands: ['{"execute": "migrate-start-postcopy"}'] });
-  out.push({ name: `${version} migrate-start-postcopy before migrate`, expect: 'refuse', commands: [caps({ 'postcopy-ram': true }), '{"execute": "migrate-start-postcopy"}'] });
+  out.push({
+    name: `${version} migrate-start-postcopy before migrate`,
+    expect: 'refuse',
+    commands: [caps({ 'postcopy-ram': true }), '{"execute": "migrate-start-postcopy"}'],
+  });
   return out;
 }
 
 /** The last cases start a (tiny, instant) migration: after it the state is no longer fresh. */
 const MIGRATE = '{"execute": "migrate", "arguments": {"uri": "exec:cat > /dev/null"}}';
 const finalCases = (version: string): Case[] => [
-  { name: `${version} migrate-continue after a migrate without pause-before-switchover`, expect: 'refuse', commands: [MIGRATE, '{"execute": "migrate-continue", "arguments": {"state": "pre-switchover"}}'] },
+  {
+    name: `${version} migrate-continue after a migrate without pause-before-switchover`,
+    expect: 'refuse',
+    commands: [MIGRATE, '{"execute": "migrate-continue", "arguments": {"state": "pre-switchover"}}'],
+  },
   { name: `${version} migrate-pause after a migrate that never went to postcopy`, expect: 'refuse', commands: [MIGRATE, '{"execute": "migrate-pause"}'] },
 ];
 
@@ -70,7 +86,9 @@ const BINARIES: { version: string; path: string }[] = [
 ];
 
 for (const { version, path } of BINARIES) {
-  const skip = existsSync(path) ? false : `${path} is missing: the QEMU ${version} differential test needs it (Debian's qemu-system-x86 for 7.2, ../shared/qemu/bin/10.2 for 10.2)`;
+  const skip = existsSync(path)
+    ? false
+    : `${path} is missing: the QEMU ${version} differential test needs it (Debian's qemu-system-x86 for 7.2, ../shared/qemu/bin/10.2 for 10.2)`;
   describe(`migration rules against a real QEMU ${version}`, { skip }, () => {
     let qemu: QmpProcess;
     let versionSkip: string | false = false;
@@ -78,7 +96,11 @@ for (const { version, path } of BINARIES) {
     const reset = async () => {
       await qemu.execute('migrate-set-capabilities', { capabilities: capNames.map((capability) => ({ capability, state: false })) });
       await qemu.execute('migrate-set-parameters', {
-        'cpu-throttle-initial': 20, 'max-cpu-throttle': 99, 'multifd-compression': 'none', 'xbzrle-cache-size': 64 * 2 ** 20, 'block-bitmap-mapping': [],
+        'cpu-throttle-initial': 20,
+        'max-cpu-throttle': 99,
+        'multifd-compression': 'none',
+        'xbzrle-cache-size': 64 * 2 ** 20,
+        'block-bitmap-mapping': [],
       });
     };
     const run = async (c: Case) => {
@@ -104,12 +126,16 @@ for (const { version, path } of BINARIES) {
       const g = (qemu.greeting as { version?: { qemu?: { major: number; minor: number } } }).version?.qemu;
       if (!g || `${g.major}.${g.minor}` !== version) versionSkip = `${path} is QEMU ${g?.major}.${g?.minor}, not ${version}`;
     });
-    after(async () => { await qemu?.quit(); });
+    after(async () => {
+      await qemu?.quit();
+    });
 
     test(`the checker gives QEMU ${version}'s verdict on every rule's combinations`, async (t) => {
       if (versionSkip) return t.skip(versionSkip);
       const wrong: string[] = [];
-      let commands = 0, agreed = 0, buildDependent = 0;
+      let commands = 0,
+        agreed = 0,
+        buildDependent = 0;
       const decided: string[] = [];
       const cases = [...casesFor(version), ...finalCases(version)];
       for (const c of cases) {
@@ -119,20 +145,30 @@ for (const { version, path } of BINARIES) {
         c.commands.forEach((cmd, i) => {
           if (cmd === MIGRATE) return;
           commands++;
-          const a = answers[i], v = ours[i];
+          const a = answers[i],
+            v = ours[i];
           const qemuSays = a.kind === 'return' ? 'ok' : a.class;
-          const ok = c.expect === 'warn' && v.warned && v.classes.length === 0
-            ? (buildDependent++, decided.push(`${c.name}: ${qemuSays}`), true)
-            : qemuSays === 'ok' ? v.classes.length === 0 : v.classes.includes(qemuSays);
+          const ok =
+            c.expect === 'warn' && v.warned && v.classes.length === 0
+              ? (buildDependent++, decided.push(`${c.name}: ${qemuSays}`), true)
+              : qemuSays === 'ok'
+                ? v.classes.length === 0
+                : v.classes.includes(qemuSays);
           if (ok) agreed++;
-          else wrong.push(`${c.name}\n    ${cmd}\n    QEMU: ${a.kind === 'return' ? 'return' : `${a.class}: ${a.desc}`}\n    ours: ${v.said.join(' | ') || 'nothing'}`);
+          else
+            wrong.push(
+              `${c.name}\n    ${cmd}\n    QEMU: ${a.kind === 'return' ? 'return' : `${a.class}: ${a.desc}`}\n    ours: ${v.said.join(' | ') || 'nothing'}`,
+            );
         });
         // The case's last command is the one its rule is about: QEMU must answer it as expected.
         const last = answers[answers.length - 1];
         if (c.expect === 'refuse' && last.kind !== 'error') wrong.push(`${c.name}: QEMU accepted what the rule says it refuses`);
-        if (c.expect === 'accept' && last.kind !== 'return') wrong.push(`${c.name}: QEMU refused what the rule says it accepts: ${last.kind === 'error' ? last.desc : ''}`);
+        if (c.expect === 'accept' && last.kind !== 'return')
+          wrong.push(`${c.name}: QEMU refused what the rule says it accepts: ${last.kind === 'error' ? last.desc : ''}`);
       }
-      t.diagnostic(`QEMU ${version}: ${agreed}/${commands} commands agree over ${cases.length} cases (${buildDependent} warned, where the build decides or QEMU does not check: ${decided.join('; ')})`);
+      t.diagnostic(
+        `QEMU ${version}: ${agreed}/${commands} commands agree over ${cases.length} cases (${buildDependent} warned, where the build decides or QEMU does not check: ${decided.join('; ')})`,
+      );
       assert.deepEqual(wrong, []);
     });
   });

@@ -26,7 +26,9 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
       versionSkip = `the corpus describes QEMU 7.2, but ${QEMU_BINARY} on PATH is QEMU ${rec.version}`;
     }
   });
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   test('QEMU answers every corpus command as its note says', (t) => {
     if (versionSkip) return t.skip(versionSkip);
@@ -35,7 +37,9 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
       const a = rec.answers[i];
       const got = a.kind === 'return' ? 'ok' : a.class;
       if (got !== e.qemu || (a.kind === 'error' && e.desc !== undefined && !a.desc.includes(e.desc))) {
-        wrong.push(`line ${i + 1}: ${e.send}\n  expected ${e.qemu}${e.desc ? ` "${e.desc}"` : ''} (${e.note})\n  QEMU: ${got}${a.kind === 'error' ? ` "${a.desc}"` : ''}`);
+        wrong.push(
+          `line ${i + 1}: ${e.send}\n  expected ${e.qemu}${e.desc ? ` "${e.desc}"` : ''} (${e.note})\n  QEMU: ${got}${a.kind === 'error' ? ` "${a.desc}"` : ''}`,
+        );
       }
     });
     assert.deepEqual(wrong, []);
@@ -65,8 +69,7 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
     // Loaded here so the QEMU half above still runs while the language service does not load.
     const { checkerVerdicts, disagreements } = await import('./checkerVerdicts');
     const lines = rec.script.split('\n');
-    const ours = checkerVerdicts(rec.script, join(dir, 'corpus.qmp'),
-      { qemuVersion: '7.2', maxItemsComputed: 5000, ...settings });
+    const ours = checkerVerdicts(rec.script, join(dir, 'corpus.qmp'), { qemuVersion: '7.2', maxItemsComputed: 5000, ...settings });
     assert.deepEqual(ours.internalErrors, [], 'the language service hit internal errors');
     assert.match(ours.schemaSource, source, 'the checker did not use the schema it was given');
     const found = disagreements(CORPUS_7_2, lines, rec.answers, ours.lines);
@@ -77,5 +80,6 @@ describe('QMP corpus against a real QEMU 7.2', { skip }, () => {
     compare(t, { schemaRoot: '', introspectionFile: rec.schemaFile }, /introspection/));
 
   test('our checker with the QEMU 7.2 QAPI sources agrees with QEMU on every command', { skip: qapi72.skip }, (t) =>
-    compare(t, { schemaRoot: qapi72.path, introspectionFile: '' }, /QAPI sources/));
+    compare(t, { schemaRoot: qapi72.path, introspectionFile: '' }, /QAPI sources/),
+  );
 });

@@ -11,7 +11,7 @@ describe('QmpProcess against a real QEMU', { skip: qemuSkipReason() }, () => {
       const greeting = qmp.greeting as { version: { qemu: { major: number } }; capabilities: string[] };
       assert.equal(typeof greeting.version.qemu.major, 'number');
       assert.ok(greeting.capabilities.includes('oob'));
-      const status = await qmp.execute('query-status') as { status: string; running: boolean };
+      const status = (await qmp.execute('query-status')) as { status: string; running: boolean };
       assert.deepEqual([status.status, status.running], ['prelaunch', false]);
       const bad = await qmp.send('{"execute": "no-such-command"}');
       assert.equal(bad.kind, 'error');

@@ -22,15 +22,15 @@ function findOnPath(binary: string): string | undefined {
     try {
       accessSync(join(dir, binary), constants.X_OK);
       return join(dir, binary);
-    } catch { /* not in this directory */ }
+    } catch {
+      /* not in this directory */
+    }
   }
   return undefined;
 }
 
 /** QEMU's answer to one message: a return value or an error (class and description). */
-export type QmpReply =
-  | { kind: 'return'; value: unknown }
-  | { kind: 'error'; class: string; desc: string };
+export type QmpReply = { kind: 'return'; value: unknown } | { kind: 'error'; class: string; desc: string };
 
 export interface QmpProcessOptions {
   binary?: string;
@@ -57,20 +57,33 @@ export class QmpProcess {
   private killed = false;
   private readonly exit: Promise<number | null>;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, private timeoutMs: number) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private timeoutMs: number,
+  ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.onData(chunk));
     // Writing to a QEMU that just died fails with EPIPE; the next wait reports the exit.
-    child.stdin.on('error', (e) => { this.stderr += String(e); });
+    child.stdin.on('error', (e) => {
+      this.stderr += String(e);
+    });
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => { this.stderr += chunk; });
-    this.exit = new Promise((resolve) => child.on('close', (code) => {
+    child.stderr.on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.exit = new Promise((resolve) =>
+      child.on('close', (code) => {
+        this.exited = true;
+        this.wake();
+        resolve(code);
+      }),
+    );
+    // A failed spawn (no binary) surfaces as a closed process on the next wait.
+    child.on('error', (e) => {
+      this.stderr += String(e);
       this.exited = true;
       this.wake();
-      resolve(code);
-    }));
-    // A failed spawn (no binary) surfaces as a closed process on the next wait.
-    child.on('error', (e) => { this.stderr += String(e); this.exited = true; this.wake(); });
+    });
   }
 
   /** From now on, wait this long for each answer (start-up on a busy machine keeps the default). */
@@ -80,9 +93,9 @@ export class QmpProcess {
 
   /** Starts QEMU in capabilities-negotiation mode and reads its greeting; negotiation is left to the caller. */
   static async start(options: QmpProcessOptions = {}): Promise<QmpProcess> {
-    const child = spawn(options.binary ?? QEMU_BINARY,
-      ['-M', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', 'stdio', ...(options.args ?? [])],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.binary ?? QEMU_BINARY, ['-M', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', 'stdio', ...(options.args ?? [])], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const qmp = new QmpProcess(child, options.replyTimeoutMs ?? 15000);
     const greeting = await qmp.nextMessage('the QMP greeting');
     if (!isObject(greeting) || !('QMP' in greeting)) {
@@ -113,9 +126,15 @@ export class QmpProcess {
     this.child.stdin.write(text.replace(/\n/g, ' ') + '\n');
     for (;;) {
       const m = await this.nextMessage(`the reply to ${text}`);
-      if (isObject(m) && 'event' in m) { this.events.push(m); continue; }
+      if (isObject(m) && 'event' in m) {
+        this.events.push(m);
+        continue;
+      }
       // QEMU's own printf()s (HMP's "unterminated string") land on stdout, amid QMP.
-      if (isObject(m) && 'unparsable' in m) { this.stray.push(String(m.unparsable)); continue; }
+      if (isObject(m) && 'unparsable' in m) {
+        this.stray.push(String(m.unparsable));
+        continue;
+      }
       if (isObject(m) && 'return' in m) return { kind: 'return', value: m.return };
       if (isObject(m) && isObject(m.error)) {
         return { kind: 'error', class: String(m.error.class), desc: String(m.error.desc) };
@@ -139,7 +158,9 @@ export class QmpProcess {
     }
     try {
       await this.send('{"execute": "quit"}');
-    } catch { /* the process may close before or instead of answering */ }
+    } catch {
+      /* the process may close before or instead of answering */
+    }
     await this.waitExit();
   }
 
@@ -153,7 +174,10 @@ export class QmpProcess {
   private async waitExit(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(() => { this.kill(); resolve(); }, this.timeoutMs);
+      timer = setTimeout(() => {
+        this.kill();
+        resolve();
+      }, this.timeoutMs);
     });
     await Promise.race([this.exit.then(() => undefined), deadline]);
     clearTimeout(timer);

@@ -70,7 +70,7 @@ async function migrationState(qmp: QmpProcess): Promise<{ parameters: unknown; c
 async function waitMigrationEnd(qmp: QmpProcess): Promise<void> {
   const ended = new Set(['none', 'completed', 'failed', 'cancelled']);
   for (let attempt = 0; attempt < 400; attempt++) {
-    const info = await qmp.execute('query-migrate') as { status?: string };
+    const info = (await qmp.execute('query-migrate')) as { status?: string };
     if (ended.has(info.status ?? 'none')) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CachedFiles, diskFiles } from '../../server/src/service/common/files';
 import { normalizeSettings } from '../../server/src/service/common/settings';
-import {
-  camelToUpper, cEnumConst, cNameProtected, namesOfDefinition, namesOfMember,
-} from '../../server/src/service/csource/generatedNames';
+import { camelToUpper, cEnumConst, cNameProtected, namesOfDefinition, namesOfMember } from '../../server/src/service/csource/generatedNames';
 import { createQapiLanguage } from '../../server/src/service/qapi/index';
 import { sharedQemu } from '../helpers/shared';
 
@@ -23,8 +21,11 @@ const RELEASES = { '8.2': '1600b9f46b', '10.2': '698104725e' } as const;
 // ENUM_NAME examples are not what the code does: it gives ENU_M_NAME).
 test('camel_to_upper: QEMU 9.2+ (commit 7b29353fdd)', () => {
   const cases: [string, string][] = [
-    ['ENUMName', 'ENUM_NAME'], ['EnumName1', 'ENUM_NAME1'], ['ENUM_NAME', 'ENU_M_NAME'],
-    ['MigrationParameter', 'MIGRATION_PARAMETER'], ['QCryptoTLSCredsEndpoint', 'QCRYPTO_TLS_CREDS_ENDPOINT'],
+    ['ENUMName', 'ENUM_NAME'],
+    ['EnumName1', 'ENUM_NAME1'],
+    ['ENUM_NAME', 'ENU_M_NAME'],
+    ['MigrationParameter', 'MIGRATION_PARAMETER'],
+    ['QCryptoTLSCredsEndpoint', 'QCRYPTO_TLS_CREDS_ENDPOINT'],
     ['X86CPURegister32', 'X86_CPU_REGISTER32'],
   ];
   for (const [i, o] of cases) assert.equal(camelToUpper(i, '10.2'), o, i);
@@ -32,8 +33,12 @@ test('camel_to_upper: QEMU 9.2+ (commit 7b29353fdd)', () => {
 
 test('camel_to_upper before 9.2 splits acronyms differently (why enums needed a prefix)', () => {
   const cases: [string, string][] = [
-    ['ENUMName', 'ENUM_NAME'], ['EnumName1', 'ENUM_NAME1'], ['ENUM_Name2', 'ENUM_NAME2'], ['ENUM24_Name', 'ENUM24_NAME'],
-    ['MigrationParameter', 'MIGRATION_PARAMETER'], ['QCryptoTLSCredsEndpoint', 'Q_CRYPTOTLS_CREDS_ENDPOINT'],
+    ['ENUMName', 'ENUM_NAME'],
+    ['EnumName1', 'ENUM_NAME1'],
+    ['ENUM_Name2', 'ENUM_NAME2'],
+    ['ENUM24_Name', 'ENUM24_NAME'],
+    ['MigrationParameter', 'MIGRATION_PARAMETER'],
+    ['QCryptoTLSCredsEndpoint', 'Q_CRYPTOTLS_CREDS_ENDPOINT'],
     ['X86CPURegister32', 'X86_CPU_REGISTER32'],
   ];
   for (const [i, o] of cases) assert.equal(camelToUpper(i, '8.2'), o, i);
@@ -51,8 +56,10 @@ test('c_name protects C keywords and leading digits', () => {
 
 for (const [version, commit] of Object.entries(RELEASES)) {
   const schema = sharedQemu(`schemas/v${version}.0/qapi/qapi-schema.json`);
-  const skip = schema.skip || (!existsSync(MIRROR) ? `QEMU's git history not found at ${MIRROR}` : false)
-    || (spawnSync('python3', ['--version']).status !== 0 ? 'python3 is needed to run QEMU\'s generator' : false);
+  const skip =
+    schema.skip ||
+    (!existsSync(MIRROR) ? `QEMU's git history not found at ${MIRROR}` : false) ||
+    (spawnSync('python3', ['--version']).status !== 0 ? "python3 is needed to run QEMU's generator" : false);
   describe(`QEMU ${version}: our names equal the generator's`, { skip }, () => {
     test('every type, list, visitor, enum constant, field, has_ flag, handler and emitter, and their signatures', () => {
       const work = mkdtempSync(join(tmpdir(), 'qapi-gen-'));
@@ -60,22 +67,24 @@ for (const [version, commit] of Object.entries(RELEASES)) {
         const archive = spawnSync('sh', ['-c', `git -C '${MIRROR}' archive ${commit} scripts/qapi | tar -x -C '${work}'`]);
         assert.equal(archive.status, 0, String(archive.stderr));
         const out = join(work, 'out');
-        const gen = spawnSync('python3', ['-c',
-          `import sys; sys.argv=['qapi-gen','-o',${JSON.stringify(out)},${JSON.stringify(schema.path)}]\nfrom qapi import main; sys.exit(main.main())`],
-        { cwd: join(work, 'scripts') });
+        const gen = spawnSync(
+          'python3',
+          ['-c', `import sys; sys.argv=['qapi-gen','-o',${JSON.stringify(out)},${JSON.stringify(schema.path)}]\nfrom qapi import main; sys.exit(main.main())`],
+          { cwd: join(work, 'scripts') },
+        );
         assert.equal(gen.status, 0, String(gen.stderr));
         let headers = '';
         for (const f of readdirSync(out)) if (f.endsWith('.h')) headers += readFileSync(join(out, f), 'utf8') + '\n';
-        headers = headers.replace(/,\n\s+/g, ', ');   // declarations the generator wraps
+        headers = headers.replace(/,\n\s+/g, ', '); // declarations the generator wraps
         const identifiers = new Set(headers.match(/\w+/g));
         const lines = new Set(headers.split('\n').map((l) => l.trim()));
 
-        const check = createQapiLanguage(new CachedFiles(diskFiles, Infinity))
-          .checkSchemaOf(schema.path, normalizeSettings({ qemuVersion: version }).settings);
-        let names = 0, signatures = 0;
+        const check = createQapiLanguage(new CachedFiles(diskFiles, Infinity)).checkSchemaOf(schema.path, normalizeSettings({ qemuVersion: version }).settings);
+        let names = 0,
+          signatures = 0;
         const missing: string[] = [];
         for (const def of check.model.definitions) {
-          if (def.flags.gen === false) continue;   // QEMU generates nothing for these
+          if (def.flags.gen === false) continue; // QEMU generates nothing for these
           for (const n of [...namesOfDefinition(check, def), ...def.members.flatMap((m) => namesOfMember(check, def, m))]) {
             names++;
             if (!identifiers.has(n.name)) missing.push(`${def.name}: ${n.kind} ${n.name}`);

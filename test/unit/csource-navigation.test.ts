@@ -42,15 +42,17 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       const d = json();
       const params = d.getText().indexOf("{ 'struct': 'MigrationParameters'");
       const member = hoverText(d, d.positionAt(d.getText().indexOf("'*avail-switchover-bandwidth'", params) + 3));
-      assert.match(member, /\(member of struct MigrationParameters\)/);   // the schema's own hover stays first
+      assert.match(member, /\(member of struct MigrationParameters\)/); // the schema's own hover stays first
       assert.match(member, /bool has_avail_switchover_bandwidth;\nuint64_t avail_switchover_bandwidth;/);
-      const value = hoverText(d, at(d, "'avail-switchover-bandwidth'", 3));   // first: in enum MigrationParameter
+      const value = hoverText(d, at(d, "'avail-switchover-bandwidth'", 3)); // first: in enum MigrationParameter
       assert.match(value, /MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH/);
       assert.match(hoverText(d, at(d, "'query-migrate-parameters'", 3)), /MigrationParameters \*qmp_query_migrate_parameters\(Error \*\*errp\);/);
       assert.match(hoverText(d, at(d, "'migrate-set-parameters'", 3)), /void qmp_migrate_set_parameters\(MigrateSetParameters \*arg, Error \*\*errp\);/);
       assert.match(hoverText(d, at(d, "{ 'event': 'MIGRATION'", 14)), /void qapi_event_send_migration\(MigrationStatus status\);/);
-      assert.match(hoverText(d, at(d, "{ 'struct': 'MigrationParameters'", 15)),
-        /bool visit_type_MigrationParameters\(Visitor \*v, const char \*name, MigrationParameters \*\*obj, Error \*\*errp\);/);
+      assert.match(
+        hoverText(d, at(d, "{ 'struct': 'MigrationParameters'", 15)),
+        /bool visit_type_MigrationParameters\(Visitor \*v, const char \*name, MigrationParameters \*\*obj, Error \*\*errp\);/,
+      );
     });
 
     test('definition of a command in the schema: its qmp_ handler in C', () => {
@@ -64,13 +66,13 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
 
     test('references of an enum value, a member and a type reach their uses in C', () => {
       const d = json();
-      const value = service.references(d, at(d, "'avail-switchover-bandwidth'", 3), s, false)
-        .filter((l) => l.uri.endsWith('.c'));
+      const value = service.references(d, at(d, "'avail-switchover-bandwidth'", 3), s, false).filter((l) => l.uri.endsWith('.c'));
       assert.ok(value.some((l) => l.uri.endsWith('/migration/migration-hmp-cmds.c') && /case MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH/.test(lineOf(l))));
       assert.ok(value.every((l) => textOf(l) === 'MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH'));
 
       const params = d.getText().indexOf("{ 'struct': 'MigrationParameters'");
-      const member = service.references(d, d.positionAt(d.getText().indexOf("'*avail-switchover-bandwidth'", params) + 3), s, false)
+      const member = service
+        .references(d, d.positionAt(d.getText().indexOf("'*avail-switchover-bandwidth'", params) + 3), s, false)
         .filter((l) => l.uri.endsWith('.c'));
       const inOptions = member.filter((l) => l.uri.endsWith('/migration/options.c'));
       assert.ok(inOptions.some((l) => /params->has_avail_switchover_bandwidth = true;/.test(lineOf(l))));

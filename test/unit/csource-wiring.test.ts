@@ -32,7 +32,7 @@ function run(root: string, edited?: { path: string; text: string }): Diagnostic[
 for (const v of ['v8.2.0', 'v10.2.0']) {
   const tree = sharedQemu(`c-trees/${v}`);
   describe(`wiring check on QEMU ${v}`, { skip: tree.skip }, () => {
-    test('QEMU\'s own tree: nothing to report', () => {
+    test("QEMU's own tree: nothing to report", () => {
       assert.deepEqual(run(tree.path).map(text), []);
     });
 

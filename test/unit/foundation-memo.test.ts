@@ -10,7 +10,8 @@ test('remember computes once per key and forgets all once full', () => {
   const f = (k: string) => remember(m, k, () => ++calls, 3);
   assert.equal(f('a'), 1);
   assert.equal(f('a'), 1);
-  f('b'); f('c');
+  f('b');
+  f('c');
   assert.equal(m.size, 3);
   f('d');
   assert.equal(m.size, 1, 'cleared when full');

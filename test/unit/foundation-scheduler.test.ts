@@ -8,13 +8,31 @@ function harness() {
   const versions = new Map<string, number>();
   const published: { uri: string; diagnostics: unknown[] }[] = [];
   let runs = 0;
-  let result = (uri: string) => new Map<string, unknown[]>([[uri, [`v${versions.get(uri)}`]], ['file:///root.json', [`from ${uri}`]]]);
-  const s = new ValidationScheduler({
-    versionOf: (uri) => versions.get(uri),
-    validate: (uri) => { runs++; return result(uri); },
-    publish: (uri, diagnostics) => published.push({ uri, diagnostics }),
-  }, 20);
-  return { s, versions, published, runs: () => runs, setResult: (f: typeof result) => { result = f; } };
+  let result = (uri: string) =>
+    new Map<string, unknown[]>([
+      [uri, [`v${versions.get(uri)}`]],
+      ['file:///root.json', [`from ${uri}`]],
+    ]);
+  const s = new ValidationScheduler(
+    {
+      versionOf: (uri) => versions.get(uri),
+      validate: (uri) => {
+        runs++;
+        return result(uri);
+      },
+      publish: (uri, diagnostics) => published.push({ uri, diagnostics }),
+    },
+    20,
+  );
+  return {
+    s,
+    versions,
+    published,
+    runs: () => runs,
+    setResult: (f: typeof result) => {
+      result = f;
+    },
+  };
 }
 /** Moves the mock clock on by `ms`, running the timers that fall due. */
 const settle = (ms: number) => mock.timers.tick(ms);
@@ -28,7 +46,7 @@ describe('ValidationScheduler', () => {
     for (let v = 1; v <= 10; v++) {
       h.versions.set('file:///a.json', v);
       h.s.schedule('file:///a.json');
-      settle(19);   // each change within the 20 ms delay of the previous one
+      settle(19); // each change within the 20 ms delay of the previous one
     }
     assert.equal(h.runs(), 0, 'nothing runs while changes keep coming');
     settle(1);
@@ -51,7 +69,10 @@ describe('ValidationScheduler', () => {
   test('a result that went stale while computing is dropped', () => {
     const h = harness();
     h.versions.set('file:///a.json', 1);
-    h.setResult((uri) => { h.versions.set(uri, 2); return new Map([[uri, ['stale']]]); });
+    h.setResult((uri) => {
+      h.versions.set(uri, 2);
+      return new Map([[uri, ['stale']]]);
+    });
     h.s.schedule('file:///a.json', 0);
     settle(0);
     assert.equal(h.runs(), 1);

@@ -59,7 +59,18 @@ describe('CachedFiles', () => {
     let reads = 0;
     let now = 0;
     let text = 'one';
-    const files = new CachedFiles({ read: () => { reads++; return { text }; }, isFile: () => true }, 1000, 10, () => now);
+    const files = new CachedFiles(
+      {
+        read: () => {
+          reads++;
+          return { text };
+        },
+        isFile: () => true,
+      },
+      1000,
+      10,
+      () => now,
+    );
     assert.deepEqual(files.read('/a'), { text: 'one' });
     text = 'two';
     assert.deepEqual(files.read('/a'), { text: 'one' }, 'served from the cache');

@@ -11,17 +11,25 @@ import { mutatedDocArb, qapiSeeds, qmpSeeds } from '../fuzz/mutators';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 describe('fuzz (quick)', () => {
-  for (const [language, seeds] of [['qapi', qapiSeeds()], ['qmp', qmpSeeds()]] as const) {
+  for (const [language, seeds] of [
+    ['qapi', qapiSeeds()],
+    ['qmp', qmpSeeds()],
+  ] as const) {
     test(`${RUNS} mutated ${language} documents keep every invariant`, { timeout: 600_000 }, () => {
       const ctx = fuzzService();
-      fc.assert(fc.property(mutatedDocArb(seeds), fc.nat(), (text, probe) => {
-        checkDocument(ctx, language, text, probe);
-      }), { numRuns: RUNS, seed: 20261201, interruptAfterTimeLimit: 240_000 });
+      fc.assert(
+        fc.property(mutatedDocArb(seeds), fc.nat(), (text, probe) => {
+          checkDocument(ctx, language, text, probe);
+        }),
+        { numRuns: RUNS, seed: 20261201, interruptAfterTimeLimit: 240_000 },
+      );
     });
   }
 
   const dir = join(REPO, 'test', 'fixtures', 'fuzz-regressions');
-  const cases = readdirSync(dir).filter((f) => /\.(qapi|qmp)\.txt$/.test(f)).sort();
+  const cases = readdirSync(dir)
+    .filter((f) => /\.(qapi|qmp)\.txt$/.test(f))
+    .sort();
   test(`regressions found by earlier fuzz runs (${cases.length})`, () => {
     const ctx = fuzzService();
     for (const f of cases) {
@@ -34,7 +42,7 @@ describe('fuzz (quick)', () => {
   test('hostile shapes: deep nesting, huge lines, binary, unterminated strings', { timeout: 120_000 }, () => {
     const ctx = fuzzService();
     const big = 'x'.repeat(1 << 20);
-    const shapes: [('qapi' | 'qmp'), string][] = [
+    const shapes: ['qapi' | 'qmp', string][] = [
       ['qapi', '['.repeat(100_000)],
       ['qapi', "{ 'a': ".repeat(50_000)],
       ['qapi', `{ 'struct': 'S', 'data': { 'a': 'str' } }\n`.repeat(2000) + "{ 'enum': 'E', 'data': [ 'unterminated"],

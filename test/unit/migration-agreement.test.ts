@@ -9,7 +9,7 @@ import { MIGRATION_RELEASES } from '../../server/src/migration/index';
 import { QmpCode } from '../../server/src/service/qmp/codes';
 import { simulate, ScenarioError, type Scenario } from '../../server/src/simulator/index';
 import { ruleCases, type Expect, type RuleCase } from '../fixtures/migration/ruleCases';
-import { validate } from '../fixtures/qmp/harness';
+import { validate } from '../helpers/qmp';
 
 const RULE_CODES = new Set<string>([QmpCode.parameterRange, QmpCode.capabilityCombination, QmpCode.state, QmpCode.ignoredByQemu]);
 
@@ -17,7 +17,12 @@ export function script(c: RuleCase): string {
   const lines = ['{"execute": "qmp_capabilities"}'];
   if (Object.keys(c.parameters).length) lines.push(JSON.stringify({ execute: 'migrate-set-parameters', arguments: c.parameters }));
   if (Object.keys(c.capabilities).length) {
-    lines.push(JSON.stringify({ execute: 'migrate-set-capabilities', arguments: { capabilities: Object.entries(c.capabilities).map(([capability, state]) => ({ capability, state })) } }));
+    lines.push(
+      JSON.stringify({
+        execute: 'migrate-set-capabilities',
+        arguments: { capabilities: Object.entries(c.capabilities).map(([capability, state]) => ({ capability, state })) },
+      }),
+    );
   }
   return lines.join('\n');
 }
@@ -36,7 +41,9 @@ function convergeVerdict(c: RuleCase): { verdict: Expect; messages: string[] } {
     qemuVersion: c.version,
     guest: { ramBytes: 64 * 2 ** 20, workingSetBytes: 8 * 2 ** 20, dirtyBytesPerSecond: 1e6, zeroPageFraction: 0, vcpus: 1 },
     link: { bytesPerSecond: 1.25e9, sendingEfficiency: 1 },
-    parameters: c.parameters as Scenario['parameters'], capabilities: c.capabilities, maxSeconds: 2,
+    parameters: c.parameters as Scenario['parameters'],
+    capabilities: c.capabilities,
+    maxSeconds: 2,
   };
   try {
     const r = simulate(scenario);
@@ -64,7 +71,9 @@ test('check and converge agree with each other and with the rule on every case, 
     const check = checkVerdict(c);
     const converge = convergeVerdict(c);
     if (check.verdict !== c.expect || converge.verdict !== c.expect) {
-      wrong.push(`${c.name}: expected ${c.expect}, check ${check.verdict} (${check.messages.join(' | ') || check.all.map((d) => `${d.code}: ${d.message}`).join(' | ')}), converge ${converge.verdict} (${converge.messages.join(' | ')})`);
+      wrong.push(
+        `${c.name}: expected ${c.expect}, check ${check.verdict} (${check.messages.join(' | ') || check.all.map((d) => `${d.code}: ${d.message}`).join(' | ')}), converge ${converge.verdict} (${converge.messages.join(' | ')})`,
+      );
       continue;
     }
     if (c.expect !== 'accept' && !converge.messages.every((m) => check.messages.includes(m))) {
@@ -74,8 +83,15 @@ test('check and converge agree with each other and with the rule on every case, 
   assert.deepEqual(wrong, []);
 });
 
-test('the issue\'s example: on 9.2, postcopy-ram with multifd is refused by both; on 10.1 both accept it', () => {
-  const c = (version: string): RuleCase => ({ name: '', rule: '', version, expect: 'refuse', parameters: {}, capabilities: { 'postcopy-ram': true, multifd: true } });
+test("the issue's example: on 9.2, postcopy-ram with multifd is refused by both; on 10.1 both accept it", () => {
+  const c = (version: string): RuleCase => ({
+    name: '',
+    rule: '',
+    version,
+    expect: 'refuse',
+    parameters: {},
+    capabilities: { 'postcopy-ram': true, multifd: true },
+  });
   assert.equal(checkVerdict(c('9.2')).verdict, 'refuse');
   assert.equal(convergeVerdict(c('9.2')).verdict, 'refuse');
   assert.match(convergeVerdict(c('9.2')).messages[0], /Postcopy is not yet compatible with multifd/);

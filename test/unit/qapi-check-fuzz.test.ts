@@ -11,7 +11,31 @@ import { RULE_SETS } from '../../server/src/service/common/versions';
 import { QapiProject } from '../../server/src/service/qapi/project';
 
 const base = readFileSync(resolve(__dirname, '..', 'fixtures', 'qapi', 'fuzz-base.json'), 'utf8');
-const pieces = ['{', '}', '[', ']', ':', ',', "'", '\n', '#', '##\n', '\t', ' ', '\\', 'true', "'x'", "'Foo'", "'*a'", '@', '\u00e9', '\u0000', "'if'", "'data'", "'base'"];
+const pieces = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ',',
+  "'",
+  '\n',
+  '#',
+  '##\n',
+  '\t',
+  ' ',
+  '\\',
+  'true',
+  "'x'",
+  "'Foo'",
+  "'*a'",
+  '@',
+  '\u00e9',
+  '\u0000',
+  "'if'",
+  "'data'",
+  "'base'",
+];
 
 test('the undamaged base schema is clean under every rule set', () => {
   for (const rules of RULE_SETS) {

@@ -32,7 +32,10 @@ test('an edit in one file recomputes that file only, and gives the verdict of a 
   const second = p.check(ROOT, settings);
   assert.equal(second.model.byName.get('Colour'), first.model.byName.get('Colour'), 'unchanged file: same definition object');
   assert.notEqual(second.model.byName.get('Paint'), first.model.byName.get('Paint'), 'edited file: new definition');
-  assert.deepEqual(second.diagnostics.get(B)!.map((d) => d.code), ['unknown-type']);
+  assert.deepEqual(
+    second.diagnostics.get(B)!.map((d) => d.code),
+    ['unknown-type'],
+  );
   assert.deepEqual(second.firstError, project(new Map(texts)).check(ROOT, settings).firstError);
 
   // Back to the first text: clean again.
@@ -43,7 +46,11 @@ test('an edit in one file recomputes that file only, and gives the verdict of a 
 test('a file is found under its root again after the include tree changes', () => {
   // The root is found by its name, qapi-schema.json, in the file's folder or above.
   const root = '/r/qapi-schema.json';
-  const texts = new Map([[root, "{ 'include': 'a.json' }\n"], [A, "{ 'enum': 'Colour', 'data': [ 'red' ] }\n"], [B, "{ 'struct': 'Paint', 'data': {} }\n"]]);
+  const texts = new Map([
+    [root, "{ 'include': 'a.json' }\n"],
+    [A, "{ 'enum': 'Colour', 'data': [ 'red' ] }\n"],
+    [B, "{ 'struct': 'Paint', 'data': {} }\n"],
+  ]);
   const p = project(texts);
   const noRoot = { ...settings, schemaRoot: '' };
   assert.equal(p.rootFor(A, noRoot), root);

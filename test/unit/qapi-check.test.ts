@@ -38,7 +38,10 @@ test('two independent errors in one file are both reported, and the valid parts 
   const unknown = c.diagnostics.get(ROOT)![1];
   assert.deepEqual(unknown.data, { suggestions: ['Colour'] });
   assert.equal(unknown.range.start.line, 2);
-  assert.deepEqual(c.model.definitions.map((d) => d.name), ['Colour', 'Tx', 'Ux']);
+  assert.deepEqual(
+    c.model.definitions.map((d) => d.name),
+    ['Colour', 'Tx', 'Ux'],
+  );
 });
 
 test('a broken definition is not reported again as an unknown type where it is used', () => {
@@ -61,19 +64,23 @@ test('expression shape: allowed keys, with the valid ones as quick-fix data', ()
 });
 
 test('if conditions: identifiers, operators and empty lists', () => {
-  const c = check([
-    "{ 'struct': 'Ax', 'data': {}, 'if': 'lower' }",
-    "{ 'struct': 'Bx', 'data': {}, 'if': { 'all': [] } }",
-    "{ 'struct': 'Cx', 'data': {}, 'if': { 'not': 'X', 'any': ['Y'] } }",
-    "{ 'struct': 'Dx', 'data': {}, 'if': { 'not': { 'any': [ 'CONFIG_A', 'CONFIG_B' ] } } }",
-  ].join('\n') + '\n');
+  const c = check(
+    [
+      "{ 'struct': 'Ax', 'data': {}, 'if': 'lower' }",
+      "{ 'struct': 'Bx', 'data': {}, 'if': { 'all': [] } }",
+      "{ 'struct': 'Cx', 'data': {}, 'if': { 'not': 'X', 'any': ['Y'] } }",
+      "{ 'struct': 'Dx', 'data': {}, 'if': { 'not': { 'any': [ 'CONFIG_A', 'CONFIG_B' ] } } }",
+    ].join('\n') + '\n',
+  );
   assert.deepEqual(codes(c), ['invalid-if', 'invalid-if', 'invalid-if']);
   assert.equal(c.model.byName.get('Dx')?.ifCond, 'not(any(CONFIG_A, CONFIG_B))');
   assert.ok(c.model.ifMacros.has('CONFIG_B'));
 });
 
 test('features: duplicates, special features on types, and the 10.2 limit of 64', () => {
-  const c = check("{ 'struct': 'Ax', 'data': {}, 'features': [ 'f', 'f' ] }\n{ 'struct': 'Bx', 'data': {}, 'features': [ 'deprecated' ] }\n{ 'command': 'c', 'features': [ 'deprecated' ] }\n");
+  const c = check(
+    "{ 'struct': 'Ax', 'data': {}, 'features': [ 'f', 'f' ] }\n{ 'struct': 'Bx', 'data': {}, 'features': [ 'deprecated' ] }\n{ 'command': 'c', 'features': [ 'deprecated' ] }\n",
+  );
   assert.deepEqual(codes(c), ['member-clash', 'special-feature-on-type']);
   const many = Array.from({ length: 63 }, (_, i) => `'f${i}'`).join(', ');
   const text = `{ 'command': 'c', 'features': [ ${many} ] }\n`;
@@ -82,7 +89,9 @@ test('features: duplicates, special features on types, and the 10.2 limit of 64'
 });
 
 test('naming rules, with pragma exceptions', () => {
-  const c = check("{ 'command': 'do_it' }\n{ 'event': 'lower' }\n{ 'struct': 'not-camel', 'data': {} }\n{ 'struct': 'ThingList', 'data': {} }\n{ 'struct': 'Sx', 'data': { 'has-x': 'int' } }\n");
+  const c = check(
+    "{ 'command': 'do_it' }\n{ 'event': 'lower' }\n{ 'struct': 'not-camel', 'data': {} }\n{ 'struct': 'ThingList', 'data': {} }\n{ 'struct': 'Sx', 'data': { 'has-x': 'int' } }\n",
+  );
   assert.deepEqual(codes(c), ['name-case', 'name-case', 'name-case', 'reserved-name', 'reserved-name']);
   const ok = check("{ 'pragma': { 'command-name-exceptions': [ 'do_it' ] } }\n{ 'command': 'do_it' }\n");
   assert.equal(ok.firstError, null);
@@ -98,30 +107,37 @@ test('redefinition points at the earlier definition', () => {
 });
 
 test('member clashes through bases and union branches, and base cycles', () => {
-  const c = check([
-    "{ 'struct': 'Base', 'data': { 'name': 'str' } }",
-    "{ 'struct': 'Sub', 'base': 'Base', 'data': { 'name': 'str' } }",
-    "{ 'struct': 'Loop', 'base': 'Loop', 'data': {} }",
-    "{ 'enum': 'Kind', 'data': [ 'a', 'b' ] }",
-    "{ 'struct': 'Br', 'data': { 'kind': 'int' } }",
-    "{ 'union': 'Ux', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind', 'data': { 'a': 'Br' } }",
-    "{ 'union': 'Vx', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind', 'data': { 'c': 'Base' } }",
-  ].join('\n') + '\n');
+  const c = check(
+    [
+      "{ 'struct': 'Base', 'data': { 'name': 'str' } }",
+      "{ 'struct': 'Sub', 'base': 'Base', 'data': { 'name': 'str' } }",
+      "{ 'struct': 'Loop', 'base': 'Loop', 'data': {} }",
+      "{ 'enum': 'Kind', 'data': [ 'a', 'b' ] }",
+      "{ 'struct': 'Br', 'data': { 'kind': 'int' } }",
+      "{ 'union': 'Ux', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind', 'data': { 'a': 'Br' } }",
+      "{ 'union': 'Vx', 'base': { 'kind': 'Kind' }, 'discriminator': 'kind', 'data': { 'c': 'Base' } }",
+    ].join('\n') + '\n',
+  );
   const d = c.diagnostics.get(ROOT)!;
-  assert.deepEqual(d.map((x) => x.code), ['member-clash', 'base-cycle', 'member-clash', 'invalid-branch']);
+  assert.deepEqual(
+    d.map((x) => x.code),
+    ['member-clash', 'base-cycle', 'member-clash', 'invalid-branch'],
+  );
   assert.match(String(d[0].message), /member 'name' collides with member 'name' of type 'Base'/);
   assert.match(String(d[2].message), /member 'kind' of type 'Br' collides with base member 'kind'/);
   assert.deepEqual(d[3].data, { values: ['a', 'b'] });
 });
 
 test('alternates, commands and events', () => {
-  const c = check([
-    "{ 'alternate': 'Alt', 'data': { 'a': 'str', 'b': 'int' } }",
-    "{ 'command': 'c1', 'data': 'any' }",
-    "{ 'command': 'c2', 'returns': 'int' }",
-    "{ 'command': 'c3', 'allow-oob': true, 'coroutine': true }",
-    "{ 'event': 'EV', 'data': { 'x': { 'type': 'int', 'if': 'COND' } } }",
-  ].join('\n') + '\n');
+  const c = check(
+    [
+      "{ 'alternate': 'Alt', 'data': { 'a': 'str', 'b': 'int' } }",
+      "{ 'command': 'c1', 'data': 'any' }",
+      "{ 'command': 'c2', 'returns': 'int' }",
+      "{ 'command': 'c3', 'allow-oob': true, 'coroutine': true }",
+      "{ 'event': 'EV', 'data': { 'x': { 'type': 'int', 'if': 'COND' } } }",
+    ].join('\n') + '\n',
+  );
   // Expression checks (flags) all come before semantic checks, as in QEMU.
   assert.deepEqual(codes(c), ['incompatible-flags', 'alternate-ambiguous', 'invalid-data-type', 'invalid-returns', 'conditional-args-need-boxed']);
 });
@@ -155,7 +171,10 @@ test('doc comments: indentation, sections, documented things that do not exist',
 });
 
 test('the model: definitions, ranges, docs, type uses, features, expressions', () => {
-  const c = check(`##\n# @Colour:\n#\n# Colours.\n#\n# @red: warm\n#\n# @green: calm\n#\n# Since: 1.0\n##\n${ENUM}{ 'command': 'paint', 'data': { 'c': 'Colour', '*all': ['Colour'] }, 'features': [ 'unstable' ] }\n`, '8.2');
+  const c = check(
+    `##\n# @Colour:\n#\n# Colours.\n#\n# @red: warm\n#\n# @green: calm\n#\n# Since: 1.0\n##\n${ENUM}{ 'command': 'paint', 'data': { 'c': 'Colour', '*all': ['Colour'] }, 'features': [ 'unstable' ] }\n`,
+    '8.2',
+  );
   const colour = c.model.byName.get('Colour')!;
   assert.equal(colour.kind, 'enum');
   assert.deepEqual(colour.nameSpan.range, { start: { line: 11, character: 11 }, end: { line: 11, character: 17 } });
@@ -163,7 +182,13 @@ test('the model: definitions, ranges, docs, type uses, features, expressions', (
   assert.equal(colour.doc?.members.get('green'), 'calm');
   assert.equal(colour.doc?.since, '1.0');
   const paint = c.model.byName.get('paint')!;
-  assert.deepEqual(paint.members.map((m) => [m.name, m.optional, m.type?.name, m.type?.array]), [['c', false, 'Colour', false], ['all', true, 'Colour', true]]);
+  assert.deepEqual(
+    paint.members.map((m) => [m.name, m.optional, m.type?.name, m.type?.array]),
+    [
+      ['c', false, 'Colour', false],
+      ['all', true, 'Colour', true],
+    ],
+  );
   assert.equal(c.model.typeRefs.filter((t) => t.name === 'Colour').length, 2);
   assert.ok(c.model.featureNames.has('unstable'));
   assert.equal(c.model.expressions.get(ROOT)?.length, 2);
@@ -177,7 +202,10 @@ test('include trees: root discovery, repeated includes, diagnostics per file, pr
   assert.equal(root, join(FIX, 'tree', 'qapi-schema.json'));
   const c = project.check(root, defaultSettings);
   assert.equal(c.firstError, null, JSON.stringify(c.firstError));
-  assert.deepEqual(c.model.files.map((f) => f.slice(FIX.length + 1)), ['tree/qapi-schema.json', 'tree/pragma.json', 'tree/sub/types.json']);
+  assert.deepEqual(
+    c.model.files.map((f) => f.slice(FIX.length + 1)),
+    ['tree/qapi-schema.json', 'tree/pragma.json', 'tree/sub/types.json'],
+  );
   assert.equal(c.model.includes.length, 3);
   for (const f of c.model.files) assert.deepEqual(c.diagnostics.get(f), []);
   assert.equal(project.rootFor('/elsewhere/x.json', defaultSettings), '/elsewhere/x.json');
@@ -193,7 +221,10 @@ test('include loops are reported at the include line, in the file that has it', 
 });
 
 test('re-checking after an edit re-parses only the edited file', () => {
-  const texts = new Map([[ROOT, "{ 'include': 'b.json' }\n"], ['/s/b.json', ENUM]]);
+  const texts = new Map([
+    [ROOT, "{ 'include': 'b.json' }\n"],
+    ['/s/b.json', ENUM],
+  ]);
   const project = new QapiProject({ read: (p) => (texts.has(p) ? { text: texts.get(p)! } : { error: 'no such file' }), isFile: (p) => texts.has(p) });
   project.check(ROOT, defaultSettings);
   const rootParse = project.parsed(ROOT);
@@ -202,7 +233,10 @@ test('re-checking after an edit re-parses only the edited file', () => {
   const c = project.check(ROOT, defaultSettings);
   assert.equal(project.parsed(ROOT), rootParse);
   assert.notEqual(project.parsed('/s/b.json'), bParse);
-  assert.deepEqual(c.model.byName.get('Colour')?.members.map((m) => m.name), ['red', 'blue']);
+  assert.deepEqual(
+    c.model.byName.get('Colour')?.members.map((m) => m.name),
+    ['red', 'blue'],
+  );
 });
 
 test('bad input: binary data, deep nesting, an unterminated string at the end of a big file', () => {

@@ -20,7 +20,12 @@ function expected(err: string): { file: string; line: number; column?: number } 
   return m ? { file: basename(m[1]), line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined } : undefined;
 }
 
-const cases = tests.skip ? [] : readdirSync(tests.path).filter((f) => f.endsWith('.err')).map((f) => f.slice(0, -4)).sort();
+const cases = tests.skip
+  ? []
+  : readdirSync(tests.path)
+      .filter((f) => f.endsWith('.err'))
+      .map((f) => f.slice(0, -4))
+      .sort();
 
 test('QEMU test cases are present', { skip: tests.skip }, () => {
   assert.ok(cases.length > 100, `expected QEMU's test cases, found ${cases.length}`);

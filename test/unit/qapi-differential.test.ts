@@ -12,22 +12,21 @@ import { sharedQemu } from '../helpers/shared';
 
 const MUTANTS = 30;
 const cases = sharedQemu('qapi-tests');
-const python = spawnSync('python3', ['--version']).status === 0 ? false : 'python3 is needed to run QEMU\'s frontend';
+const python = spawnSync('python3', ['--version']).status === 0 ? false : "python3 is needed to run QEMU's frontend";
 
 for (const r of RELEASES) {
   const fe = frontendOf(r);
   const tree = schemaTreeOf(r);
-  test(`QEMU ${r.version}: ${MUTANTS} mutants judged as QEMU ${r.version}'s own frontend judges them`,
-    { skip: python || fe.skip || tree.skip }, async () => {
-      // Small modules keep each Python run short; the long run takes them all.
-      const ws = new Workspace(tree.path, cases.skip ? undefined : cases.path, { maxModuleBytes: 40_000 });
-      try {
-        const res = await runDifferential(r, fe.path, ws, { count: MUTANTS, seed: 1000 + RELEASES.indexOf(r), caseShare: 0.6 });
-        assert.equal(res.mutants, MUTANTS);
-        assert.ok(res.accepted > 0 && res.accepted < res.mutants, 'the mutants include accepted and rejected schemas');
-        assert.deepEqual(res.disagreements, [], JSON.stringify(res.disagreements, null, 1));
-      } finally {
-        ws.dispose();
-      }
-    });
+  test(`QEMU ${r.version}: ${MUTANTS} mutants judged as QEMU ${r.version}'s own frontend judges them`, { skip: python || fe.skip || tree.skip }, async () => {
+    // Small modules keep each Python run short; the long run takes them all.
+    const ws = new Workspace(tree.path, cases.skip ? undefined : cases.path, { maxModuleBytes: 40_000 });
+    try {
+      const res = await runDifferential(r, fe.path, ws, { count: MUTANTS, seed: 1000 + RELEASES.indexOf(r), caseShare: 0.6 });
+      assert.equal(res.mutants, MUTANTS);
+      assert.ok(res.accepted > 0 && res.accepted < res.mutants, 'the mutants include accepted and rejected schemas');
+      assert.deepEqual(res.disagreements, [], JSON.stringify(res.disagreements, null, 1));
+    } finally {
+      ws.dispose();
+    }
+  });
 }

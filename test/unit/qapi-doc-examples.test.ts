@@ -40,9 +40,12 @@ test('stale doc examples are warnings on their own lines; the schema still check
   const service = createLanguageService({ files: memoryFiles({ [path]: schema, '/q/VERSION': '10.2.0\n' }) });
   const doc = TextDocument.create(`file://${path}`, 'qapi', 1, schema);
   const diags = service.validate(doc, defaultSettings).get(path) ?? [];
-  assert.deepEqual(diags.map((d) => [d.range.start.line, d.severity, d.code]), [
-    [11, DiagnosticSeverity.Warning, 'qmp-size-string'],
-    [16, DiagnosticSeverity.Warning, 'qmp-command-not-found'],
-  ]);
+  assert.deepEqual(
+    diags.map((d) => [d.range.start.line, d.severity, d.code]),
+    [
+      [11, DiagnosticSeverity.Warning, 'qmp-size-string'],
+      [16, DiagnosticSeverity.Warning, 'qmp-command-not-found'],
+    ],
+  );
   assert.equal(service.qapi.checkSchemaOf(path, defaultSettings).firstError, null, 'QEMU accepts this schema');
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import { neverCancelled } from '../../server/src/service/common/cancellation';
-import { MIGRATION, language, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { MIGRATION, language, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const original = readFileSync(MIGRATION, 'utf8');
 
@@ -35,7 +35,10 @@ function fixes(from: string | RegExp, to: string, code: string): { fixed: string
   const preferred = actions.filter((a) => a.isPreferred);
   assert.equal(preferred.length, 1, JSON.stringify(actions.map((a) => a.title)));
   const fixed = apply(c.doc, preferred[0]);
-  assert.deepEqual(check(fixed).diagnostics.map((x) => `${x.code}: ${x.message}`), []);
+  assert.deepEqual(
+    check(fixed).diagnostics.map((x) => `${x.code}: ${x.message}`),
+    [],
+  );
   return { fixed, action: preferred[0] };
 }
 

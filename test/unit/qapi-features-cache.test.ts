@@ -35,11 +35,17 @@ test('a new check when a file of the tree, the document text, the settings or th
   files.set('/q/a.json', "{ 'enum': 'E', 'data': [ 'x', 'y' ] }\n");
   const second = cache.check('/q/qapi-schema.json', settings);
   assert.notEqual(second, first);
-  assert.deepEqual(second.model.byName.get('E')!.members.map((m) => m.name), ['x', 'y']);
+  assert.deepEqual(
+    second.model.byName.get('E')!.members.map((m) => m.name),
+    ['x', 'y'],
+  );
   // An editor buffer that differs from what the check saw (the server overlays it on the files).
   files.set('/q/a.json', "{ 'enum': 'E', 'data': [ 'z' ] }\n");
   const third = cache.forDocument('/q/a.json', "{ 'enum': 'E', 'data': [ 'z' ] }\n", settings);
-  assert.deepEqual(third.model.byName.get('E')!.members.map((m) => m.name), ['z']);
+  assert.deepEqual(
+    third.model.byName.get('E')!.members.map((m) => m.name),
+    ['z'],
+  );
   const pinned = cache.check('/q/a.json', { ...settings, qemuVersion: '8.2' });
   assert.equal(pinned.rules, '8.2');
   files.set('/q/VERSION', '9.2.0\n');

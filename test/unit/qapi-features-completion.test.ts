@@ -4,22 +4,40 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { MIGRATION, editedAt, settings } from '../fixtures/qapi-features/harness';
+import { MIGRATION, editedAt, settings } from '../helpers/qapiFeatures';
 
 const original = readFileSync(MIGRATION, 'utf8');
 const complete = (typed: string) => {
   const { lang, doc, pos } = editedAt(MIGRATION, `${original}\n${typed}\n`);
   return lang.completion(doc, pos, settings).items;
 };
-const labels = (typed: string) => complete(typed).map((i) => i.label).sort();
+const labels = (typed: string) =>
+  complete(typed)
+    .map((i) => i.label)
+    .sort();
 
 test('top level: definition keywords first, then the keys of that kind not yet used', () => {
   assert.deepEqual(labels("{ '|"), ['alternate', 'command', 'enum', 'event', 'include', 'pragma', 'struct', 'union']);
   assert.deepEqual(labels("{ 'struct': 'S', 'data': {}, | }"), ['base', 'features', 'if']);
-  assert.deepEqual(labels("{ 'command': 'c', '|' }"),
-    ['allow-oob', 'allow-preconfig', 'boxed', 'coroutine', 'data', 'features', 'gen', 'if', 'returns', 'success-response']);
-  assert.deepEqual(labels("{ 'pragma': { '|' } }"),
-    ['command-name-exceptions', 'command-returns-exceptions', 'doc-required', 'documentation-exceptions', 'member-name-exceptions']);
+  assert.deepEqual(labels("{ 'command': 'c', '|' }"), [
+    'allow-oob',
+    'allow-preconfig',
+    'boxed',
+    'coroutine',
+    'data',
+    'features',
+    'gen',
+    'if',
+    'returns',
+    'success-response',
+  ]);
+  assert.deepEqual(labels("{ 'pragma': { '|' } }"), [
+    'command-name-exceptions',
+    'command-returns-exceptions',
+    'doc-required',
+    'documentation-exceptions',
+    'member-name-exceptions',
+  ]);
 });
 
 test('member value: every type, defined in this file or an included one, and built-in', () => {
@@ -87,7 +105,7 @@ test('type items carry the documentation from the schema', () => {
 
 test('nothing where nothing fits: names being defined, comments, between expressions', () => {
   assert.deepEqual(labels("{ 'struct': '|' }"), []);
-  assert.deepEqual(labels("# comment |"), []);
+  assert.deepEqual(labels('# comment |'), []);
   assert.deepEqual(labels("{ 'struct': 'S', 'data': { '|' } }"), []);
 });
 
@@ -95,15 +113,28 @@ test('doc comments: after # @ the members and features not documented yet; secti
   const undocumented = original.replace('# @switch: a three-way switch\n#\n', '# @|\n#\n').replace('# @unstable: Members are experimental.\n', '');
   const { lang, doc, pos } = editedAt(MIGRATION, undocumented);
   const list = lang.completion(doc, pos, settings);
-  assert.deepEqual(list.items.map((i) => [i.label, i.textEditText]), [['switch', 'switch: '], ['unstable', 'unstable: ']]);
+  assert.deepEqual(
+    list.items.map((i) => [i.label, i.textEditText]),
+    [
+      ['switch', 'switch: '],
+      ['unstable', 'unstable: '],
+    ],
+  );
   assert.deepEqual(list.itemDefaults?.editRange, { start: pos, end: pos });
-  const tags = editedAt(MIGRATION, original.replace('# Since: 2.4\n##\n{ \'struct\': \'MigrationParameters\'', '# Since: 2.4\n# Re|\n##\n{ \'struct\': \'MigrationParameters\''));
-  const labelsOf = (l: typeof tags, s = settings) => l.lang.completion(l.doc, l.pos, s).items.map((i) => i.label).sort();
+  const tags = editedAt(
+    MIGRATION,
+    original.replace("# Since: 2.4\n##\n{ 'struct': 'MigrationParameters'", "# Since: 2.4\n# Re|\n##\n{ 'struct': 'MigrationParameters'"),
+  );
+  const labelsOf = (l: typeof tags, s = settings) =>
+    l.lang
+      .completion(l.doc, l.pos, s)
+      .items.map((i) => i.label)
+      .sort();
   assert.deepEqual(labelsOf(tags), ['TODO:'], '10.2: Features and Since are used, Returns/Errors are for commands, Note/Example are rST directives');
   assert.deepEqual(labelsOf(tags, { ...settings, qemuVersion: '8.2' }), ['Example:', 'Note:', 'TODO:']);
   const cmd = editedAt(MIGRATION, original.replace('# Returns: the parameters\n', '# R|\n'));
   assert.deepEqual(labelsOf(cmd), ['Errors:', 'Returns:', 'TODO:']);
-  assert.deepEqual(labels("# just a comment, @|"), []);
+  assert.deepEqual(labels('# just a comment, @|'), []);
 });
 
 test('nothing to complete inside include and pragma expressions', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cursorContext } from '../../server/src/service/qapi/features/cursorContext';
 import { scanTokens, type Token } from '../../server/src/service/qapi/features/lexer';
-import { caret } from '../fixtures/qapi-features/harness';
+import { caret } from '../helpers/qapiFeatures';
 
 const ctxOf = (s: string) => {
   const { text, offset } = caret(s);
@@ -13,18 +13,29 @@ const ctxOf = (s: string) => {
 
 test('tokenizer: strings with the only escape, comments, punctuation, words, unterminated strings', () => {
   const tokens: Token[] = [];
-  scanTokens("{ 'a\\\\b': true, # note\n 'open\n}", 0, (t) => { tokens.push(t); });
-  assert.deepEqual(tokens.map((t) => [t.kind, t.value]), [
-    ['punct', '{'], ['string', 'a\\b'], ['punct', ':'], ['word', 'true'], ['punct', ','],
-    ['comment', '# note'], ['string', 'open'], ['punct', '}'],
-  ]);
+  scanTokens("{ 'a\\\\b': true, # note\n 'open\n}", 0, (t) => {
+    tokens.push(t);
+  });
+  assert.deepEqual(
+    tokens.map((t) => [t.kind, t.value]),
+    [
+      ['punct', '{'],
+      ['string', 'a\\b'],
+      ['punct', ':'],
+      ['word', 'true'],
+      ['punct', ','],
+      ['comment', '# note'],
+      ['string', 'open'],
+      ['punct', '}'],
+    ],
+  );
   assert.equal(tokens[1].closed, true);
   assert.equal(tokens[6].closed, false);
 });
 
 test('context: top-level key slot before any key, and after the definition key', () => {
-  assert.deepEqual(ctxOf("{ |")?.path, []);
-  assert.equal(ctxOf("{ |")?.slot, 'key');
+  assert.deepEqual(ctxOf('{ |')?.path, []);
+  assert.equal(ctxOf('{ |')?.slot, 'key');
   const c = ctxOf("{ 'struct': 'Foo', '|' }")!;
   assert.equal(c.slot, 'key');
   assert.equal(c.quoted, true);
@@ -55,11 +66,17 @@ test('context: condition, features, and union base/discriminator seen after the 
   const u = ctxOf("{ 'union': 'U', 'data': { | }, 'base': { 'kind': 'K', '*x': 'int' }, 'discriminator': 'kind' }")!;
   assert.deepEqual(u.path, ['data']);
   assert.equal(u.top.get('discriminator'), 'kind');
-  assert.deepEqual([...u.inlineBase!], [['kind', 'K'], ['*x', 'int']]);
+  assert.deepEqual(
+    [...u.inlineBase!],
+    [
+      ['kind', 'K'],
+      ['*x', 'int'],
+    ],
+  );
 });
 
 test('context: none outside expressions, in comments, or between a key and its colon', () => {
-  assert.equal(ctxOf("# just a comment |\n"), null);
+  assert.equal(ctxOf('# just a comment |\n'), null);
   assert.equal(ctxOf("{ 'struct': 'S' }\n|\n"), null);
   assert.equal(ctxOf("{ 'struct': 'S', # here |\n 'data': {} }"), null);
   assert.equal(ctxOf("{ 'struct' | : 'S' }"), null);
@@ -72,6 +89,6 @@ test('context: an unclosed expression stops at the next column-0 brace', () => {
 });
 
 test('context: never throws on arbitrary text', () => {
-  const samples = ["{", "}", "{{{", "'", "{ '", "{ 'a': [ } ] :", "\u0000{\n", "{ 'a' 'b' 'c' }", "]]]{"];
+  const samples = ['{', '}', '{{{', "'", "{ '", "{ 'a': [ } ] :", '\u0000{\n', "{ 'a' 'b' 'c' }", ']]]{'];
   for (const s of samples) for (let i = 0; i <= s.length; i++) assert.doesNotThrow(() => cursorContext(s, i));
 });

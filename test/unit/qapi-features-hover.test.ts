@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { COMMON, MIGRATION, language, positionOf, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { COMMON, MIGRATION, language, positionOf, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const lang = language();
 const migration = qapiDoc(MIGRATION);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pathToUri } from '../../server/src/service/common/paths';
-import { COMMON, MIGRATION, TREE, language, positionOf, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { COMMON, MIGRATION, TREE, language, positionOf, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const lang = language();
 const migration = qapiDoc(MIGRATION);
@@ -11,7 +11,12 @@ const line = (doc: ReturnType<typeof qapiDoc>, needle: string) => positionOf(doc
 
 test('definition of a type used in one file lands on its name in the included file', () => {
   const locs = lang.definition(migration, positionOf(migration, "'StrOrNull'", 3), settings);
-  assert.deepEqual(locs, [{ uri: pathToUri(COMMON), range: { start: { line: line(common, "'StrOrNull'"), character: 16 }, end: { line: line(common, "'StrOrNull'"), character: 25 } } }]);
+  assert.deepEqual(locs, [
+    {
+      uri: pathToUri(COMMON),
+      range: { start: { line: line(common, "'StrOrNull'"), character: 16 }, end: { line: line(common, "'StrOrNull'"), character: 25 } },
+    },
+  ]);
 });
 
 test('definition from a member name goes to its type; from a discriminator to the base member', () => {
@@ -31,7 +36,10 @@ test('definition of an include path opens the included file', () => {
 test('references of a type: every use across files, with the declaration when asked', () => {
   const at = positionOf(common, "'OnOffAuto'", 2);
   const uses = lang.references(common, at, settings, false);
-  assert.deepEqual(uses.map((l) => [l.uri, l.range.start.line]), [[pathToUri(MIGRATION), line(migration, "'OnOffAuto'")]]);
+  assert.deepEqual(
+    uses.map((l) => [l.uri, l.range.start.line]),
+    [[pathToUri(MIGRATION), line(migration, "'OnOffAuto'")]],
+  );
   const all = lang.references(common, at, settings, true);
   assert.equal(all.length, 2);
   assert.equal(all[0].uri, pathToUri(COMMON));
@@ -41,9 +49,14 @@ test('references of a type: every use across files, with the declaration when as
 
 test('document links: include paths of this file only, to the resolved files', () => {
   const root = qapiDoc(`${TREE}/qapi-schema.json`);
-  assert.deepEqual(lang.documentLinks(root, settings).map((l) => l.target),
-    ['pragma.json', 'common.json', 'sub/migration.json'].map((f) => pathToUri(`${TREE}/${f}`)));
-  assert.deepEqual(lang.documentLinks(migration, settings).map((l) => l.target), [pathToUri(COMMON)]);
+  assert.deepEqual(
+    lang.documentLinks(root, settings).map((l) => l.target),
+    ['pragma.json', 'common.json', 'sub/migration.json'].map((f) => pathToUri(`${TREE}/${f}`)),
+  );
+  assert.deepEqual(
+    lang.documentLinks(migration, settings).map((l) => l.target),
+    [pathToUri(COMMON)],
+  );
 });
 
 test('definition from a doc comment entry goes to the member it documents', () => {

@@ -4,29 +4,52 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SymbolKind } from 'vscode-languageserver-types';
 import { pathToUri } from '../../server/src/service/common/paths';
-import { COMMON, MIGRATION, TREE, editedAt, language, positionOf, qapiDoc, settings } from '../fixtures/qapi-features/harness';
+import { COMMON, MIGRATION, TREE, editedAt, language, positionOf, qapiDoc, settings } from '../helpers/qapiFeatures';
 
 const lang = language();
 const migration = qapiDoc(MIGRATION);
 
 test('outline: includes and definitions in file order, with members as children', () => {
   const symbols = lang.documentSymbols(migration, settings);
-  assert.deepEqual(symbols.map((s) => [s.name, s.kind]), [
-    ['common.json', SymbolKind.File], ['MigMode', SymbolKind.Enum], ['MigBase', SymbolKind.Struct],
-    ['MigNormal', SymbolKind.Struct], ['MigSetup', SymbolKind.Class], ['MigrationParameters', SymbolKind.Struct],
-    ['query-migrate-parameters', SymbolKind.Function], ['MIG_DONE', SymbolKind.Event],
-  ]);
+  assert.deepEqual(
+    symbols.map((s) => [s.name, s.kind]),
+    [
+      ['common.json', SymbolKind.File],
+      ['MigMode', SymbolKind.Enum],
+      ['MigBase', SymbolKind.Struct],
+      ['MigNormal', SymbolKind.Struct],
+      ['MigSetup', SymbolKind.Class],
+      ['MigrationParameters', SymbolKind.Struct],
+      ['query-migrate-parameters', SymbolKind.Function],
+      ['MIG_DONE', SymbolKind.Event],
+    ],
+  );
   const params = symbols[5];
-  assert.deepEqual(params.children!.map((c) => [c.name, c.detail]),
-    [['tls-creds', 'optional StrOrNull'], ['avail-switchover-bandwidth', 'optional size'], ['switch', 'optional OnOffAuto']]);
-  assert.deepEqual(symbols[1].children!.map((c) => [c.name, c.kind]), [['normal', SymbolKind.EnumMember], ['fast', SymbolKind.EnumMember]]);
+  assert.deepEqual(
+    params.children!.map((c) => [c.name, c.detail]),
+    [
+      ['tls-creds', 'optional StrOrNull'],
+      ['avail-switchover-bandwidth', 'optional size'],
+      ['switch', 'optional OnOffAuto'],
+    ],
+  );
+  assert.deepEqual(
+    symbols[1].children!.map((c) => [c.name, c.kind]),
+    [
+      ['normal', SymbolKind.EnumMember],
+      ['fast', SymbolKind.EnumMember],
+    ],
+  );
 });
 
 test('outline: at most maxItemsComputed symbols, parents before children', () => {
   const capped = lang.documentSymbols(migration, { ...settings, maxItemsComputed: 4 });
   const count = (list: typeof capped): number => list.reduce((n, s) => n + 1 + count(s.children ?? []), 0);
   assert.equal(count(capped), 4);
-  assert.deepEqual(capped.map((s) => s.name), ['common.json', 'MigMode']);
+  assert.deepEqual(
+    capped.map((s) => s.name),
+    ['common.json', 'MigMode'],
+  );
 });
 
 test('folding: doc blocks as comments and multi-line expressions as regions, capped', () => {
@@ -51,12 +74,18 @@ test('workspace symbols: definitions of the schemas worked with, best matches fi
   assert.deepEqual(l.workspaceSymbols('mig', settings), [], 'nothing is known before a schema is opened');
   l.hover(migration, positionOf(migration, 'MigBase'), settings);
   const found = l.workspaceSymbols('migmode', settings);
-  assert.deepEqual(found.map((s) => [s.name, s.location.uri]), [['MigMode', pathToUri(MIGRATION)]]);
+  assert.deepEqual(
+    found.map((s) => [s.name, s.location.uri]),
+    [['MigMode', pathToUri(MIGRATION)]],
+  );
   const fuzzy = l.workspaceSymbols('oof', settings).map((s) => s.name);
   assert.deepEqual(fuzzy, ['OnOffAuto']);
   assert.equal(l.workspaceSymbols('', { ...settings, maxItemsComputed: 2 }).length, 2);
   const byRoot = language().workspaceSymbols('StrOr', { ...settings, schemaRoot: `${TREE}/qapi-schema.json` });
-  assert.deepEqual(byRoot.map((s) => [s.name, s.location.uri]), [['StrOrNull', pathToUri(COMMON)]]);
+  assert.deepEqual(
+    byRoot.map((s) => [s.name, s.location.uri]),
+    [['StrOrNull', pathToUri(COMMON)]],
+  );
 });
 
 test('status: the rules in force and where they came from', () => {

@@ -10,7 +10,7 @@ import type { MarkupContent } from 'vscode-languageserver-types';
 import { diskFiles, overlayFiles } from '../../server/src/service/common/files';
 import { pathToUri } from '../../server/src/service/common/paths';
 import { createQapiLanguage } from '../../server/src/service/qapi/index';
-import { caret, positionOf, settings } from '../fixtures/qapi-features/harness';
+import { caret, positionOf, settings } from '../helpers/qapiFeatures';
 import { sharedQemu } from '../helpers/shared';
 
 const qapi = sharedQemu('schemas/v10.2.0/qapi');

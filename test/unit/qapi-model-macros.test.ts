@@ -14,16 +14,25 @@ function macros(text: string): string[] {
 }
 
 test('macros of members, enum values, branches and features are in the model', () => {
-  const text = [
-    "{ 'enum': 'Kind', 'data': [ 'a', { 'name': 'b', 'if': 'ENUM_VALUE', 'features': [ { 'name': 'ef', 'if': 'ENUM_FEATURE' } ] } ] }",
-    "{ 'struct': 'Base', 'data': { 'kind': 'Kind', '*m': { 'type': 'int', 'if': { 'all': [ 'MEMBER_A', 'MEMBER_B' ] } } } }",
-    "{ 'struct': 'Opts', 'data': { 'x': { 'type': 'str', 'features': [ { 'name': 'mf', 'if': { 'not': 'MEMBER_FEATURE' } } ] } },",
-    "  'features': [ { 'name': 'tf', 'if': 'TYPE_FEATURE' } ], 'if': 'DEFINITION' }",
-    "{ 'union': 'U', 'base': 'Base', 'discriminator': 'kind', 'data': { 'a': { 'type': 'Opts', 'if': 'BRANCH' } } }",
-    "{ 'union': 'V', 'base': { 'kind': 'Kind', 'y': { 'type': 'int', 'if': 'INLINE_BASE' } }, 'discriminator': 'kind', 'data': {} }",
-  ].join('\n') + '\n';
+  const text =
+    [
+      "{ 'enum': 'Kind', 'data': [ 'a', { 'name': 'b', 'if': 'ENUM_VALUE', 'features': [ { 'name': 'ef', 'if': 'ENUM_FEATURE' } ] } ] }",
+      "{ 'struct': 'Base', 'data': { 'kind': 'Kind', '*m': { 'type': 'int', 'if': { 'all': [ 'MEMBER_A', 'MEMBER_B' ] } } } }",
+      "{ 'struct': 'Opts', 'data': { 'x': { 'type': 'str', 'features': [ { 'name': 'mf', 'if': { 'not': 'MEMBER_FEATURE' } } ] } },",
+      "  'features': [ { 'name': 'tf', 'if': 'TYPE_FEATURE' } ], 'if': 'DEFINITION' }",
+      "{ 'union': 'U', 'base': 'Base', 'discriminator': 'kind', 'data': { 'a': { 'type': 'Opts', 'if': 'BRANCH' } } }",
+      "{ 'union': 'V', 'base': { 'kind': 'Kind', 'y': { 'type': 'int', 'if': 'INLINE_BASE' } }, 'discriminator': 'kind', 'data': {} }",
+    ].join('\n') + '\n';
   assert.deepEqual(macros(text), [
-    'BRANCH', 'DEFINITION', 'ENUM_FEATURE', 'ENUM_VALUE', 'INLINE_BASE', 'MEMBER_A', 'MEMBER_B', 'MEMBER_FEATURE', 'TYPE_FEATURE',
+    'BRANCH',
+    'DEFINITION',
+    'ENUM_FEATURE',
+    'ENUM_VALUE',
+    'INLINE_BASE',
+    'MEMBER_A',
+    'MEMBER_B',
+    'MEMBER_FEATURE',
+    'TYPE_FEATURE',
   ]);
 });
 

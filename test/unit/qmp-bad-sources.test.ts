@@ -29,16 +29,25 @@ for (const [name, text, reason] of [
     assert.equal(warning.severity, DiagnosticSeverity.Warning);
     assert.match(String(warning.message), reason);
     // The script itself is still judged (by the shipped facts): the underscore is an error.
-    assert.ok(diags.some((d) => d.code === 'qmp-unknown-argument' && d.range.start.line === 1), JSON.stringify(diags));
+    assert.ok(
+      diags.some((d) => d.code === 'qmp-unknown-argument' && d.range.start.line === 1),
+      JSON.stringify(diags),
+    );
     assert.doesNotMatch(status?.text ?? '', /introspection/i);
   });
 }
 
 test('a QAPI schema root that does not parse: warned, and the script checked by the shipped facts', () => {
-  const { diags, status } = check({ '/w/qapi/qapi-schema.json': "{ 'command': 'migrate-set-parameters', 'data': { \n" }, { schemaRoot: '/w/qapi/qapi-schema.json' });
+  const { diags, status } = check(
+    { '/w/qapi/qapi-schema.json': "{ 'command': 'migrate-set-parameters', 'data': { \n" },
+    { schemaRoot: '/w/qapi/qapi-schema.json' },
+  );
   const warning = diags.find((d) => d.code === 'qmp-schema-source');
   assert.ok(warning, JSON.stringify(diags));
   assert.match(String(warning.message), /qapi-schema\.json gave no definitions/);
-  assert.ok(diags.some((d) => d.code === 'qmp-unknown-argument' && d.range.start.line === 1), JSON.stringify(diags));
+  assert.ok(
+    diags.some((d) => d.code === 'qmp-unknown-argument' && d.range.start.line === 1),
+    JSON.stringify(diags),
+  );
   assert.match(status?.text ?? '', /shipped facts/);
 });

@@ -7,7 +7,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { qemuErrorClass, QmpCode } from '../../server/src/service/qmp/codes';
 import { sharedQemu } from '../helpers/shared';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codes, covered, disk, settings, validate } from '../fixtures/qmp/harness';
+import { codes, covered, disk, settings, validate } from '../helpers/qmp';
 
 const E = DiagnosticSeverity.Error;
 const set = (args: string) => `{"execute": "migrate-set-parameters", "arguments": {${args}}}`;
@@ -21,8 +21,15 @@ test('message shape: not an object, no execute, execute not a string, arguments 
 {"execute": "query-migrate", "execute": "query-migrate"}
 {"exec-oob": "migrate-pause"}`;
   const d = validate(text);
-  assert.deepEqual(codes(d), ['1:qmp-not-object', '2:qmp-missing-execute', '3:qmp-execute-not-string', '4:qmp-arguments-not-object',
-    '5:qmp-unexpected-member', '6:qmp-duplicate-key', '7:qmp-unexpected-member']);
+  assert.deepEqual(codes(d), [
+    '1:qmp-not-object',
+    '2:qmp-missing-execute',
+    '3:qmp-execute-not-string',
+    '4:qmp-arguments-not-object',
+    '5:qmp-unexpected-member',
+    '6:qmp-duplicate-key',
+    '7:qmp-unexpected-member',
+  ]);
   assert.equal(covered(text, d[4]), '"foo"');
   assert.equal(covered(text, d[2]), '42');
   assert.deepEqual(validate('{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}\n{"exec-oob": "migrate-pause"}'), []);
@@ -35,8 +42,18 @@ test('arguments: unknown member, underscore spelling, missing required (nested),
 ${set('"downtime-limit": "300", "cpu-throttle-tailslow": "yes", "multifd-compression": 1, "max-bandwidth": null, "downtime-limit": 2.5')}
 ${set('"multifd-compression": "lz4", "tls-creds": null, "tls-hostname": "h"')}`;
   const d = validate(text, { qemuVersion: '8.2' });
-  assert.deepEqual(codes(d, E), ['1:qmp-unknown-argument', '1:qmp-unknown-argument', '2:qmp-missing-argument', '3:qmp-missing-argument',
-    '4:qmp-size-string', '4:qmp-wrong-type', '4:qmp-wrong-type', '4:qmp-wrong-type', '4:qmp-duplicate-key', '5:qmp-enum-value']);
+  assert.deepEqual(codes(d, E), [
+    '1:qmp-unknown-argument',
+    '1:qmp-unknown-argument',
+    '2:qmp-missing-argument',
+    '3:qmp-missing-argument',
+    '4:qmp-size-string',
+    '4:qmp-wrong-type',
+    '4:qmp-wrong-type',
+    '4:qmp-wrong-type',
+    '4:qmp-duplicate-key',
+    '5:qmp-enum-value',
+  ]);
   assert.match(String(d[1].message), /did you mean 'downtime-limit'/);
   assert.equal(covered(text, d[1]), '"downtime_limit"');
   assert.equal(covered(text, d[9]), '"lz4"');
@@ -44,12 +61,23 @@ ${set('"multifd-compression": "lz4", "tls-creds": null, "tls-hostname": "h"')}`;
 
 test('integer widths: uint8 overflow and negatives are errors, uint64/size negatives wrap (warning), 2^64 and fractions are errors, size strings get a fix', () => {
   const text = [
-    set('"multifd-channels": 256'), set('"multifd-channels": -1'), set('"max-bandwidth": -1'),
-    set('"max-bandwidth": 18446744073709551616'), set('"max-bandwidth": 18446744073709551615'), set('"max-bandwidth": 1e9'),
+    set('"multifd-channels": 256'),
+    set('"multifd-channels": -1'),
+    set('"max-bandwidth": -1'),
+    set('"max-bandwidth": 18446744073709551616'),
+    set('"max-bandwidth": 18446744073709551615'),
+    set('"max-bandwidth": 1e9'),
     set('"max-bandwidth": "1G"'),
   ].join('\n');
   const d = validate(text);
-  assert.deepEqual(codes(d), ['1:qmp-integer-range', '2:qmp-integer-range', '3:qmp-negative-wraps', '4:qmp-integer-range', '6:qmp-wrong-type', '7:qmp-size-string']);
+  assert.deepEqual(codes(d), [
+    '1:qmp-integer-range',
+    '2:qmp-integer-range',
+    '3:qmp-negative-wraps',
+    '4:qmp-integer-range',
+    '6:qmp-wrong-type',
+    '7:qmp-size-string',
+  ]);
   assert.equal(d[2].severity, DiagnosticSeverity.Warning);
   assert.deepEqual(d[5].data, { kind: 'replace', title: 'Replace with 1073741824', text: '1073741824' });
 });
@@ -75,26 +103,49 @@ test('deprecated and unstable members and values warn', () => {
 
 test('command-level ranges per version, and 7.2 ignoring multifd zlib/zstd levels', () => {
   const text = [
-    set('"downtime-limit": 2000001'), set('"throttle-trigger-threshold": 0'), set('"cpu-throttle-increment": 100'),
-    set('"multifd-channels": 0'), set('"xbzrle-cache-size": 5000'), set('"announce-step": 0'), set('"multifd-zstd-level": 21'),
+    set('"downtime-limit": 2000001'),
+    set('"throttle-trigger-threshold": 0'),
+    set('"cpu-throttle-increment": 100'),
+    set('"multifd-channels": 0'),
+    set('"xbzrle-cache-size": 5000'),
+    set('"announce-step": 0'),
+    set('"multifd-zstd-level": 21'),
   ].join('\n');
-  assert.deepEqual(codes(validate(text, { qemuVersion: '8.2' })), ['1:qmp-parameter-range', '2:qmp-parameter-range', '3:qmp-parameter-range',
-    '4:qmp-parameter-range', '5:qmp-parameter-range', '6:qmp-parameter-range', '7:qmp-parameter-range']);
+  assert.deepEqual(codes(validate(text, { qemuVersion: '8.2' })), [
+    '1:qmp-parameter-range',
+    '2:qmp-parameter-range',
+    '3:qmp-parameter-range',
+    '4:qmp-parameter-range',
+    '5:qmp-parameter-range',
+    '6:qmp-parameter-range',
+    '7:qmp-parameter-range',
+  ]);
   const old = validate(text, { qemuVersion: '7.2' });
   assert.deepEqual(codes(old).slice(-1), ['7:qmp-ignored-by-qemu']);
   assert.equal(old.at(-1)!.severity, DiagnosticSeverity.Warning);
 });
 
 test('state: max-cpu-throttle against the cpu-throttle-initial in force; rejected commands change nothing', () => {
-  const text = [set('"cpu-throttle-initial": 60'), set('"max-cpu-throttle": 50'), set('"max-cpu-throttle": 70'), set('"cpu-throttle-initial": 80'), set('"cpu-throttle-initial": 120')].join('\n');
+  const text = [
+    set('"cpu-throttle-initial": 60'),
+    set('"max-cpu-throttle": 50'),
+    set('"max-cpu-throttle": 70'),
+    set('"cpu-throttle-initial": 80'),
+    set('"cpu-throttle-initial": 120'),
+  ].join('\n');
   const d = validate(text);
   assert.deepEqual(codes(d), ['2:qmp-parameter-range', '4:qmp-parameter-range', '5:qmp-parameter-range']);
   assert.match(String(d[0].message), /from line 1/);
-  assert.deepEqual(validate(set('"max-cpu-throttle": 10')).map((x) => x.code), ['qmp-parameter-range'], 'the default initial is 20');
+  assert.deepEqual(
+    validate(set('"max-cpu-throttle": 10')).map((x) => x.code),
+    ['qmp-parameter-range'],
+    'the default initial is 20',
+  );
 });
 
 test('state: migrate-start-postcopy needs postcopy-ram before migrate; capability combinations', () => {
-  const cap = (name: string, on = true) => `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "${name}", "state": ${on}}]}}`;
+  const cap = (name: string, on = true) =>
+    `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [{"capability": "${name}", "state": ${on}}]}}`;
   const mig = '{"execute": "migrate", "arguments": {"uri": "exec:cat"}}';
   const post = '{"execute": "migrate-start-postcopy"}';
   assert.deepEqual(codes(validate([mig, post].join('\n'))), ['2:qmp-state']);
@@ -111,9 +162,14 @@ test('state: migrate-start-postcopy needs postcopy-ram before migrate; capabilit
 test('unknown commands and arguments without a QEMU tree: errors with did-you-mean from the shipped command list of each release; near misses only warn for a release it lacks', () => {
   assert.deepEqual(validate('{"execute": "query-status"}'), []);
   for (const v of ['7.2', '8.0', '8.1', '9.0', '9.1', '10.0', '10.1', '10.2']) {
-    const d = validate('{"execute": "query-statuss"}\n{"execute": "blockdev-del", "arguments": {"node-nam": "x"}}\n{"execute": "migrate-set-parameter"}', { qemuVersion: v });
+    const d = validate('{"execute": "query-statuss"}\n{"execute": "blockdev-del", "arguments": {"node-nam": "x"}}\n{"execute": "migrate-set-parameter"}', {
+      qemuVersion: v,
+    });
     assert.deepEqual(codes(d), ['1:qmp-command-not-found', '2:qmp-missing-argument', '2:qmp-unknown-argument', '3:qmp-command-not-found'], v);
-    assert.ok(d.every((x) => x.severity === E), v);
+    assert.ok(
+      d.every((x) => x.severity === E),
+      v,
+    );
     assert.match(String(d[0].message), /did you mean 'query-status'/);
     assert.match(String(d[2].message), /did you mean 'node-name'/);
   }
@@ -126,7 +182,10 @@ test('unknown commands and arguments without a QEMU tree: errors with did-you-me
 });
 
 test('shipped command list: argument types and integer widths per release', () => {
-  const d = validate('{"execute": "block_resize", "arguments": {"node-name": "n", "size": 9223372036854775808}}\n{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "n", "size": "1"}}', { qemuVersion: '9.2' });
+  const d = validate(
+    '{"execute": "block_resize", "arguments": {"node-name": "n", "size": 9223372036854775808}}\n{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "n", "size": "1"}}',
+    { qemuVersion: '9.2' },
+  );
   assert.deepEqual(codes(d), ['1:qmp-wrong-type', '2:qmp-wrong-type']);
 });
 
@@ -174,12 +233,17 @@ test('QEMU 7.2 QAPI sources as the schema', { skip: qapi72.skip }, () => {
 
 test('QEMU 10.2 QAPI sources as the schema', { skip: qapi102.skip }, () => {
   const s = { qemuVersion: '10.2', schemaRoot: qapi102.path };
-  const d = validate(`${set('"avail-switchover-bandwidth": 1, "zero-page-detection": "legacy"')}\n{"execute": "migrate", "arguments": {"uri": "exec:cat", "blk": true}}`, s, disk());
+  const d = validate(
+    `${set('"avail-switchover-bandwidth": 1, "zero-page-detection": "legacy"')}\n{"execute": "migrate", "arguments": {"uri": "exec:cat", "blk": true}}`,
+    s,
+    disk(),
+  );
   assert.deepEqual(codes(d, E), ['2:qmp-not-in-version']);
 });
 
 test('capability rules as a real QEMU 7.2 answers them: postcopy with compress is fine, preempt with compress is not, zero-copy refuses xbzrle, a second qmp_capabilities is refused', () => {
-  const cap = (...names: string[]) => `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [${names.map((n) => `{"capability": "${n}", "state": true}`).join(', ')}]}}`;
+  const cap = (...names: string[]) =>
+    `{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [${names.map((n) => `{"capability": "${n}", "state": true}`).join(', ')}]}}`;
   const s = { qemuVersion: '7.2' };
   assert.deepEqual(validate(cap('postcopy-ram', 'compress'), s), []);
   assert.deepEqual(codes(validate([cap('postcopy-ram', 'postcopy-preempt'), cap('compress')].join('\n'), s)), ['2:qmp-capability-combination']);

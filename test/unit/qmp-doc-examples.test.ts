@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { memoryFiles } from '../../server/src/service/common/files';
 import { checkDocExamples } from '../../server/src/service/qmp/docExamples';
 import { sharedQemu } from '../helpers/shared';
-import { disk, service, settings } from '../fixtures/qmp/harness';
+import { disk, service, settings } from '../helpers/qmp';
 
 const ROOT = '/q/qapi/qapi-schema.json';
 const schema = `{ 'include': 'mig.json' }`;
@@ -50,11 +50,18 @@ const mig = `##
 test('doc examples: unknown argument and wrong type in a qmp-example, unknown command in an old Example section', () => {
   const svc = service(memoryFiles({ [ROOT]: schema, '/q/qapi/mig.json': mig, '/q/VERSION': '10.2.0\n' }));
   const check = svc.qapi.project.check(ROOT, settings({ qemuVersion: 'auto' }));
-  if (check.model.definitions.length === 0) assert.fail(`the QAPI checker read no definitions: ${JSON.stringify([...check.diagnostics.values()].flat().map((d) => d.message))}`);
+  if (check.model.definitions.length === 0)
+    assert.fail(`the QAPI checker read no definitions: ${JSON.stringify([...check.diagnostics.values()].flat().map((d) => d.message))}`);
   const got = checkDocExamples(check).get('/q/qapi/mig.json') ?? [];
   const lines = mig.split('\n');
-  const at = (i: number) => { const r = got[i].range; return lines[r.start.line].slice(r.start.character, r.end.character); };
-  assert.deepEqual(got.map((d) => `${d.range.start.line + 1}:${d.code}`), ['20:qmp-unknown-argument', '21:qmp-size-string', '31:qmp-command-not-found']);
+  const at = (i: number) => {
+    const r = got[i].range;
+    return lines[r.start.line].slice(r.start.character, r.end.character);
+  };
+  assert.deepEqual(
+    got.map((d) => `${d.range.start.line + 1}:${d.code}`),
+    ['20:qmp-unknown-argument', '21:qmp-size-string', '31:qmp-command-not-found'],
+  );
   assert.equal(at(0), '"downtime_limit"');
   assert.equal(at(1), '"300"');
   assert.equal(at(2), '"query-thingy"');

@@ -8,12 +8,14 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { pathToUri } from '../../server/src/service/common/paths';
 import { REPO } from '../helpers/shared';
-import { disk, settings } from '../fixtures/qmp/harness';
+import { disk, settings } from '../helpers/qmp';
 
 const DIR = join(REPO, 'examples', 'qmp');
 
 test('every format has an example and each gives only its intended diagnostics', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.qmp')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.qmp'))
+    .sort();
   assert.deepEqual(files, ['avail-switchover-bandwidth.qmp', 'hmp.qmp', 'json-stream.qmp', 'mixed.qmp', 'qmp-shell.qmp', 'transcript.qmp']);
   const svc = disk();
   for (const f of files) {

@@ -1,15 +1,8 @@
 // Hover, completion, quick fixes, code lenses and the migration inputs at a position.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CompletionList, Hover, Position } from 'vscode-languageserver-types';
-import { doc, service, settings } from '../fixtures/qmp/harness';
-
-/** The document and the position of `|` in the text (removed). */
-function at(textWithCursor: string): { d: ReturnType<typeof doc>; pos: Position } {
-  const offset = textWithCursor.indexOf('|');
-  const d = doc(textWithCursor.slice(0, offset) + textWithCursor.slice(offset + 1));
-  return { d, pos: d.positionAt(offset) };
-}
+import type { CompletionList, Hover } from 'vscode-languageserver-types';
+import { at, doc, service, settings } from '../helpers/qmp';
 const hoverText = (h: Hover | null) => (h ? (h.contents as { value: string }).value : '');
 const labels = (c: CompletionList) => c.items.map((i) => i.label);
 
@@ -34,7 +27,10 @@ test('hover on a command and on an argument: type, unit, default, range, since, 
 test('completion: command names, arguments not given yet, enum and capability values, booleans, snippets', () => {
   const svc = service();
   const s = settings({ qemuVersion: '8.2' });
-  const c = (t: string) => { const x = at(t); return svc.completion(x.d, x.pos, s); };
+  const c = (t: string) => {
+    const x = at(t);
+    return svc.completion(x.d, x.pos, s);
+  };
   assert.ok(labels(c('{"execute": "migr|')).includes('migrate-set-parameters'));
   const args = labels(c('{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "|'));
   assert.ok(args.includes('avail-switchover-bandwidth'));
@@ -74,17 +70,24 @@ test('quick fixes: did-you-mean, underscore to hyphen, size string to number, re
   assert.equal(rm[0].title, "Remove 'avail-switchover-bandwidth'");
   const d = doc('{"execute": "migrate-set-parameters", "arguments": {"avail-switchover-bandwidth": 1, "downtime-limit": 300}}');
   const r = rm[0].edits[0].range;
-  assert.equal(d.getText().slice(0, d.offsetAt(r.start)) + d.getText().slice(d.offsetAt(r.end)), '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300}}');
+  assert.equal(
+    d.getText().slice(0, d.offsetAt(r.start)) + d.getText().slice(d.offsetAt(r.end)),
+    '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300}}',
+  );
   const cmd = fix('{"execute": "migrate-set-parameter"}');
   assert.equal(cmd[0].edits[0].newText, '"migrate-set-parameters"');
 });
 
 test('code lenses above migrate-set-parameters, migrate_set_parameter and migrate', () => {
   const svc = service();
-  const text = '{"execute": "qmp_capabilities"}\n{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300}}\nmigrate_set_parameter max-bandwidth 1G\nmigrate -d tcp:h:1\ninfo migrate';
+  const text =
+    '{"execute": "qmp_capabilities"}\n{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300}}\nmigrate_set_parameter max-bandwidth 1G\nmigrate -d tcp:h:1\ninfo migrate';
   const d = doc(text);
   const lenses = svc.codeLenses(d, settings());
-  assert.deepEqual(lenses.map((l) => l.range.start.line), [1, 2, 3]);
+  assert.deepEqual(
+    lenses.map((l) => l.range.start.line),
+    [1, 2, 3],
+  );
   assert.deepEqual(lenses[0].command, { title: 'Preview convergence', command: 'qapi.openConvergencePreview', arguments: [d.uri, { line: 1, character: 0 }] });
 });
 
@@ -109,7 +112,11 @@ migrate_set_parameter avail-switchover-bandwidth 1250M
   assert.deepEqual(early.link, { bytesPerSecond: 1.25e9, sendingEfficiency: 0.03 });
   assert.deepEqual(early.guest, { ramBytes: 8 * 2 ** 30, dirtyBytesPerSecond: 200 * 2 ** 20 });
   const late = atLine(8);
-  assert.deepEqual(late.parameters, { 'downtime-limit': 500, 'max-bandwidth': 0, 'avail-switchover-bandwidth': 1250 * 2 ** 20 }, 'the rejected cpu-throttle-initial is not in force');
+  assert.deepEqual(
+    late.parameters,
+    { 'downtime-limit': 500, 'max-bandwidth': 0, 'avail-switchover-bandwidth': 1250 * 2 ** 20 },
+    'the rejected cpu-throttle-initial is not in force',
+  );
   assert.equal(late.guest!.ramBytes, 8 * 2 ** 30, 'the header wins over the recorded reply');
   assert.equal(late.guest!.dirtyBytesPerSecond, 200 * 2 ** 20);
   assert.ok(late.sources.some((s) => /query-migrate reply on line 7/.test(s)));
@@ -127,15 +134,28 @@ test('conversion between JSON and qmp-shell, offered only when the shell line re
     const actions = svc.codeActions(d, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, { diagnostics: [] }, s);
     return actions.map((a) => `${a.title}: ${a.edit!.changes![d.uri][0].newText}`);
   };
-  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "tls-creds": "creds0", "block-bitmap-mapping": [{"node-name": "n", "alias": "a b"}]}}'),
-    ['Convert to qmp-shell: migrate-set-parameters downtime-limit=300 tls-creds=creds0 block-bitmap-mapping=[{"node-name":"n","alias":"a b"}]']);
-  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"driver": "file", "cache": {"direct": true, "no-flush": false}}}'),
-    ['Convert to qmp-shell: blockdev-add driver=file cache.direct=true no-flush=false'], 'after a dotted key qmp-shell stays in that object');
-  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"file": {"driver": "file"}, "cache": {"direct": true}, "driver": "raw"}}'),
-    ['Convert to qmp-shell: blockdev-add driver=raw file={"driver":"file"} cache.direct=true']);
-  assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": "my creds"}}'), [], 'qmp-shell keeps quotes: a string with a space has no spelling');
-  assert.deepEqual(convert('migrate-set-parameters downtime-limit=300 max-bandwidth=1G'),
-    ['Convert to JSON: {"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":"1G"}}']);
+  assert.deepEqual(
+    convert(
+      '{"execute": "migrate-set-parameters", "arguments": {"downtime-limit": 300, "tls-creds": "creds0", "block-bitmap-mapping": [{"node-name": "n", "alias": "a b"}]}}',
+    ),
+    ['Convert to qmp-shell: migrate-set-parameters downtime-limit=300 tls-creds=creds0 block-bitmap-mapping=[{"node-name":"n","alias":"a b"}]'],
+  );
+  assert.deepEqual(
+    convert('{"execute": "blockdev-add", "arguments": {"driver": "file", "cache": {"direct": true, "no-flush": false}}}'),
+    ['Convert to qmp-shell: blockdev-add driver=file cache.direct=true no-flush=false'],
+    'after a dotted key qmp-shell stays in that object',
+  );
+  assert.deepEqual(convert('{"execute": "blockdev-add", "arguments": {"file": {"driver": "file"}, "cache": {"direct": true}, "driver": "raw"}}'), [
+    'Convert to qmp-shell: blockdev-add driver=raw file={"driver":"file"} cache.direct=true',
+  ]);
+  assert.deepEqual(
+    convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": "my creds"}}'),
+    [],
+    'qmp-shell keeps quotes: a string with a space has no spelling',
+  );
+  assert.deepEqual(convert('migrate-set-parameters downtime-limit=300 max-bandwidth=1G'), [
+    'Convert to JSON: {"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":"1G"}}',
+  ]);
   assert.deepEqual(convert('{"execute": "migrate-set-parameters", "arguments": {"tls-creds": null}}'), [], 'null has no qmp-shell spelling');
   assert.deepEqual(convert('{"execute": "x", "arguments": {"name": "5"}}'), [], 'the string "5" would come back as an integer');
 });
@@ -143,7 +163,10 @@ test('conversion between JSON and qmp-shell, offered only when the shell line re
 test('outline and folding: one symbol per command, folding for commands that span lines', () => {
   const svc = service();
   const d = doc('{"execute": "qmp_capabilities"}\n-> { "execute": "migrate",\n     "arguments": { "uri": "exec:cat" } }\ninfo migrate');
-  assert.deepEqual(svc.documentSymbols(d, settings()).map((x) => `${x.name}:${x.range.start.line}-${x.range.end.line}`), ['qmp_capabilities:0-0', 'migrate:1-2', 'query-migrate:3-3']);
+  assert.deepEqual(
+    svc.documentSymbols(d, settings()).map((x) => `${x.name}:${x.range.start.line}-${x.range.end.line}`),
+    ['qmp_capabilities:0-0', 'migrate:1-2', 'query-migrate:3-3'],
+  );
   assert.deepEqual(svc.foldingRanges(d, settings()), [{ startLine: 1, endLine: 2 }]);
   assert.equal(svc.documentSymbols(d, settings({ maxItemsComputed: 1 })).length, 1);
 });

@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseScript } from '../../server/src/service/qmp/script/parse';
 import { toPlain } from '../../server/src/service/qmp/script/value';
-import { codes, covered, validate } from '../fixtures/qmp/harness';
+import { codes, covered, validate } from '../helpers/qmp';
 
-const messages = (text: string) => parseScript(text).statements.filter((s) => s.direction === 'client').map((s) => toPlain(s.value));
+const messages = (text: string) =>
+  parseScript(text)
+    .statements.filter((s) => s.direction === 'client')
+    .map((s) => toPlain(s.value));
 
-test('JSON stream: several objects a line, objects spanning lines, single quotes with \\\' escape, id and exec-oob', () => {
+test("JSON stream: several objects a line, objects spanning lines, single quotes with \\' escape, id and exec-oob", () => {
   const text = `{"execute": "query-status"} {"execute":"stop","id":1}
 { "execute": "migrate-set-parameters",
   "arguments": { "downtime-limit": 500 } }
@@ -16,11 +19,16 @@ test('JSON stream: several objects a line, objects spanning lines, single quotes
 {"exec-oob": "migrate-pause"}`;
   const s = parseScript(text);
   assert.deepEqual(s.problems, []);
-  assert.deepEqual(s.statements.map((x) => x.format), ['json', 'json', 'json', 'json', 'json']);
+  assert.deepEqual(
+    s.statements.map((x) => x.format),
+    ['json', 'json', 'json', 'json', 'json'],
+  );
   assert.deepEqual(messages(text), [
-    { execute: 'query-status' }, { execute: 'stop', id: 1 },
+    { execute: 'query-status' },
+    { execute: 'stop', id: 1 },
     { execute: 'migrate-set-parameters', arguments: { 'downtime-limit': 500 } },
-    { execute: 'query-status', id: "it's" }, { 'exec-oob': 'migrate-pause' },
+    { execute: 'query-status', id: "it's" },
+    { 'exec-oob': 'migrate-pause' },
   ]);
   assert.equal(s.statements[2].line, 1);
 });
@@ -36,19 +44,28 @@ test('transcript: -> messages are checked, <- replies are data, indented continu
 `;
   const s = parseScript(text);
   assert.deepEqual(s.problems, []);
-  assert.deepEqual(s.statements.map((x) => `${x.format}:${x.direction}`), ['transcript:client', 'transcript:server', 'transcript:client', 'transcript:server']);
+  assert.deepEqual(
+    s.statements.map((x) => `${x.format}:${x.direction}`),
+    ['transcript:client', 'transcript:server', 'transcript:client', 'transcript:server'],
+  );
   assert.deepEqual(toPlain(s.statements[3].value), { return: { status: 'active', ram: { total: 8589934592 } } });
   assert.deepEqual(validate(text, { qemuVersion: '8.2' }), []);
 });
 
 test('qmp-shell: integer, then true/false in any case, then JSON for { and [, else string; dotted keys nest', () => {
-  const [m] = messages('blockdev-add driver=qcow2 node-name=n1 file.driver=file file.filename=/tmp/a.qcow2 read-only=TRUE cache.direct=false x=0.5 y=null z=1G w=-3 v=[1,2]');
+  const [m] = messages(
+    'blockdev-add driver=qcow2 node-name=n1 file.driver=file file.filename=/tmp/a.qcow2 read-only=TRUE cache.direct=false x=0.5 y=null z=1G w=-3 v=[1,2]',
+  );
   // qmp-shell's own reading (checked against qmp_shell.py in qmp-shell-differential.test.ts):
   // after a dotted key the next keys go into that nested object.
-  assert.deepEqual(m, { execute: 'blockdev-add', arguments: {
-    driver: 'qcow2', 'node-name': 'n1', file: { driver: 'file', file: { filename: '/tmp/a.qcow2', 'read-only': true,
-      cache: { direct: false, x: '0.5', y: 'null', z: '1G', w: -3, v: [1, 2] } } },
-  } });
+  assert.deepEqual(m, {
+    execute: 'blockdev-add',
+    arguments: {
+      driver: 'qcow2',
+      'node-name': 'n1',
+      file: { driver: 'file', file: { filename: '/tmp/a.qcow2', 'read-only': true, cache: { direct: false, x: '0.5', y: 'null', z: '1G', w: -3, v: [1, 2] } } },
+    },
+  });
 });
 
 test('qmp-shell: transaction( ... ) builds one transaction command', () => {
@@ -56,10 +73,15 @@ test('qmp-shell: transaction( ... ) builds one transaction command', () => {
 blockdev-snapshot-sync device=d0 snapshot-file=/tmp/s0.qcow2
 blockdev-snapshot-sync device=d1 snapshot-file=/tmp/s1.qcow2 )`;
   const [m] = messages(text);
-  assert.deepEqual(m, { execute: 'transaction', arguments: { actions: [
-    { type: 'blockdev-snapshot-sync', data: { device: 'd0', 'snapshot-file': '/tmp/s0.qcow2' } },
-    { type: 'blockdev-snapshot-sync', data: { device: 'd1', 'snapshot-file': '/tmp/s1.qcow2' } },
-  ] } });
+  assert.deepEqual(m, {
+    execute: 'transaction',
+    arguments: {
+      actions: [
+        { type: 'blockdev-snapshot-sync', data: { device: 'd0', 'snapshot-file': '/tmp/s0.qcow2' } },
+        { type: 'blockdev-snapshot-sync', data: { device: 'd1', 'snapshot-file': '/tmp/s1.qcow2' } },
+      ],
+    },
+  });
 });
 
 test('qmp-shell refusals: a word without =, and a key set twice', () => {
@@ -81,16 +103,30 @@ info migrate_parameters
 info migrate_capabilities`;
   const s = parseScript(text);
   assert.deepEqual(s.problems, []);
-  assert.deepEqual(s.statements.map((x) => (toPlain(x.value) as { execute: string }).execute), [
-    'migrate-set-capabilities', 'migrate-set-parameters', 'migrate', 'migrate-start-postcopy', 'migrate_cancel',
-    'migrate-incoming', 'query-migrate', 'query-migrate-parameters', 'query-migrate-capabilities',
-  ]);
-  assert.deepEqual(toPlain(s.statements[0].value), { execute: 'migrate-set-capabilities', arguments: { capabilities: [{ capability: 'auto-converge', state: true }] } });
+  assert.deepEqual(
+    s.statements.map((x) => (toPlain(x.value) as { execute: string }).execute),
+    [
+      'migrate-set-capabilities',
+      'migrate-set-parameters',
+      'migrate',
+      'migrate-start-postcopy',
+      'migrate_cancel',
+      'migrate-incoming',
+      'query-migrate',
+      'query-migrate-parameters',
+      'query-migrate-capabilities',
+    ],
+  );
+  assert.deepEqual(toPlain(s.statements[0].value), {
+    execute: 'migrate-set-capabilities',
+    arguments: { capabilities: [{ capability: 'auto-converge', state: true }] },
+  });
   assert.deepEqual(toPlain(s.statements[2].value), { execute: 'migrate', arguments: { uri: 'tcp:192.0.2.2:4444' } });
 });
 
 test('HMP sizes: suffixes are powers of 1024, max-bandwidth reads a bare number as MiB/s; GiB and negatives are refused', () => {
-  const text = 'migrate_set_parameter max-bandwidth 100\nmigrate_set_parameter xbzrle-cache-size 128M\nmigrate_set_parameter downtime-limit 1GiB\nmigrate_set_parameter max-bandwidth -5\nmigrate_set_parameter cpu-throttle-tailslow maybe';
+  const text =
+    'migrate_set_parameter max-bandwidth 100\nmigrate_set_parameter xbzrle-cache-size 128M\nmigrate_set_parameter downtime-limit 1GiB\nmigrate_set_parameter max-bandwidth -5\nmigrate_set_parameter cpu-throttle-tailslow maybe';
   const d = validate(text, { qemuVersion: '8.2' });
   assert.deepEqual(codes(d), ['3:qmp-hmp-size', '4:qmp-hmp-size', '5:qmp-wrong-type']);
   assert.equal(covered(text, d[0]), '1GiB');
@@ -104,7 +140,13 @@ test('header: qemu version and workload; bad items are reported on the item', ()
 `;
   const s = parseScript(text);
   assert.equal(s.header.version?.text, '8.2');
-  assert.deepEqual(s.header.guest, { ramBytes: 8 * 2 ** 30, workingSetBytes: 2 * 2 ** 30, dirtyBytesPerSecond: 200 * 2 ** 20, zeroPageFraction: 0.1, vcpus: 4 });
+  assert.deepEqual(s.header.guest, {
+    ramBytes: 8 * 2 ** 30,
+    workingSetBytes: 2 * 2 ** 30,
+    dirtyBytesPerSecond: 200 * 2 ** 20,
+    zeroPageFraction: 0.1,
+    vcpus: 4,
+  });
   assert.deepEqual(s.header.link, { bytesPerSecond: 1.25e9, sendingEfficiency: 0.03 });
   const d = validate(text);
   assert.deepEqual(codes(d), ['2:qmp-header']);

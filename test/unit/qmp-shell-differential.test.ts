@@ -20,23 +20,35 @@ type Answer = ['none'] | ['send', Tagged] | ['error' | 'crash' | 'unsendable', s
 
 function oracle(version: string, lines: string[]): Answer[] {
   const pkg = sharedQemu(`python-qmp/${version}`);
-  const r = spawnSync(PYTHON, [ORACLE], { input: JSON.stringify(lines), env: { ...process.env, PYTHONPATH: pkg.path }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 60_000 });
+  const r = spawnSync(PYTHON, [ORACLE], {
+    input: JSON.stringify(lines),
+    env: { ...process.env, PYTHONPATH: pkg.path },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`qmp-shell oracle failed: ${r.stderr || r.error}`);
   return JSON.parse(r.stdout) as Answer[];
 }
 
 function tag(v: JValue): Tagged {
   switch (v.kind) {
-    case 'number': return v.integer ? ['i', BigInt(v.text).toString()] : ['f', pythonFloatRepr(v.value)];
-    case 'string': return ['s', v.value];
-    case 'bool': return ['b', v.value];
-    case 'null': return ['n'];
-    case 'array': return ['a', v.items.map(tag)];
+    case 'number':
+      return v.integer ? ['i', BigInt(v.text).toString()] : ['f', pythonFloatRepr(v.value)];
+    case 'string':
+      return ['s', v.value];
+    case 'bool':
+      return ['b', v.value];
+    case 'null':
+      return ['n'];
+    case 'array':
+      return ['a', v.items.map(tag)];
     case 'object': {
       const entries = v.entries.map((e) => [e.key, tag(e.value)]);
       return ['o', entries];
     }
-    default: return ['elided'];
+    default:
+      return ['elided'];
   }
 }
 
@@ -73,22 +85,123 @@ function agree(py: Answer, our: Answer): boolean {
 const COMMANDS = ['query-status', 'blockdev-add', 'migrate-set-parameters', 'x', 'q_1', 'cmd.x', 'transaction', 'ÿ', 'a=b'];
 const KEYS = ['a', 'b', 'c', 'a.b', 'a.b.c', 'b.c', 'node-name', 'file.driver', 'file.filename', '"q"', "'k'", 'a..b', '', 'x.'];
 const SAFE_VALUES = [
-  '0', '-0', '+7', '007', '1_000', '1__0', '_1', '1_', '9223372036854775808', '-18446744073709551617', '١٢', '٣_٤', '0x10', '1e5', '0.5', '.5', '1.',
-  'true', 'TRUE', 'False', 'tRuE', 'yes', 'null', 'None', 'abc', 'a=b', "'quoted'", '"dq"', "'a b'", 'x"y', "it's", 'a\\"b', '1G', '', '{', '[x', '{"a":',
-  '{}', '[]', '[1,2]', '{"a":1}', '{"a":1,"a":2}', '[1,2,]', '{"a":[1,{"b":null}]}', '[1.5,2e3,-0.0]', '[true,false,null]', '{"x":"a b"}',
-  '["a\\"b"]', '[1e-7]', '[123456789012345678901234567890]', '[0.1]', '[1E+2]', '[1e16]', '[12345678.9]', "['a','b']", "{'a':True}",
-  "{'a':None,'b':null}", '(1,2)', '[(1,2)]', '{1:2}', "{1:'a',True:'b'}", '{1.5:2}', '{None:1}', '[1,2][0]', '[-1]', '[--1]', '[-(1)]',
-  '[+1.5]', '[0x1F]', '[0o17]', '[0b101]', '[1_000]', '[01]', '[00]', "[r'a\\n']", "['\\x41\\u0042']", "[u'x']", "[f'x']", "['a''b']",
-  '[{}]', "{'a':[1,2,],}", '[1]#c', '[true]', '[-true]', '[nan]', '[1,', "{'a'", '[1.e5]', '[1__0]', '[.5]', "['a\\'b']", '["a\'b"]',
-  '[()]', '[(1,)]', "{'a':(1,[2])}", '[1if]', '[a]', '[-0x10]', "[\"a\" 'b']", '[{"a":1,}]', '["\\u00e9"]', '[1e999999]', '{"a":NaN}',
-  "['\\t\\101']", '[True,False,None]', '["x"]#', "['''a''']",
+  '0',
+  '-0',
+  '+7',
+  '007',
+  '1_000',
+  '1__0',
+  '_1',
+  '1_',
+  '9223372036854775808',
+  '-18446744073709551617',
+  '١٢',
+  '٣_٤',
+  '0x10',
+  '1e5',
+  '0.5',
+  '.5',
+  '1.',
+  'true',
+  'TRUE',
+  'False',
+  'tRuE',
+  'yes',
+  'null',
+  'None',
+  'abc',
+  'a=b',
+  "'quoted'",
+  '"dq"',
+  "'a b'",
+  'x"y',
+  "it's",
+  'a\\"b',
+  '1G',
+  '',
+  '{',
+  '[x',
+  '{"a":',
+  '{}',
+  '[]',
+  '[1,2]',
+  '{"a":1}',
+  '{"a":1,"a":2}',
+  '[1,2,]',
+  '{"a":[1,{"b":null}]}',
+  '[1.5,2e3,-0.0]',
+  '[true,false,null]',
+  '{"x":"a b"}',
+  '["a\\"b"]',
+  '[1e-7]',
+  '[123456789012345678901234567890]',
+  '[0.1]',
+  '[1E+2]',
+  '[1e16]',
+  '[12345678.9]',
+  "['a','b']",
+  "{'a':True}",
+  "{'a':None,'b':null}",
+  '(1,2)',
+  '[(1,2)]',
+  '{1:2}',
+  "{1:'a',True:'b'}",
+  '{1.5:2}',
+  '{None:1}',
+  '[1,2][0]',
+  '[-1]',
+  '[--1]',
+  '[-(1)]',
+  '[+1.5]',
+  '[0x1F]',
+  '[0o17]',
+  '[0b101]',
+  '[1_000]',
+  '[01]',
+  '[00]',
+  "[r'a\\n']",
+  "['\\x41\\u0042']",
+  "[u'x']",
+  "[f'x']",
+  "['a''b']",
+  '[{}]',
+  "{'a':[1,2,],}",
+  '[1]#c',
+  '[true]',
+  '[-true]',
+  '[nan]',
+  '[1,',
+  "{'a'",
+  '[1.e5]',
+  '[1__0]',
+  '[.5]',
+  "['a\\'b']",
+  '["a\'b"]',
+  '[()]',
+  '[(1,)]',
+  "{'a':(1,[2])}",
+  '[1if]',
+  '[a]',
+  '[-0x10]',
+  '["a" \'b\']',
+  '[{"a":1,}]',
+  '["\\u00e9"]',
+  '[1e999999]',
+  '{"a":NaN}',
+  "['\\t\\101']",
+  '[True,False,None]',
+  '["x"]#',
+  "['''a''']",
 ];
 /** Values qmp-shell reads but cannot send, or fails on (kept out of transactions: there the failure surfaces at the closing line). */
 const BAD_VALUES = ['[{1,2}]', '[set()]', "[b'x']", '[1j]', '[1+2j]', '{(1,2):3}', '{[1]:2}', '[1e400]', '[NaN]', '[-Infinity]', "[{'a':{1}}]", '{(1,[2]):3}'];
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function generate(n: number, seed: number): string[] {
@@ -99,8 +212,10 @@ function generate(n: number, seed: number): string[] {
     const count = Math.floor(r() * 5);
     for (let i = 0; i < count; i++) {
       const roll = r();
-      if (roll < 0.04) words.push(pick(SAFE_VALUES.filter((v) => !v.includes('='))) || 'word');  // no '=': refused
-      else if (roll < 0.1 && words.length) words.push(words[words.length - 1]);  // the same key again
+      if (roll < 0.04)
+        words.push(pick(SAFE_VALUES.filter((v) => !v.includes('='))) || 'word'); // no '=': refused
+      else if (roll < 0.1 && words.length)
+        words.push(words[words.length - 1]); // the same key again
       else words.push(`${pick(KEYS)}=${pick(values)}`);
     }
     return words;
@@ -124,10 +239,39 @@ function generate(n: number, seed: number): string[] {
 }
 
 const CORNERS = [
-  'query-status', 'blockdev-add a.b=1 c=2 d.e=3 f=4', 'x "a b"=1 y=١٢', 'q k={"a": 1}', 'q a.b=1 a=2', 'q a=1 a.b=2', 'q a={"x":1} a.y=2',
-  'q a={"x":1} a.x=2', 'q a.b=1 b=2 b=3', 'q a="unclosed', "q a='x\\'y", 'q a="x\\"y z\\" w', 'q "a b', 'q a=1 "', 'q a="\\"', 'q k=v\u00a0w=1',
-  'q k=v\u2028w=2', 'q k=v\u001cw=3', 'q k=v\ufeffw', 'transaction( )', 'transaction(', 'x a=1', 'transaction(', 'y b=2 )', 'transaction( z c=3 )',
-  'transaction(', 'bad word', 'ok a=1', ') x', 'transaction(', 'transaction( a', ')', ')',
+  'query-status',
+  'blockdev-add a.b=1 c=2 d.e=3 f=4',
+  'x "a b"=1 y=١٢',
+  'q k={"a": 1}',
+  'q a.b=1 a=2',
+  'q a=1 a.b=2',
+  'q a={"x":1} a.y=2',
+  'q a={"x":1} a.x=2',
+  'q a.b=1 b=2 b=3',
+  'q a="unclosed',
+  "q a='x\\'y",
+  'q a="x\\"y z\\" w',
+  'q "a b',
+  'q a=1 "',
+  'q a="\\"',
+  'q k=v\u00a0w=1',
+  'q k=v\u2028w=2',
+  'q k=v\u001cw=3',
+  'q k=v\ufeffw',
+  'transaction( )',
+  'transaction(',
+  'x a=1',
+  'transaction(',
+  'y b=2 )',
+  'transaction( z c=3 )',
+  'transaction(',
+  'bad word',
+  'ok a=1',
+  ') x',
+  'transaction(',
+  'transaction( a',
+  ')',
+  ')',
 ];
 
 for (const version of ['v7.2.0', 'v10.2.0']) {
@@ -139,11 +283,16 @@ for (const version of ['v7.2.0', 'v10.2.0']) {
     const our = ours(lines);
     const diffs: string[] = [];
     lines.forEach((l, i) => {
-      if (!agree(py[i], our[i])) diffs.push(`line ${i + 1}: ${JSON.stringify(l)}\n  qmp-shell: ${JSON.stringify(py[i])}\n  ours:      ${JSON.stringify(our[i])}`);
+      if (!agree(py[i], our[i]))
+        diffs.push(`line ${i + 1}: ${JSON.stringify(l)}\n  qmp-shell: ${JSON.stringify(py[i])}\n  ours:      ${JSON.stringify(our[i])}`);
     });
     assert.equal(py.length, lines.length);
     // The test must exercise each kind of answer.
-    for (const kind of ['none', 'send', 'error', 'crash', 'unsendable']) assert.ok(py.some((a) => a[0] === kind), `no line got ${kind}`);
+    for (const kind of ['none', 'send', 'error', 'crash', 'unsendable'])
+      assert.ok(
+        py.some((a) => a[0] === kind),
+        `no line got ${kind}`,
+      );
     assert.deepEqual(diffs.slice(0, 20), [], `${diffs.length} of ${lines.length} lines read differently`);
   });
 }

@@ -3,25 +3,40 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  analyse, DEFAULT_GUEST, DEFAULT_LINK, HARD_CAP_SECONDS, recommend, ScenarioError, scenarioFromInputs, simulate,
-  sweep, validateScenario, type Scenario, type SimulationResult,
+  analyse,
+  DEFAULT_GUEST,
+  DEFAULT_LINK,
+  HARD_CAP_SECONDS,
+  recommend,
+  ScenarioError,
+  scenarioFromInputs,
+  simulate,
+  sweep,
+  validateScenario,
+  type Scenario,
+  type SimulationResult,
 } from '../../server/src/simulator/index';
 
-const GiB = 2 ** 30, MiB = 2 ** 20;
+const GiB = 2 ** 30,
+  MiB = 2 ** 20;
 
 /** The seed patch's case: 10G link, a migration thread that sends only 3.2% of the time. */
 const busy = (parameters: Scenario['parameters'] = {}, maxSeconds = 300): Scenario => ({
   qemuVersion: '10.2',
   guest: { ramBytes: 4 * GiB, workingSetBytes: 256e6, dirtyBytesPerSecond: 200e6, zeroPageFraction: 0, vcpus: 4 },
   link: { bytesPerSecond: 1.25e9, sendingEfficiency: 0.032 },
-  parameters, capabilities: {}, maxSeconds,
+  parameters,
+  capabilities: {},
+  maxSeconds,
 });
 
 const small = (): Scenario => ({
   qemuVersion: '10.2',
   guest: { ramBytes: GiB, workingSetBytes: 64 * MiB, dirtyBytesPerSecond: 50e6, zeroPageFraction: 0.5, vcpus: 2 },
   link: { bytesPerSecond: 1.25e9, sendingEfficiency: 1 },
-  parameters: { 'downtime-limit': 300 }, capabilities: {}, maxSeconds: 120,
+  parameters: { 'downtime-limit': 300 },
+  capabilities: {},
+  maxSeconds: 120,
 });
 
 function set(s: Scenario, path: string, value: unknown): Scenario {
@@ -39,12 +54,25 @@ test('the same scenario gives the identical result', () => {
 });
 
 const NUMERIC_FIELDS = [
-  'guest.ramBytes', 'guest.workingSetBytes', 'guest.dirtyBytesPerSecond', 'guest.zeroPageFraction', 'guest.vcpus',
-  'link.bytesPerSecond', 'link.sendingEfficiency', 'maxSeconds',
-  'parameters.downtime-limit', 'parameters.max-bandwidth', 'parameters.avail-switchover-bandwidth',
-  'parameters.throttle-trigger-threshold', 'parameters.cpu-throttle-initial', 'parameters.cpu-throttle-increment',
-  'parameters.max-cpu-throttle', 'parameters.vcpu-dirty-limit', 'parameters.multifd-channels',
-  'parameters.xbzrle-cache-size', 'parameters.max-postcopy-bandwidth',
+  'guest.ramBytes',
+  'guest.workingSetBytes',
+  'guest.dirtyBytesPerSecond',
+  'guest.zeroPageFraction',
+  'guest.vcpus',
+  'link.bytesPerSecond',
+  'link.sendingEfficiency',
+  'maxSeconds',
+  'parameters.downtime-limit',
+  'parameters.max-bandwidth',
+  'parameters.avail-switchover-bandwidth',
+  'parameters.throttle-trigger-threshold',
+  'parameters.cpu-throttle-initial',
+  'parameters.cpu-throttle-increment',
+  'parameters.max-cpu-throttle',
+  'parameters.vcpu-dirty-limit',
+  'parameters.multifd-channels',
+  'parameters.xbzrle-cache-size',
+  'parameters.max-postcopy-bandwidth',
 ];
 const NONSENSE = [0, -1, -5.5, NaN, Infinity, -Infinity, 2 ** 64, 0.5, 1e300];
 
@@ -89,7 +117,11 @@ test('missing or mistyped fields are named in the error', () => {
     [set(small(), 'capabilities.switchover-ack', true), 'capabilities.switchover-ack', /switchover-ack needs return-path/],
     [{ ...small(), postcopyStartSeconds: 5 }, 'postcopyStartSeconds', /postcopy-ram is not on/],
     [{ ...small(), downtimeSteps: [{ atSeconds: 1 }] }, 'downtimeSteps[0].downtimeLimitMs', /is missing/],
-    [{ ...small(), qemuVersion: '8.0', parameters: { 'avail-switchover-bandwidth': 1e9 } }, 'parameters.avail-switchover-bandwidth', /does not exist in QEMU 8\.0 \(it was added in 8\.2\)/],
+    [
+      { ...small(), qemuVersion: '8.0', parameters: { 'avail-switchover-bandwidth': 1e9 } },
+      'parameters.avail-switchover-bandwidth',
+      /does not exist in QEMU 8\.0 \(it was added in 8\.2\)/,
+    ],
     [{ ...small(), qemuVersion: '9.2', parameters: { 'compress-level': 1 } }, 'parameters.compress-level', /no longer exists/],
   ];
   for (const [scenario, field, message] of cases) {
@@ -99,7 +131,10 @@ test('missing or mistyped fields are named in the error', () => {
       assert.equal(v.field, field);
       assert.match(v.message, message);
     }
-    assert.throws(() => simulate(scenario as Scenario), (e: unknown) => e instanceof ScenarioError && e.field === field);
+    assert.throws(
+      () => simulate(scenario as Scenario),
+      (e: unknown) => e instanceof ScenarioError && e.field === field,
+    );
   }
   assert.equal(validateScenario(small()).ok, true);
 });
@@ -123,7 +158,8 @@ test('the rate limit is lifted at switchover: the real downtime comes from the l
 
 test('8.x with postcopy-ram syncs on every loop (must_precopy = 0); 9.0 fixed it', () => {
   const s = (v: string): Scenario => ({ ...busy({}, 60), qemuVersion: v, capabilities: { 'postcopy-ram': true } });
-  const r82 = simulate(s('8.2')), r92 = simulate(s('9.2'));
+  const r82 = simulate(s('8.2')),
+    r92 = simulate(s('9.2'));
   assert.ok(r82.dirtySyncCount > 10 * r92.dirtySyncCount, `8.2: ${r82.dirtySyncCount} syncs, 9.2: ${r92.dirtySyncCount}`);
 });
 
@@ -173,10 +209,16 @@ test('long runs are capped and their windows decimated, and the result says so',
 });
 
 test('scenarioFromInputs fills the documented workload defaults; overrides win; absent values never hide defaults', () => {
-  const s = scenarioFromInputs({
-    qemuVersion: '8.2', parameters: { 'downtime-limit': 500 }, capabilities: { 'auto-converge': true },
-    guest: { ramBytes: 8 * GiB, workingSetBytes: undefined }, sources: [],
-  }, { guest: { dirtyBytesPerSecond: 1e6 }, parameters: { 'max-bandwidth': 0 } });
+  const s = scenarioFromInputs(
+    {
+      qemuVersion: '8.2',
+      parameters: { 'downtime-limit': 500 },
+      capabilities: { 'auto-converge': true },
+      guest: { ramBytes: 8 * GiB, workingSetBytes: undefined },
+      sources: [],
+    },
+    { guest: { dirtyBytesPerSecond: 1e6 }, parameters: { 'max-bandwidth': 0 } },
+  );
   assert.equal(s.qemuVersion, '8.2');
   assert.deepEqual(s.guest, { ...DEFAULT_GUEST, ramBytes: 8 * GiB, dirtyBytesPerSecond: 1e6 });
   assert.deepEqual(s.link, DEFAULT_LINK);
@@ -189,14 +231,22 @@ test('a sweep agrees with single simulations cell by cell, and rejects axes the 
   const x = { parameter: 'avail-switchover-bandwidth' as const, values: [0, 200e6, 700e6, 1.25e9] };
   const y = { parameter: 'downtime-limit' as const, values: [100, 300, 1000] };
   const grid = sweep(busy({}, 200), x, y);
-  y.values.forEach((dl, j) => x.values.forEach((asb, i) => {
-    const single = simulate(busy({ 'avail-switchover-bandwidth': asb, 'downtime-limit': dl }, 200));
-    assert.equal(grid.converged[j][i], single.converged, `asb ${asb}, downtime-limit ${dl}`);
-    assert.equal(grid.switchoverSeconds[j][i] === null, single.switchoverSeconds === null);
-  }));
+  y.values.forEach((dl, j) =>
+    x.values.forEach((asb, i) => {
+      const single = simulate(busy({ 'avail-switchover-bandwidth': asb, 'downtime-limit': dl }, 200));
+      assert.equal(grid.converged[j][i], single.converged, `asb ${asb}, downtime-limit ${dl}`);
+      assert.equal(grid.switchoverSeconds[j][i] === null, single.switchoverSeconds === null);
+    }),
+  );
   assert.ok(grid.converged.flat().some(Boolean) && !grid.converged.flat().every(Boolean), 'the grid has both verdicts');
-  assert.throws(() => sweep({ ...busy(), qemuVersion: '8.0' }, x, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.parameter');
-  assert.throws(() => sweep(busy(), { ...x, values: [NaN] }, y), (e: unknown) => e instanceof ScenarioError && e.field === 'x.values[0]');
+  assert.throws(
+    () => sweep({ ...busy(), qemuVersion: '8.0' }, x, y),
+    (e: unknown) => e instanceof ScenarioError && e.field === 'x.parameter',
+  );
+  assert.throws(
+    () => sweep(busy(), { ...x, values: [NaN] }, y),
+    (e: unknown) => e instanceof ScenarioError && e.field === 'x.values[0]',
+  );
 });
 
 test('random scenarios: a result without NaN or an error naming a field, never anything else', () => {
@@ -205,24 +255,33 @@ test('random scenarios: a result without NaN or an error naming a field, never a
   const scenario = fc.record({
     qemuVersion: maybe(fc.constantFrom('7.2', '8.0', '8.2', '9.0', '9.2', '10.0', '10.1', '10.2', '11.0', 'x')),
     guest: fc.record({
-      ramBytes: fc.oneof(num, fc.integer({ min: 1, max: 2 ** 36 })), workingSetBytes: fc.oneof(num, fc.integer({ min: 0, max: 2 ** 28 })),
-      dirtyBytesPerSecond: num, zeroPageFraction: maybe(fc.double({ min: 0, max: 1 })), vcpus: maybe(fc.integer({ min: 0, max: 64 })),
+      ramBytes: fc.oneof(num, fc.integer({ min: 1, max: 2 ** 36 })),
+      workingSetBytes: fc.oneof(num, fc.integer({ min: 0, max: 2 ** 28 })),
+      dirtyBytesPerSecond: num,
+      zeroPageFraction: maybe(fc.double({ min: 0, max: 1 })),
+      vcpus: maybe(fc.integer({ min: 0, max: 64 })),
     }),
     link: fc.record({ bytesPerSecond: fc.oneof(num, fc.constant(1.25e9)), sendingEfficiency: maybe(fc.double({ min: 0, max: 1 })) }),
-    parameters: fc.dictionary(fc.constantFrom('downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'cpu-throttle-initial', 'multifd-channels', 'xbzrle-cache-size'), num),
+    parameters: fc.dictionary(
+      fc.constantFrom('downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'cpu-throttle-initial', 'multifd-channels', 'xbzrle-cache-size'),
+      num,
+    ),
     capabilities: fc.dictionary(fc.constantFrom('auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram'), fc.boolean()),
     maxSeconds: fc.constantFrom(1, 10, 60),
   });
-  fc.assert(fc.property(scenario, (s) => {
-    try {
-      const r = simulate(s as Scenario);
-      assert.doesNotMatch(JSON.stringify(r), /NaN|Infinity/);
-      assert.ok(r.simulatedSeconds! < 3600, `ran ${r.simulatedSeconds} s for maxSeconds ${s.maxSeconds}`);
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      assert.ok(e.field.length > 0 && e.message.length > 10);
-    }
-  }), { numRuns: 300, seed: 7 });
+  fc.assert(
+    fc.property(scenario, (s) => {
+      try {
+        const r = simulate(s as Scenario);
+        assert.doesNotMatch(JSON.stringify(r), /NaN|Infinity/);
+        assert.ok(r.simulatedSeconds! < 3600, `ran ${r.simulatedSeconds} s for maxSeconds ${s.maxSeconds}`);
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        assert.ok(e.field.length > 0 && e.message.length > 10);
+      }
+    }),
+    { numRuns: 300, seed: 7 },
+  );
 });
 
 test('zero pages: nearly free to send, unless zero-page-detection is none', () => {
@@ -237,7 +296,10 @@ test('the reason names the orchestrator deadline a late switchover misses, and a
   const slow: Scenario = {
     qemuVersion: '10.2',
     guest: { ramBytes: GiB, workingSetBytes: 0, dirtyBytesPerSecond: 0, zeroPageFraction: 0, vcpus: 1 },
-    link: { bytesPerSecond: 1.25e9, sendingEfficiency: 0.005 }, parameters: {}, capabilities: {}, maxSeconds: 600,
+    link: { bytesPerSecond: 1.25e9, sendingEfficiency: 0.005 },
+    parameters: {},
+    capabilities: {},
+    maxSeconds: 600,
   };
   const late = simulate(slow);
   assert.equal(late.converged, true);

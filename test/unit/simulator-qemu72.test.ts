@@ -1,4 +1,4 @@
-// What migration-model.md §4 saw on a real QEMU 7.2 (TCG, one vCPU, a tiny guest that
+// What docs/migration-model.md §4 saw on a real QEMU 7.2 (TCG, one vCPU, a tiny guest that
 // rewrites one byte per page of a working set, destination exec:cat), replayed in the
 // simulator. The guest's RAM size is not recorded: 256 MiB with 80% zero pages is assumed;
 // the 24 MiB set rewritten ~170 times a second is dirtied in full between any two syncs.
@@ -11,7 +11,9 @@ const tiny = (parameters: Scenario['parameters'], dirty = 4000 * MiB, capabiliti
   qemuVersion: '7.2',
   guest: { ramBytes: 256 * MiB, workingSetBytes: 24 * MiB, dirtyBytesPerSecond: dirty, zeroPageFraction: 0.8, vcpus: 1 },
   link: { bytesPerSecond: 2.5e9, sendingEfficiency: 1 },
-  parameters, capabilities, maxSeconds: 45,
+  parameters,
+  capabilities,
+  maxSeconds: 45,
 });
 
 test('max-bandwidth is held exactly during precopy', () => {
@@ -40,7 +42,10 @@ test('expected-downtime reports the downtime-limit until the first pass ends', (
   const firstPass = r.windows.filter((w) => w.state === 'active' && w.pass === 1 && w.dirtySyncCount === 1);
   assert.ok(firstPass.length > 5);
   for (const w of firstPass) assert.equal(w.expectedDowntimeMs, 200);
-  assert.ok(r.windows.some((w) => w.expectedDowntimeMs !== 200), 'then it steps with the syncs');
+  assert.ok(
+    r.windows.some((w) => w.expectedDowntimeMs !== 200),
+    'then it steps with the syncs',
+  );
 });
 
 test('auto-converge raises the throttle from 20% in steps a few seconds apart, then converges', () => {
@@ -50,5 +55,8 @@ test('auto-converge raises the throttle from 20% in steps a few seconds apart, t
   assert.equal(steps[0].throttlePercent, 20);
   assert.ok(r.finalThrottlePercent! >= 50 && r.finalThrottlePercent! <= 70, `final ${r.finalThrottlePercent}%`);
   const gaps = steps.slice(1).map((w, i) => w.t - steps[i].t);
-  assert.ok(gaps.every((g) => g >= 1 && g <= 5), `gaps ${gaps}`);
+  assert.ok(
+    gaps.every((g) => g >= 1 && g <= 5),
+    `gaps ${gaps}`,
+  );
 });

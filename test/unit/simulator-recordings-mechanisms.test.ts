@@ -17,8 +17,13 @@ const rows: Row[] = compareAll();
 
 function describe(r: Row): string {
   const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : String(v));
-  return r.comparison.checks.map((k) => `  ${k.metric}: real ${fmt(k.real)}, simulated ${fmt(k.simulated)}`
-    + `${k.error === null ? '' : ` (${(k.error * 100).toFixed(1)}%)`}${k.ok ? '' : '  <- outside tolerance'}`).join('\n');
+  return r.comparison.checks
+    .map(
+      (k) =>
+        `  ${k.metric}: real ${fmt(k.real)}, simulated ${fmt(k.simulated)}` +
+        `${k.error === null ? '' : ` (${(k.error * 100).toFixed(1)}%)`}${k.ok ? '' : '  <- outside tolerance'}`,
+    )
+    .join('\n');
 }
 
 test('every mechanism case is recorded on each QEMU version it is meant for', () => {
@@ -38,33 +43,76 @@ for (const r of rows) {
       // Counted as a disagreement in the measured-error table (the preview says so); here the
       // premise check must be what explains it.
       assert.ok(ignored.guestBytesPerSecond > 3 * (1 - ignored.percent / 100) * r.comparison.observed.guestWriteBytesPerSecond);
-      assert.equal(MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.verdictsAgree
-        < MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.recordings, true);
+      assert.equal(
+        MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.verdictsAgree <
+          MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.recordings,
+        true,
+      );
       return;
     }
     assert.ok(verdict.ok, `QEMU ${verdict.real}, simulator ${verdict.simulated}:\n${describe(r)}`);
   });
 }
 
-test('at least 80% of the recorded switchover times are within 15% (the issue\'s bar)', () => {
-  const errors = rows.flatMap((r) => r.comparison.checks.filter((k) => k.metric === 'switchover s').map((k) => ({ name: `${r.version} ${r.name}`, e: Math.abs(k.error!) })));
+test("at least 80% of the recorded switchover times are within 15% (the issue's bar)", () => {
+  const errors = rows.flatMap((r) =>
+    r.comparison.checks.filter((k) => k.metric === 'switchover s').map((k) => ({ name: `${r.version} ${r.name}`, e: Math.abs(k.error!) })),
+  );
   const within = errors.filter((x) => x.e <= 0.15).length;
-  assert.ok(errors.length > 0 && within >= 0.8 * errors.length,
-    `${within} of ${errors.length} within 15%; outside: ${errors.filter((x) => x.e > 0.15).map((x) => `${x.name} ${(x.e * 100).toFixed(0)}%`).join(', ')}`);
+  assert.ok(
+    errors.length > 0 && within >= 0.8 * errors.length,
+    `${within} of ${errors.length} within 15%; outside: ${errors
+      .filter((x) => x.e > 0.15)
+      .map((x) => `${x.name} ${(x.e * 100).toFixed(0)}%`)
+      .join(', ')}`,
+  );
 });
 
-test('the simulator\'s table of measured errors is what the recordings give now (scripts/record-migrations.ts --fidelity)', () => {
+test("the simulator's table of measured errors is what the recordings give now (scripts/record-migrations.ts --fidelity)", () => {
   assert.deepEqual(MEASURED_ERRORS, measuredErrors(summarise(rows)));
 });
 
 test('a result says how sure it is, from the measured errors of the mechanisms it uses', () => {
   const table: MeasuredError[] = [
-    { mechanism: 'precopy', version: '10.2', recordings: 4, verdictsAgree: 4, switchoverMedian: 0.02, switchoverWorst: 0.05, bytesWorst: 0.02, withinTolerance: 4 },
-    { mechanism: 'max-bandwidth', version: '10.2', recordings: 2, verdictsAgree: 2, switchoverMedian: 0.02, switchoverWorst: 0.1, bytesWorst: 0.02, withinTolerance: 2 },
+    {
+      mechanism: 'precopy',
+      version: '10.2',
+      recordings: 4,
+      verdictsAgree: 4,
+      switchoverMedian: 0.02,
+      switchoverWorst: 0.05,
+      bytesWorst: 0.02,
+      withinTolerance: 4,
+    },
+    {
+      mechanism: 'max-bandwidth',
+      version: '10.2',
+      recordings: 2,
+      verdictsAgree: 2,
+      switchoverMedian: 0.02,
+      switchoverWorst: 0.1,
+      bytesWorst: 0.02,
+      withinTolerance: 2,
+    },
     { mechanism: 'xbzrle', version: '10.2', recordings: 3, verdictsAgree: 3, switchoverMedian: 0.2, switchoverWorst: 0.3, bytesWorst: 0.2, withinTolerance: 1 },
-    { mechanism: 'multifd', version: '10.2', recordings: 2, verdictsAgree: 1, switchoverMedian: 0.02, switchoverWorst: 0.02, bytesWorst: 0.02, withinTolerance: 1 },
+    {
+      mechanism: 'multifd',
+      version: '10.2',
+      recordings: 2,
+      verdictsAgree: 1,
+      switchoverMedian: 0.02,
+      switchoverWorst: 0.02,
+      bytesWorst: 0.02,
+      withinTolerance: 1,
+    },
   ];
-  const base = { qemuVersion: '10.2', guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 26, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0.5, vcpus: 1 }, link: { bytesPerSecond: 1.25e9, sendingEfficiency: 1 }, parameters: {}, maxSeconds: 60 };
+  const base = {
+    qemuVersion: '10.2',
+    guest: { ramBytes: 2 ** 30, workingSetBytes: 2 ** 26, dirtyBytesPerSecond: 1e7, zeroPageFraction: 0.5, vcpus: 1 },
+    link: { bytesPerSecond: 1.25e9, sendingEfficiency: 1 },
+    parameters: {},
+    maxSeconds: 60,
+  };
   const plain = fidelityFor(configure({ ...base, capabilities: {} }), table);
   assert.equal(plain.level, 'measured');
   assert.match(plain.message, /6 recordings, same verdicts; switchover time typically within 15%, at worst 10% off/);
@@ -78,5 +126,12 @@ test('a result says how sure it is, from the measured errors of the mechanisms i
   assert.match(dirtyLimit.message, /KVM/);
   // simulate() fills it from the committed table.
   const r = simulate({ ...base, capabilities: { multifd: true } } as Scenario);
-  assert.ok(r.fidelity && r.fidelity.mechanisms.some((m) => m.mechanism === 'multifd' && m.recordings === MEASURED_ERRORS.filter((x) => x.mechanism === 'multifd' && x.version === '10.2').reduce((a, x) => a + x.recordings, 0)));
+  assert.ok(
+    r.fidelity &&
+      r.fidelity.mechanisms.some(
+        (m) =>
+          m.mechanism === 'multifd' &&
+          m.recordings === MEASURED_ERRORS.filter((x) => x.mechanism === 'multifd' && x.version === '10.2').reduce((a, x) => a + x.recordings, 0),
+      ),
+  );
 });

@@ -24,7 +24,10 @@ interface Recording {
 }
 
 function load(name: string): Recording {
-  const lines = readFileSync(join(data.path, name), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const lines = readFileSync(join(data.path, name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
   const h = lines.find((l) => l.type === 'header');
   const polls = lines.filter((l) => l.type === 'poll' && l.ram && l.ram['dirty-sync-count'] !== undefined);
   const last = polls[polls.length - 1];

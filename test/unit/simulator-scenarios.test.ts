@@ -1,4 +1,4 @@
-// The twelve hand-derived scenarios of migration-model.md §3.5, with the tolerances
+// The twelve hand-derived scenarios of docs/migration-model.md §3.5, with the tolerances
 // given there: ±20% on times, ±10% on downtimes. Hand derivations ignore the bitmap
 // sync cost unless they say otherwise; where that matters the test says so and runs
 // the model with `host` sync cost 0 (the same assumption), or checks the difference.
@@ -13,8 +13,18 @@ const G1 = 125e6; // 1 Gbit/s
 const NO_SYNC_COST = { syncBaseMs: 0, syncMsPerGiB: 0 };
 
 interface S {
-  v?: string; M: number; W?: number; D?: number; z?: number; n?: number; L: number; eff?: number;
-  p?: Scenario['parameters']; c?: Scenario['capabilities']; max?: number; extra?: Partial<Scenario>;
+  v?: string;
+  M: number;
+  W?: number;
+  D?: number;
+  z?: number;
+  n?: number;
+  L: number;
+  eff?: number;
+  p?: Scenario['parameters'];
+  c?: Scenario['capabilities'];
+  max?: number;
+  extra?: Partial<Scenario>;
 }
 const scenario = (o: S): Scenario => ({
   qemuVersion: o.v ?? '10.2',
@@ -29,7 +39,8 @@ const run = (o: S) => simulate(scenario(o));
 
 function near(actual: number | null | undefined, expected: number, tolerance: number, what: string) {
   assert.ok(actual !== null && actual !== undefined, `${what}: no value`);
-  const lo = expected * (1 - tolerance), hi = expected * (1 + tolerance);
+  const lo = expected * (1 - tolerance),
+    hi = expected * (1 + tolerance);
   assert.ok(actual >= lo && actual <= hi, `${what}: ${actual} is outside ${expected} ±${tolerance * 100}% (${lo.toFixed(3)}..${hi.toFixed(3)})`);
 }
 const time = (r: SimulationResult, s: number, what = 'switchover time (s)') => near(r.switchoverSeconds, s, 0.2, what);
@@ -46,7 +57,10 @@ test('1: idle, mostly zero RAM converges after its first pass with no RAM left f
   assert.equal(r.dirtySyncCount, 3);
   // Measured bandwidth during the zero-heavy stretch is far below the link.
   const zeroStretch = r.windows.filter((w) => w.state === 'active' && w.t > 0.4);
-  assert.ok(zeroStretch.some((w) => w.measuredBytesPerSecond < G10 / 10), 'bandwidth measured over zero pages should be tiny');
+  assert.ok(
+    zeroStretch.some((w) => w.measuredBytesPerSecond < G10 / 10),
+    'bandwidth measured over zero pages should be tiny',
+  );
   downtime(r, overheadMs(4 * GiB, G10));
 });
 
@@ -59,7 +73,10 @@ test('2: default 128 MiB/s cap, geometric convergence in ~100 s with 8-9 syncs, 
   // At most the threshold (40 MB) at link speed, plus the fixed cost; far below 300 ms.
   assert.ok(r.downtimeMs! <= (40.3e6 / (G10 / 1000) + overheadMs(8 * GiB, G10)) * 1.1, `downtime ${r.downtimeMs}`);
   assert.ok(r.downtimeMs! >= overheadMs(8 * GiB, G10));
-  assert.ok(r.windows.some((w) => Math.abs(w.thresholdBytes - 40.3e6) < 0.5e6), 'threshold 134.2 MB/s x 300 ms');
+  assert.ok(
+    r.windows.some((w) => Math.abs(w.thresholdBytes - 40.3e6) < 0.5e6),
+    'threshold 134.2 MB/s x 300 ms',
+  );
 });
 
 test('3: without the cap it switches over at ~6.9 s with ~0.30 s downtime', () => {
@@ -112,7 +129,10 @@ test('6: auto-converge converges with a final throttle of 50-70%; 9.2+ much soon
   assert.equal(r72.switchoverSeconds, r82.switchoverSeconds);
   // Throttle steps on 9.2 come from the 5 s forced sync: two strikes, so about every 10 s.
   const steps = r92.windows.filter((w, i, all) => i > 0 && w.throttlePercent > all[i - 1].throttlePercent).map((w) => w.t);
-  const gaps = steps.slice(1).map((t, i) => t - steps[i]).sort((a, b) => a - b);
+  const gaps = steps
+    .slice(1)
+    .map((t, i) => t - steps[i])
+    .sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)];
   assert.ok(gaps.length >= 2 && median >= 8 && median <= 12, `step gaps ${gaps}`);
 });
@@ -120,7 +140,10 @@ test('6: auto-converge converges with a final throttle of 50-70%; 9.2+ much soon
 test('7: dirty-limit converges (4 vCPUs x (1 + 25) MB/s < 125 MB/s); 7.2 rejects the capability', () => {
   const o = { M: 8 * GiB, L: G1, W: 4 * GiB, D: 200e6, n: 4, p: { 'max-bandwidth': 0 }, c: { 'dirty-limit': true } };
   assert.equal(run(o).converged, true);
-  assert.throws(() => run({ ...o, v: '7.2' }), (e: unknown) => e instanceof ScenarioError && e.field === 'capabilities.dirty-limit' && /8\.1/.test(e.message));
+  assert.throws(
+    () => run({ ...o, v: '7.2' }),
+    (e: unknown) => e instanceof ScenarioError && e.field === 'capabilities.dirty-limit' && /8\.1/.test(e.message),
+  );
 });
 
 test('8: XBZRLE with a 64 MiB cache does not converge; with a 1 GiB cache it does, after the first pass', () => {
@@ -154,7 +177,15 @@ test('9: multifd: 8 channels converge in ~26 s with ~0.3 s downtime; one channel
 });
 
 test('10: postcopy switches in the next loop at 60 s with only device-state downtime, completes ~35 s later', () => {
-  const o = { M: 8 * GiB, L: G1, W: 4 * GiB, D: 200e6, p: { 'max-bandwidth': 0 }, c: { 'postcopy-ram': true }, extra: { postcopyStartSeconds: 60, host: NO_SYNC_COST } };
+  const o = {
+    M: 8 * GiB,
+    L: G1,
+    W: 4 * GiB,
+    D: 200e6,
+    p: { 'max-bandwidth': 0 },
+    c: { 'postcopy-ram': true },
+    extra: { postcopyStartSeconds: 60, host: NO_SYNC_COST },
+  };
   const r = run(o);
   assert.equal(r.mode, 'postcopy');
   assert.ok(r.switchoverSeconds! >= 60 && r.switchoverSeconds! <= 60.2, `switch at ${r.switchoverSeconds}`);
@@ -163,13 +194,16 @@ test('10: postcopy switches in the next loop at 60 s with only device-state down
   assert.equal(run({ ...o, c: {}, extra: {} }).converged, false, 'precopy alone never completes');
 });
 
-test('11: Nova\'s downtime ramp converges at step 8 (410 ms, 2400 s); KubeVirt\'s fixed 300 ms never does', () => {
+test("11: Nova's downtime ramp converges at step 8 (410 ms, 2400 s); KubeVirt's fixed 300 ms never does", () => {
   const o = { M: 4 * GiB, L: G1, W: 48e6, D: 2e9, max: 3200 };
   const kubevirt = run(o);
   assert.equal(kubevirt.converged, false);
   assert.equal(kubevirt.orchestrators.find((m) => m.name === 'KubeVirt')?.seconds, 600);
   const novaSteps = kubevirt.orchestrators.filter((m) => m.name === 'Nova' && /step/.test(m.action));
-  assert.deepEqual(novaSteps.map((m) => m.seconds), [300, 600, 900, 1200, 1500, 1800, 2100, 2400, 2700, 3000]);
+  assert.deepEqual(
+    novaSteps.map((m) => m.seconds),
+    [300, 600, 900, 1200, 1500, 1800, 2100, 2400, 2700, 3000],
+  );
   assert.match(novaSteps[7].action, /410 ms/);
   const steps = [0, ...novaSteps.map((m) => m.seconds)].map((s, i) => ({ atSeconds: s, downtimeLimitMs: Math.trunc(50 + 45 * i) }));
   const nova = run({ ...o, extra: { downtimeSteps: steps } });
@@ -183,22 +217,37 @@ test('12: pending equal to the threshold switches over on 10.1+ only; switchover
   // A 64 MiB hot set rewritten in full between any two syncs (10 GB/s), and
   // T = 64 MiB/s x 1000 ms = 64 MiB exactly: pending equals T at every sync.
   const MiB = 2 ** 20;
-  const edge = (v: string) => run({
-    v, M: 512 * MiB, W: 64 * MiB, D: 1e10, L: G1, z: 0.5,
-    p: { 'downtime-limit': 1000, 'avail-switchover-bandwidth': 64 * MiB, 'max-bandwidth': 32 * MiB }, max: 60,
-  });
+  const edge = (v: string) =>
+    run({
+      v,
+      M: 512 * MiB,
+      W: 64 * MiB,
+      D: 1e10,
+      L: G1,
+      z: 0.5,
+      p: { 'downtime-limit': 1000, 'avail-switchover-bandwidth': 64 * MiB, 'max-bandwidth': 32 * MiB },
+      max: 60,
+    });
   assert.equal(edge('10.1').converged, true);
   assert.equal(edge('10.2').converged, true);
   assert.equal(edge('10.0').converged, false);
   assert.equal(edge('9.2').converged, false);
   assert.equal(edge('8.2').converged, false);
 
-  const ack = (seconds: number) => run({
-    M: 4 * GiB, z: 0.9, W: 0, L: G10, p: { 'max-bandwidth': 0 },
-    c: { 'switchover-ack': true, 'return-path': true }, extra: { switchoverAckSeconds: seconds },
-  });
+  const ack = (seconds: number) =>
+    run({
+      M: 4 * GiB,
+      z: 0.9,
+      W: 0,
+      L: G10,
+      p: { 'max-bandwidth': 0 },
+      c: { 'switchover-ack': true, 'return-path': true },
+      extra: { switchoverAckSeconds: seconds },
+    });
   assert.ok(ack(0).switchoverSeconds! < 1);
   assert.ok(ack(20).switchoverSeconds! >= 20);
-  assert.throws(() => run({ v: '7.2', M: GiB, L: G1, p: { 'avail-switchover-bandwidth': G1 } }),
-    (e: unknown) => e instanceof ScenarioError && e.field === 'parameters.avail-switchover-bandwidth' && /does not exist in QEMU 7\.2/.test(e.message));
+  assert.throws(
+    () => run({ v: '7.2', M: GiB, L: G1, p: { 'avail-switchover-bandwidth': G1 } }),
+    (e: unknown) => e instanceof ScenarioError && e.field === 'parameters.avail-switchover-bandwidth' && /does not exist in QEMU 7\.2/.test(e.message),
+  );
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildChart, byteUnit, linear, logByteTicks, logScale, MARGIN, niceStep, niceTicks, pathData, timeTicks, windowAt } from '../../webview/src/chart';
-import { handmadeResult } from '../fixtures/webview/handmade';
+import { handmadeResult } from '../helpers/webview/handmade';
 
 const GiB = 2 ** 30;
 const points = (d: string) => [...d.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
@@ -66,7 +66,10 @@ test('paths keep first, lowest, highest and last point of a crowded pixel column
   const xs = [0, 0.1, 0.2, 0.3, 0.4, 5];
   const ys = [10, 50, 2, 20, 30, 40];
   const p = points(pathData(xs, ys));
-  assert.deepEqual(p.map(([, y]) => y), [10, 50, 2, 30, 40]);
+  assert.deepEqual(
+    p.map(([, y]) => y),
+    [10, 50, 2, 30, 40],
+  );
 });
 
 test('a 6000-window run is reduced to a few points per pixel', () => {
@@ -121,8 +124,14 @@ test('threshold and bandwidth series are drawn at their values', () => {
 
 test('deadlines inside the axis are marked; later ones are listed apart', () => {
   const m = buildChart(handmadeResult(), 800, 400);
-  assert.deepEqual(m.deadlines.map((d) => d.label), ['KubeVirt 12 s']);
-  assert.deepEqual(m.laterDeadlines.map((d) => d.name), ['Nova']);
+  assert.deepEqual(
+    m.deadlines.map((d) => d.label),
+    ['KubeVirt 12 s'],
+  );
+  assert.deepEqual(
+    m.laterDeadlines.map((d) => d.name),
+    ['Nova'],
+  );
 });
 
 test('no switchover marker when the run does not converge, and an empty run still has axes', () => {

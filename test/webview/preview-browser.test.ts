@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { UpdateMessage } from '../../server/src/protocol/page';
-import { sampleUpdates } from '../fixtures/webview/samples';
-import { buildPage, startHarness } from '../fixtures/webview/harness';
+import { sampleUpdates } from '../helpers/webview/samples';
+import { buildPage, startHarness } from '../helpers/webview/harness';
 import { REPO } from '../helpers/shared';
 
 const CHROMIUM = process.env.QAPI_QMP_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,7 +18,7 @@ let harness: Awaited<ReturnType<typeof startHarness>>;
 
 before(async () => {
   if (skip) return;
-  await buildPage();   // the page as its sources are now, not a stale bundle
+  await buildPage(); // the page as its sources are now, not a stale bundle
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -58,15 +58,15 @@ test('the page says ready, then draws the chart and the verdict of an update', {
   const marker = page.locator('g.switchover');
   assert.equal(Number(await marker.getAttribute('data-seconds')), converging.result.switchoverSeconds);
   assert.equal(await marker.locator('circle').count(), 1);
-  assert.match(await verdict(page) ?? '', /^Converges: switchover after/);
+  assert.match((await verdict(page)) ?? '', /^Converges: switchover after/);
   const figures = await page.locator('dl.figures').textContent();
   assert.match(figures ?? '', new RegExp(`limit ${converging.result.downtimeLimitMs} ms`));
   assert.match(figures ?? '', new RegExp(`Bitmap syncs${converging.result.dirtySyncCount}`));
   // Screen readers: the chart is one image with the verdict as its label, and the verdict is announced.
   const svg = page.locator('svg.chart');
   assert.equal(await svg.getAttribute('role'), 'img');
-  assert.match(await svg.getAttribute('aria-label') ?? '', /^Converges/);
-  assert.match(await page.locator('[aria-live="polite"]').textContent() ?? '', /Downtime \d+ ms, within the \d+ ms limit/);
+  assert.match((await svg.getAttribute('aria-label')) ?? '', /^Converges/);
+  assert.match((await page.locator('[aria-live="polite"]').textContent()) ?? '', /Downtime \d+ ms, within the \d+ ms limit/);
   assert.deepEqual(errors, []);
 
   await page.screenshot({ path: join(REPO, 'test-output', 'preview.png'), fullPage: true });
@@ -83,7 +83,7 @@ test('a second update with other data redraws', { skip }, async () => {
   await page.waitForFunction(() => document.querySelector('h1.verdict')?.textContent?.startsWith('Does not converge'));
   assert.notEqual(await page.locator('path.series.pending').getAttribute('d'), before);
   assert.equal(await page.locator('g.switchover').count(), 0, 'no switchover marker without a switchover');
-  assert.ok(await page.locator('ul.recommendations button').count() >= 1, 'a recommendation with an Apply button');
+  assert.ok((await page.locator('ul.recommendations button').count()) >= 1, 'a recommendation with an Apply button');
   await page.screenshot({ path: join(REPO, 'test-output', 'preview-not-converging.png'), fullPage: true });
   await page.locator('ul.recommendations button').first().click();
   const apply = (await posted(page)).find((m) => m.type === 'applyRecommendation');
@@ -101,7 +101,7 @@ test('while the recommendations are searched for, the page says so; a theme mess
   assert.equal(await page.locator('ul.recommendations button').count(), 0);
   await send(page, stuck);
   await page.waitForFunction(() => !document.querySelector('ul.recommendations li.searching'));
-  assert.ok(await page.locator('ul.recommendations button').count() >= 1);
+  assert.ok((await page.locator('ul.recommendations button').count()) >= 1);
   const width = () => page.locator('path.series.pending').evaluate((e) => getComputedStyle(e).strokeWidth);
   assert.equal(await width(), '2px');
   await send(page, { type: 'theme', kind: 'high-contrast' });
@@ -146,6 +146,22 @@ test('a parameter name holding <script> is shown as text', { skip }, async () =>
   await page.close();
 });
 
+test('parameter values are shown in the unit the update carries (from the facts), not guessed from their names', { skip }, async () => {
+  const [converging] = sampleUpdates();
+  const m: UpdateMessage = structuredClone(converging);
+  // A made-up name that says nothing about its unit, and a known one given another unit.
+  m.inputs.parameters = { 'downtime-limit': 300, 'x-opaque': 2 ** 30 };
+  m.units = { 'downtime-limit': 'ms', 'x-opaque': 'B/s' };
+  const { page, errors } = await open();
+  await send(page, m);
+  await page.waitForSelector('table.params td');
+  const rows = await page.locator('table.params tr').allTextContents();
+  assert.ok(rows.includes('downtime-limit300 ms'), rows.join(' | '));
+  assert.ok(rows.includes('x-opaque1 GiB/s'), rows.join(' | '));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the CSP blocks an inline script without the nonce', { skip }, async () => {
   const { page } = await open();
   await page.evaluate(() => {
@@ -166,7 +182,7 @@ test('after a reload the page draws its saved state before any new message', { s
   await page.waitForSelector('g.switchover');
   await page.reload();
   await page.waitForSelector('g.switchover');
-  assert.match(await verdict(page) ?? '', /^Converges/);
+  assert.match((await verdict(page)) ?? '', /^Converges/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -177,7 +193,7 @@ test('changing a workload control asks the extension to re-run with it', { skip 
   await send(page, converging);
   await page.waitForSelector('g.switchover');
   await page.fill('#a-dirtyBytesPerSecond', '512');
-  await page.locator('#a-dirtyBytesPerSecond').blur();   // the browser fires change on leaving the field
+  await page.locator('#a-dirtyBytesPerSecond').blur(); // the browser fires change on leaving the field
   const set = (await posted(page)).filter((m) => m.type === 'setAssumptions').at(-1);
   assert.deepEqual(set.assumptions, { ...converging.overrides, dirtyBytesPerSecond: 512 * 2 ** 20 });
   const sent = (await posted(page)).filter((m) => m.type === 'setAssumptions').length;
@@ -185,10 +201,10 @@ test('changing a workload control asks the extension to re-run with it', { skip 
   await page.locator('#a-sendingEfficiency').blur();
   assert.equal(await page.locator('#a-sendingEfficiency').getAttribute('aria-invalid'), 'true');
   assert.equal((await posted(page)).filter((m) => m.type === 'setAssumptions').length, sent, 'an invalid value is not sent');
-  await page.fill('#a-workingSetBytes', '64');   // GiB, more than the 4 GiB of RAM
+  await page.fill('#a-workingSetBytes', '64'); // GiB, more than the 4 GiB of RAM
   await page.locator('#a-workingSetBytes').blur();
   assert.equal(await page.locator('#a-workingSetBytes').getAttribute('aria-invalid'), 'true');
-  assert.match(await page.locator('#a-workingSetBytes').getAttribute('title') ?? '', /larger than the guest RAM/);
+  assert.match((await page.locator('#a-workingSetBytes').getAttribute('title')) ?? '', /larger than the guest RAM/);
   assert.equal((await posted(page)).filter((m) => m.type === 'setAssumptions').length, sent);
   await page.close();
 });
@@ -203,7 +219,10 @@ test('beside the verdict, the page says how sure the simulator is (its errors me
   assert.equal(await line.textContent(), converging.result.fidelity.message);
   assert.equal(await line.getAttribute('data-level'), converging.result.fidelity.level);
   // A less sure result (an unmeasured mechanism) is drawn with the warning style.
-  const unsure = { ...converging, result: { ...converging.result, fidelity: { level: 'unmeasured', mechanisms: [], message: 'Less sure: dirty-limit needs KVM.' } } };
+  const unsure = {
+    ...converging,
+    result: { ...converging.result, fidelity: { level: 'unmeasured', mechanisms: [], message: 'Less sure: dirty-limit needs KVM.' } },
+  };
   await send(page, unsure);
   await page.waitForFunction(() => document.querySelector('header p.fidelity')?.getAttribute('data-level') === 'unmeasured');
   assert.equal(await line.textContent(), 'Less sure: dirty-limit needs KVM.');

@@ -11,7 +11,7 @@ import { registerCustomRequests } from '../../server/src/lsp/customRequests';
 import { ConvergencePreviewRequest, type ConvergencePreviewParams } from '../../server/src/protocol/lsp';
 import type { UpdateMessage } from '../../server/src/protocol/page';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import * as fake from '../fixtures/webview/fakeVscode';
+import * as fake from '../helpers/webview/fakeVscode';
 
 const SCRIPT = [
   '# qemu: 10.2',
@@ -31,11 +31,15 @@ const logs: { level: string; message: string }[] = [];
 const handlers = new Map<string, (p: unknown, token: unknown) => unknown>();
 let version = 0;
 registerCustomRequests({ onRequest: (t: { method: string }, h: (p: unknown, token: unknown) => unknown) => handlers.set(t.method, h) } as never, {
-  documents: { get: (uri: string) => {
-    const d = fake.state.documents.get(uri);
-    return d && TextDocument.create(uri, d.languageId, ++version, d.text);
-  } } as never,
-  service, settingsNow: () => normalizeSettings({}).settings, log: (message) => logs.push({ level: 'server', message }),
+  documents: {
+    get: (uri: string) => {
+      const d = fake.state.documents.get(uri);
+      return d && TextDocument.create(uri, d.languageId, ++version, d.text);
+    },
+  } as never,
+  service,
+  settingsNow: () => normalizeSettings({}).settings,
+  log: (message) => logs.push({ level: 'server', message }),
 });
 const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
 /** The LanguageClient's part the panel uses: requests go to the handlers as JSON, as over the wire. */
@@ -51,7 +55,8 @@ const client = {
       const pos = (p: { line: number; character: number }) => new fake.Position(p.line, p.character);
       for (const dc of e.documentChanges ?? []) {
         if (!('edits' in dc)) continue;
-        for (const x of dc.edits) edit.replace(fake.Uri.parse(dc.textDocument.uri), new fake.Range(pos(x.range.start), pos(x.range.end)), (x as TextEdit).newText);
+        for (const x of dc.edits)
+          edit.replace(fake.Uri.parse(dc.textDocument.uri), new fake.Range(pos(x.range.start), pos(x.range.end)), (x as TextEdit).newText);
       }
       return edit;
     },
@@ -104,7 +109,10 @@ test('nothing is sent before the page is ready; then the theme, the plain run, a
   assert.equal(first.result.converged, false);
   assert.equal(second.pending, false);
   assert.ok(second.result.recommendations.some((r) => r.parameters));
-  assert.deepEqual(requests.slice(-2).map((r) => r.recommendations), [false, true]);
+  assert.deepEqual(
+    requests.slice(-2).map((r) => r.recommendations),
+    [false, true],
+  );
   assert.deepEqual(first.source, { file: 'busy.qmp', line: 4 });
 });
 
@@ -131,12 +139,12 @@ test('workload changes from the page are sent with every request and shown as ov
   assert.equal(last.scenario.link.sendingEfficiency, 1);
   assert.deepEqual(last.overrides, { sendingEfficiency: 1 });
   panel.received.fire({ type: 'setAssumptions', assumptions: {} });
-  await until(() => updates(panel).at(-1)!.scenario.link.sendingEfficiency === 0.5, 'back to the script\'s workload');
+  await until(() => updates(panel).at(-1)!.scenario.link.sendingEfficiency === 0.5, "back to the script's workload");
 });
 
 test('workload values the simulator cannot take give a message and are dropped', async () => {
   const n = panel.posted.length;
-  panel.received.fire({ type: 'setAssumptions', assumptions: { ramBytes: 1024 } });   // smaller than the 1 GiB working set
+  panel.received.fire({ type: 'setAssumptions', assumptions: { ramBytes: 1024 } }); // smaller than the 1 GiB working set
   await until(() => panel.posted.slice(n).some((m) => (m as { type: string }).type === 'empty'), 'an explanation');
   const empty = panel.posted.slice(n).find((m) => (m as { type: string }).type === 'empty') as { reason: string };
   assert.match(empty.reason, /^Cannot simulate busy\.qmp at line \d+: guest\.workingSetBytes.*dropped\)$/);
@@ -180,7 +188,7 @@ test('a recommendation the server cannot write into the document is a warning, n
   await until(() => requests.at(-1)!.textDocument.uri === URI, 'back on the script');
 });
 
-test('a code lens\' [uri, position] is followed', async () => {
+test("a code lens' [uri, position] is followed", async () => {
   await fake.state.commands.get('qapi.openConvergencePreview')!(URI, { line: 3, character: 0 });
   assert.equal(fake.state.panels.length, 1, 'the one panel is reused');
   assert.equal(panel.revealed, 1);

@@ -47,7 +47,7 @@ test('a later command changes what is in force further down', () => {
   assert.equal(res.result.downtimeLimitMs, 2000);
 });
 
-test('the page\'s overrides replace the workload from the header', () => {
+test("the page's overrides replace the workload from the header", () => {
   const p = fresh();
   const res = p.at(doc, { line: 4, character: 0 }, settings, { ramBytes: 2 * GiB, sendingEfficiency: 1 });
   assert.ok(res && !('error' in res));
@@ -86,7 +86,10 @@ test('a quick answer first, the recommendations on the second request, then both
   assert.ok(quick && !('error' in quick));
   assert.equal(quick.result.converged, false);
   assert.equal(quick.complete, false);
-  assert.ok(quick.result.recommendations.every((r) => !r.parameters && !r.capabilities), 'no simulated changes yet');
+  assert.ok(
+    quick.result.recommendations.every((r) => !r.parameters && !r.capabilities),
+    'no simulated changes yet',
+  );
   const full = p.at(doc, { line: 4, character: 0 }, settings, busy, true);
   assert.ok(full && !('error' in full) && full.complete);
   assert.ok(full.result.recommendations.some((r) => r.parameters || r.capabilities));

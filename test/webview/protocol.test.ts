@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { describeRejected, isAssumptions, isToExtension, isToPage, type UpdateMessage } from '../../server/src/protocol/page';
-import { handmadeResult } from '../fixtures/webview/handmade';
+import { handmadeResult } from '../helpers/webview/handmade';
 
 const GiB = 2 ** 30;
 function update(): UpdateMessage {
@@ -12,7 +12,10 @@ function update(): UpdateMessage {
     type: 'update',
     inputs: { qemuVersion: '10.2', parameters: { 'downtime-limit': 300 }, capabilities: { 'auto-converge': false }, sources: ['line 3'] },
     scenario: {
-      qemuVersion: '10.2', maxSeconds: 600, parameters: { 'downtime-limit': 300 }, capabilities: {},
+      qemuVersion: '10.2',
+      maxSeconds: 600,
+      parameters: { 'downtime-limit': 300 },
+      capabilities: {},
       guest: { ramBytes: 4 * GiB, workingSetBytes: GiB, dirtyBytesPerSecond: 2 ** 27, zeroPageFraction: 0, vcpus: 2 },
       link: { bytesPerSecond: 1.25e9, sendingEfficiency: 1 },
     },
@@ -33,16 +36,40 @@ test('a complete update, an empty and a theme message are accepted', () => {
 test('an update missing or corrupting any part is rejected', () => {
   const bad: ((m: any) => void)[] = [
     (m) => delete m.result,
-    (m) => { m.result.windows[3].pendingBytes = 'many'; },
-    (m) => { m.result.windows[0].t = NaN; },
-    (m) => { m.result.converged = 'yes'; },
-    (m) => { m.result.recommendations = [{ kind: 'x' }]; },
-    (m) => { m.result.orchestrators = [{ name: 'KubeVirt', seconds: Infinity, action: 'cancel' }]; },
-    (m) => { m.scenario.guest = null; },
-    (m) => { m.inputs.parameters = { 'downtime-limit': {} }; },
-    (m) => { m.source = { file: 1, line: 0 }; },
-    (m) => { m.overrides = { ramBytes: -1 }; },
-    (m) => { m.focus = 7; },
+    (m) => {
+      m.result.windows[3].pendingBytes = 'many';
+    },
+    (m) => {
+      m.result.windows[0].t = NaN;
+    },
+    (m) => {
+      m.result.converged = 'yes';
+    },
+    (m) => {
+      m.result.recommendations = [{ kind: 'x' }];
+    },
+    (m) => {
+      m.result.orchestrators = [{ name: 'KubeVirt', seconds: Infinity, action: 'cancel' }];
+    },
+    (m) => {
+      m.scenario.guest = null;
+    },
+    (m) => {
+      m.inputs.parameters = { 'downtime-limit': {} };
+    },
+    (m) => {
+      m.source = { file: 1, line: 0 };
+    },
+    (m) => {
+      m.overrides = { ramBytes: -1 };
+    },
+    (m) => delete m.units,
+    (m) => {
+      m.units = { 'downtime-limit': 1000 };
+    },
+    (m) => {
+      m.focus = 7;
+    },
   ];
   for (const spoil of bad) {
     const m = update();
@@ -80,16 +107,25 @@ test('assumptions accept only known keys with sane values', () => {
 });
 
 test('validators never throw, whatever arrives', () => {
-  fc.assert(fc.property(fc.anything(), (m) => {
-    isToPage(m);
-    isToExtension(m);
-    assert.equal(typeof describeRejected(m), 'string');
-  }), { numRuns: 2000 });
-  fc.assert(fc.property(fc.constantFrom('update', 'empty', 'theme', 'ready', 'setAssumptions', 'applyRecommendation', 'log'),
-    fc.dictionary(fc.string(), fc.anything()), (type, rest) => {
-      isToPage({ ...rest, type });
-      isToExtension({ ...rest, type });
-    }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.anything(), (m) => {
+      isToPage(m);
+      isToExtension(m);
+      assert.equal(typeof describeRejected(m), 'string');
+    }),
+    { numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom('update', 'empty', 'theme', 'ready', 'setAssumptions', 'applyRecommendation', 'log'),
+      fc.dictionary(fc.string(), fc.anything()),
+      (type, rest) => {
+        isToPage({ ...rest, type });
+        isToExtension({ ...rest, type });
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });
 
 test('the log line for a rejected message names its type but not its payload', () => {

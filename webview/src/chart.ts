@@ -4,11 +4,31 @@
 import type { OrchestratorMark, SimulationResult, SimWindow } from '../../server/src/simulator/types';
 import { formatBytes, formatRate, formatSeconds } from './format';
 
-export interface Tick { value: number; pos: number; label: string }
+export interface Tick {
+  value: number;
+  pos: number;
+  label: string;
+}
 export type SeriesId = 'pending' | 'threshold' | 'measured' | 'assumed';
-export interface Series { id: SeriesId; label: string; d: string }
-export interface Panel { title: string; top: number; bottom: number; max: number; log: boolean; yTicks: Tick[]; series: Series[] }
-export interface Marker { x: number; seconds: number; label: string }
+export interface Series {
+  id: SeriesId;
+  label: string;
+  d: string;
+}
+export interface Panel {
+  title: string;
+  top: number;
+  bottom: number;
+  max: number;
+  log: boolean;
+  yTicks: Tick[];
+  series: Series[];
+}
+export interface Marker {
+  x: number;
+  seconds: number;
+  label: string;
+}
 export interface ChartModel {
   width: number;
   height: number;
@@ -74,7 +94,8 @@ export function logByteTicks(minPositive: number, max: number): number[] {
 
 /** A log scale from [lo, hi] onto [from, to]; values at or below lo sit on the axis. */
 export const logScale = (lo: number, hi: number, from: number, to: number) => {
-  const a = Math.log(lo), span = Math.log(hi) - a || 1;
+  const a = Math.log(lo),
+    span = Math.log(hi) - a || 1;
   return (v: number) => from + (v > lo ? (Math.log(Math.min(v, hi)) - a) / span : 0) * (to - from);
 };
 
@@ -93,14 +114,21 @@ export function pathData(xs: readonly number[], ys: readonly number[]): string {
   const out: string[] = [];
   const emit = (x: number, y: number) => out.push(`${out.length ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`);
   let col = NaN;
-  let first = 0, lo = 0, hi = 0, last = 0;
+  let first = 0,
+    lo = 0,
+    hi = 0,
+    last = 0;
   const flush = () => {
     if (Number.isNaN(col)) return;
     for (const i of [...new Set([first, lo, hi, last])].sort((a, b) => a - b)) emit(xs[i], ys[i]);
   };
   for (let i = 0; i < xs.length; i++) {
     const c = Math.round(xs[i]);
-    if (c !== col) { flush(); col = c; first = lo = hi = i; }
+    if (c !== col) {
+      flush();
+      col = c;
+      first = lo = hi = i;
+    }
     if (ys[i] < ys[lo]) lo = i;
     if (ys[i] > ys[hi]) hi = i;
     last = i;
@@ -126,32 +154,57 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
   const near = r.orchestrators.filter((o) => o.seconds > 0 && o.seconds <= lastT * 1.5).map((o) => o.seconds);
   const xTickValues = timeTicks(Math.max(lastT, ...near), 6);
   const xMax = xTickValues[xTickValues.length - 1];
-  const left = MARGIN.left, right = width - MARGIN.right;
+  const left = MARGIN.left,
+    right = width - MARGIN.right;
   const sx = linear(xMax, left, right);
   const xs = w.map((x) => sx(x.t));
 
   const plotH = height - MARGIN.top - MARGIN.bottom - MARGIN.gap;
-  const bytesTop = MARGIN.top, bytesBottom = MARGIN.top + plotH * 0.62;
-  const bwTop = bytesBottom + MARGIN.gap, bwBottom = height - MARGIN.bottom;
+  const bytesTop = MARGIN.top,
+    bytesBottom = MARGIN.top + plotH * 0.62;
+  const bwTop = bytesBottom + MARGIN.gap,
+    bwBottom = height - MARGIN.bottom;
 
   // Pending and threshold are drawn on a log axis: the threshold is often a hundredth of
   // what is pending, and that gap is the whole story of a migration that does not converge.
-  const panel = (title: string, top: number, bottom: number, fmt: (n: number) => string, log: boolean,
-    series: { id: SeriesId; label: string; value: (x: SimWindow) => number }[]): [Panel, (v: number) => number] => {
-    let max = 0, minPositive = Infinity;
-    for (const s of series) for (const x of w) {
-      const v = s.value(x);
-      max = Math.max(max, v);
-      if (v > 0) minPositive = Math.min(minPositive, v);
-    }
+  const panel = (
+    title: string,
+    top: number,
+    bottom: number,
+    fmt: (n: number) => string,
+    log: boolean,
+    series: { id: SeriesId; label: string; value: (x: SimWindow) => number }[],
+  ): [Panel, (v: number) => number] => {
+    let max = 0,
+      minPositive = Infinity;
+    for (const s of series)
+      for (const x of w) {
+        const v = s.value(x);
+        max = Math.max(max, v);
+        if (v > 0) minPositive = Math.min(minPositive, v);
+      }
     const ticks = log ? logByteTicks(Number.isFinite(minPositive) ? minPositive : 1, max || 1) : niceTicks(max || 1, 4, byteUnit(max || 1));
     const top1 = ticks[ticks.length - 1];
     const sy = log ? logScale(ticks[0], top1, bottom, top) : linear(top1, bottom, top);
-    return [{
-      title, top, bottom, max: top1, log,
-      yTicks: ticks.map((v) => ({ value: v, pos: sy(v), label: fmt(v) })),
-      series: series.map((s) => ({ id: s.id, label: s.label, d: pathData(xs, w.map((x) => sy(s.value(x)))) })),
-    }, sy];
+    return [
+      {
+        title,
+        top,
+        bottom,
+        max: top1,
+        log,
+        yTicks: ticks.map((v) => ({ value: v, pos: sy(v), label: fmt(v) })),
+        series: series.map((s) => ({
+          id: s.id,
+          label: s.label,
+          d: pathData(
+            xs,
+            w.map((x) => sy(s.value(x))),
+          ),
+        })),
+      },
+      sy,
+    ];
   };
 
   const [bytes, syBytes] = panel('Pending dirty memory (log scale)', bytesTop, bytesBottom, formatBytes, true, [
@@ -167,7 +220,9 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
   if (r.converged && r.switchoverSeconds !== null) {
     const at = windowAt(w, r.switchoverSeconds);
     switchover = {
-      x: sx(r.switchoverSeconds), y: syBytes(at?.pendingBytes ?? 0), seconds: r.switchoverSeconds,
+      x: sx(r.switchoverSeconds),
+      y: syBytes(at?.pendingBytes ?? 0),
+      seconds: r.switchoverSeconds,
       label: `switchover ${formatSeconds(r.switchoverSeconds)}`,
     };
   }
@@ -178,8 +233,16 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
     else laterDeadlines.push(o);
   }
   return {
-    width, height, left, right, xMax,
+    width,
+    height,
+    left,
+    right,
+    xMax,
     xTicks: xTickValues.map((v) => ({ value: v, pos: sx(v), label: formatSeconds(v) })),
-    bytes, bandwidth, switchover, deadlines, laterDeadlines,
+    bytes,
+    bandwidth,
+    switchover,
+    deadlines,
+    laterDeadlines,
   };
 }

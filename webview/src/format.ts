@@ -8,7 +8,10 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '–';
   let v = Math.abs(n);
   let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) { v /= 1024; u++; }
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
   const digits = v >= 100 || u === 0 ? 0 : v >= 10 ? 1 : 2;
   return `${n < 0 ? '-' : ''}${Number(v.toFixed(digits))} ${UNITS[u]}`;
 }

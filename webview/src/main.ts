@@ -4,7 +4,11 @@ import './preview.css';
 import { describeRejected, isToPage, type PageState, type ToExtension, type ToPage } from '../../server/src/protocol/page';
 import { PreviewView } from './view';
 
-interface VsCodeApi { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void }
+interface VsCodeApi {
+  postMessage(m: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();

@@ -33,7 +33,8 @@ export function drawChart(svg: SVGSVGElement, m: ChartModel, ariaLabel: string):
   drawPanel(svg, m, m.bytes, false);
   drawPanel(svg, m, m.bandwidth, true);
 
-  const top = m.bytes.top, bottom = m.bandwidth.bottom;
+  const top = m.bytes.top,
+    bottom = m.bandwidth.bottom;
   m.deadlines.forEach((d, i) => {
     const g = el('g', { class: 'deadline' });
     g.append(el('line', { x1: d.x, x2: d.x, y1: top, y2: bottom }));

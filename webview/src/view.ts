@@ -12,8 +12,17 @@ export interface ViewActions {
 }
 
 type Key = keyof Assumptions;
-interface Control { key: Key; label: string; unit: string; toUnit: (v: number) => number; fromUnit: (v: number) => number; step: string; max?: number }
-const GiB = 2 ** 30, MiB = 2 ** 20;
+interface Control {
+  key: Key;
+  label: string;
+  unit: string;
+  toUnit: (v: number) => number;
+  fromUnit: (v: number) => number;
+  step: string;
+  max?: number;
+}
+const GiB = 2 ** 30,
+  MiB = 2 ** 20;
 const CONTROLS: Control[] = [
   { key: 'ramBytes', label: 'Guest RAM', unit: 'GiB', toUnit: (v) => v / GiB, fromUnit: (v) => v * GiB, step: '0.5' },
   { key: 'workingSetBytes', label: 'Working set', unit: 'GiB', toUnit: (v) => v / GiB, fromUnit: (v) => v * GiB, step: '0.25' },
@@ -39,12 +48,18 @@ const round = (v: number) => Number(v.toPrecision(4));
 export function describeParameter(value: MigrationParameters[string], unit: string | undefined): string {
   if (typeof value !== 'number') return String(value);
   switch (unit) {
-    case 'B/s': return value === 0 ? '0 (no limit)' : formatRate(value);
-    case 'B': return formatBytes(value);
-    case 'ms': return formatMs(value);
-    case '%': return `${value} %`;
-    case undefined: return String(value);
-    default: return `${value} ${unit}`;
+    case 'B/s':
+      return value === 0 ? '0 (no limit)' : formatRate(value);
+    case 'B':
+      return formatBytes(value);
+    case 'ms':
+      return formatMs(value);
+    case '%':
+      return `${value} %`;
+    case undefined:
+      return String(value);
+    default:
+      return `${value} ${unit}`;
   }
 }
 
@@ -78,22 +93,38 @@ export class PreviewView {
   private readonly empty = h('p', { class: 'empty' });
   private current?: UpdateMessage;
 
-  constructor(root: HTMLElement, private readonly actions: ViewActions) {
+  constructor(
+    root: HTMLElement,
+    private readonly actions: ViewActions,
+  ) {
     this.announce.setAttribute('aria-live', 'polite');
     this.announce.setAttribute('role', 'status');
     this.svg.setAttribute('class', 'chart');
-    for (const [id, label] of [['pending', 'pending dirty memory'], ['threshold', 'switchover threshold (bandwidth × downtime-limit)'],
-      ['measured', 'measured bandwidth'], ['assumed', 'bandwidth the threshold assumes'], ['switchover', 'switchover'], ['deadline', 'orchestrator deadline']]) {
+    for (const [id, label] of [
+      ['pending', 'pending dirty memory'],
+      ['threshold', 'switchover threshold (bandwidth × downtime-limit)'],
+      ['measured', 'measured bandwidth'],
+      ['assumed', 'bandwidth the threshold assumes'],
+      ['switchover', 'switchover'],
+      ['deadline', 'orchestrator deadline'],
+    ]) {
       this.legend.append(h('li', {}, h('span', { class: `swatch ${id}` }), document.createTextNode(label)));
     }
-    this.results = h('div', { class: 'results' },
-      this.reason, this.figures,
+    this.results = h(
+      'div',
+      { class: 'results' },
+      this.reason,
+      this.figures,
       h('figure', {}, this.svg, h('figcaption', {}, this.legend, this.notes)),
       h('section', {}, h('h2', { text: 'Orchestrator deadlines' }), this.deadlines),
       h('section', {}, h('h2', { text: 'Recommendations' }), this.recs),
       h('section', {}, h('h2', { text: 'Workload assumptions' }), this.controls()),
-      h('section', {}, h('h2', { text: 'Parameters in force' }),
-        h('table', { class: 'params' }, h('thead', {}, h('tr', {}, h('th', { text: 'Parameter' }), h('th', { text: 'Value' }))), this.params)),
+      h(
+        'section',
+        {},
+        h('h2', { text: 'Parameters in force' }),
+        h('table', { class: 'params' }, h('thead', {}, h('tr', {}, h('th', { text: 'Parameter' }), h('th', { text: 'Value' }))), this.params),
+      ),
     );
     root.append(h('header', {}, this.title, this.fidelity, this.source), this.empty, this.results, this.announce);
     this.showEmpty({ type: 'empty', reason: 'Put the cursor in a QMP script to see whether its migration converges.' });
@@ -178,7 +209,12 @@ export class PreviewView {
     const rows: [string, string, string?, string?][] = [
       ['Converged', r.converged ? 'yes' : 'no', r.converged ? 'ok' : 'bad'],
       ['Switchover', r.switchoverSeconds === null ? 'never' : formatSeconds(r.switchoverSeconds)],
-      ['Downtime', `${r.downtimeMs === null ? 'none' : formatMs(r.downtimeMs)} · limit ${formatMs(r.downtimeLimitMs)}`, over ? 'bad' : undefined, 'downtime-limit'],
+      [
+        'Downtime',
+        `${r.downtimeMs === null ? 'none' : formatMs(r.downtimeMs)} · limit ${formatMs(r.downtimeLimitMs)}`,
+        over ? 'bad' : undefined,
+        'downtime-limit',
+      ],
       ['Bitmap syncs', String(r.dirtySyncCount)],
       ['Sent', formatBytes(r.transferredBytes)],
     ];
@@ -209,9 +245,16 @@ export class PreviewView {
       const group = h('li', {}, h('strong', { text: name }));
       if (marks.length > 3) {
         const folded = marks.slice(0, -1);
-        group.append(h('details', {},
-          h('summary', { text: `${folded.length} earlier events, ${formatSeconds(folded[0].seconds)} to ${formatSeconds(folded[folded.length - 1].seconds)}` }),
-          h('ul', {}, ...folded.map(item))));
+        group.append(
+          h(
+            'details',
+            {},
+            h('summary', {
+              text: `${folded.length} earlier events, ${formatSeconds(folded[0].seconds)} to ${formatSeconds(folded[folded.length - 1].seconds)}`,
+            }),
+            h('ul', {}, ...folded.map(item)),
+          ),
+        );
         group.append(h('ul', {}, item(marks[marks.length - 1])));
       } else {
         group.append(h('ul', {}, ...marks.map(item)));
@@ -248,8 +291,11 @@ export class PreviewView {
   private showControls(m: UpdateMessage): void {
     const s = m.scenario;
     const values: Record<Key, number> = {
-      ramBytes: s.guest.ramBytes, workingSetBytes: s.guest.workingSetBytes, dirtyBytesPerSecond: s.guest.dirtyBytesPerSecond,
-      linkBytesPerSecond: s.link.bytesPerSecond, sendingEfficiency: s.link.sendingEfficiency,
+      ramBytes: s.guest.ramBytes,
+      workingSetBytes: s.guest.workingSetBytes,
+      dirtyBytesPerSecond: s.guest.dirtyBytesPerSecond,
+      linkBytesPerSecond: s.link.bytesPerSecond,
+      sendingEfficiency: s.link.sendingEfficiency,
     };
     for (const c of CONTROLS) {
       const input = this.inputs.get(c.key)!;

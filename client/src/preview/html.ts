@@ -18,12 +18,7 @@ const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').rep
 
 export function previewHtml(o: PreviewHtmlOptions): string {
   const nonce = attr(o.nonce ?? makeNonce());
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${o.cspSource} 'nonce-${nonce}'`,
-    `img-src ${o.cspSource} data:`,
-  ].join('; ');
+  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${o.cspSource} 'nonce-${nonce}'`, `img-src ${o.cspSource} data:`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

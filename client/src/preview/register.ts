@@ -4,10 +4,19 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  ConvergencePreviewRequest, RecommendationEditRequest, type ConvergencePreviewParams, type ConvergencePreviewResponse,
+  ConvergencePreviewRequest,
+  RecommendationEditRequest,
+  type ConvergencePreviewParams,
+  type ConvergencePreviewResponse,
 } from '../../../server/src/protocol/lsp';
 import {
-  describeRejected, isToExtension, type ApplyRecommendationMessage, type Assumptions, type ThemeMessage, type ToExtension, type ToPage,
+  describeRejected,
+  isToExtension,
+  type ApplyRecommendationMessage,
+  type Assumptions,
+  type ThemeMessage,
+  type ToExtension,
+  type ToPage,
 } from '../../../server/src/protocol/page';
 import { previewHtml } from './html';
 
@@ -16,7 +25,10 @@ const LANGUAGES = new Set(['qmp', 'qapi']);
 /** Cursor moves settle for this long before a new simulation (typing moves the cursor too). */
 const CURSOR_DEBOUNCE_MS = 120;
 
-interface Target { uri: vscode.Uri; position: vscode.Position }
+interface Target {
+  uri: vscode.Uri;
+  position: vscode.Position;
+}
 
 const THEMES: Record<vscode.ColorThemeKind, ThemeMessage['kind']> = {
   [vscode.ColorThemeKind.Light]: 'light',
@@ -51,7 +63,10 @@ class PreviewPanel implements vscode.Disposable {
     this.subs.push(
       webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       vscode.window.onDidChangeActiveColorTheme(() => this.postTheme()),
-      panel.onDidDispose(() => { this.dispose(); onDispose(); }),
+      panel.onDidDispose(() => {
+        this.dispose();
+        onDispose();
+      }),
     );
   }
 
@@ -96,11 +111,12 @@ class PreviewPanel implements vscode.Disposable {
       const params: ConvergencePreviewParams = {
         textDocument: { uri: target.uri.toString() },
         position: { line: target.position.line, character: target.position.character },
-        overrides, recommendations,
+        overrides,
+        recommendations,
       };
       try {
         const res = await client.sendRequest(ConvergencePreviewRequest, params);
-        return id === this.seq ? res : undefined;   // undefined: a newer position is already on its way
+        return id === this.seq ? res : undefined; // undefined: a newer position is already on its way
       } catch (e) {
         this.output.error(`convergence preview request failed: ${(e as Error)?.message ?? e}`);
         return undefined;
@@ -117,7 +133,10 @@ class PreviewPanel implements vscode.Disposable {
         // Workload values from the page may be the cause: drop them, so the next answer shows the script's own.
         const dropped = Object.keys(overrides).length > 0;
         if (dropped) this.overrides = {};
-        this.post({ type: 'empty', reason: `Cannot simulate ${where}: ${res.error}${dropped ? ' (the workload values changed in the preview were dropped)' : ''}` });
+        this.post({
+          type: 'empty',
+          reason: `Cannot simulate ${where}: ${res.error}${dropped ? ' (the workload values changed in the preview were dropped)' : ''}`,
+        });
       } else {
         const { complete, ...rest } = res;
         this.post({ type: 'update', ...rest, focus: res.inputs.focus, source: { file, line: target.position.line }, overrides, pending: !complete });
@@ -209,7 +228,9 @@ function editorTarget(editor: vscode.TextEditor | undefined): Target | undefined
 export function registerPreview(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel): void {
   let current: PreviewPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel) => {
-    const p = new PreviewPanel(panel, context.extensionUri, client, output, () => { if (current === p) current = undefined; });
+    const p = new PreviewPanel(panel, context.extensionUri, client, output, () => {
+      if (current === p) current = undefined;
+    });
     current = p;
     const t = editorTarget(vscode.window.activeTextEditor);
     if (t) p.follow(t, 0);

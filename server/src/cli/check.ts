@@ -170,9 +170,13 @@ const severityName = (s: DiagnosticSeverity | undefined): JsonDiagnostic['severi
 
 function toJson(d: Diagnostic): JsonDiagnostic {
   return {
-    line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
-    severity: severityName(d.severity), code: d.code === undefined ? null : String(d.code), message: messageText(d.message),
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: severityName(d.severity),
+    code: d.code === undefined ? null : String(d.code),
+    message: messageText(d.message),
   };
 }
 

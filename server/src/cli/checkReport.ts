@@ -4,8 +4,13 @@ import type { RuleSet } from '../service/common/versions';
 import type { FirstError } from '../service/qapi/model';
 
 export interface JsonDiagnostic {
-  line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string | null; message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'information';
+  code: string | null;
+  message: string;
 }
 export interface CheckReport {
   rules: RuleSet;

@@ -15,7 +15,12 @@ const identity = (s: string) => s;
 
 export const PLAIN: Paint = { error: identity, warning: identity, info: identity, path: identity, dim: identity, good: identity };
 export const COLOURED: Paint = {
-  error: ansi(31, 39), warning: ansi(33, 39), info: ansi(36, 39), path: ansi(1, 22), dim: ansi(2, 22), good: ansi(32, 39),
+  error: ansi(31, 39),
+  warning: ansi(33, 39),
+  info: ansi(36, 39),
+  path: ansi(1, 22),
+  dim: ansi(2, 22),
+  good: ansi(32, 39),
 };
 
 export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -9,15 +9,16 @@ import { diskFiles } from '../service/common/files';
 import { pathToUri } from '../service/common/paths';
 import { defaultSettings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
-import {
-  analyse, DEFAULT_GUEST, DEFAULT_LINK, ScenarioError, scenarioFromInputs, type Scenario, type SimulationResult,
-} from '../simulator/index';
+import { analyse, DEFAULT_GUEST, DEFAULT_LINK, ScenarioError, scenarioFromInputs, type Scenario, type SimulationResult } from '../simulator/index';
 import { paintFor, type Paint } from './color';
 import { convergeToSarif } from './sarif';
 import { checkScenarioSchema } from './scenarioSchema';
 import { UsageError } from './usage';
 
-interface ConvergeArgs { values: { format?: string }; positionals: string[] }
+interface ConvergeArgs {
+  values: { format?: string };
+  positionals: string[];
+}
 
 export function runConverge(args: ConvergeArgs, out: NodeJS.WritableStream): number {
   if (args.positionals.length !== 1) {
@@ -38,12 +39,22 @@ export function runConverge(args: ConvergeArgs, out: NodeJS.WritableStream): num
   }
   if (args.values.format === 'json') out.write(JSON.stringify(result, null, 2) + '\n');
   else if (args.values.format === 'sarif') {
-    out.write(JSON.stringify(convergeToSarif({
-      path: resolve(script ? script[1] : target), line: script?.[2] ? Number(script[2]) : undefined,
-      qemuVersion: scenario.qemuVersion ?? NEWEST_RELEASE, converged: result.converged,
-      reason: result.reason, downtimeMs: result.downtimeMs, downtimeLimitMs: result.downtimeLimitMs,
-      recommendations: result.recommendations,
-    }), null, 2) + '\n');
+    out.write(
+      JSON.stringify(
+        convergeToSarif({
+          path: resolve(script ? script[1] : target),
+          line: script?.[2] ? Number(script[2]) : undefined,
+          qemuVersion: scenario.qemuVersion ?? NEWEST_RELEASE,
+          converged: result.converged,
+          reason: result.reason,
+          downtimeMs: result.downtimeMs,
+          downtimeLimitMs: result.downtimeLimitMs,
+          recommendations: result.recommendations,
+        }),
+        null,
+        2,
+      ) + '\n',
+    );
   } else out.write(formatText(scenario, result, origin, paintFor(out as { isTTY?: boolean })));
   return result.converged ? 0 : 1;
 }
@@ -84,11 +95,16 @@ function fromScript(path: string, line?: number, column?: number): { scenario: S
   const inputs = service.migrationInputsAt(doc, { line: at - 1, character }, defaultSettings);
   if (!inputs) throw new UsageError(`${path}: no migration inputs found at ${at}`);
   const assumed = [
-    ...Object.keys(DEFAULT_GUEST).filter((k) => inputs.guest?.[k as keyof typeof DEFAULT_GUEST] === undefined).map((k) => `guest.${k}`),
-    ...Object.keys(DEFAULT_LINK).filter((k) => inputs.link?.[k as keyof typeof DEFAULT_LINK] === undefined).map((k) => `link.${k}`),
+    ...Object.keys(DEFAULT_GUEST)
+      .filter((k) => inputs.guest?.[k as keyof typeof DEFAULT_GUEST] === undefined)
+      .map((k) => `guest.${k}`),
+    ...Object.keys(DEFAULT_LINK)
+      .filter((k) => inputs.link?.[k as keyof typeof DEFAULT_LINK] === undefined)
+      .map((k) => `link.${k}`),
   ];
-  const origin = `${display(abs)}:${line ?? 'end'} (QEMU ${inputs.qemuVersion})`
-    + (assumed.length ? `; assumed workload defaults for ${assumed.join(', ')} (see docs/converge.md)` : '');
+  const origin =
+    `${display(abs)}:${line ?? 'end'} (QEMU ${inputs.qemuVersion})` +
+    (assumed.length ? `; assumed workload defaults for ${assumed.join(', ')} (see docs/converge.md)` : '');
   return { scenario: scenarioFromInputs(inputs), origin };
 }
 
@@ -100,9 +116,12 @@ function display(path: string): string {
 function formatText(scenario: Scenario, r: SimulationResult, origin: string | undefined, paint: Paint): string {
   const lines: string[] = [];
   if (origin) lines.push(`inputs: ${origin}`);
-  lines.push(r.converged
-    ? paint.good(`${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`
-    : paint.error(`does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`);
+  lines.push(
+    r.converged
+      ? paint.good(`${r.mode === 'postcopy' ? 'switches to postcopy' : 'converges'} at ${r.switchoverSeconds} s`) +
+          ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`
+      : paint.error(`does not converge within ${Math.round(r.simulatedSeconds ?? 0)} s`) + ` (QEMU ${scenario.qemuVersion ?? NEWEST_RELEASE} rules)`,
+  );
   if (r.downtimeMs !== null) lines.push(`downtime: ${Math.round(r.downtimeMs)} ms real, downtime-limit ${r.downtimeLimitMs} ms`);
   lines.push(`dirty syncs: ${r.dirtySyncCount}`, `transferred: ${(r.transferredBytes / 1e6).toFixed(1)} MB`, `reason: ${r.reason}`);
   if (r.recommendations.length) {

@@ -20,16 +20,30 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
       return 0;
     }
     switch (command) {
-      case 'check': return runCheck(parse(rest, checkOptions), out);
-      case 'converge': return runConverge(parse(rest, convergeOptions), out);
-      case 'schema': return await runSchema(parse(rest, schemaOptions), out);
-      case 'run': return await runRun(parse(rest, runOptions), out, err);
-      case 'watch': return await runWatch(parse(rest, watchOptions), out);
-      case 'help': return help(rest[0], out);
-      case '--help': case '-h': out.write(USAGE + '\n'); return 0;
-      case '--version': case '-V': out.write(version + '\n'); return 0;
-      case undefined: throw new UsageError('no command given (check, converge, schema, run or watch); try --help');
-      default: throw new UsageError(`unknown command '${command}' (expected check, converge, schema, run or watch); try --help`);
+      case 'check':
+        return runCheck(parse(rest, checkOptions), out);
+      case 'converge':
+        return runConverge(parse(rest, convergeOptions), out);
+      case 'schema':
+        return await runSchema(parse(rest, schemaOptions), out);
+      case 'run':
+        return await runRun(parse(rest, runOptions), out, err);
+      case 'watch':
+        return await runWatch(parse(rest, watchOptions), out);
+      case 'help':
+        return help(rest[0], out);
+      case '--help':
+      case '-h':
+        out.write(USAGE + '\n');
+        return 0;
+      case '--version':
+      case '-V':
+        out.write(version + '\n');
+        return 0;
+      case undefined:
+        throw new UsageError('no command given (check, converge, schema, run or watch); try --help');
+      default:
+        throw new UsageError(`unknown command '${command}' (expected check, converge, schema, run or watch); try --help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -62,11 +76,19 @@ const convergeOptions = {
 
 const schemaOptions = { connect: { type: 'string' }, out: { type: 'string' } } as const;
 const runOptions = {
-  connect: { type: 'string' }, yes: { type: 'boolean' }, force: { type: 'boolean' }, format: { type: 'string', default: 'text' },
+  connect: { type: 'string' },
+  yes: { type: 'boolean' },
+  force: { type: 'boolean' },
+  format: { type: 'string', default: 'text' },
 } as const;
 const watchOptions = {
-  connect: { type: 'string' }, link: { type: 'string' }, interval: { type: 'string' }, apply: { type: 'boolean' },
-  format: { type: 'string', default: 'text' }, record: { type: 'string' }, replay: { type: 'string' },
+  connect: { type: 'string' },
+  link: { type: 'string' },
+  interval: { type: 'string' },
+  apply: { type: 'boolean' },
+  format: { type: 'string', default: 'text' },
+  record: { type: 'string' },
+  replay: { type: 'string' },
 } as const;
 
 type Spec = Record<string, { type: 'string' | 'boolean'; default?: string }>;
@@ -88,5 +110,7 @@ function parse<S extends Spec>(args: string[], options: S) {
 
 if (require.main === module) {
   guardStdout(process.stdout);
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -28,15 +28,28 @@ export async function runRun(args: RunArgs, out: NodeJS.WritableStream, err: Nod
     const version = `${conn.version.major}.${conn.version.minor}`;
     const plan = planScript(path, file.text, JSON.stringify(schema), version);
     for (const d of plan.diagnostics) {
-      err.write(`${args.positionals[0]}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity === 1 ? 'error' : 'warning'}: ${d.message}${d.code ? ` [${d.code}]` : ''}\n`);
+      err.write(
+        `${args.positionals[0]}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity === 1 ? 'error' : 'warning'}: ${d.message}${d.code ? ` [${d.code}]` : ''}\n`,
+      );
     }
     if (!json) out.write(`# ${conn.label}: QEMU ${conn.version.major}.${conn.version.minor}.${conn.version.micro}; checked against its query-qmp-schema\n`);
     const outcomes = await runPlan(conn, plan, { yes: !!args.values.yes, force: !!args.values.force }, (o) => {
-      out.write(json ? JSON.stringify({ line: o.line, command: o.command, ...(o.arguments ? { arguments: o.arguments } : {}), reply: o.reply, ...(o.skipped ? { skipped: o.skipped } : {}) }) + '\n' : transcriptLines(o));
+      out.write(
+        json
+          ? JSON.stringify({
+              line: o.line,
+              command: o.command,
+              ...(o.arguments ? { arguments: o.arguments } : {}),
+              reply: o.reply,
+              ...(o.skipped ? { skipped: o.skipped } : {}),
+            }) + '\n'
+          : transcriptLines(o),
+      );
     });
     return outcomes.every((o) => o.ok) ? 0 : 1;
   } catch (e) {
-    if (e instanceof QmpConnectionError || e instanceof QmpProtocolError || e instanceof QmpTimeoutError) throw new UsageError(`lost the connection: ${e.message}`);
+    if (e instanceof QmpConnectionError || e instanceof QmpProtocolError || e instanceof QmpTimeoutError)
+      throw new UsageError(`lost the connection: ${e.message}`);
     throw e;
   } finally {
     await conn.close();

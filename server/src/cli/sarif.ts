@@ -9,7 +9,12 @@ import type { CheckReport, JsonDiagnostic } from './checkReport';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 type Level = 'error' | 'warning' | 'note';
-interface Region { startLine: number; startColumn?: number; endLine?: number; endColumn?: number }
+interface Region {
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+}
 export interface SarifResult {
   ruleId: string;
   ruleIndex: number;
@@ -18,7 +23,11 @@ export interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: Region } }[];
   properties?: Record<string, unknown>;
 }
-interface Rule { id: string; shortDescription: { text: string }; defaultConfiguration: { level: Level } }
+interface Rule {
+  id: string;
+  shortDescription: { text: string };
+  defaultConfiguration: { level: Level };
+}
 
 /** Collects results and the rules they cite, in first-seen order (stable output). */
 class RunBuilder {
@@ -26,8 +35,7 @@ class RunBuilder {
   readonly results: SarifResult[] = [];
   private readonly index = new Map<string, number>();
 
-  add(ruleId: string, describe: string, level: Level, text: string, path: string, region?: Region,
-    properties?: Record<string, unknown>): void {
+  add(ruleId: string, describe: string, level: Level, text: string, path: string, region?: Region, properties?: Record<string, unknown>): void {
     let i = this.index.get(ruleId);
     if (i === undefined) {
       i = this.rules.length;
@@ -35,7 +43,10 @@ class RunBuilder {
       this.rules.push({ id: ruleId, shortDescription: { text: describe }, defaultConfiguration: { level } });
     }
     this.results.push({
-      ruleId, ruleIndex: i, level, message: { text },
+      ruleId,
+      ruleIndex: i,
+      level,
+      message: { text },
       locations: [{ physicalLocation: { artifactLocation: artifact(path), ...(region ? { region } : {}) } }],
       ...(properties ? { properties } : {}),
     });
@@ -45,15 +56,17 @@ class RunBuilder {
     return {
       $schema: SARIF_SCHEMA,
       version: '2.1.0',
-      runs: [{
-        tool: { driver: { name: 'qapi-qmp', version: toolVersion, informationUri: homepage, rules: this.rules } },
-        // Paths are relative to where the command ran (the repository root in CI).
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(process.cwd() + sep).href } },
-        // LSP positions count UTF-16 code units; say so rather than rely on a default.
-        columnKind: 'utf16CodeUnits',
-        results: this.results,
-        properties,
-      }],
+      runs: [
+        {
+          tool: { driver: { name: 'qapi-qmp', version: toolVersion, informationUri: homepage, rules: this.rules } },
+          // Paths are relative to where the command ran (the repository root in CI).
+          originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(process.cwd() + sep).href } },
+          // LSP positions count UTF-16 code units; say so rather than rely on a default.
+          columnKind: 'utf16CodeUnits',
+          results: this.results,
+          properties,
+        },
+      ],
     };
   }
 }
@@ -75,8 +88,12 @@ export function checkToSarif(report: CheckReport): object {
     const fallback = /\.qmp$/i.test(f.path) ? 'qmp-script' : 'qapi-schema';
     for (const d of f.diagnostics) {
       const id = d.code ?? fallback;
-      run.add(id, d.code ? `qapi-qmp check: ${d.code}` : `qapi-qmp check: ${fallback} problem`, level(d.severity), d.message, f.path,
-        { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn });
+      run.add(id, d.code ? `qapi-qmp check: ${d.code}` : `qapi-qmp check: ${fallback} problem`, level(d.severity), d.message, f.path, {
+        startLine: d.line,
+        startColumn: d.column,
+        endLine: d.endLine,
+        endColumn: d.endColumn,
+      });
     }
   }
   return run.log({ rules: report.rules, firstError: report.firstError });
@@ -102,17 +119,23 @@ export function convergeToSarif(f: ConvergeFindings): object {
   const fixes = f.recommendations.filter((r) => r.kind !== 'warning');
   if (!f.converged) {
     const how = fixes.length ? `\nWhat converges:\n${fixes.map((r) => `- ${r.message}`).join('\n')}` : '';
-    run.add('converge/no-switchover', 'The migration never switches over', 'error',
-      `${f.reason} (QEMU ${f.qemuVersion} rules)${how}`, f.path, region,
-      { recommendations: fixes });
+    run.add('converge/no-switchover', 'The migration never switches over', 'error', `${f.reason} (QEMU ${f.qemuVersion} rules)${how}`, f.path, region, {
+      recommendations: fixes,
+    });
   }
   const warnings = f.recommendations.filter((r) => r.kind === 'warning');
   if (f.downtimeMs !== null && f.downtimeMs > f.downtimeLimitMs) {
     // The simulator may already explain the overshoot in a warning: use its words, once.
     const explained = warnings.find((w) => /^The real downtime \(/.test(w.message));
-    run.add('converge/downtime-above-limit', 'The real downtime exceeds downtime-limit', 'warning',
-      explained?.message ?? `The real downtime (${Math.round(f.downtimeMs)} ms) exceeds downtime-limit (${f.downtimeLimitMs} ms).`, f.path, region,
-      { downtimeMs: f.downtimeMs, downtimeLimitMs: f.downtimeLimitMs });
+    run.add(
+      'converge/downtime-above-limit',
+      'The real downtime exceeds downtime-limit',
+      'warning',
+      explained?.message ?? `The real downtime (${Math.round(f.downtimeMs)} ms) exceeds downtime-limit (${f.downtimeLimitMs} ms).`,
+      f.path,
+      region,
+      { downtimeMs: f.downtimeMs, downtimeLimitMs: f.downtimeLimitMs },
+    );
     if (explained) warnings.splice(warnings.indexOf(explained), 1);
   }
   for (const w of warnings) {

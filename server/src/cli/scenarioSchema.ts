@@ -28,7 +28,10 @@ export function checkScenarioSchema(data: unknown): SchemaVerdict {
 /** `/guest/ramBytes` -> `guest.ramBytes`; `/downtimeSteps/0/atSeconds` -> `downtimeSteps[0].atSeconds`. */
 function fieldOf(path: string): string {
   let out = '';
-  for (const part of path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const part of path
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
   }
   return out;
@@ -47,7 +50,9 @@ function describe(v: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-const article = (type: string) => ({ object: 'an object', array: 'a list', integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null' }[type] ?? type);
+const article = (type: string) =>
+  ({ object: 'an object', array: 'a list', integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null' })[type] ??
+  type;
 
 function explain(e: ErrorObject, data: unknown): { ok: false; field: string; message: string } {
   const field = fieldOf(e.instancePath) || 'scenario';
@@ -70,13 +75,17 @@ function explain(e: ErrorObject, data: unknown): { ok: false; field: string; mes
     }
     case 'exclusiveMinimum':
       return say(field, p.limit === 0 ? `${field} must be a positive number, ${got}` : `${field} must be above ${p.limit}, ${got}`);
-    case 'minimum': return say(field, `${field} must be at least ${p.limit}, ${got}`);
-    case 'maximum': return say(field, `${field} must be at most ${p.limit}, ${got}`);
-    case 'enum': return say(field, `${field} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, ${got}`);
+    case 'minimum':
+      return say(field, `${field} must be at least ${p.limit}, ${got}`);
+    case 'maximum':
+      return say(field, `${field} must be at most ${p.limit}, ${got}`);
+    case 'enum':
+      return say(field, `${field} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, ${got}`);
     case 'pattern': {
       const hint = (e.parentSchema as { patternErrorMessage?: string })?.patternErrorMessage;
       return say(field, `${field} must be ${hint ?? `of the form ${p.pattern}`}, ${got}`);
     }
-    default: return say(field, `${field} ${e.message ?? 'is not valid'}, ${got}`);
+    default:
+      return say(field, `${field} ${e.message ?? 'is not valid'}, ${got}`);
   }
 }

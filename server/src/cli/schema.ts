@@ -5,7 +5,10 @@ import { fetchSchema, schemaText } from '../live/schema';
 import { connectOrExit } from './liveConnect';
 import { UsageError } from './usage';
 
-interface SchemaArgs { values: { connect?: string; out?: string }; positionals: string[] }
+interface SchemaArgs {
+  values: { connect?: string; out?: string };
+  positionals: string[];
+}
 
 export async function runSchema(args: SchemaArgs, out: NodeJS.WritableStream): Promise<number> {
   if (args.positionals.length) throw new UsageError(`schema takes no file arguments (got '${args.positionals[0]}'); use --out FILE`);
@@ -13,7 +16,9 @@ export async function runSchema(args: SchemaArgs, out: NodeJS.WritableStream): P
   try {
     const text = schemaText(await fetchSchema(conn));
     if (args.values.out) {
-      try { writeFileSync(args.values.out, text); } catch (e) {
+      try {
+        writeFileSync(args.values.out, text);
+      } catch (e) {
         throw new UsageError(`${args.values.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
     } else out.write(text);

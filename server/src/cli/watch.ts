@@ -27,7 +27,8 @@ export async function runWatch(args: WatchArgs, out: NodeJS.WritableStream): Pro
   const json = args.values.format === 'json';
   const print = (o: Observation) => out.write(json ? JSON.stringify(toJson(o)) + '\n' : formatText(o));
   if (args.values.replay) {
-    if (args.values.connect || args.values.apply || args.values.record) throw new UsageError('--replay reads a recording: it takes no --connect, --apply or --record');
+    if (args.values.connect || args.values.apply || args.values.record)
+      throw new UsageError('--replay reads a recording: it takes no --connect, --apply or --record');
     return replayFile(args.values.replay, link, print);
   }
   let file: WriteStream | undefined;
@@ -70,30 +71,53 @@ const s1 = (x: number) => `${x.toFixed(1)} s`;
 
 function formatText(o: Observation): string {
   switch (o.type) {
-    case 'start': return `connected: QEMU ${o.qemu}; downtime-limit ${o.parameters['downtime-limit']} ms, max-bandwidth ${mibps(Number(o.parameters['max-bandwidth'] ?? 0))}`
-      + `${o.parameters['avail-switchover-bandwidth'] !== undefined ? `, avail-switchover-bandwidth ${mibps(Number(o.parameters['avail-switchover-bandwidth']))}` : ''}`
-      + `; link ${o.link ? mibps(o.link) : 'unknown (pass --link BYTES_PER_S to detect a busy migration thread)'}\n`;
-    case 'waiting': return `no migration in progress (status ${o.status}); waiting for one\n`;
+    case 'start':
+      return (
+        `connected: QEMU ${o.qemu}; downtime-limit ${o.parameters['downtime-limit']} ms, max-bandwidth ${mibps(Number(o.parameters['max-bandwidth'] ?? 0))}` +
+        `${o.parameters['avail-switchover-bandwidth'] !== undefined ? `, avail-switchover-bandwidth ${mibps(Number(o.parameters['avail-switchover-bandwidth']))}` : ''}` +
+        `; link ${o.link ? mibps(o.link) : 'unknown (pass --link BYTES_PER_S to detect a busy migration thread)'}\n`
+      );
+    case 'waiting':
+      return `no migration in progress (status ${o.status}); waiting for one\n`;
     case 'sample': {
-      const s = o.sample, r = s.ram;
+      const s = o.sample,
+        r = s.ram;
       const p = o.prediction;
-      const pred = !p ? 'prediction after the first dirty sync'
-        : p.converges ? `predicted switchover at ${s1(p.switchoverAt!)} (downtime ${p.downtimeMs === null ? '?' : Math.round(p.downtimeMs)} ms)`
-        : 'predicted: does not converge';
-      return `${s1((s.totalTimeMs ?? 0) / 1000).padStart(7)} ${s.status.padEnd(9)} remaining ${mib(r.remaining ?? 0).padStart(9)}  ${((r.mbps ?? 0).toFixed(0) + ' Mbit/s').padStart(12)}  syncs ${String(r.dirtySyncCount ?? 0).padStart(3)}`
-        + `${s.throttlePercent ? `  throttle ${s.throttlePercent}%` : ''}  | ${pred}${o.newSync ? ' *' : ''}\n`;
+      const pred = !p
+        ? 'prediction after the first dirty sync'
+        : p.converges
+          ? `predicted switchover at ${s1(p.switchoverAt!)} (downtime ${p.downtimeMs === null ? '?' : Math.round(p.downtimeMs)} ms)`
+          : 'predicted: does not converge';
+      return (
+        `${s1((s.totalTimeMs ?? 0) / 1000).padStart(7)} ${s.status.padEnd(9)} remaining ${mib(r.remaining ?? 0).padStart(9)}  ${((r.mbps ?? 0).toFixed(0) + ' Mbit/s').padStart(12)}  syncs ${String(r.dirtySyncCount ?? 0).padStart(3)}` +
+        `${s.throttlePercent ? `  throttle ${s.throttlePercent}%` : ''}  | ${pred}${o.newSync ? ' *' : ''}\n`
+      );
     }
-    case 'stuck': return `STUCK: ${o.diagnosis.message}\n` + (o.recommendations.length
-      ? o.recommendations.map((r, i) => `  ${i + 1}. [${r.kind}] ${r.message}${r.apply ? `  -> migrate-set-parameters ${JSON.stringify(r.apply)}` : `  (${r.notApplicable})`}\n`).join('')
-      : '  no change this QEMU has would make it converge (by the simulator)\n');
-    case 'applied': return `APPLIED: ${o.command} ${JSON.stringify(o.arguments)}${o.prediction ? (o.prediction.converges ? `; predicted switchover at ${s1(o.prediction.switchoverAt!)}` : '; still predicted not to converge') : ''}\n`;
-    case 'apply-failed': return `APPLY FAILED: ${o.error}\n`;
-    case 'event': return `event ${o.event}${o.data ? ` ${JSON.stringify(o.data)}` : ''}\n`;
+    case 'stuck':
+      return (
+        `STUCK: ${o.diagnosis.message}\n` +
+        (o.recommendations.length
+          ? o.recommendations
+              .map(
+                (r, i) =>
+                  `  ${i + 1}. [${r.kind}] ${r.message}${r.apply ? `  -> migrate-set-parameters ${JSON.stringify(r.apply)}` : `  (${r.notApplicable})`}\n`,
+              )
+              .join('')
+          : '  no change this QEMU has would make it converge (by the simulator)\n')
+      );
+    case 'applied':
+      return `APPLIED: ${o.command} ${JSON.stringify(o.arguments)}${o.prediction ? (o.prediction.converges ? `; predicted switchover at ${s1(o.prediction.switchoverAt!)}` : '; still predicted not to converge') : ''}\n`;
+    case 'apply-failed':
+      return `APPLY FAILED: ${o.error}\n`;
+    case 'event':
+      return `event ${o.event}${o.data ? ` ${JSON.stringify(o.data)}` : ''}\n`;
     case 'end': {
       const s = o.sample;
       if (o.status !== 'completed') return `migration ${o.status}\n`;
-      const err = o.realSwitchoverAt !== null && o.lastPrediction?.switchoverAt != null
-        ? `; last prediction ${s1(o.lastPrediction.switchoverAt)} (${(((o.lastPrediction.switchoverAt - o.realSwitchoverAt) / o.realSwitchoverAt) * 100).toFixed(0)}%)` : '';
+      const err =
+        o.realSwitchoverAt !== null && o.lastPrediction?.switchoverAt != null
+          ? `; last prediction ${s1(o.lastPrediction.switchoverAt)} (${(((o.lastPrediction.switchoverAt - o.realSwitchoverAt) / o.realSwitchoverAt) * 100).toFixed(0)}%)`
+          : '';
       return `migration completed: switchover at ${o.realSwitchoverAt === null ? '?' : s1(o.realSwitchoverAt)}, downtime ${s.downtimeMs} ms, total ${s1((s.totalTimeMs ?? 0) / 1000)}${err}\n`;
     }
   }
@@ -104,18 +128,46 @@ function toJson(o: Observation): unknown {
     case 'sample': {
       const p = o.prediction;
       return {
-        type: 'sample', t: (o.sample.totalTimeMs ?? 0) / 1000, status: o.sample.status, remaining: o.sample.ram.remaining,
-        transferred: o.sample.ram.transferred, mbps: o.sample.ram.mbps, dirtySyncCount: o.sample.ram.dirtySyncCount,
-        expectedDowntimeMs: o.sample.expectedDowntimeMs, throttlePercent: o.sample.throttlePercent, newSync: o.newSync,
-        prediction: p && { converges: p.converges, switchoverAt: p.switchoverAt, downtimeMs: p.downtimeMs, workingSetBytes: p.scenario.guest.workingSetBytes, dirtyBytesPerSecond: p.scenario.guest.dirtyBytesPerSecond, sendingEfficiency: p.scenario.link.sendingEfficiency },
+        type: 'sample',
+        t: (o.sample.totalTimeMs ?? 0) / 1000,
+        status: o.sample.status,
+        remaining: o.sample.ram.remaining,
+        transferred: o.sample.ram.transferred,
+        mbps: o.sample.ram.mbps,
+        dirtySyncCount: o.sample.ram.dirtySyncCount,
+        expectedDowntimeMs: o.sample.expectedDowntimeMs,
+        throttlePercent: o.sample.throttlePercent,
+        newSync: o.newSync,
+        prediction: p && {
+          converges: p.converges,
+          switchoverAt: p.switchoverAt,
+          downtimeMs: p.downtimeMs,
+          workingSetBytes: p.scenario.guest.workingSetBytes,
+          dirtyBytesPerSecond: p.scenario.guest.dirtyBytesPerSecond,
+          sendingEfficiency: p.scenario.link.sendingEfficiency,
+        },
       };
     }
-    case 'applied': return { type: 'applied', kind: o.recommendation.kind, command: o.command, arguments: o.arguments, prediction: o.prediction && { converges: o.prediction.converges, switchoverAt: o.prediction.switchoverAt } };
-    case 'end': return {
-      type: 'end', status: o.status, totalTimeMs: o.sample.totalTimeMs, downtimeMs: o.sample.downtimeMs, realSwitchoverAt: o.realSwitchoverAt,
-      predictions: o.predictionsBeforeEnd.map((p) => ({ at: p.at, converges: p.converges, switchoverAt: p.switchoverAt })),
-    };
-    case 'stuck': return { type: 'stuck', ...o.diagnosis, recommendations: o.recommendations };
-    default: return o;
+    case 'applied':
+      return {
+        type: 'applied',
+        kind: o.recommendation.kind,
+        command: o.command,
+        arguments: o.arguments,
+        prediction: o.prediction && { converges: o.prediction.converges, switchoverAt: o.prediction.switchoverAt },
+      };
+    case 'end':
+      return {
+        type: 'end',
+        status: o.status,
+        totalTimeMs: o.sample.totalTimeMs,
+        downtimeMs: o.sample.downtimeMs,
+        realSwitchoverAt: o.realSwitchoverAt,
+        predictions: o.predictionsBeforeEnd.map((p) => ({ at: p.at, converges: p.converges, switchoverAt: p.switchoverAt })),
+      };
+    case 'stuck':
+      return { type: 'stuck', ...o.diagnosis, recommendations: o.recommendations };
+    default:
+      return o;
   }
 }

@@ -2,10 +2,7 @@
 // A child process speaking `-qmp stdio` is not an address a user types; the tests
 // pass it as an object (see qmpClient.ts, ChildAddress).
 
-export type Address =
-  | { kind: 'unix'; path: string }
-  | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'libvirt'; domain: string; uri?: string };
+export type Address = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'libvirt'; domain: string; uri?: string };
 
 export class AddressError extends Error {}
 
@@ -25,8 +22,10 @@ export function parseAddress(text: string): Address {
   }
   if (s.startsWith('libvirt:')) {
     // Only the first '?' separates: the URI may have its own query (qemu:///system?socket=...).
-    const rest = s.slice(8), q = rest.indexOf('?');
-    const domain = q < 0 ? rest : rest.slice(0, q), uri = q < 0 ? '' : rest.slice(q + 1);
+    const rest = s.slice(8),
+      q = rest.indexOf('?');
+    const domain = q < 0 ? rest : rest.slice(0, q),
+      uri = q < 0 ? '' : rest.slice(q + 1);
     if (!domain) throw new AddressError(`'${text}': libvirt: needs a domain name (libvirt:vm1 or libvirt:vm1?qemu:///system)`);
     return { kind: 'libvirt', domain, ...(uri ? { uri } : {}) };
   }
@@ -35,8 +34,11 @@ export function parseAddress(text: string): Address {
 
 export function formatAddress(a: Address): string {
   switch (a.kind) {
-    case 'unix': return `unix:${a.path}`;
-    case 'tcp': return `tcp:${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
-    case 'libvirt': return `libvirt:${a.domain}${a.uri ? `?${a.uri}` : ''}`;
+    case 'unix':
+      return `unix:${a.path}`;
+    case 'tcp':
+      return `tcp:${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+    case 'libvirt':
+      return `libvirt:${a.domain}${a.uri ? `?${a.uri}` : ''}`;
   }
 }

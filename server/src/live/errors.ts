@@ -2,7 +2,11 @@
 
 /** QEMU answered the command with an error (`{"error": {"class", "desc"}}`). */
 export class QmpCommandError extends Error {
-  constructor(readonly command: string, readonly errorClass: string, readonly desc: string) {
+  constructor(
+    readonly command: string,
+    readonly errorClass: string,
+    readonly desc: string,
+  ) {
     super(`${command}: ${errorClass}: ${desc}`);
   }
 }

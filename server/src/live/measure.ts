@@ -6,7 +6,11 @@
 import { readHeaderLine, emptyHeader } from '../service/qmp/script/header';
 import type { QmpConnection } from './qmpClient';
 
-export interface Measured { ramBytes: number; dirtyBytesPerSecond: number; vcpus: number }
+export interface Measured {
+  ramBytes: number;
+  dirtyBytesPerSecond: number;
+  vcpus: number;
+}
 
 export async function measureWorkload(conn: QmpConnection, calcTimeSeconds = 1): Promise<Measured> {
   const calc = Math.max(1, Math.min(60, Math.round(calcTimeSeconds)));
@@ -31,7 +35,10 @@ export async function measureWorkload(conn: QmpConnection, calcTimeSeconds = 1):
 
 /** The `# workload:` line with the measured items, keeping every other item of `previous`. */
 export function workloadLine(m: Measured, previous?: string): string {
-  const keep = (previous ?? '').replace(/^\s*#\s*workload\s*:\s*/i, '').split(/\s+/).filter((w) => w && !/^(ram|dirty-rate|vcpus)=/.test(w));
+  const keep = (previous ?? '')
+    .replace(/^\s*#\s*workload\s*:\s*/i, '')
+    .split(/\s+/)
+    .filter((w) => w && !/^(ram|dirty-rate|vcpus)=/.test(w));
   const mib = (b: number) => `${Math.max(1, Math.round(b / 2 ** 20))}MiB`;
   return `# workload: ram=${mib(m.ramBytes)} dirty-rate=${mib(m.dirtyBytesPerSecond)}/s vcpus=${m.vcpus}${keep.length ? ' ' + keep.join(' ') : ''}`;
 }

@@ -97,7 +97,8 @@ export class LivePredictor {
       const bw = this.asb() || measuredBytesPerSecond(s);
       const fromExpected = s.ram.dirtyPagesRate && s.expectedDowntimeMs !== null ? (s.expectedDowntimeMs * bw) / 1000 : 0;
       this.syncs.push({
-        count, at: (s.totalTimeMs ?? 0) / 1000,
+        count,
+        at: (s.totalTimeMs ?? 0) / 1000,
         pendingBytes: Math.max(s.ram.remaining ?? 0, fromExpected),
         thresholdBytes: this.thresholdBytes(s),
       });
@@ -129,7 +130,8 @@ export class LivePredictor {
     const recent = this.syncs.slice(-6);
     const W = this.workingSetBytes();
     if (recent.length < 2 || W <= 0) return fromRate;
-    const first = recent[0], last = recent[recent.length - 1];
+    const first = recent[0],
+      last = recent[recent.length - 1];
     const interval = (last.at - first.at) / Math.max(1, last.count - first.count);
     if (!(interval > 0)) return fromRate;
     const tail = recent.slice(-3);
@@ -166,8 +168,12 @@ export class LivePredictor {
     return {
       qemuVersion: this.context.qemuVersion,
       guest: {
-        ramBytes: ram, workingSetBytes: Math.min(W, ram), dirtyBytesPerSecond: W > 0 ? this.dirtyBytesPerSecond(s) : 0,
-        zeroPageFraction: Math.min(0.99, zeroShare), vcpus: Math.max(1, this.context.vcpus), zeroPagesAt: 'spread',
+        ramBytes: ram,
+        workingSetBytes: Math.min(W, ram),
+        dirtyBytesPerSecond: W > 0 ? this.dirtyBytesPerSecond(s) : 0,
+        zeroPageFraction: Math.min(0.99, zeroShare),
+        vcpus: Math.max(1, this.context.vcpus),
+        zeroPagesAt: 'spread',
       },
       link: { bytesPerSecond: link.bytesPerSecond, sendingEfficiency: Math.max(0.001, efficiency) },
       // One thread into whatever the link is: the model's separate per-thread cap must not bind first.
@@ -184,8 +190,12 @@ export class LivePredictor {
     try {
       const r = simulate(scenario);
       return {
-        at, converges: r.converged, switchoverAt: r.converged ? at + r.switchoverSeconds! : null,
-        downtimeMs: r.downtimeMs, reason: r.reason, scenario,
+        at,
+        converges: r.converged,
+        switchoverAt: r.converged ? at + r.switchoverSeconds! : null,
+        downtimeMs: r.downtimeMs,
+        reason: r.reason,
+        scenario,
       };
     } catch (e) {
       return { at, converges: false, switchoverAt: null, downtimeMs: null, reason: `no prediction: ${(e as Error).message}`, scenario };
@@ -198,14 +208,21 @@ export class LivePredictor {
     const T = this.thresholdBytes(s);
     const recent = this.syncs.slice(-STUCK_SYNCS);
     const pending = recent.length ? Math.min(...recent.map((p) => p.pendingBytes)) : 0;
-    const stuck = SENDING.has(s.status) && recent.length >= STUCK_SYNCS && recent.every((p) => p.pendingBytes > p.thresholdBytes)
-      && pending > T && this.prediction !== null && !this.prediction.converges;
+    const stuck =
+      SENDING.has(s.status) &&
+      recent.length >= STUCK_SYNCS &&
+      recent.every((p) => p.pendingBytes > p.thresholdBytes) &&
+      pending > T &&
+      this.prediction !== null &&
+      !this.prediction.converges;
     const link = this.context.linkBytesPerSecond;
     const seedCase = stuck && link !== null && measured > 0 && measured <= SEED_SHARE * link;
     const why = `threshold ${this.asb() ? 'avail-switchover-bandwidth' : `measured ${mibps(measured)}`} x downtime-limit ${this.downtimeLimitMs()} ms = ${mib(T)}, below the ~${mib(pending)} left dirty at each of the last ${recent.length} syncs`;
-    const message = !stuck ? 'not stuck'
-      : seedCase ? `stuck, the seed's case: QEMU measures ${mibps(measured)} on a ${mibps(link!)} link; ${why}`
-      : `stuck: ${why}`;
+    const message = !stuck
+      ? 'not stuck'
+      : seedCase
+        ? `stuck, the seed's case: QEMU measures ${mibps(measured)} on a ${mibps(link!)} link; ${why}`
+        : `stuck: ${why}`;
     return { stuck, seedCase, measuredBytesPerSecond: measured, thresholdBytes: T, pendingAtSyncBytes: pending, message };
   }
 
@@ -217,8 +234,13 @@ export class LivePredictor {
    */
   recommendations(s: MigrationSample, diagnosis: Diagnosis, available: { parameters: Set<string>; capabilities: Set<string> }): LiveRecommendation[] {
     let recs: Recommendation[];
-    try { recs = recommend(this.scenario(s)); } catch { return []; }
-    const rank = (k: string) => (k === 'avail-switchover-bandwidth' ? (diagnosis.seedCase ? 0 : 2) : k === 'downtime-limit' ? 1 : k === 'max-bandwidth' ? 3 : 4);
+    try {
+      recs = recommend(this.scenario(s));
+    } catch {
+      return [];
+    }
+    const rank = (k: string) =>
+      k === 'avail-switchover-bandwidth' ? (diagnosis.seedCase ? 0 : 2) : k === 'downtime-limit' ? 1 : k === 'max-bandwidth' ? 3 : 4;
     const out: LiveRecommendation[] = [];
     for (const r of recs) {
       if (!['avail-switchover-bandwidth', 'downtime-limit', 'max-bandwidth', 'auto-converge'].includes(r.kind)) continue;
@@ -228,17 +250,26 @@ export class LivePredictor {
       if (Object.keys(caps).some((c) => !available.capabilities.has(c))) continue;
       const applicable = Object.keys(params).length > 0 && Object.keys(caps).length === 0;
       out.push({
-        kind: r.kind, message: `${r.message} (simulated from now)`, rank: rank(r.kind),
+        kind: r.kind,
+        message: `${r.message} (simulated from now)`,
+        rank: rank(r.kind),
         apply: applicable ? withMargin(params, this.link(s).bytesPerSecond) : null,
-        notApplicable: applicable ? undefined : Object.keys(caps).length
-          ? 'a capability: QEMU refuses migrate-set-capabilities while a migration runs (set it before the next one)'
-          : 'the simulator found no value that converges',
-        predictedSwitchoverSeconds: r.switchoverSeconds ?? null, predictedDowntimeMs: r.downtimeMs ?? null,
+        notApplicable: applicable
+          ? undefined
+          : Object.keys(caps).length
+            ? 'a capability: QEMU refuses migrate-set-capabilities while a migration runs (set it before the next one)'
+            : 'the simulator found no value that converges',
+        predictedSwitchoverSeconds: r.switchoverSeconds ?? null,
+        predictedDowntimeMs: r.downtimeMs ?? null,
       });
     }
     if (diagnosis.seedCase && !available.parameters.has('avail-switchover-bandwidth')) {
       out.push({
-        kind: 'avail-switchover-bandwidth', rank: 5, apply: null, predictedSwitchoverSeconds: null, predictedDowntimeMs: null,
+        kind: 'avail-switchover-bandwidth',
+        rank: 5,
+        apply: null,
+        predictedSwitchoverSeconds: null,
+        predictedDowntimeMs: null,
         message: 'avail-switchover-bandwidth, made for exactly this case, would tell QEMU the real bandwidth for the switchover decision',
         notApplicable: `QEMU ${this.context.qemuVersion} does not have it (it came in 8.2)`,
       });
@@ -275,8 +306,19 @@ function withMargin(params: Record<string, unknown>, link: number): Record<strin
 
 /** Parameters the simulator reads (the rest of query-migrate-parameters is not its business). */
 function pickKnown(p: Scenario['parameters']): Scenario['parameters'] {
-  const keep = ['downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'throttle-trigger-threshold', 'cpu-throttle-initial',
-    'cpu-throttle-increment', 'cpu-throttle-tailslow', 'max-cpu-throttle', 'multifd-channels', 'xbzrle-cache-size', 'vcpu-dirty-limit'];
+  const keep = [
+    'downtime-limit',
+    'max-bandwidth',
+    'avail-switchover-bandwidth',
+    'throttle-trigger-threshold',
+    'cpu-throttle-initial',
+    'cpu-throttle-increment',
+    'cpu-throttle-tailslow',
+    'max-cpu-throttle',
+    'multifd-channels',
+    'xbzrle-cache-size',
+    'vcpu-dirty-limit',
+  ];
   const out: Scenario['parameters'] = {};
   for (const k of keep) if (p[k] !== undefined) out[k] = p[k];
   return out;

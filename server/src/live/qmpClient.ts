@@ -9,12 +9,25 @@ import { formatAddress, type Address } from './address';
 import { QmpAbortError, QmpCommandError, QmpConnectionError, QmpProtocolError, QmpTimeoutError } from './errors';
 
 /** A QEMU we start ourselves and speak to over its stdin/stdout (`-qmp stdio`): tests, demos. */
-export interface ChildAddress { kind: 'child'; command: string; args: string[] }
+export interface ChildAddress {
+  kind: 'child';
+  command: string;
+  args: string[];
+}
 export type StreamAddress = Exclude<Address, { kind: 'libvirt' }> | ChildAddress;
 
-export interface QmpEvent { event: string; data?: unknown; timestamp?: { seconds: number; microseconds: number } }
+export interface QmpEvent {
+  event: string;
+  data?: unknown;
+  timestamp?: { seconds: number; microseconds: number };
+}
 
-export interface QemuVersion { major: number; minor: number; micro: number; package: string }
+export interface QemuVersion {
+  major: number;
+  minor: number;
+  micro: number;
+  package: string;
+}
 
 export interface RequestOptions {
   /** Deadline for this reply (default: the client's requestTimeoutMs). */
@@ -90,7 +103,10 @@ export class QmpClient implements QmpConnection {
   private readonly closeListeners = new Set<(reason: Error) => void>();
   private greetingWaiter: { resolve: (g: Record<string, unknown>) => void; reject: (e: Error) => void } | undefined;
 
-  private constructor(readonly address: StreamAddress, options: ConnectOptions) {
+  private constructor(
+    readonly address: StreamAddress,
+    options: ConnectOptions,
+  ) {
     this.label = address.kind === 'child' ? `${address.command} (stdio)` : formatAddress(address);
     this.opts = { ...DEFAULTS, ...stripUndefined(options) } as Required<Omit<ConnectOptions, 'signal'>>;
   }
@@ -113,8 +129,13 @@ export class QmpClient implements QmpConnection {
     let timer: NodeJS.Timeout | undefined;
     const onAbort = () => this.fail(new QmpAbortError(`connecting to ${this.label} was cancelled`));
     try {
-      const greeting = new Promise<Record<string, unknown>>((resolve, reject) => { this.greetingWaiter = { resolve, reject }; });
-      timer = setTimeout(() => this.fail(new QmpTimeoutError(`${this.label}: no QMP greeting within ${deadline} ms (is it a QMP monitor? is another client holding it?)`)), deadline);
+      const greeting = new Promise<Record<string, unknown>>((resolve, reject) => {
+        this.greetingWaiter = { resolve, reject };
+      });
+      timer = setTimeout(
+        () => this.fail(new QmpTimeoutError(`${this.label}: no QMP greeting within ${deadline} ms (is it a QMP monitor? is another client holding it?)`)),
+        deadline,
+      );
       if (signal?.aborted) throw new QmpAbortError(`connecting to ${this.label} was cancelled`);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.stream = this.openStream();
@@ -138,18 +159,40 @@ export class QmpClient implements QmpConnection {
       const child = spawn(a.command, a.args, { stdio: ['pipe', 'pipe', 'pipe'] });
       child.stdout.on('data', (b: Buffer) => this.onData(b));
       child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (s: string) => { this.stderr = (this.stderr + s).slice(-65536); });
-      child.stdin.on('error', () => { /* EPIPE on a dying QEMU: reported by 'close' */ });
+      child.stderr.on('data', (s: string) => {
+        this.stderr = (this.stderr + s).slice(-65536);
+      });
+      child.stdin.on('error', () => {
+        /* EPIPE on a dying QEMU: reported by 'close' */
+      });
       child.on('error', (e) => this.fail(new QmpConnectionError(`${this.label}: cannot start: ${e.message}`)));
-      child.on('close', (code, sig) => this.fail(new QmpConnectionError(
-        `${this.label}: QEMU exited (${sig ? `signal ${sig}` : `code ${code}`})${this.stderr.trim() ? `: ${lastLine(this.stderr)}` : ''}`)));
-      return { write: (t) => { child.stdin.write(t); }, destroy: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, child };
+      child.on('close', (code, sig) =>
+        this.fail(
+          new QmpConnectionError(
+            `${this.label}: QEMU exited (${sig ? `signal ${sig}` : `code ${code}`})${this.stderr.trim() ? `: ${lastLine(this.stderr)}` : ''}`,
+          ),
+        ),
+      );
+      return {
+        write: (t) => {
+          child.stdin.write(t);
+        },
+        destroy: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        },
+        child,
+      };
     }
     const socket: Socket = a.kind === 'unix' ? netConnect({ path: a.path }) : netConnect({ host: a.host, port: a.port });
     socket.on('data', (b: Buffer) => this.onData(b));
     socket.on('error', (e: NodeJS.ErrnoException) => this.fail(new QmpConnectionError(`${this.label}: ${describeSocketError(e)}`)));
     socket.on('close', () => this.fail(new QmpConnectionError(`${this.label}: QEMU closed the connection`)));
-    return { write: (t) => { socket.write(t); }, destroy: () => socket.destroy() };
+    return {
+      write: (t) => {
+        socket.write(t);
+      },
+      destroy: () => socket.destroy(),
+    };
   }
 
   /** Lines are split on \n; a line longer than the cap ends the connection (it cannot be resynchronised safely). */
@@ -175,14 +218,20 @@ export class QmpClient implements QmpConnection {
   }
 
   private tooLarge(bytes: number): void {
-    this.fail(new QmpProtocolError(`${this.label}: QEMU sent a message of more than ${bytes > this.opts.maxMessageBytes ? mib(this.opts.maxMessageBytes) : mib(bytes)} (the limit); the connection was closed`));
+    this.fail(
+      new QmpProtocolError(
+        `${this.label}: QEMU sent a message of more than ${bytes > this.opts.maxMessageBytes ? mib(this.opts.maxMessageBytes) : mib(bytes)} (the limit); the connection was closed`,
+      ),
+    );
   }
 
   private onLine(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
     let msg: unknown;
-    try { msg = JSON.parse(trimmed); } catch {
+    try {
+      msg = JSON.parse(trimmed);
+    } catch {
       return this.fail(new QmpProtocolError(`${this.label}: QEMU sent something that is not QMP (not JSON): ${preview(trimmed)}; the connection was closed`));
     }
     if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
@@ -191,7 +240,9 @@ export class QmpClient implements QmpConnection {
     const m = msg as Record<string, unknown>;
     if (this.greetingWaiter) {
       if (!m.QMP || typeof m.QMP !== 'object') {
-        return this.fail(new QmpProtocolError(`${this.label}: expected the QMP greeting, got ${preview(trimmed)} (is it a QMP monitor, not HMP?); the connection was closed`));
+        return this.fail(
+          new QmpProtocolError(`${this.label}: expected the QMP greeting, got ${preview(trimmed)} (is it a QMP monitor, not HMP?); the connection was closed`),
+        );
       }
       const w = this.greetingWaiter;
       this.greetingWaiter = undefined;
@@ -202,12 +253,18 @@ export class QmpClient implements QmpConnection {
       this.events.push(e);
       if (this.events.length > this.opts.maxBufferedEvents) this.events.splice(0, this.events.length - this.opts.maxBufferedEvents);
       for (const l of [...this.eventListeners]) {
-        try { l(e); } catch { /* a listener's bug never breaks the connection */ }
+        try {
+          l(e);
+        } catch {
+          /* a listener's bug never breaks the connection */
+        }
       }
       return;
     }
     if (!('return' in m) && !('error' in m)) {
-      return this.fail(new QmpProtocolError(`${this.label}: QEMU sent a message that is neither a reply nor an event: ${preview(trimmed)}; the connection was closed`));
+      return this.fail(
+        new QmpProtocolError(`${this.label}: QEMU sent a message that is neither a reply nor an event: ${preview(trimmed)}; the connection was closed`),
+      );
     }
     // A reply carries our id back; QEMU's own parse errors have none and answer the oldest request.
     const id = typeof m.id === 'string' ? m.id : undefined;
@@ -227,7 +284,10 @@ export class QmpClient implements QmpConnection {
     const id = `qapi-qmp-${this.nextId++}`;
     const timeoutMs = options.timeoutMs ?? this.opts.requestTimeoutMs;
     return new Promise((resolve, reject) => {
-      const onAbort = () => { this.settle(id); reject(new QmpAbortError(`${command} was cancelled`)); };
+      const onAbort = () => {
+        this.settle(id);
+        reject(new QmpAbortError(`${command} was cancelled`));
+      };
       const timer = setTimeout(() => {
         this.settle(id);
         reject(new QmpTimeoutError(`${this.label}: no reply to ${command} within ${timeoutMs} ms (QEMU may be hung)`));
@@ -254,7 +314,10 @@ export class QmpClient implements QmpConnection {
   }
 
   onClose(listener: (reason: Error) => void): () => void {
-    if (this.closed) { listener(this.closeReason!); return () => undefined; }
+    if (this.closed) {
+      listener(this.closeReason!);
+      return () => undefined;
+    }
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }
@@ -262,10 +325,25 @@ export class QmpClient implements QmpConnection {
   /** Waits for the next event accepted by `match` (or rejects at the deadline or on close). */
   waitForEvent(match: (e: QmpEvent) => boolean, timeoutMs: number): Promise<QmpEvent> {
     return new Promise((resolve, reject) => {
-      const done = () => { clearTimeout(timer); offEvent(); offClose(); };
-      const timer = setTimeout(() => { done(); reject(new QmpTimeoutError(`${this.label}: no matching event within ${timeoutMs} ms`)); }, timeoutMs);
-      const offEvent = this.onEvent((e) => { if (match(e)) { done(); resolve(e); } });
-      const offClose = this.onClose((r) => { done(); reject(r); });
+      const done = () => {
+        clearTimeout(timer);
+        offEvent();
+        offClose();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new QmpTimeoutError(`${this.label}: no matching event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const offEvent = this.onEvent((e) => {
+        if (match(e)) {
+          done();
+          resolve(e);
+        }
+      });
+      const offClose = this.onClose((r) => {
+        done();
+        reject(r);
+      });
     });
   }
 
@@ -278,12 +356,19 @@ export class QmpClient implements QmpConnection {
     this.greetingWaiter = undefined;
     for (const [id, p] of [...this.pending]) {
       this.settle(id);
-      p.reject(reason instanceof QmpConnectionError || reason instanceof QmpProtocolError
-        ? new (reason.constructor as typeof QmpConnectionError)(`${p.command}: ${reason.message}`) : reason);
+      p.reject(
+        reason instanceof QmpConnectionError || reason instanceof QmpProtocolError
+          ? new (reason.constructor as typeof QmpConnectionError)(`${p.command}: ${reason.message}`)
+          : reason,
+      );
     }
     this.stream?.destroy();
     for (const l of [...this.closeListeners]) {
-      try { l(reason); } catch { /* ignore */ }
+      try {
+        l(reason);
+      } catch {
+        /* ignore */
+      }
     }
     this.closeListeners.clear();
   }
@@ -304,11 +389,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 function describeSocketError(e: NodeJS.ErrnoException): string {
   switch (e.code) {
-    case 'ENOENT': return 'no such socket (is QEMU running with -qmp unix:PATH,server=on?)';
-    case 'ECONNREFUSED': return 'connection refused (nothing is listening there)';
-    case 'EACCES': return 'permission denied';
-    case 'EPIPE': case 'ECONNRESET': return 'QEMU closed the connection';
-    default: return e.message;
+    case 'ENOENT':
+      return 'no such socket (is QEMU running with -qmp unix:PATH,server=on?)';
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing is listening there)';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EPIPE':
+    case 'ECONNRESET':
+      return 'QEMU closed the connection';
+    default:
+      return e.message;
   }
 }
 

@@ -16,14 +16,23 @@ export class RecordingWriter {
   private lines: string[] = [];
   private header: Json | null = null;
 
-  constructor(private readonly label: string, private readonly name = 'live') {}
+  constructor(
+    private readonly label: string,
+    private readonly name = 'live',
+  ) {}
 
   observe(o: Observation): void {
     switch (o.type) {
       case 'start':
         this.header = {
-          type: 'header', name: this.name, description: `watched live on ${this.label}`, source: 'qapi-qmp watch',
-          qemu: o.qemu, wall_start: new Date().toISOString(), link_bytes_per_s: o.link, vcpus: o.vcpus,
+          type: 'header',
+          name: this.name,
+          description: `watched live on ${this.label}`,
+          source: 'qapi-qmp watch',
+          qemu: o.qemu,
+          wall_start: new Date().toISOString(),
+          link_bytes_per_s: o.link,
+          vcpus: o.vcpus,
           params_effective: o.parameters,
           capabilities_effective: Object.entries(o.capabilities).map(([capability, state]) => ({ capability, state })),
           // The fields bench/recordings-7.2 headers carry, from what QMP shows.
@@ -33,11 +42,22 @@ export class RecordingWriter {
         };
         this.lines.push(JSON.stringify(this.header) + '\n');
         break;
-      case 'sample': this.lines.push(JSON.stringify(pollLine(o.sample, o.raw)) + '\n'); break;
-      case 'applied': this.lines.push(JSON.stringify({ type: 'event', t: o.prediction?.at ?? null, event: o.command, arguments: o.arguments, kind: o.recommendation.kind }) + '\n'); break;
-      case 'event': this.lines.push(JSON.stringify({ type: 'event', t: o.t, event: o.event, data: o.data ?? null }) + '\n'); break;
-      case 'end': this.lines.push(JSON.stringify({ type: 'final', status: o.status, real_switchover_s: o.realSwitchoverAt }) + '\n'); break;
-      default: break;
+      case 'sample':
+        this.lines.push(JSON.stringify(pollLine(o.sample, o.raw)) + '\n');
+        break;
+      case 'applied':
+        this.lines.push(
+          JSON.stringify({ type: 'event', t: o.prediction?.at ?? null, event: o.command, arguments: o.arguments, kind: o.recommendation.kind }) + '\n',
+        );
+        break;
+      case 'event':
+        this.lines.push(JSON.stringify({ type: 'event', t: o.t, event: o.event, data: o.data ?? null }) + '\n');
+        break;
+      case 'end':
+        this.lines.push(JSON.stringify({ type: 'final', status: o.status, real_switchover_s: o.realSwitchoverAt }) + '\n');
+        break;
+      default:
+        break;
     }
   }
 
@@ -55,21 +75,34 @@ function pollLine(s: MigrationSample, raw: unknown): Json {
   const slim: Json = {};
   for (const f of RAM_FIELDS) if (f in ram) slim[f] = ram[f];
   return {
-    type: 'poll', t: Math.round(s.t * 1e4) / 1e4, status: s.status,
-    'total-time': r['total-time'] ?? null, 'setup-time': r['setup-time'] ?? null,
-    'expected-downtime': r['expected-downtime'] ?? null, downtime: r.downtime ?? null,
-    'cpu-throttle-percentage': r['cpu-throttle-percentage'] ?? null, ram: slim, guest_pages: null,
+    type: 'poll',
+    t: Math.round(s.t * 1e4) / 1e4,
+    status: s.status,
+    'total-time': r['total-time'] ?? null,
+    'setup-time': r['setup-time'] ?? null,
+    'expected-downtime': r['expected-downtime'] ?? null,
+    downtime: r.downtime ?? null,
+    'cpu-throttle-percentage': r['cpu-throttle-percentage'] ?? null,
+    ram: slim,
+    guest_pages: null,
   };
 }
 
-export interface ParsedRecording { header: Json; lines: Json[] }
+export interface ParsedRecording {
+  header: Json;
+  lines: Json[];
+}
 
 export function parseRecordingText(text: string): ParsedRecording {
   const lines: Json[] = [];
   text.split('\n').forEach((l, i) => {
     if (!l.trim()) return;
     let v: unknown;
-    try { v = JSON.parse(l); } catch { throw new Error(`line ${i + 1} is not JSON`); }
+    try {
+      v = JSON.parse(l);
+    } catch {
+      throw new Error(`line ${i + 1} is not JSON`);
+    }
     if (!v || typeof v !== 'object' || typeof (v as Json).type !== 'string') throw new Error(`line ${i + 1} is not a recording line (no "type")`);
     lines.push(v as Json);
   });
@@ -81,15 +114,17 @@ export function parseRecordingText(text: string): ParsedRecording {
 /** The context a recording was made in (QEMU version, parameters, link). */
 export function contextOf(rec: ParsedRecording, link?: number | null): LiveContext {
   const h = rec.header;
-  const caps = Array.isArray(h.capabilities_effective) ? h.capabilities_effective as { capability: string; state: boolean }[] : [];
+  const caps = Array.isArray(h.capabilities_effective) ? (h.capabilities_effective as { capability: string; state: boolean }[]) : [];
   const params = (h.params_effective && typeof h.params_effective === 'object' ? { ...(h.params_effective as Json) } : {}) as Json;
   // Recordings made by test/qemu/migration keep the parameters in params_set too.
   if (h.params_set && typeof h.params_set === 'object') Object.assign(params, h.params_set as Json);
   const v = /^(\d+)\.(\d+)/.exec(String(h.qemu ?? ''));
   return {
-    qemuVersion: v ? `${v[1]}.${v[2]}` : '10.2', parameters: params,
+    qemuVersion: v ? `${v[1]}.${v[2]}` : '10.2',
+    parameters: params,
     capabilities: Object.fromEntries(caps.map((c) => [String(c.capability), !!c.state])),
-    linkBytesPerSecond: link ?? (typeof h.link_bytes_per_s === 'number' ? h.link_bytes_per_s : typeof h.pipe_bytes_per_s === 'number' ? h.pipe_bytes_per_s : null),
+    linkBytesPerSecond:
+      link ?? (typeof h.link_bytes_per_s === 'number' ? h.link_bytes_per_s : typeof h.pipe_bytes_per_s === 'number' ? h.pipe_bytes_per_s : null),
     vcpus: typeof h.vcpus === 'number' ? h.vcpus : 1,
   };
 }
@@ -98,7 +133,14 @@ export function contextOf(rec: ParsedRecording, link?: number | null): LiveConte
 export function* replay(rec: ParsedRecording, link?: number | null): Generator<Observation> {
   const context = contextOf(rec, link);
   const predictor = new LivePredictor(context);
-  yield { type: 'start', qemu: context.qemuVersion, parameters: context.parameters, capabilities: context.capabilities, link: context.linkBytesPerSecond, vcpus: context.vcpus };
+  yield {
+    type: 'start',
+    qemu: context.qemuVersion,
+    parameters: context.parameters,
+    capabilities: context.capabilities,
+    link: context.linkBytesPerSecond,
+    vcpus: context.vcpus,
+  };
   let reported = false;
   const predictions: Prediction[] = [];
   for (const l of rec.lines) {
@@ -108,8 +150,18 @@ export function* replay(rec: ParsedRecording, link?: number | null): Generator<O
       if (p) predictions.push(p);
       const args = l.arguments as Record<string, number>;
       yield {
-        type: 'applied', command: 'migrate-set-parameters', arguments: args, prediction: p,
-        recommendation: { kind: String(l.kind ?? 'recorded'), message: 'recorded change', rank: 0, apply: args, predictedSwitchoverSeconds: null, predictedDowntimeMs: null },
+        type: 'applied',
+        command: 'migrate-set-parameters',
+        arguments: args,
+        prediction: p,
+        recommendation: {
+          kind: String(l.kind ?? 'recorded'),
+          message: 'recorded change',
+          rank: 0,
+          apply: args,
+          predictedSwitchoverSeconds: null,
+          predictedDowntimeMs: null,
+        },
       };
       continue;
     }
@@ -119,7 +171,8 @@ export function* replay(rec: ParsedRecording, link?: number | null): Generator<O
     if (newSync && predictor.prediction) predictions.push(predictor.prediction);
     yield { type: 'sample', sample, raw: l, prediction: predictor.prediction, newSync };
     if (FINISHED.has(sample.status)) {
-      const real = sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
+      const real =
+        sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
       yield { type: 'end', status: sample.status, sample, realSwitchoverAt: real, lastPrediction: predictor.prediction, predictionsBeforeEnd: predictions };
       return;
     }
@@ -145,7 +198,8 @@ export function scenarioFromRecording(rec: ParsedRecording, link?: number | null
   const context = contextOf(rec, link);
   const initial = { ...context.parameters };
   const predictor = new LivePredictor(context);
-  let firstPassEnd: MigrationSample | null = null, last: MigrationSample | null = null;
+  let firstPassEnd: MigrationSample | null = null,
+    last: MigrationSample | null = null;
   for (const l of rec.lines) {
     if (l.type === 'event' && l.event === 'migrate-set-parameters') break; // the workload before any change
     if (l.type !== 'poll') continue;

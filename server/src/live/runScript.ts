@@ -67,11 +67,12 @@ export function planScript(path: string, text: string, schemaJson: string, qemuV
   const commands: PlannedCommand[] = [];
   for (const st of script.statements) {
     if (st.direction !== 'client') continue;
-    const from = st.line, to = lineOf(st.span.end);
+    const from = st.line,
+      to = lineOf(st.span.end);
     const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error && d.range.start.line >= from && d.range.start.line <= to);
     const plain = toPlain(st.value) as Record<string, unknown> | null;
     const name = plain && typeof plain === 'object' && typeof plain.execute === 'string' ? plain.execute : '';
-    const args = plain && typeof plain.arguments === 'object' && plain.arguments !== null ? plain.arguments as Record<string, unknown> : undefined;
+    const args = plain && typeof plain.arguments === 'object' && plain.arguments !== null ? (plain.arguments as Record<string, unknown>) : undefined;
     const base = { line: from + 1, endLine: to + 1, format: st.format, checkedAs: name, errors };
     if (st.format === 'hmp') {
       const hmp = text.slice(st.span.start, st.span.end).trim();
@@ -101,7 +102,8 @@ export async function runPlan(conn: QmpConnection, plan: Plan, options: RunOptio
     let skipped: string | undefined;
     if (!c.checkedAs) skipped = 'not a command (no "execute")';
     else if (c.checkedAs === 'qmp_capabilities') skipped = 'capabilities were negotiated on connecting';
-    else if (c.errors.length && !options.force) skipped = `the checker refuses it (${typeof c.errors[0].message === 'string' ? c.errors[0].message : c.errors[0].message.value}); --force sends it anyway`;
+    else if (c.errors.length && !options.force)
+      skipped = `the checker refuses it (${typeof c.errors[0].message === 'string' ? c.errors[0].message : c.errors[0].message.value}); --force sends it anyway`;
     else if (!options.yes && !isQuery(c)) skipped = 'not a query-* command; --yes sends it';
     let outcome: CommandOutcome;
     if (skipped) {

@@ -39,9 +39,15 @@ export function toSample(t: number, reply: unknown): MigrationSample {
     downtimeMs: num(r.downtime),
     throttlePercent: num(r['cpu-throttle-percentage']) ?? 0,
     ram: {
-      total: num(ram.total), transferred: num(ram.transferred), remaining: num(ram.remaining),
-      duplicate: num(ram.duplicate), normal: num(ram.normal), dirtySyncCount: num(ram['dirty-sync-count']),
-      mbps: num(ram.mbps), dirtyPagesRate: num(ram['dirty-pages-rate']), pageSize: num(ram['page-size']),
+      total: num(ram.total),
+      transferred: num(ram.transferred),
+      remaining: num(ram.remaining),
+      duplicate: num(ram.duplicate),
+      normal: num(ram.normal),
+      dirtySyncCount: num(ram['dirty-sync-count']),
+      mbps: num(ram.mbps),
+      dirtyPagesRate: num(ram['dirty-pages-rate']),
+      pageSize: num(ram['page-size']),
     },
   };
 }
@@ -51,4 +57,4 @@ export const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 export const SENDING = new Set(['active', 'pre-switchover', 'device', 'postcopy-active']);
 
 /** Bytes per second QEMU measured over its last window. */
-export const measuredBytesPerSecond = (s: MigrationSample) => (s.ram.mbps ?? 0) * 1e6 / 8;
+export const measuredBytesPerSecond = (s: MigrationSample) => ((s.ram.mbps ?? 0) * 1e6) / 8;

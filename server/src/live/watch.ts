@@ -14,7 +14,14 @@ export type Observation =
   | { type: 'applied'; recommendation: LiveRecommendation; command: string; arguments: Record<string, unknown>; prediction: Prediction | null }
   | { type: 'apply-failed'; recommendation: LiveRecommendation; error: string }
   | { type: 'event'; event: string; data?: unknown; t: number }
-  | { type: 'end'; status: string; sample: MigrationSample; realSwitchoverAt: number | null; lastPrediction: Prediction | null; predictionsBeforeEnd: Prediction[] };
+  | {
+      type: 'end';
+      status: string;
+      sample: MigrationSample;
+      realSwitchoverAt: number | null;
+      lastPrediction: Prediction | null;
+      predictionsBeforeEnd: Prediction[];
+    };
 
 export interface WatchOptions {
   linkBytesPerSecond: number | null;
@@ -33,12 +40,17 @@ export async function liveContext(conn: QmpConnection, link: number | null): Pro
   const parameters = (await conn.execute('query-migrate-parameters')) as Record<string, unknown>;
   const caps = (await conn.execute('query-migrate-capabilities')) as { capability: string; state: boolean }[];
   let vcpus = 1;
-  try { vcpus = ((await conn.execute('query-cpus-fast')) as unknown[]).length || 1; } catch { /* optional */ }
+  try {
+    vcpus = ((await conn.execute('query-cpus-fast')) as unknown[]).length || 1;
+  } catch {
+    /* optional */
+  }
   return {
     qemuVersion: `${conn.version.major}.${conn.version.minor}`,
     parameters: parameters && typeof parameters === 'object' ? parameters : {},
     capabilities: Object.fromEntries((Array.isArray(caps) ? caps : []).map((c) => [String(c.capability), !!c.state])),
-    linkBytesPerSecond: link, vcpus,
+    linkBytesPerSecond: link,
+    vcpus,
   };
 }
 
@@ -50,7 +62,14 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
   const t = () => (now() - t0) / 1000;
   const context = await liveContext(conn, options.linkBytesPerSecond);
   const predictor = new LivePredictor(context);
-  emit({ type: 'start', qemu: context.qemuVersion, parameters: context.parameters, capabilities: context.capabilities, link: context.linkBytesPerSecond, vcpus: context.vcpus });
+  emit({
+    type: 'start',
+    qemu: context.qemuVersion,
+    parameters: context.parameters,
+    capabilities: context.capabilities,
+    link: context.linkBytesPerSecond,
+    vcpus: context.vcpus,
+  });
   const offEvent = conn.onEvent((e) => {
     if (e.event.startsWith('MIGRATION') || e.event === 'STOP' || e.event === 'RESUME') emit({ type: 'event', event: e.event, data: e.data, t: t() });
   });
@@ -59,7 +78,10 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
     capabilities: new Set(Object.keys(context.capabilities)),
   };
   const predictions: Prediction[] = [];
-  let applied = false, reportedStuck = false, started = false, lastWaiting = '';
+  let applied = false,
+    reportedStuck = false,
+    started = false,
+    lastWaiting = '';
   try {
     for (;;) {
       const raw = await conn.execute('query-migrate', undefined, { signal: options.signal });
@@ -73,8 +95,8 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
         if (newSync && predictor.prediction) predictions.push(predictor.prediction);
         emit({ type: 'sample', sample, raw, prediction: predictor.prediction, newSync });
         if (FINISHED.has(sample.status)) {
-          const real = sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null
-            ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
+          const real =
+            sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
           emit({ type: 'end', status: sample.status, sample, realSwitchoverAt: real, lastPrediction: predictor.prediction, predictionsBeforeEnd: predictions });
           return sample.status;
         }
@@ -115,8 +137,14 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', done); resolve(); }, ms);
-    const done = () => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -5,8 +5,11 @@ import type { Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConvergencePreviews } from '../preview/convergencePreview';
 import {
-  ConvergencePreviewRequest, MigrationInputsRequest, RecommendationEditRequest,
-  type ConvergencePreviewResponse, type RecommendationEditResponse,
+  ConvergencePreviewRequest,
+  MigrationInputsRequest,
+  RecommendationEditRequest,
+  type ConvergencePreviewResponse,
+  type RecommendationEditResponse,
 } from '../protocol/lsp';
 import { isAssumptions, isRecommendationChange } from '../protocol/page';
 import type { Settings } from '../service/common/settings';
@@ -14,12 +17,15 @@ import type { LanguageService } from '../service/languageService';
 import { recommendationEdits } from '../service/qmp/features/recommendationEdit';
 import { runSafe } from './runSafe';
 
-export function registerCustomRequests(connection: Connection, ctx: {
-  documents: TextDocuments<TextDocument>;
-  service: LanguageService;
-  settingsNow: (uri: string) => Settings;
-  log: (m: string) => void;
-}): void {
+export function registerCustomRequests(
+  connection: Connection,
+  ctx: {
+    documents: TextDocuments<TextDocument>;
+    service: LanguageService;
+    settingsNow: (uri: string) => Settings;
+    log: (m: string) => void;
+  },
+): void {
   const previews = new ConvergencePreviews(ctx.service);
   /** The open document and a well-formed position, or undefined (params come from outside). */
   const docAt = (p: { textDocument?: { uri?: unknown }; position?: unknown } | undefined) => {
@@ -32,8 +38,7 @@ export function registerCustomRequests(connection: Connection, ctx: {
   connection.onRequest(MigrationInputsRequest, (p, token) => {
     const at = docAt(p);
     if (!at) return null;
-    return runSafe(ctx.log, MigrationInputsRequest.method, token, null,
-      () => ctx.service.migrationInputsAt(at.doc, at.pos, ctx.settingsNow(at.doc.uri)));
+    return runSafe(ctx.log, MigrationInputsRequest.method, token, null, () => ctx.service.migrationInputsAt(at.doc, at.pos, ctx.settingsNow(at.doc.uri)));
   });
 
   connection.onRequest(ConvergencePreviewRequest, (p, token) => {
@@ -41,8 +46,9 @@ export function registerCustomRequests(connection: Connection, ctx: {
     if (!at) return null;
     const overrides = p.overrides ?? {};
     if (!isAssumptions(overrides)) return { error: 'the workload overrides are not valid numbers' };
-    return runSafe<ConvergencePreviewResponse>(ctx.log, ConvergencePreviewRequest.method, token, null,
-      () => previews.at(at.doc, at.pos, ctx.settingsNow(at.doc.uri), overrides, p.recommendations !== false));
+    return runSafe<ConvergencePreviewResponse>(ctx.log, ConvergencePreviewRequest.method, token, null, () =>
+      previews.at(at.doc, at.pos, ctx.settingsNow(at.doc.uri), overrides, p.recommendations !== false),
+    );
   });
 
   connection.onRequest(RecommendationEditRequest, (p, token) => {

@@ -16,7 +16,10 @@ export function liveLenses(doc: TextDocument, live: LiveSession): CodeLens[] {
     // `<-` lines are expected replies: nothing to send.
     if (st.direction !== 'client') continue;
     const range = { start: { line: st.line, character: 0 }, end: { line: st.line, character: 0 } };
-    lenses.push({ range, command: { title: '▶ Send', tooltip: `Send this command to ${live.conn.label}`, command: SEND_COMMAND, arguments: [doc.uri, st.line] } });
+    lenses.push({
+      range,
+      command: { title: '▶ Send', tooltip: `Send this command to ${live.conn.label}`, command: SEND_COMMAND, arguments: [doc.uri, st.line] },
+    });
   }
   return lenses;
 }

@@ -10,8 +10,19 @@ import { isQuery, planScript, runPlan, transcriptLines, type Plan } from '../liv
 import { measureWorkload, workloadLine } from '../live/measure';
 import { fetchSchema, schemaText } from '../live/schema';
 import {
-  LiveConnectRequest, LiveDisconnectRequest, LiveMeasureRequest, LivePlanRequest, LiveRunRequest, LiveSchemaRequest, LiveStatusRequest,
-  type LiveConnectResponse, type LiveMeasureResponse, type LivePlanResponse, type LiveSchemaResponse, type LiveScriptParams, type LiveStatusResponse,
+  LiveConnectRequest,
+  LiveDisconnectRequest,
+  LiveMeasureRequest,
+  LivePlanRequest,
+  LiveRunRequest,
+  LiveSchemaRequest,
+  LiveStatusRequest,
+  type LiveConnectResponse,
+  type LiveMeasureResponse,
+  type LivePlanResponse,
+  type LiveSchemaResponse,
+  type LiveScriptParams,
+  type LiveStatusResponse,
 } from '../protocol/lsp';
 import type { Settings } from '../service/common/settings';
 import { uriToPath } from '../service/common/paths';
@@ -30,19 +41,24 @@ export class LiveSession {
   }
 }
 
-export function registerLiveRequests(connection: Connection, ctx: {
-  live: LiveSession;
-  documents: TextDocuments<TextDocument>;
-  /** The overlay the service reads files through (the schema is put there while connected). */
-  openTexts: Map<string, string>;
-  revalidateAll: () => void;
-  /** The client handles workspace/codeLens/refresh. */
-  canRefreshLenses?: () => boolean;
-  log: (m: string) => void;
-}): void {
+export function registerLiveRequests(
+  connection: Connection,
+  ctx: {
+    live: LiveSession;
+    documents: TextDocuments<TextDocument>;
+    /** The overlay the service reads files through (the schema is put there while connected). */
+    openTexts: Map<string, string>;
+    revalidateAll: () => void;
+    /** The client handles workspace/codeLens/refresh. */
+    canRefreshLenses?: () => boolean;
+    log: (m: string) => void;
+  },
+): void {
   const { live } = ctx;
   // The "▶ Send" lenses (liveLenses.ts) come and go with the connection.
-  const refreshLenses = () => { if (ctx.canRefreshLenses?.()) void connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined); };
+  const refreshLenses = () => {
+    if (ctx.canRefreshLenses?.()) void connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined);
+  };
   const drop = () => {
     live.conn = null;
     ctx.openTexts.delete(LIVE_SCHEMA_PATH);
@@ -52,7 +68,10 @@ export function registerLiveRequests(connection: Connection, ctx: {
 
   connection.onRequest(LiveConnectRequest, async (p): Promise<LiveConnectResponse> => {
     if (typeof p?.address !== 'string' || !p.address.trim()) return { error: 'no address given' };
-    if (live.conn) { await live.conn.close(); drop(); }
+    if (live.conn) {
+      await live.conn.close();
+      drop();
+    }
     try {
       const conn = await connectTo(p.address);
       const schema = await fetchSchema(conn);
@@ -60,7 +79,12 @@ export function registerLiveRequests(connection: Connection, ctx: {
       live.version = `${conn.version.major}.${conn.version.minor}`;
       live.schema = schemaText(schema);
       ctx.openTexts.set(LIVE_SCHEMA_PATH, live.schema);
-      conn.onClose((r) => { if (live.conn === conn) { ctx.log(`live: ${r.message}`); drop(); } });
+      conn.onClose((r) => {
+        if (live.conn === conn) {
+          ctx.log(`live: ${r.message}`);
+          drop();
+        }
+      });
       ctx.revalidateAll();
       refreshLenses();
       return { label: conn.label, version: `${conn.version.major}.${conn.version.minor}.${conn.version.micro}` };
@@ -71,7 +95,11 @@ export function registerLiveRequests(connection: Connection, ctx: {
 
   connection.onRequest(LiveDisconnectRequest, async () => {
     const c = live.conn;
-    if (c) { live.conn = null; await c.close(); drop(); }
+    if (c) {
+      live.conn = null;
+      await c.close();
+      drop();
+    }
     return null;
   });
 
@@ -79,10 +107,16 @@ export function registerLiveRequests(connection: Connection, ctx: {
     const c = live.conn;
     if (!c || c.closed) return { connected: false };
     try {
-      const [vm, mig] = await Promise.all([c.execute('query-status', undefined, { timeoutMs: 5000 }), c.execute('query-migrate', undefined, { timeoutMs: 5000 })]);
+      const [vm, mig] = await Promise.all([
+        c.execute('query-status', undefined, { timeoutMs: 5000 }),
+        c.execute('query-migrate', undefined, { timeoutMs: 5000 }),
+      ]);
       return {
-        connected: true, label: c.label, version: live.version,
-        vmStatus: String((vm as { status?: unknown })?.status ?? '?'), migrationStatus: String((mig as { status?: unknown })?.status ?? 'none'),
+        connected: true,
+        label: c.label,
+        version: live.version,
+        vmStatus: String((vm as { status?: unknown })?.status ?? '?'),
+        migrationStatus: String((mig as { status?: unknown })?.status ?? 'none'),
       };
     } catch (e) {
       return { connected: false, reason: (e as Error).message };
@@ -102,7 +136,15 @@ export function registerLiveRequests(connection: Connection, ctx: {
   connection.onRequest(LivePlanRequest, (p): LivePlanResponse => {
     const r = plan(p);
     if ('error' in r) return r;
-    return { commands: r.commands.map((c) => ({ line: c.line, endLine: c.endLine, command: c.hmp ? `HMP ${c.hmp}` : c.command, isQuery: isQuery(c), errors: c.errors.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)) })) };
+    return {
+      commands: r.commands.map((c) => ({
+        line: c.line,
+        endLine: c.endLine,
+        command: c.hmp ? `HMP ${c.hmp}` : c.command,
+        isQuery: isQuery(c),
+        errors: c.errors.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)),
+      })),
+    };
   });
 
   connection.onRequest(LiveRunRequest, async (p) => {
@@ -111,7 +153,14 @@ export function registerLiveRequests(connection: Connection, ctx: {
     try {
       const outcomes = await runPlan(live.conn!, r, { yes: p.yes === true, force: p.force === true });
       return {
-        outcomes: outcomes.map((o, i) => ({ line: o.line, endLine: r.commands[i].endLine, command: o.command, reply: o.reply, ...(o.skipped ? { skipped: o.skipped } : {}), ok: o.ok })),
+        outcomes: outcomes.map((o, i) => ({
+          line: o.line,
+          endLine: r.commands[i].endLine,
+          command: o.command,
+          reply: o.reply,
+          ...(o.skipped ? { skipped: o.skipped } : {}),
+          ok: o.ok,
+        })),
         transcript: `# ${live.conn?.label ?? 'QEMU'}: QEMU ${live.version}\n` + outcomes.map(transcriptLines).join(''),
       };
     } catch (e) {

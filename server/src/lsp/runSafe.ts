@@ -3,9 +3,7 @@
 // handler's neutral answer instead of a dead request or a dead server.
 import { type CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 
-export function runSafe<T>(
-  log: (m: string) => void, what: string, token: CancellationToken, fallback: T, f: () => T,
-): T | ResponseError<void> {
+export function runSafe<T>(log: (m: string) => void, what: string, token: CancellationToken, fallback: T, f: () => T): T | ResponseError<void> {
   if (token.isCancellationRequested) return cancelled();
   try {
     const result = f();

@@ -1,8 +1,15 @@
 // The language server: wires the pure language service to an LSP connection.
 // Runs over IPC when started by the extension and over stdio with `--stdio`.
 import {
-  createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
-  TextDocumentSyncKind, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CachedFiles, diskFiles, overlayFiles } from '../service/common/files';
@@ -19,14 +26,18 @@ import { ValidationScheduler } from './validationScheduler';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const openTexts = new Map<string, string>();   // path -> text of open documents
+  const openTexts = new Map<string, string>(); // path -> text of open documents
   const log = (m: string) => connection.console.error(m);
   const disk = new CachedFiles();
   const service = createLanguageService({
-    files: overlayFiles(openTexts, disk), log,
+    files: overlayFiles(openTexts, disk),
+    log,
     // A QEMU tree's C index is built in slices between requests, never on one.
-    cSource: { schedule: (work) => void setImmediate(work), indexReads: overlayFiles(openTexts, diskFiles), onIndexed: (tree, index, ms) =>
-      log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`) },
+    cSource: {
+      schedule: (work) => void setImmediate(work),
+      indexReads: overlayFiles(openTexts, diskFiles),
+      onIndexed: (tree, index, ms) => log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`),
+    },
   });
   /** Inside a QEMU tree, start its C index (in the background) as soon as one of its files opens. */
   const startCIndex = (path: string) => {
@@ -43,18 +54,17 @@ export function startServer(connection: Connection): void {
   async function settingsFor(uri: string): Promise<Settings> {
     let p = settingsCache.get(uri);
     if (!p) {
-      p = (pullConfiguration
-        ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'qapi' }).catch(() => ({}))
-        : Promise.resolve({})
-      ).then((raw) => {
-        const { settings, problems } = normalizeSettings(raw);
-        for (const problem of problems) connection.window.showWarningMessage(problem);
-        settings.schemaRoot = absolute(settings.schemaRoot);
-        settings.introspectionFile = absolute(settings.introspectionFile);
-        scheduler.delayMs = delayOf(raw);
-        resolvedSettings.set(uri, settings);
-        return settings;
-      });
+      p = (pullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'qapi' }).catch(() => ({})) : Promise.resolve({})).then(
+        (raw) => {
+          const { settings, problems } = normalizeSettings(raw);
+          for (const problem of problems) connection.window.showWarningMessage(problem);
+          settings.schemaRoot = absolute(settings.schemaRoot);
+          settings.introspectionFile = absolute(settings.introspectionFile);
+          scheduler.delayMs = delayOf(raw);
+          resolvedSettings.set(uri, settings);
+          return settings;
+        },
+      );
       settingsCache.set(uri, p);
     }
     return p;
@@ -69,27 +79,33 @@ export function startServer(connection: Connection): void {
   const settingsNow = (uri: string): Settings => live.apply(resolvedSettings.get(uri) ?? normalizeSettings({}).settings);
 
   const collector = new IdleCollector();
-  const scheduler = new ValidationScheduler({
-    versionOf: (uri) => documents.get(uri)?.version,
-    validate: (uri, isStale) => {
-      const doc = documents.get(uri);
-      if (!doc) return undefined;
-      const settings = settingsNow(uri);
-      const byPath = service.validate(doc, settings, { get isCancellationRequested() { return isStale(); } });
-      // What this document depends on, remembered until its next check: every file its
-      // diagnostics cover (the include tree) plus what the language names (schema root,
-      // introspection file). Asking all documents on every change would be quadratic.
-      dependenciesOf.set(uri, new Set([...byPath.keys(), ...service.dependencies(doc, settings)]));
-      const byUri = new Map<string, Diagnostic[]>();
-      for (const [path, diags] of byPath) byUri.set(pathToUri(path), diags);
-      if (!byUri.has(uri)) byUri.set(uri, []);
-      sendStatus(doc);
-      collector.touch();
-      return byUri;
+  const scheduler = new ValidationScheduler(
+    {
+      versionOf: (uri) => documents.get(uri)?.version,
+      validate: (uri, isStale) => {
+        const doc = documents.get(uri);
+        if (!doc) return undefined;
+        const settings = settingsNow(uri);
+        const byPath = service.validate(doc, settings, {
+          get isCancellationRequested() {
+            return isStale();
+          },
+        });
+        // What this document depends on, remembered until its next check: every file its
+        // diagnostics cover (the include tree) plus what the language names (schema root,
+        // introspection file). Asking all documents on every change would be quadratic.
+        dependenciesOf.set(uri, new Set([...byPath.keys(), ...service.dependencies(doc, settings)]));
+        const byUri = new Map<string, Diagnostic[]>();
+        for (const [path, diags] of byPath) byUri.set(pathToUri(path), diags);
+        if (!byUri.has(uri)) byUri.set(uri, []);
+        sendStatus(doc);
+        collector.touch();
+        return byUri;
+      },
+      publish: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics: diagnostics as Diagnostic[], version }),
     },
-    publish: (uri, diagnostics, version) =>
-      void connection.sendDiagnostics({ uri, diagnostics: diagnostics as Diagnostic[], version }),
-  }, 300);
+    300,
+  );
 
   function sendStatus(doc: TextDocument) {
     const status = service.status(doc, settingsNow(doc.uri));
@@ -163,38 +179,42 @@ export function startServer(connection: Connection): void {
     for (const c of changes) revalidateDependents(uriToPath(c.uri));
   });
 
-  const withDoc = <T>(what: string, uri: string, token: Parameters<typeof runSafe>[2], fallback: T,
-    f: (doc: TextDocument, s: Settings) => T) => {
+  const withDoc = <T>(what: string, uri: string, token: Parameters<typeof runSafe>[2], fallback: T, f: (doc: TextDocument, s: Settings) => T) => {
     const doc = documents.get(uri);
     return doc ? runSafe(log, what, token, fallback, () => f(doc, settingsNow(uri))) : fallback;
   };
 
-  connection.onHover((p, token) => withDoc('hover', p.textDocument.uri, token, null,
-    (doc, s) => service.hover(doc, p.position, s)));
-  connection.onCompletion((p, token) => withDoc('completion', p.textDocument.uri, token, { isIncomplete: false, items: [] },
-    (doc, s) => service.completion(doc, p.position, s)));
-  connection.onDocumentSymbol((p, token) => withDoc('documentSymbol', p.textDocument.uri, token, [],
-    (doc, s) => service.documentSymbols(doc, s)));
-  connection.onDefinition((p, token) => withDoc('definition', p.textDocument.uri, token, [],
-    (doc, s) => service.definition(doc, p.position, s)));
-  connection.onReferences((p, token) => withDoc('references', p.textDocument.uri, token, [],
-    (doc, s) => service.references(doc, p.position, s, p.context.includeDeclaration)));
-  connection.onDocumentLinks((p, token) => withDoc('documentLinks', p.textDocument.uri, token, [],
-    (doc, s) => service.documentLinks(doc, s)));
-  connection.onFoldingRanges((p, token) => withDoc('foldingRanges', p.textDocument.uri, token, [],
-    (doc, s) => service.foldingRanges(doc, s)));
-  connection.onCodeAction((p, token) => withDoc('codeAction', p.textDocument.uri, token, [],
-    (doc, s) => service.codeActions(doc, p.range, p.context, s)));
-  connection.onCodeLens((p, token) => withDoc('codeLens', p.textDocument.uri, token, [],
-    (doc, s) => [...service.codeLenses(doc, s), ...liveLenses(doc, live)]));
+  connection.onHover((p, token) => withDoc('hover', p.textDocument.uri, token, null, (doc, s) => service.hover(doc, p.position, s)));
+  connection.onCompletion((p, token) =>
+    withDoc('completion', p.textDocument.uri, token, { isIncomplete: false, items: [] }, (doc, s) => service.completion(doc, p.position, s)),
+  );
+  connection.onDocumentSymbol((p, token) => withDoc('documentSymbol', p.textDocument.uri, token, [], (doc, s) => service.documentSymbols(doc, s)));
+  connection.onDefinition((p, token) => withDoc('definition', p.textDocument.uri, token, [], (doc, s) => service.definition(doc, p.position, s)));
+  connection.onReferences((p, token) =>
+    withDoc('references', p.textDocument.uri, token, [], (doc, s) => service.references(doc, p.position, s, p.context.includeDeclaration)),
+  );
+  connection.onDocumentLinks((p, token) => withDoc('documentLinks', p.textDocument.uri, token, [], (doc, s) => service.documentLinks(doc, s)));
+  connection.onFoldingRanges((p, token) => withDoc('foldingRanges', p.textDocument.uri, token, [], (doc, s) => service.foldingRanges(doc, s)));
+  connection.onCodeAction((p, token) => withDoc('codeAction', p.textDocument.uri, token, [], (doc, s) => service.codeActions(doc, p.range, p.context, s)));
+  connection.onCodeLens((p, token) =>
+    withDoc('codeLens', p.textDocument.uri, token, [], (doc, s) => [...service.codeLenses(doc, s), ...liveLenses(doc, live)]),
+  );
   connection.onWorkspaceSymbol((p, token) => {
     const any = documents.all()[0];
-    return runSafe(log, 'workspaceSymbol', token, [],
-      () => service.workspaceSymbols(p.query, any ? settingsNow(any.uri) : normalizeSettings({}).settings));
+    return runSafe(log, 'workspaceSymbol', token, [], () => service.workspaceSymbols(p.query, any ? settingsNow(any.uri) : normalizeSettings({}).settings));
   });
 
   registerCustomRequests(connection, { documents, service, settingsNow, log });
-  registerLiveRequests(connection, { live, documents, openTexts, log, canRefreshLenses: () => canRefreshLenses, revalidateAll: () => { for (const doc of documents.all()) scheduler.schedule(doc.uri, 0); } });
+  registerLiveRequests(connection, {
+    live,
+    documents,
+    openTexts,
+    log,
+    canRefreshLenses: () => canRefreshLenses,
+    revalidateAll: () => {
+      for (const doc of documents.all()) scheduler.schedule(doc.uri, 0);
+    },
+  });
 
   connection.onShutdown(() => {
     scheduler.dispose();

@@ -15,11 +15,17 @@ export class ValidationScheduler {
   /** owner document URI -> URIs it published diagnostics for */
   private readonly published = new Map<string, Map<string, unknown[]>>();
 
-  constructor(private readonly host: ValidationHost, public delayMs: number) {}
+  constructor(
+    private readonly host: ValidationHost,
+    public delayMs: number,
+  ) {}
 
   schedule(uri: string, delayMs = this.delayMs): void {
     clearTimeout(this.timers.get(uri));
-    this.timers.set(uri, setTimeout(() => this.run(uri), delayMs));
+    this.timers.set(
+      uri,
+      setTimeout(() => this.run(uri), delayMs),
+    );
   }
 
   cancel(uri: string): void {
@@ -48,7 +54,7 @@ export class ValidationScheduler {
     const result = this.host.validate(uri, isStale);
     if (!result || isStale()) return;
     const before = this.published.get(uri) ?? new Map();
-    this.published.delete(uri);  // re-insert: the newest result is last and wins below
+    this.published.delete(uri); // re-insert: the newest result is last and wins below
     this.published.set(uri, result);
     for (const target of new Set([...before.keys(), ...result.keys()])) this.republish(target);
   }

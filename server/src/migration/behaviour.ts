@@ -1,4 +1,4 @@
-// How QEMU's precopy behaves differently by release (migration-model.md §1.4, §1.5):
+// How QEMU's precopy behaves differently by release (docs/migration-model.md §1.4, §1.5):
 // what the simulator's engine switches on. Each entry names the QEMU commit.
 
 /** QEMU's switchover decision families (migration_iteration_run). */

@@ -25,7 +25,6 @@ export interface LinkModel {
   sendingEfficiency: number;
 }
 
-
 /** What the convergence preview needs from a document at a position. */
 export interface MigrationInputs {
   qemuVersion: string;

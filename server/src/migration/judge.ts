@@ -2,10 +2,7 @@
 // (rules.ts) and the facts (facts.ts). Pure: the checker asks it about each command
 // of a script, the simulator about a scenario, with the same messages.
 import { MIGRATION_PARAMETERS, type ParameterFact } from './facts';
-import {
-  CAPABILITY_RULES, COMMAND_STATE_RULES, PARAMETER_RULES, RANGE_TEXT,
-  type CapabilityRule, type CommandStateRule, type ParameterRule,
-} from './rules';
+import { CAPABILITY_RULES, COMMAND_STATE_RULES, PARAMETER_RULES, RANGE_TEXT, type CapabilityRule, type CommandStateRule, type ParameterRule } from './rules';
 import { atLeast, inRange, type QemuVersion } from './version';
 
 /** What QEMU does with a setting: refuse it (error) or, depending on the build, maybe (warning). */
@@ -101,7 +98,12 @@ export function rangeRefusal(version: Version, name: string, written: bigint): R
   const base = { kind: 'range' as const, rule: `range:${name}`, blame: name };
   const qemu = qemuRangeText(version, name);
   if (fact.checkedSince && !atLeast(version, fact.checkedSince)) {
-    return { ...base, level: 'warning', qemu: '', message: `${name} should be ${range}; QEMU ${shortVersion(version)} does not check it and takes ${shown} anyway` };
+    return {
+      ...base,
+      level: 'warning',
+      qemu: '',
+      message: `${name} should be ${range}; QEMU ${shortVersion(version)} does not check it and takes ${shown} anyway`,
+    };
   }
   return { ...base, level: 'error', qemu, message: `${name} must be ${range}${fact.unit ? ` ${fact.unit}` : ''}, not ${shown} (${quote(qemu)})` };
 }
@@ -124,8 +126,13 @@ export type Origin = (name: string) => string;
  * command: `given` are the command's, `inForce` the values before it (defaults
  * included), `caps` the capabilities in force. Range checks are `rangeRefusal`.
  */
-export function parameterRefusals(version: Version, given: Map<string, unknown>, inForce: (name: string) => unknown,
-  caps: (name: string) => boolean, origin: Origin = () => 'the default'): Refusal[] {
+export function parameterRefusals(
+  version: Version,
+  given: Map<string, unknown>,
+  inForce: (name: string) => unknown,
+  caps: (name: string) => boolean,
+  origin: Origin = () => 'the default',
+): Refusal[] {
   const after = (name: string) => (given.has(name) ? given.get(name) : inForce(name));
   const out: Refusal[] = [];
   for (const r of PARAMETER_RULES) {
@@ -138,8 +145,14 @@ export function parameterRefusals(version: Version, given: Map<string, unknown>,
   return out;
 }
 
-function parameterRule(r: ParameterRule, given: Map<string, unknown>, inForce: (name: string) => unknown,
-  after: (name: string) => unknown, caps: (name: string) => boolean, origin: Origin): Refusal | undefined {
+function parameterRule(
+  r: ParameterRule,
+  given: Map<string, unknown>,
+  inForce: (name: string) => unknown,
+  after: (name: string) => unknown,
+  caps: (name: string) => boolean,
+  origin: Origin,
+): Refusal | undefined {
   const base = { kind: 'range' as const, rule: r.id, blame: r.param };
   switch (r.kind) {
     case 'power-of-two-page': {
@@ -148,15 +161,26 @@ function parameterRule(r: ParameterRule, given: Map<string, unknown>, inForce: (
       if (n === undefined) return undefined;
       const v = n < 0n ? 2n ** 64n + n : n;
       if (v >= 4096n && (v & (v - 1n)) === 0n) return undefined;
-      return { ...base, level: 'error', qemu: r.qemu, message: `${r.param} must be a power of two of at least the page size (4096), not ${v} (${quote(r.qemu)})` };
+      return {
+        ...base,
+        level: 'error',
+        qemu: r.qemu,
+        message: `${r.param} must be a power of two of at least the page size (4096), not ${v} (${quote(r.qemu)})`,
+      };
     }
     case 'at-least-parameter': {
       if (!given.has(r.param) && !given.has(r.other!)) return undefined;
-      const max = Number(after(r.param)), low = Number(after(r.other!));
+      const max = Number(after(r.param)),
+        low = Number(after(r.other!));
       if (!(max < low)) return undefined;
       const from = given.has(r.other!) ? 'this command' : origin(r.other!);
-      return { ...base, blame: given.has(r.param) ? r.param : r.other!, level: 'error', qemu: r.qemu,
-        message: `${r.param} (${max}) must be at least ${r.other} (${low}, from ${from}) (${quote(r.qemu)})` };
+      return {
+        ...base,
+        blame: given.has(r.param) ? r.param : r.other!,
+        level: 'error',
+        qemu: r.qemu,
+        message: `${r.param} (${max}) must be at least ${r.other} (${low}, from ${from}) (${quote(r.qemu)})`,
+      };
     }
     case 'bitmap-alias-map': {
       if (!given.has(r.param)) return undefined;
@@ -171,8 +195,14 @@ function parameterRule(r: ParameterRule, given: Map<string, unknown>, inForce: (
       const read = r.readsOldValues ? inForce : after;
       const p = r.parameters!.find((name) => (r.readsOldValues || given.has(name)) && !neutral(name, read(name)));
       if (!p) return undefined;
-      return { ...base, kind: 'combination', blame: given.has(p) ? p : r.param, level: 'error', qemu: r.qemu,
-        message: `${r.capability} is on: it works only with uncompressed multifd without TLS, not ${p} ${JSON.stringify(read(p))} (${quote(r.qemu)})` };
+      return {
+        ...base,
+        kind: 'combination',
+        blame: given.has(p) ? p : r.param,
+        level: 'error',
+        qemu: r.qemu,
+        message: `${r.capability} is on: it works only with uncompressed multifd without TLS, not ${p} ${JSON.stringify(read(p))} (${quote(r.qemu)})`,
+      };
     }
     case 'build-enum': {
       const value = given.get(r.param);
@@ -204,7 +234,8 @@ export function aliasMapProblem(list: unknown): string | undefined {
     const nodes = new Set<string>();
     for (const item of list) {
       const node = item as { 'node-name'?: unknown; alias?: unknown; bitmaps?: unknown };
-      const name = String(node['node-name'] ?? ''), alias = String(node.alias ?? '');
+      const name = String(node['node-name'] ?? ''),
+        alias = String(node.alias ?? '');
       if (!wellFormed(alias)) return `The node alias '${alias}' is not well-formed`;
       if (bytes(alias) > 255) return `The node alias '${alias}' is longer than 255 bytes`;
       if (bytes(name) > 31) return `The node name '${name}' is longer than 31 bytes`;
@@ -214,7 +245,8 @@ export function aliasMapProblem(list: unknown): string | undefined {
       const seen = new Set<string>();
       for (const b of Array.isArray(node.bitmaps) ? node.bitmaps : []) {
         const bm = b as { name?: unknown; alias?: unknown };
-        const bname = String(bm.name ?? ''), balias = String(bm.alias ?? '');
+        const bname = String(bm.name ?? ''),
+          balias = String(bm.alias ?? '');
         if (bytes(balias) > 255) return `The bitmap alias '${balias}' is longer than 255 bytes`;
         if (bytes(bname) > 1023) return `The bitmap name '${bname}' is longer than 1023 bytes`;
         const bfrom = nameToAlias ? bname : balias;
@@ -247,17 +279,26 @@ export function commandStateRefusal(version: Version, command: string, h: Comman
 }
 
 function stateRule(r: CommandStateRule, h: CommandHistory): Refusal | undefined {
-  const base = { kind: 'state' as const, rule: `${r.command}:${r.needs}`, blame: r.command, level: r.uncertain ? 'warning' as const : 'error' as const };
+  const base = { kind: 'state' as const, rule: `${r.command}:${r.needs}`, blame: r.command, level: r.uncertain ? ('warning' as const) : ('error' as const) };
   switch (r.needs) {
     case 'postcopy-ram':
       if (h.caps('postcopy-ram') || h.migrate?.postcopy) return undefined;
-      return { ...base, qemu: r.qemu, message: `postcopy-ram is not on: QEMU refuses ${r.command} unless migrate-set-capabilities turned postcopy-ram on before migrate (${quote(r.qemu)})` };
+      return {
+        ...base,
+        qemu: r.qemu,
+        message: `postcopy-ram is not on: QEMU refuses ${r.command} unless migrate-set-capabilities turned postcopy-ram on before migrate (${quote(r.qemu)})`,
+      };
     case 'migration-started':
       if (h.migrate) {
         if (h.migrate.postcopy) return undefined;
         // Capabilities change only when no migration runs: that migration has ended, and
         // QEMU accepts the command without effect (it does not fail a finished migration).
-        return { ...base, level: 'warning', qemu: '', message: `postcopy-ram was turned on after migrate; it must be on before migrate starts, so this postcopy request has no effect` };
+        return {
+          ...base,
+          level: 'warning',
+          qemu: '',
+          message: `postcopy-ram was turned on after migrate; it must be on before migrate starts, so this postcopy request has no effect`,
+        };
       }
       return { ...base, qemu: r.qemu, message: `no migration has been started: QEMU refuses ${r.command} before migrate (${quote(r.qemu)})` };
     case 'pre-switchover': {
@@ -274,6 +315,10 @@ function stateRule(r: CommandStateRule, h: CommandHistory): Refusal | undefined 
     case 'no-migration-running':
       if (!h.migrate) return undefined;
       // Only a warning: the earlier migration may have finished by now, which a script cannot tell.
-      return { ...base, qemu: r.qemu, message: `a migration was started earlier; QEMU refuses capability changes while it is still running (${quote(r.qemu)})` };
+      return {
+        ...base,
+        qemu: r.qemu,
+        message: `a migration was started earlier; QEMU refuses capability changes while it is still running (${quote(r.qemu)})`,
+      };
   }
 }

@@ -1,7 +1,10 @@
 // The one reader of QEMU version strings ("10.2", "8.2.1", "7.2.22", a VERSION file's
 // "10.1.92\n", "9") and the releases whose migration rules this module knows.
 
-export interface QemuVersion { major: number; minor: number }
+export interface QemuVersion {
+  major: number;
+  minor: number;
+}
 
 /** The releases whose migrate_caps_check / migrate_params_check are encoded in rules.ts. */
 export const MIGRATION_RELEASES = ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1', '9.2', '10.0', '10.1', '10.2'] as const;

@@ -28,35 +28,62 @@ const INTEGER = /^u?int(8|16|32|64)?$|^size$/;
 
 export const WIRING_PLACES: readonly WiringPlace[] = [
   {
-    id: 'query', file: 'migration/options.c', block: 'qmp_query_migrate_parameters', target: 'MigrationParameters',
-    forms: ['field'], consequence: 'query-migrate-parameters never reports it',
+    id: 'query',
+    file: 'migration/options.c',
+    block: 'qmp_query_migrate_parameters',
+    target: 'MigrationParameters',
+    forms: ['field'],
+    consequence: 'query-migrate-parameters never reports it',
   },
   {
-    id: 'check', file: 'migration/options.c', block: 'migrate_params_check', target: 'MigrationParameters',
-    forms: ['field'], applies: (t, array) => !array && INTEGER.test(t),
+    id: 'check',
+    file: 'migration/options.c',
+    block: 'migrate_params_check',
+    target: 'MigrationParameters',
+    forms: ['field'],
+    applies: (t, array) => !array && INTEGER.test(t),
     consequence: 'migrate-set-parameters accepts any value for it (no range check)',
   },
   {
-    id: 'test-apply', file: 'migration/options.c', block: 'migrate_params_test_apply', target: 'MigrateSetParameters',
-    forms: ['field'], consequence: 'a new value is not validated before it is applied',
+    id: 'test-apply',
+    file: 'migration/options.c',
+    block: 'migrate_params_test_apply',
+    target: 'MigrateSetParameters',
+    forms: ['field'],
+    consequence: 'a new value is not validated before it is applied',
   },
   {
-    id: 'apply', file: 'migration/options.c', block: 'migrate_params_apply', target: 'MigrateSetParameters',
-    forms: ['field'], consequence: 'migrate-set-parameters accepts it but never applies it',
+    id: 'apply',
+    file: 'migration/options.c',
+    block: 'migrate_params_apply',
+    target: 'MigrateSetParameters',
+    forms: ['field'],
+    consequence: 'migrate-set-parameters accepts it but never applies it',
   },
   {
-    id: 'property', file: 'migration/options.c', block: 'migration_properties', target: 'MigrationParameters',
-    forms: ['property'], applies: (_t, array) => !array,
+    id: 'property',
+    file: 'migration/options.c',
+    block: 'migration_properties',
+    target: 'MigrationParameters',
+    forms: ['property'],
+    applies: (_t, array) => !array,
     consequence: 'it has no -global migration.<name>=… property (and no default there)',
   },
   {
-    id: 'hmp-info', file: 'migration/migration-hmp-cmds.c', block: 'hmp_info_migrate_parameters', target: 'MigrationParameters',
+    id: 'hmp-info',
+    file: 'migration/migration-hmp-cmds.c',
+    block: 'hmp_info_migrate_parameters',
+    target: 'MigrationParameters',
     forms: ['constant', 'field'],
     consequence: 'HMP info migrate_parameters never shows it',
   },
   {
-    id: 'hmp-set', file: 'migration/migration-hmp-cmds.c', block: 'hmp_migrate_set_parameter', target: 'MigrationParameter',
-    forms: ['case'], consequence: 'HMP migrate_set_parameter cannot set it',
+    id: 'hmp-set',
+    file: 'migration/migration-hmp-cmds.c',
+    block: 'hmp_migrate_set_parameter',
+    target: 'MigrationParameter',
+    forms: ['case'],
+    consequence: 'HMP migrate_set_parameter cannot set it',
   },
 ];
 
@@ -64,13 +91,28 @@ export const WIRING_PLACES: readonly WiringPlace[] = [
  * Members QEMU's own tree leaves out of a place: on purpose, or upstream bugs found by
  * this check on the 8.2 tree and fixed later (`fixedIn`: the first release with the fix).
  */
-export interface WiringException { place: string; member: string; fixedIn?: string; why: string }
+export interface WiringException {
+  place: string;
+  member: string;
+  fixedIn?: string;
+  why: string;
+}
 
 export const WIRING_EXCEPTIONS: readonly WiringException[] = [
   { place: 'check', member: 'x-checkpoint-delay', why: 'every uint32 is a valid delay (QEMU says so in migrate_params_check)' },
   { place: 'check', member: 'max-postcopy-bandwidth', why: 'QEMU accepts any size' },
-  { place: 'test-apply', member: 'tls-authz', fixedIn: '10.0', why: 'upstream bug, fixed by "migration: Fix latent bug in migrate_params_test_apply()" (b407c9e747)' },
-  { place: 'test-apply', member: 'multifd-zlib-level', fixedIn: '9.0', why: 'upstream bug, fixed by "migration: Properly apply migration compression level parameters" (b4014a2bf5)' },
+  {
+    place: 'test-apply',
+    member: 'tls-authz',
+    fixedIn: '10.0',
+    why: 'upstream bug, fixed by "migration: Fix latent bug in migrate_params_test_apply()" (b407c9e747)',
+  },
+  {
+    place: 'test-apply',
+    member: 'multifd-zlib-level',
+    fixedIn: '9.0',
+    why: 'upstream bug, fixed by "migration: Properly apply migration compression level parameters" (b4014a2bf5)',
+  },
   { place: 'test-apply', member: 'multifd-zstd-level', fixedIn: '9.0', why: 'upstream bug, fixed by b4014a2bf5' },
   { place: 'apply', member: 'multifd-zlib-level', fixedIn: '9.0', why: 'upstream bug (the level was never applied), fixed by b4014a2bf5' },
   { place: 'apply', member: 'multifd-zstd-level', fixedIn: '9.0', why: 'upstream bug (the level was never applied), fixed by b4014a2bf5' },

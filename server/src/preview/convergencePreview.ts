@@ -42,7 +42,10 @@ export class ConvergencePreviews {
   /** Keys: the scenario's JSON, plus '+' for a result with recommendations; most recent last. */
   private readonly results = new Map<string, SimulationResult>();
 
-  constructor(private readonly service: LanguageService, private readonly cacheSize = 32) {}
+  constructor(
+    private readonly service: LanguageService,
+    private readonly cacheSize = 32,
+  ) {}
 
   /** Inputs at the position, the scenario they make (with the page's overrides) and its simulation. */
   at(doc: TextDocument, position: Position, settings: Settings, overrides: Assumptions = {}, withRecommendations = true): ConvergencePreviewResponse {

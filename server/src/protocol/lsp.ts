@@ -5,8 +5,8 @@
 // server/src/lsp/customRequests.ts, send it from client/src. The layers test
 // (test/unit/layers.test.ts) keeps the client importing the server only through this folder.
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { MigrationInputs } from '../service/qmp/inputs';
-import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
+import type { MigrationCapabilities, MigrationInputs, MigrationParameters } from '../migration/inputs';
+import type { Scenario, SimulationResult } from '../simulator/types';
 import type { Assumptions, ParameterUnits } from './page';
 
 /** A place in a document, as LSP's TextDocumentPositionParams. */
@@ -18,7 +18,11 @@ export interface DocumentPosition {
 // ---- server -> client -------------------------------------------------------
 
 /** Which QEMU rules and which schema source are in force for a document (the language status item). */
-export interface StatusParams { uri: string; text: string; detail: string }
+export interface StatusParams {
+  uri: string;
+  text: string;
+  detail: string;
+}
 export const StatusNotification = new NotificationType<StatusParams>('qapi/status');
 
 // ---- client -> server -------------------------------------------------------
@@ -61,7 +65,9 @@ export const RecommendationEditRequest = new RequestType<RecommendationEditParam
 // ---- live QEMU (client -> server; each one only on an explicit user action) ----
 
 /** Connect to a QEMU's monitor (`unix:PATH`, `tcp:HOST:PORT`, `libvirt:DOMAIN[?URI]`); scripts are then checked against its schema. */
-export interface LiveConnectParams { address: string }
+export interface LiveConnectParams {
+  address: string;
+}
 export type LiveConnectResponse = { label: string; version: string } | { error: string };
 export const LiveConnectRequest = new RequestType<LiveConnectParams, LiveConnectResponse, void>('qapi/liveConnect');
 
@@ -74,8 +80,17 @@ export type LiveStatusResponse =
 export const LiveStatusRequest = new RequestType0<LiveStatusResponse, void>('qapi/liveStatus');
 
 /** Lines of a QMP script (0-based, inclusive; the whole script when absent). */
-export interface LiveScriptParams { textDocument: { uri: string }; lines?: { start: number; end: number } }
-export interface LivePlannedCommand { line: number; endLine: number; command: string; isQuery: boolean; errors: string[] }
+export interface LiveScriptParams {
+  textDocument: { uri: string };
+  lines?: { start: number; end: number };
+}
+export interface LivePlannedCommand {
+  line: number;
+  endLine: number;
+  command: string;
+  isQuery: boolean;
+  errors: string[];
+}
 export type LivePlanResponse = { commands: LivePlannedCommand[] } | { error: string };
 /** What a run would send, checked against the connected QEMU (nothing is sent). */
 export const LivePlanRequest = new RequestType<LiveScriptParams, LivePlanResponse, void>('qapi/livePlan');
@@ -88,9 +103,12 @@ export interface LiveRunParams extends LiveScriptParams {
 }
 export interface LiveOutcome {
   /** 1-based lines of the statement. */
-  line: number; endLine: number; command: string;
+  line: number;
+  endLine: number;
+  command: string;
   reply: { return: unknown } | { error: { class: string; desc: string } } | null;
-  skipped?: string; ok: boolean;
+  skipped?: string;
+  ok: boolean;
 }
 export type LiveRunResponse = { outcomes: LiveOutcome[]; transcript: string } | { error: string };
 export const LiveRunRequest = new RequestType<LiveRunParams, LiveRunResponse, void>('qapi/liveRun');
@@ -100,6 +118,9 @@ export type LiveSchemaResponse = { text: string } | { error: string };
 export const LiveSchemaRequest = new RequestType0<LiveSchemaResponse, void>('qapi/liveSchema');
 
 /** Runs calc-dirty-rate (the user confirmed), then the queries; the `# workload:` line to write (link and other items kept from `previous`). */
-export interface LiveMeasureParams { calcTimeSeconds: number; previous?: string }
+export interface LiveMeasureParams {
+  calcTimeSeconds: number;
+  previous?: string;
+}
 export type LiveMeasureResponse = { line: string; ramBytes: number; dirtyBytesPerSecond: number; vcpus: number } | { error: string };
 export const LiveMeasureRequest = new RequestType<LiveMeasureParams, LiveMeasureResponse, void>('qapi/liveMeasure');

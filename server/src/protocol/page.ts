@@ -2,8 +2,8 @@
 // message. Both sides import this file (the page bundles it, so it imports types only);
 // anything that fails its validator is dropped (and logged by the receiver), so a stale
 // or hostile message can never throw. The language-server requests are in ./lsp.ts.
-import type { MigrationInputs } from '../service/qmp/inputs';
-import type { MigrationCapabilities, MigrationParameters, Scenario, SimulationResult } from '../simulator/types';
+import type { MigrationCapabilities, MigrationInputs, MigrationParameters } from '../migration/inputs';
+import type { Scenario, SimulationResult } from '../simulator/types';
 
 /** Workload assumptions the page lets the user change; absent = the script's (or the default) value. */
 export interface Assumptions {
@@ -36,23 +36,40 @@ export interface UpdateMessage {
   /** The recommendations are still being searched for (a second update brings them). */
   pending?: boolean;
 }
-export interface EmptyMessage { type: 'empty'; reason: string }
-export interface ThemeMessage { type: 'theme'; kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light' }
+export interface EmptyMessage {
+  type: 'empty';
+  reason: string;
+}
+export interface ThemeMessage {
+  type: 'theme';
+  kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+}
 export type ToPage = UpdateMessage | EmptyMessage | ThemeMessage;
 
 // page -> extension
-export interface ReadyMessage { type: 'ready' }
-export interface SetAssumptionsMessage { type: 'setAssumptions'; assumptions: Assumptions }
+export interface ReadyMessage {
+  type: 'ready';
+}
+export interface SetAssumptionsMessage {
+  type: 'setAssumptions';
+  assumptions: Assumptions;
+}
 export interface ApplyRecommendationMessage {
   type: 'applyRecommendation';
   parameters?: MigrationParameters;
   capabilities?: MigrationCapabilities;
 }
-export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
 export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage;
 
 /** What the page saves with vscode.setState and gets back after a reload. */
-export interface PageState { last?: UpdateMessage | EmptyMessage }
+export interface PageState {
+  last?: UpdateMessage | EmptyMessage;
+}
 
 // ---- validators -------------------------------------------------------------
 
@@ -69,47 +86,89 @@ const isParamValue = (v: unknown) => v === null || isStr(v) || isBool(v) || isNu
 const isParameters = (v: unknown): v is MigrationParameters => isObj(v) && Object.values(v).every(isParamValue);
 const isCapabilities = (v: unknown): v is MigrationCapabilities => isObj(v) && Object.values(v).every(isBool);
 
-const WINDOW_NUMBERS = ['t', 'pendingBytes', 'pendingAtSyncBytes', 'thresholdBytes', 'measuredBytesPerSecond',
-  'assumedBytesPerSecond', 'expectedDowntimeMs', 'throttlePercent', 'dirtySyncCount', 'pass'] as const;
+const WINDOW_NUMBERS = [
+  't',
+  'pendingBytes',
+  'pendingAtSyncBytes',
+  'thresholdBytes',
+  'measuredBytesPerSecond',
+  'assumedBytesPerSecond',
+  'expectedDowntimeMs',
+  'throttlePercent',
+  'dirtySyncCount',
+  'pass',
+] as const;
 
 function isWindow(v: unknown): boolean {
   return isObj(v) && WINDOW_NUMBERS.every((k) => isNum(v[k])) && isStr(v.state);
 }
 
 function isRecommendation(v: unknown): boolean {
-  return isObj(v) && isStr(v.kind) && isStr(v.message)
-    && (v.parameters === undefined || isParameters(v.parameters))
-    && (v.capabilities === undefined || isCapabilities(v.capabilities))
-    && isOptNum(v.switchoverSeconds) && isOptNum(v.downtimeMs);
+  return (
+    isObj(v) &&
+    isStr(v.kind) &&
+    isStr(v.message) &&
+    (v.parameters === undefined || isParameters(v.parameters)) &&
+    (v.capabilities === undefined || isCapabilities(v.capabilities)) &&
+    isOptNum(v.switchoverSeconds) &&
+    isOptNum(v.downtimeMs)
+  );
 }
 
 export function isSimulationResult(v: unknown): v is SimulationResult {
-  return isObj(v) && isBool(v.converged) && isNumOrNull(v.switchoverSeconds) && isNum(v.dirtySyncCount)
-    && isNumOrNull(v.downtimeMs) && isNum(v.downtimeLimitMs) && isNum(v.transferredBytes) && isStr(v.reason)
-    && arrayOf(v.recommendations, isRecommendation)
-    && arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action))
-    && arrayOf(v.windows, isWindow) && (v.notes === undefined || arrayOf(v.notes, isStr))
-    && (v.fidelity === undefined || isFidelity(v.fidelity));
+  return (
+    isObj(v) &&
+    isBool(v.converged) &&
+    isNumOrNull(v.switchoverSeconds) &&
+    isNum(v.dirtySyncCount) &&
+    isNumOrNull(v.downtimeMs) &&
+    isNum(v.downtimeLimitMs) &&
+    isNum(v.transferredBytes) &&
+    isStr(v.reason) &&
+    arrayOf(v.recommendations, isRecommendation) &&
+    arrayOf(v.orchestrators, (o) => isObj(o) && isStr(o.name) && isNum(o.seconds) && isStr(o.action)) &&
+    arrayOf(v.windows, isWindow) &&
+    (v.notes === undefined || arrayOf(v.notes, isStr)) &&
+    (v.fidelity === undefined || isFidelity(v.fidelity))
+  );
 }
 
 /** The simulator's measured-error summary (simulator/fidelity.ts). */
 function isFidelity(v: unknown): boolean {
-  return isObj(v) && ['measured', 'approximate', 'unmeasured'].includes(v.level as string) && isStr(v.message)
-    && arrayOf(v.mechanisms, (m) => isObj(m) && isStr(m.mechanism) && isNum(m.recordings) && isNum(m.verdictsAgree) && isNumOrNull(m.switchoverWorst));
+  return (
+    isObj(v) &&
+    ['measured', 'approximate', 'unmeasured'].includes(v.level as string) &&
+    isStr(v.message) &&
+    arrayOf(v.mechanisms, (m) => isObj(m) && isStr(m.mechanism) && isNum(m.recordings) && isNum(m.verdictsAgree) && isNumOrNull(m.switchoverWorst))
+  );
 }
 
 export function isScenario(v: unknown): v is Scenario {
   if (!isObj(v) || !isStr(v.qemuVersion) || !isNum(v.maxSeconds)) return false;
-  const g = v.guest, l = v.link;
-  return isObj(g) && ['ramBytes', 'workingSetBytes', 'dirtyBytesPerSecond', 'zeroPageFraction', 'vcpus'].every((k) => isNum(g[k]))
-    && isObj(l) && isNum(l.bytesPerSecond) && isNum(l.sendingEfficiency)
-    && isParameters(v.parameters) && isCapabilities(v.capabilities);
+  const g = v.guest,
+    l = v.link;
+  return (
+    isObj(g) &&
+    ['ramBytes', 'workingSetBytes', 'dirtyBytesPerSecond', 'zeroPageFraction', 'vcpus'].every((k) => isNum(g[k])) &&
+    isObj(l) &&
+    isNum(l.bytesPerSecond) &&
+    isNum(l.sendingEfficiency) &&
+    isParameters(v.parameters) &&
+    isCapabilities(v.capabilities)
+  );
 }
 
 export function isMigrationInputs(v: unknown): v is MigrationInputs {
-  return isObj(v) && isStr(v.qemuVersion) && isParameters(v.parameters) && isCapabilities(v.capabilities)
-    && arrayOf(v.sources, isStr) && isOptStr(v.focus)
-    && (v.guest === undefined || isObj(v.guest)) && (v.link === undefined || isObj(v.link));
+  return (
+    isObj(v) &&
+    isStr(v.qemuVersion) &&
+    isParameters(v.parameters) &&
+    isCapabilities(v.capabilities) &&
+    arrayOf(v.sources, isStr) &&
+    isOptStr(v.focus) &&
+    (v.guest === undefined || isObj(v.guest)) &&
+    (v.link === undefined || isObj(v.link))
+  );
 }
 
 /** Assumptions with only known keys and sane values; anything else makes the whole message invalid. */
@@ -127,10 +186,19 @@ export function isToPage(m: unknown): m is ToPage {
   if (!isObj(m)) return false;
   switch (m.type) {
     case 'update':
-      return isMigrationInputs(m.inputs) && isScenario(m.scenario) && isSimulationResult(m.result) && isOptStr(m.focus)
-        && isObj(m.units) && Object.values(m.units).every(isStr)
-        && isObj(m.source) && isStr(m.source.file) && isNum(m.source.line) && isAssumptions(m.overrides)
-        && (m.pending === undefined || isBool(m.pending));
+      return (
+        isMigrationInputs(m.inputs) &&
+        isScenario(m.scenario) &&
+        isSimulationResult(m.result) &&
+        isOptStr(m.focus) &&
+        isObj(m.units) &&
+        Object.values(m.units).every(isStr) &&
+        isObj(m.source) &&
+        isStr(m.source.file) &&
+        isNum(m.source.line) &&
+        isAssumptions(m.overrides) &&
+        (m.pending === undefined || isBool(m.pending))
+      );
     case 'empty':
       return isStr(m.reason);
     case 'theme':
@@ -142,9 +210,12 @@ export function isToPage(m: unknown): m is ToPage {
 
 /** A recommendation to write into the script: at least one parameter or capability, all of them values. */
 export function isRecommendationChange(v: unknown): v is { parameters?: MigrationParameters; capabilities?: MigrationCapabilities } {
-  return isObj(v) && (v.parameters !== undefined || v.capabilities !== undefined)
-    && (v.parameters === undefined || isParameters(v.parameters))
-    && (v.capabilities === undefined || isCapabilities(v.capabilities));
+  return (
+    isObj(v) &&
+    (v.parameters !== undefined || v.capabilities !== undefined) &&
+    (v.parameters === undefined || isParameters(v.parameters)) &&
+    (v.capabilities === undefined || isCapabilities(v.capabilities))
+  );
 }
 
 export function isToExtension(m: unknown): m is ToExtension {

@@ -3,8 +3,19 @@
 // document content (the facade still guards them).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
-  CodeAction, CodeActionContext, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol,
-  FoldingRange, Hover, Location, Position, Range, SymbolInformation,
+  CodeAction,
+  CodeActionContext,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  Position,
+  Range,
+  SymbolInformation,
 } from 'vscode-languageserver-types';
 import type { Cancellation } from './common/cancellation';
 import type { Settings } from './common/settings';

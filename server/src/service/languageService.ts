@@ -3,8 +3,17 @@
 // a logged error, so no document content can take the server down.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
-  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover,
-  Location, Position, SymbolInformation,
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  Position,
+  SymbolInformation,
 } from 'vscode-languageserver-types';
 import { neverCancelled, type Cancellation } from './common/cancellation';
 import type { FileAccess } from './common/files';
@@ -53,8 +62,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   const access = treeAccess(options.files);
   const cSource = createCSource(qapi, options.list ? { ...access, list: options.list } : access, options.cSource);
 
-  const pick = (doc: TextDocument): DocumentLanguage | undefined =>
-    doc.languageId === 'qapi' ? qapi : doc.languageId === 'qmp' ? qmp : undefined;
+  const pick = (doc: TextDocument): DocumentLanguage | undefined => (doc.languageId === 'qapi' ? qapi : doc.languageId === 'qmp' ? qmp : undefined);
 
   function guard<T>(what: string, doc: TextDocument | undefined, fallback: T, f: () => T): T {
     try {
@@ -64,15 +72,15 @@ export function createLanguageService(options: LanguageServiceOptions): Language
       return fallback;
     }
   }
-  const per = <T>(what: string, fallback: T, f: (l: DocumentLanguage) => T) =>
+  const per =
+    <T>(what: string, fallback: T, f: (l: DocumentLanguage) => T) =>
     (doc: TextDocument): T => {
       const l = pick(doc);
       return l ? guard(what, doc, fallback, () => f(l)) : fallback;
     };
 
   // ---- the QAPI/C edge: schema answers extended with C, and `c` documents in QEMU trees ----
-  const wiring = (check: SchemaCheck, path: string) =>
-    guard('wiring check', undefined, null, () => cSource.wiring(check, path));
+  const wiring = (check: SchemaCheck, path: string) => guard('wiring check', undefined, null, () => cSource.wiring(check, path));
   function withWiring(check: SchemaCheck, path: string, diagnostics: Map<string, Diagnostic[]>) {
     const w = wiring(check, path);
     if (!w || !w.diagnostics.size) return diagnostics;
@@ -102,31 +110,43 @@ export function createLanguageService(options: LanguageServiceOptions): Language
       // QAPI: QEMU's checks plus doc examples checked as QMP (composed here, above both languages), plus the C wiring.
       const check = qapiCheck(doc, s);
       const path = uriToPath(doc.uri);
-      return withWiring(check, path, guard('docExamples', doc, v, () => withDocExampleWarnings(check, path)));
+      return withWiring(
+        check,
+        path,
+        guard('docExamples', doc, v, () => withDocExampleWarnings(check, path)),
+      );
     },
     hover,
     completion: (doc, pos, s) => per('completion', emptyCompletion, (l) => l.completion(doc, pos, s))(doc),
     documentSymbols: (doc, s) => per<DocumentSymbol[]>('documentSymbols', [], (l) => l.documentSymbols(doc, s))(doc),
-    definition: (doc, pos, s) => doc.languageId === 'c'
-      ? edge<Location[]>('definition', doc, [], () => cSource.definition(doc, pos, s))
-      : [...per<Location[]>('definition', [], (l) => l.definition(doc, pos, s))(doc),
-        ...edge<Location[]>('definition', doc, [], () => cSource.qapiDefinition(qapiCheck(doc, s), uriToPath(doc.uri), pos))],
-    references: (doc, pos, s, decl) => [...per<Location[]>('references', [], (l) => l.references(doc, pos, s, decl))(doc),
-      ...edge<Location[]>('references', doc, [], () => doc.languageId === 'qapi' ? cSource.qapiReferences(qapiCheck(doc, s), uriToPath(doc.uri), pos) : [])],
+    definition: (doc, pos, s) =>
+      doc.languageId === 'c'
+        ? edge<Location[]>('definition', doc, [], () => cSource.definition(doc, pos, s))
+        : [
+            ...per<Location[]>('definition', [], (l) => l.definition(doc, pos, s))(doc),
+            ...edge<Location[]>('definition', doc, [], () => cSource.qapiDefinition(qapiCheck(doc, s), uriToPath(doc.uri), pos)),
+          ],
+    references: (doc, pos, s, decl) => [
+      ...per<Location[]>('references', [], (l) => l.references(doc, pos, s, decl))(doc),
+      ...edge<Location[]>('references', doc, [], () => (doc.languageId === 'qapi' ? cSource.qapiReferences(qapiCheck(doc, s), uriToPath(doc.uri), pos) : [])),
+    ],
     documentLinks: (doc, s) => per<DocumentLink[]>('documentLinks', [], (l) => l.documentLinks(doc, s))(doc),
     foldingRanges: (doc, s) => per<FoldingRange[]>('foldingRanges', [], (l) => l.foldingRanges(doc, s))(doc),
     codeActions: (doc, range, ctx, s) => per<CodeAction[]>('codeActions', [], (l) => l.codeActions(doc, range, ctx, s))(doc),
     codeLenses: (doc, s) => per<CodeLens[]>('codeLenses', [], (l) => l.codeLenses(doc, s))(doc),
     workspaceSymbols: (query, s) => guard<SymbolInformation[]>('workspaceSymbols', undefined, [], () => qapi.workspaceSymbols(query, s)),
     status: (doc, s) => per<LanguageStatus | null>('status', null, (l) => l.status(doc, s))(doc),
-    dependencies: (doc, s) => doc.languageId === 'c'
-      ? edge<string[]>('dependencies', doc, [], () => cSource.dependencies(doc, s))
-      : [...per<string[]>('dependencies', [], (l) => l.dependencies(doc, s))(doc),
-        ...(doc.languageId === 'qapi' ? wiring(qapiCheck(doc, s), uriToPath(doc.uri))?.files ?? [] : [])],
+    dependencies: (doc, s) =>
+      doc.languageId === 'c'
+        ? edge<string[]>('dependencies', doc, [], () => cSource.dependencies(doc, s))
+        : [
+            ...per<string[]>('dependencies', [], (l) => l.dependencies(doc, s))(doc),
+            ...(doc.languageId === 'qapi' ? (wiring(qapiCheck(doc, s), uriToPath(doc.uri))?.files ?? []) : []),
+          ],
     migrationInputsAt: (doc, pos, s) =>
       guard<MigrationInputs | null>('migrationInputsAt', doc, null, () =>
-        doc.languageId === 'qmp' ? qmp.migrationInputsAt(doc, pos, s)
-        : doc.languageId === 'qapi' ? qapi.migrationInputsAt(doc, pos, s) : null),
+        doc.languageId === 'qmp' ? qmp.migrationInputsAt(doc, pos, s) : doc.languageId === 'qapi' ? qapi.migrationInputsAt(doc, pos, s) : null,
+      ),
   };
 }
 

@@ -3,7 +3,7 @@
 import { atLeast, BEHAVIOUR, type QemuVersion, type SwitchoverRules } from '../migration/index';
 import type { HostModel } from './model';
 
-/** QEMU's switchover rule families (migration-model.md §1.4). */
+/** QEMU's switchover rule families (docs/migration-model.md §1.4). */
 export type RuleFamily = SwitchoverRules;
 
 export function ruleFamily(v: QemuVersion): RuleFamily {
@@ -28,7 +28,7 @@ export interface Config {
   /** maxSeconds asked for when it was above the hard cap. */
   cappedFromSeconds?: number;
   downtimeLimitMs: number;
-  maxBandwidth: number;          // B/s, 0 = unlimited
+  maxBandwidth: number; // B/s, 0 = unlimited
   availSwitchoverBandwidth: number; // B/s, 0 = use the measured bandwidth
   throttleTrigger: number;
   throttleInitial: number;
@@ -58,19 +58,52 @@ export interface Config {
   warnings: string[];
 }
 
-
 /** The parameters and capabilities the engine models; any other is accepted and reported as ignored. */
 export const MODELLED_PARAMETERS = [
-  'downtime-limit', 'max-bandwidth', 'avail-switchover-bandwidth', 'throttle-trigger-threshold', 'cpu-throttle-initial',
-  'cpu-throttle-increment', 'cpu-throttle-tailslow', 'max-cpu-throttle', 'vcpu-dirty-limit', 'x-vcpu-dirty-limit-period',
-  'multifd-channels', 'xbzrle-cache-size', 'max-postcopy-bandwidth', 'zero-page-detection', 'multifd-compression',
-  'multifd-zlib-level', 'multifd-zstd-level', 'multifd-qatzip-level',
+  'downtime-limit',
+  'max-bandwidth',
+  'avail-switchover-bandwidth',
+  'throttle-trigger-threshold',
+  'cpu-throttle-initial',
+  'cpu-throttle-increment',
+  'cpu-throttle-tailslow',
+  'max-cpu-throttle',
+  'vcpu-dirty-limit',
+  'x-vcpu-dirty-limit-period',
+  'multifd-channels',
+  'xbzrle-cache-size',
+  'max-postcopy-bandwidth',
+  'zero-page-detection',
+  'multifd-compression',
+  'multifd-zlib-level',
+  'multifd-zstd-level',
+  'multifd-qatzip-level',
 ];
 export const MODELLED_CAPABILITIES = ['auto-converge', 'dirty-limit', 'multifd', 'xbzrle', 'postcopy-ram', 'switchover-ack', 'return-path'];
 
-type QemuSettings = Pick<Config, 'downtimeLimitMs' | 'maxBandwidth' | 'availSwitchoverBandwidth' | 'throttleTrigger' | 'throttleInitial'
-  | 'throttleIncrement' | 'throttleMax' | 'tailslow' | 'dirtyLimitMBps' | 'multifdChannels' | 'xbzrleCacheBytes' | 'maxPostcopyBandwidth'
-  | 'zeroPageDetection' | 'autoConverge' | 'dirtyLimit' | 'multifd' | 'xbzrle' | 'postcopyRam' | 'switchoverAck' | 'forcedSyncTimer'>;
+type QemuSettings = Pick<
+  Config,
+  | 'downtimeLimitMs'
+  | 'maxBandwidth'
+  | 'availSwitchoverBandwidth'
+  | 'throttleTrigger'
+  | 'throttleInitial'
+  | 'throttleIncrement'
+  | 'throttleMax'
+  | 'tailslow'
+  | 'dirtyLimitMBps'
+  | 'multifdChannels'
+  | 'xbzrleCacheBytes'
+  | 'maxPostcopyBandwidth'
+  | 'zeroPageDetection'
+  | 'autoConverge'
+  | 'dirtyLimit'
+  | 'multifd'
+  | 'xbzrle'
+  | 'postcopyRam'
+  | 'switchoverAck'
+  | 'forcedSyncTimer'
+>;
 
 /** The engine's fields from QEMU's parameters (in force: given or default) and capabilities. */
 export function qemuSettings(version: QemuVersion, value: (name: string) => unknown, cap: (name: string) => boolean): QemuSettings {
@@ -89,7 +122,7 @@ export function qemuSettings(version: QemuVersion, value: (name: string) => unkn
     xbzrleCacheBytes: numberOf('xbzrle-cache-size'),
     maxPostcopyBandwidth: numberOf('max-postcopy-bandwidth'),
     // Before 9.0 there is no parameter: the migration thread finds zero pages (legacy).
-    zeroPageDetection: atLeast(version, BEHAVIOUR.multifdZeroPageDetection.since) ? value('zero-page-detection') as string : 'legacy',
+    zeroPageDetection: atLeast(version, BEHAVIOUR.multifdZeroPageDetection.since) ? (value('zero-page-detection') as string) : 'legacy',
     autoConverge: cap('auto-converge'),
     dirtyLimit: cap('dirty-limit'),
     multifd: cap('multifd'),

@@ -1,4 +1,4 @@
-// QEMU's precopy loop at its own granularity (migration-model.md §1, §3.3), as
+// QEMU's precopy loop at its own granularity (docs/migration-model.md §1, §3.3), as
 // migration.c migration_thread runs it: migration_iteration_run (estimate, exact sync
 // when under the threshold, the version's switchover rule) -> ram_save_iterate (a body
 // of up to 50 ms or until the window's byte budget is used) -> migration_rate_limit
@@ -9,8 +9,14 @@
 import { BODY_MS, FORCED_SYNC_MS, WINDOW_MS } from './model';
 import type { Config } from './scenario';
 import {
-  migrationBitmapSync, migrationIterationRun, migrationRateLimit,
-  newlyDirtyBytes, nextEventMs, ramSaveIterate, recordWindow, timedEvents,
+  migrationBitmapSync,
+  migrationIterationRun,
+  migrationRateLimit,
+  newlyDirtyBytes,
+  nextEventMs,
+  ramSaveIterate,
+  recordWindow,
+  timedEvents,
 } from './stages';
 import { deriveSetup, PrecopyState, type Setup } from './state';
 import type { SimWindow } from './types';
@@ -48,7 +54,8 @@ export interface Run {
 
 /** `listWindows` false: only the verdict is wanted (sweeps, bisection), no window list. */
 export function runPrecopy(c: Config, listWindows = true): Run {
-  const bodyMs = BODY_MS, windowMs = WINDOW_MS;
+  const bodyMs = BODY_MS,
+    windowMs = WINDOW_MS;
   const k = deriveSetup(c, bodyMs, listWindows);
   const s = new PrecopyState(c, FORCED_SYNC_MS);
 
@@ -66,7 +73,10 @@ export function runPrecopy(c: Config, listWindows = true): Run {
 
   // migration_thread
   while (s.nowMs < c.maxMs) {
-    if (++loops > loopGuard) { loopGuardHit = true; break; }
+    if (++loops > loopGuard) {
+      loopGuardHit = true;
+      break;
+    }
     const loopStartMs = s.nowMs;
     if (s.nowMs >= eventAt) {
       timedEvents(c, k, s);
@@ -77,8 +87,7 @@ export function runPrecopy(c: Config, listWindows = true): Run {
     // Two bodies in a window run as one when the check between them provably does
     // nothing (same result, half the work): no event due and the estimate stays over T.
     const toWindowEnd = s.iterationStartMs + windowMs - s.nowMs;
-    const merge = toWindowEnd > bodyMs && eventAt > s.nowMs + bodyMs
-      && s.decidedPending - k.maxDrainPerBody > s.thresholdSize && !(k.rules8 && c.postcopyRam);
+    const merge = toWindowEnd > bodyMs && eventAt > s.nowMs + bodyMs && s.decidedPending - k.maxDrainPerBody > s.thresholdSize && !(k.rules8 && c.postcopyRam);
     ramSaveIterate(c, k, s, merge ? 2 * bodyMs : bodyMs);
     migrationRateLimit(c, k, s, loopStartMs);
   }
@@ -87,17 +96,26 @@ export function runPrecopy(c: Config, listWindows = true): Run {
   if (mode === null) recordWindow(k, s, 'timeout');
 
   return {
-    mode, ...end,
+    mode,
+    ...end,
     syncCount: s.dirtySyncCount,
     transferredBytes: s.transferredBytes,
     endMs: s.nowMs,
-    lastSyncPending: s.dirtyBytesLastSync, threshold: s.thresholdSize,
+    lastSyncPending: s.dirtyBytesLastSync,
+    threshold: s.thresholdSize,
     recentMaxThreshold: Math.max(s.bucketMaxThreshold, s.prevBucketMaxThreshold),
     recentMaxAssumedPerMs: s.bucketMaxThreshold >= s.prevBucketMaxThreshold ? s.bucketMaxBwPerMs : s.prevBucketMaxBwPerMs,
-    measuredBytesPerMs: s.bandwidthPerMs, assumedBytesPerMs: s.expectedBwPerMs, downtimeLimitMs: s.downtimeLimitMs,
-    pendingAtEnd: s.pendingBytes(), throttlePercent: s.throttlePercent, dirtyLimitOn: s.dirtyLimitOn,
-    passes: s.passes, heldByAck: s.heldByAck, loopGuardHit,
-    windows: s.windows, windowStride: k.windowStride,
+    measuredBytesPerMs: s.bandwidthPerMs,
+    assumedBytesPerMs: s.expectedBwPerMs,
+    downtimeLimitMs: s.downtimeLimitMs,
+    pendingAtEnd: s.pendingBytes(),
+    throttlePercent: s.throttlePercent,
+    dirtyLimitOn: s.dirtyLimitOn,
+    passes: s.passes,
+    heldByAck: s.heldByAck,
+    loopGuardHit,
+    windows: s.windows,
+    windowStride: k.windowStride,
   };
 }
 
@@ -118,14 +136,13 @@ function migrationCompletion(c: Config, k: Setup, s: PrecopyState, mode: 'precop
   let downtimeMs: number, completedMs: number;
   if (mode === 'precopy') {
     const wire = nonZero * k.wireRatio + s.zeroAhead * k.zeroWireRatio + h.deviceStateBytes;
-    downtimeMs = k.syncMs + (nonZero * k.wireRatio) / k.fullSendPerMs + s.zeroAhead / k.fullZeroScanPerMs
-      + h.deviceStateBytes / c.linkBytesPerMs + h.switchoverOverheadMs;
+    downtimeMs =
+      k.syncMs + (nonZero * k.wireRatio) / k.fullSendPerMs + s.zeroAhead / k.fullZeroScanPerMs + h.deviceStateBytes / c.linkBytesPerMs + h.switchoverOverheadMs;
     s.transferredBytes += wire;
     completedMs = switchoverMs + downtimeMs;
   } else {
     downtimeMs = k.syncMs + h.deviceStateBytes / c.linkBytesPerMs + h.switchoverOverheadMs;
-    const rate = Math.min(c.linkBytesPerMs, h.perChannelBytesPerSecond / 1000,
-      c.maxPostcopyBandwidth > 0 ? c.maxPostcopyBandwidth / 1000 : Infinity);
+    const rate = Math.min(c.linkBytesPerMs, h.perChannelBytesPerSecond / 1000, c.maxPostcopyBandwidth > 0 ? c.maxPostcopyBandwidth / 1000 : Infinity);
     const wire = (hotLeft + s.coldAhead + s.coldBehind) * k.wireRatio + s.zeroAhead * k.zeroWireRatio;
     s.transferredBytes += wire + h.deviceStateBytes;
     completedMs = switchoverMs + downtimeMs + wire / rate;

@@ -25,30 +25,174 @@ export interface MeasuredError {
 
 // BEGIN MEASURED ERRORS (generated)
 export const MEASURED_ERRORS: MeasuredError[] = [
-  { mechanism: 'auto-converge', version: '10.2', recordings: 3, verdictsAgree: 3, switchoverMedian: 0.06, switchoverWorst: 0.11, bytesWorst: 0.22, withinTolerance: 1 },
-  { mechanism: 'auto-converge', version: '7.2', recordings: 4, verdictsAgree: 3, switchoverMedian: 0.01, switchoverWorst: 0.01, bytesWorst: 0.35, withinTolerance: 2 },
-  { mechanism: 'avail-switchover-bandwidth', version: '10.2', recordings: 7, verdictsAgree: 7, switchoverMedian: 0.03, switchoverWorst: 0.08, bytesWorst: 0.11, withinTolerance: 5 },
-  { mechanism: 'big-guest', version: '10.2', recordings: 4, verdictsAgree: 4, switchoverMedian: 0.03, switchoverWorst: 0.07, bytesWorst: 0.03, withinTolerance: 3 },
-  { mechanism: 'big-guest', version: '7.2', recordings: 4, verdictsAgree: 4, switchoverMedian: 0.02, switchoverWorst: 0.07, bytesWorst: 0.03, withinTolerance: 4 },
-  { mechanism: 'downtime-limit', version: '10.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.11, switchoverWorst: 0.16, bytesWorst: 0.17, withinTolerance: 3 },
-  { mechanism: 'downtime-limit', version: '7.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.02, switchoverWorst: 0.03, bytesWorst: 0.11, withinTolerance: 3 },
-  { mechanism: 'forced-sync', version: '10.2', recordings: 1, verdictsAgree: 1, switchoverMedian: null, switchoverWorst: null, bytesWorst: 0.17, withinTolerance: 1 },
-  { mechanism: 'forced-sync', version: '7.2', recordings: 1, verdictsAgree: 1, switchoverMedian: null, switchoverWorst: null, bytesWorst: 0.11, withinTolerance: 1 },
-  { mechanism: 'max-bandwidth', version: '10.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.05, switchoverWorst: 0.07, bytesWorst: 0.07, withinTolerance: 3 },
-  { mechanism: 'max-bandwidth', version: '7.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.08, switchoverWorst: 0.53, bytesWorst: 0.08, withinTolerance: 3 },
-  { mechanism: 'multifd', version: '10.2', recordings: 6, verdictsAgree: 6, switchoverMedian: 0.08, switchoverWorst: 0.21, bytesWorst: 0.05, withinTolerance: 4 },
-  { mechanism: 'multifd', version: '7.2', recordings: 6, verdictsAgree: 6, switchoverMedian: 0.29, switchoverWorst: 0.31, bytesWorst: 0.14, withinTolerance: 3 },
-  { mechanism: 'postcopy', version: '10.2', recordings: 2, verdictsAgree: 2, switchoverMedian: 0.01, switchoverWorst: 0.01, bytesWorst: 0.05, withinTolerance: 2 },
+  {
+    mechanism: 'auto-converge',
+    version: '10.2',
+    recordings: 3,
+    verdictsAgree: 3,
+    switchoverMedian: 0.06,
+    switchoverWorst: 0.11,
+    bytesWorst: 0.22,
+    withinTolerance: 1,
+  },
+  {
+    mechanism: 'auto-converge',
+    version: '7.2',
+    recordings: 4,
+    verdictsAgree: 3,
+    switchoverMedian: 0.01,
+    switchoverWorst: 0.01,
+    bytesWorst: 0.35,
+    withinTolerance: 2,
+  },
+  {
+    mechanism: 'avail-switchover-bandwidth',
+    version: '10.2',
+    recordings: 7,
+    verdictsAgree: 7,
+    switchoverMedian: 0.03,
+    switchoverWorst: 0.08,
+    bytesWorst: 0.11,
+    withinTolerance: 5,
+  },
+  {
+    mechanism: 'big-guest',
+    version: '10.2',
+    recordings: 4,
+    verdictsAgree: 4,
+    switchoverMedian: 0.03,
+    switchoverWorst: 0.07,
+    bytesWorst: 0.03,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'big-guest',
+    version: '7.2',
+    recordings: 4,
+    verdictsAgree: 4,
+    switchoverMedian: 0.02,
+    switchoverWorst: 0.07,
+    bytesWorst: 0.03,
+    withinTolerance: 4,
+  },
+  {
+    mechanism: 'downtime-limit',
+    version: '10.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.11,
+    switchoverWorst: 0.16,
+    bytesWorst: 0.17,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'downtime-limit',
+    version: '7.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.02,
+    switchoverWorst: 0.03,
+    bytesWorst: 0.11,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'forced-sync',
+    version: '10.2',
+    recordings: 1,
+    verdictsAgree: 1,
+    switchoverMedian: null,
+    switchoverWorst: null,
+    bytesWorst: 0.17,
+    withinTolerance: 1,
+  },
+  {
+    mechanism: 'forced-sync',
+    version: '7.2',
+    recordings: 1,
+    verdictsAgree: 1,
+    switchoverMedian: null,
+    switchoverWorst: null,
+    bytesWorst: 0.11,
+    withinTolerance: 1,
+  },
+  {
+    mechanism: 'max-bandwidth',
+    version: '10.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.05,
+    switchoverWorst: 0.07,
+    bytesWorst: 0.07,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'max-bandwidth',
+    version: '7.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.08,
+    switchoverWorst: 0.53,
+    bytesWorst: 0.08,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'multifd',
+    version: '10.2',
+    recordings: 6,
+    verdictsAgree: 6,
+    switchoverMedian: 0.08,
+    switchoverWorst: 0.21,
+    bytesWorst: 0.05,
+    withinTolerance: 4,
+  },
+  {
+    mechanism: 'multifd',
+    version: '7.2',
+    recordings: 6,
+    verdictsAgree: 6,
+    switchoverMedian: 0.29,
+    switchoverWorst: 0.31,
+    bytesWorst: 0.14,
+    withinTolerance: 3,
+  },
+  {
+    mechanism: 'postcopy',
+    version: '10.2',
+    recordings: 2,
+    verdictsAgree: 2,
+    switchoverMedian: 0.01,
+    switchoverWorst: 0.01,
+    bytesWorst: 0.05,
+    withinTolerance: 2,
+  },
   { mechanism: 'postcopy', version: '7.2', recordings: 2, verdictsAgree: 2, switchoverMedian: 0, switchoverWorst: 0, bytesWorst: 0.01, withinTolerance: 1 },
-  { mechanism: 'precopy', version: '7.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.05, switchoverWorst: 0.13, bytesWorst: 0.06, withinTolerance: 5 },
-  { mechanism: 'xbzrle', version: '10.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0.06, switchoverWorst: 0.06, bytesWorst: 0.25, withinTolerance: 3 },
+  {
+    mechanism: 'precopy',
+    version: '7.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.05,
+    switchoverWorst: 0.13,
+    bytesWorst: 0.06,
+    withinTolerance: 5,
+  },
+  {
+    mechanism: 'xbzrle',
+    version: '10.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.06,
+    switchoverWorst: 0.06,
+    bytesWorst: 0.25,
+    withinTolerance: 3,
+  },
   { mechanism: 'xbzrle', version: '7.2', recordings: 5, verdictsAgree: 5, switchoverMedian: 0, switchoverWorst: 0, bytesWorst: 0.16, withinTolerance: 4 },
 ];
 // END MEASURED ERRORS
 
 /** Mechanisms the model honours that cannot be recorded here (no KVM, no VFIO device), and why. */
 const UNRECORDABLE: Record<string, string> = {
-  'dirty-limit': 'dirty-limit needs KVM\'s dirty ring, which TCG does not have: no recording',
+  'dirty-limit': "dirty-limit needs KVM's dirty ring, which TCG does not have: no recording",
   'switchover-ack': 'switchover-ack needs a device that acks the switchover (VFIO): no recording',
 };
 
@@ -107,9 +251,10 @@ export function fidelityFor(c: Config, table: MeasuredError[] = MEASURED_ERRORS)
   }
   const level: Fidelity['level'] = unmeasured ? 'unmeasured' : doubts.length ? 'approximate' : 'measured';
   const total = mechanisms.reduce((a, m) => a + m.recordings, 0);
-  const message = level === 'measured'
-    ? `Matches real QEMU ${recorded} migrations using ${mechanisms.map((m) => m.mechanism).join(', ')} (${total} recordings, same verdicts; `
-      + `switchover time typically within ${pct(SWITCHOVER_TOLERANCE)}, at worst ${pct(Math.max(0, ...mechanisms.map((m) => m.switchoverWorst ?? 0)))} off).`
-    : `Less sure: ${doubts.join('; ')}.`;
+  const message =
+    level === 'measured'
+      ? `Matches real QEMU ${recorded} migrations using ${mechanisms.map((m) => m.mechanism).join(', ')} (${total} recordings, same verdicts; ` +
+        `switchover time typically within ${pct(SWITCHOVER_TOLERANCE)}, at worst ${pct(Math.max(0, ...mechanisms.map((m) => m.switchoverWorst ?? 0)))} off).`
+      : `Less sure: ${doubts.join('; ')}.`;
   return { level, mechanisms, message };
 }

@@ -1,4 +1,4 @@
-// The model's assumptions about the host, with their defaults (migration-model.md §3.1).
+// The model's assumptions about the host, with their defaults (docs/migration-model.md §3.1).
 // They are not QEMU parameters: a scenario may override them under "host".
 
 export interface HostModel {

@@ -2,7 +2,10 @@
 
 /** A scenario the simulator cannot run; `field` is the JSON path of the culprit. */
 export class ScenarioError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

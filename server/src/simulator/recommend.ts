@@ -22,7 +22,8 @@ function bisect(lo: number, hi: number, unit: number, ok: (v: number) => boolean
   for (let i = 0; i < 40 && hi - lo > unit; i++) {
     const mid = Math.floor((lo + hi) / 2 / unit) * unit;
     if (mid <= lo) break;
-    if (ok(mid)) hi = mid; else lo = mid;
+    if (ok(mid)) hi = mid;
+    else lo = mid;
   }
   return hi;
 }
@@ -32,15 +33,22 @@ function availSwitchoverBandwidth(c: Config): Recommendation | null {
   const link = Math.floor(c.linkBytesPerMs * 1000);
   const at = (asb: number) => converges({ ...c, availSwitchoverBandwidth: asb });
   if (!at(link)) {
-    return { kind: 'avail-switchover-bandwidth', message: `Even avail-switchover-bandwidth at the link speed (${mbps(link)}) does not converge: the guest dirties more between syncs than the link can send within downtime-limit.` };
+    return {
+      kind: 'avail-switchover-bandwidth',
+      message: `Even avail-switchover-bandwidth at the link speed (${mbps(link)}) does not converge: the guest dirties more between syncs than the link can send within downtime-limit.`,
+    };
   }
-  const best = Math.min(link, bisect(0, Math.ceil(link / MiB) * MiB, MiB, (v) => at(Math.min(v, link)) !== null));
+  const best = Math.min(
+    link,
+    bisect(0, Math.ceil(link / MiB) * MiB, MiB, (v) => at(Math.min(v, link)) !== null),
+  );
   const r = at(best)!;
   return {
     kind: 'avail-switchover-bandwidth',
     message: `Set avail-switchover-bandwidth to at least ${mbps(best)} (${Math.round(best / MiB)} MiB/s): it ${outcome(r)}. Keep it at or below what the link really gives the migration (${mbps(link)}).`,
     parameters: { 'avail-switchover-bandwidth': best },
-    switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!),
+    switchoverSeconds: r.switchoverMs! / 1000,
+    downtimeMs: Math.round(r.downtimeMs!),
   };
 }
 
@@ -53,7 +61,8 @@ function downtimeLimit(c: Config): Recommendation | null {
     kind: 'downtime-limit',
     message: `downtime-limit ${best} ms is the smallest that converges: it ${outcome(r)}.`,
     parameters: { 'downtime-limit': best },
-    switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!),
+    switchoverSeconds: r.switchoverMs! / 1000,
+    downtimeMs: Math.round(r.downtimeMs!),
   };
 }
 
@@ -73,15 +82,34 @@ function throttling(c: Config): Recommendation[] {
   const out: Recommendation[] = [];
   if (!c.autoConverge && !c.dirtyLimit) {
     const r = runPrecopy({ ...c, autoConverge: true, forcedSyncTimer: atLeast(c.version, BEHAVIOUR.dirtySyncTimer.since) }, false);
-    out.push(r.mode
-      ? { kind: 'auto-converge', message: `Enable auto-converge: it ${outcome(r)}, with the guest's vCPUs throttled to ${r.throttlePercent}%.`, capabilities: { 'auto-converge': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }
-      : { kind: 'auto-converge', message: `auto-converge does not converge within ${secs(r.endMs)} either (throttle reached ${r.throttlePercent}%).` });
+    out.push(
+      r.mode
+        ? {
+            kind: 'auto-converge',
+            message: `Enable auto-converge: it ${outcome(r)}, with the guest's vCPUs throttled to ${r.throttlePercent}%.`,
+            capabilities: { 'auto-converge': true },
+            switchoverSeconds: r.switchoverMs! / 1000,
+            downtimeMs: Math.round(r.downtimeMs!),
+          }
+        : { kind: 'auto-converge', message: `auto-converge does not converge within ${secs(r.endMs)} either (throttle reached ${r.throttlePercent}%).` },
+    );
   }
   if (!c.autoConverge && !c.dirtyLimit && inRange(c.version, DIRTY_LIMIT_SINCE)) {
     const r = runPrecopy({ ...c, dirtyLimit: true }, false);
-    out.push(r.mode
-      ? { kind: 'dirty-limit', message: `Enable dirty-limit (needs KVM's dirty ring): with vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU it ${outcome(r)}.`, capabilities: { 'dirty-limit': true }, switchoverSeconds: r.switchoverMs! / 1000, downtimeMs: Math.round(r.downtimeMs!) }
-      : { kind: 'dirty-limit', message: `dirty-limit (vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU) does not converge within ${secs(r.endMs)} either.` });
+    out.push(
+      r.mode
+        ? {
+            kind: 'dirty-limit',
+            message: `Enable dirty-limit (needs KVM's dirty ring): with vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU it ${outcome(r)}.`,
+            capabilities: { 'dirty-limit': true },
+            switchoverSeconds: r.switchoverMs! / 1000,
+            downtimeMs: Math.round(r.downtimeMs!),
+          }
+        : {
+            kind: 'dirty-limit',
+            message: `dirty-limit (vcpu-dirty-limit ${c.dirtyLimitMBps} MB/s per vCPU) does not converge within ${secs(r.endMs)} either.`,
+          },
+    );
   }
   return out;
 }
@@ -89,7 +117,11 @@ function throttling(c: Config): Recommendation[] {
 function novaRamp(c: Config): Recommendation {
   const steps = novaSteps(c);
   const timeoutS = Math.trunc(NOVA.completionPerGiB * Math.max(2, c.ramBytes / 2 ** 30));
-  const ramp = { ...c, downtimeSteps: steps.map((s) => ({ atMs: s.atSeconds * 1000, downtimeLimitMs: s.downtimeLimitMs })), maxMs: Math.min(timeoutS, HARD_CAP_SECONDS) * 1000 };
+  const ramp = {
+    ...c,
+    downtimeSteps: steps.map((s) => ({ atMs: s.atSeconds * 1000, downtimeLimitMs: s.downtimeLimitMs })),
+    maxMs: Math.min(timeoutS, HARD_CAP_SECONDS) * 1000,
+  };
   const r = runPrecopy(ramp, false);
   const message = r.mode
     ? `Under Nova's downtime ramp (${steps[0].downtimeLimitMs} to ${NOVA.downtimeMs} ms, a step every ${steps[1].atSeconds} s) it converges at downtime-limit ${r.downtimeLimitMs} ms: it ${outcome(r)}, before Nova's ${timeoutS} s timeout.`
@@ -101,6 +133,5 @@ function novaRamp(c: Config): Recommendation {
 export function recommend(scenario: Scenario): Recommendation[] {
   const c = configure(scenario);
   if (runPrecopy(c, false).mode !== null) return [];
-  return [availSwitchoverBandwidth(c), downtimeLimit(c), maxBandwidth(c), ...throttling(c), novaRamp(c)]
-    .filter((r): r is Recommendation => r !== null);
+  return [availSwitchoverBandwidth(c), downtimeLimit(c), maxBandwidth(c), ...throttling(c), novaRamp(c)].filter((r): r is Recommendation => r !== null);
 }

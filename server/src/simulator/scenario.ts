@@ -3,9 +3,7 @@
 // error (naming the field) for anything QEMU or the model cannot take. QEMU's settings
 // are judged by settings.ts with the migration domain's rules. No node imports: the
 // preview page may bundle the simulator.
-import {
-  atLeast, commandStateRefusal, NEWEST_RELEASE, OLDEST_RELEASE, parseVersion,
-} from '../migration/index';
+import { atLeast, commandStateRefusal, NEWEST_RELEASE, OLDEST_RELEASE, parseVersion } from '../migration/index';
 import { qemuSettings, ruleFamily, type Config } from './config';
 import { HOST_DEFAULTS, type HostModel } from './model';
 import { describe, num, obj, ScenarioError } from './read';
@@ -55,30 +53,44 @@ export function configure(raw: unknown): Config {
   const settings = readSettings(version, obj(s.parameters, 'parameters', true), obj(s.capabilities, 'capabilities', true));
   const { value, cap } = settings;
 
-  const postcopyStart = s.postcopyStartSeconds === undefined || s.postcopyStartSeconds === null ? null
-    : num(s.postcopyStartSeconds, 'postcopyStartSeconds', { min: 0 });
+  const postcopyStart =
+    s.postcopyStartSeconds === undefined || s.postcopyStartSeconds === null ? null : num(s.postcopyStartSeconds, 'postcopyStartSeconds', { min: 0 });
   // migrate-start-postcopy after migrate: QEMU's command check (the checker's message).
-  const refused = postcopyStart === null ? undefined
-    : commandStateRefusal(version, 'migrate-start-postcopy', { caps: cap, migrate: { postcopy: cap('postcopy-ram'), pauseBeforeSwitchover: false }, postcopyStarted: false });
+  const refused =
+    postcopyStart === null
+      ? undefined
+      : commandStateRefusal(version, 'migrate-start-postcopy', {
+          caps: cap,
+          migrate: { postcopy: cap('postcopy-ram'), pauseBeforeSwitchover: false },
+          postcopyStarted: false,
+        });
   if (refused) throw new ScenarioError('postcopyStartSeconds', `postcopyStartSeconds: ${refused.message}`);
   const ackSeconds = num(s.switchoverAckSeconds, 'switchoverAckSeconds', { min: 0, fallback: 0 });
   const steps = s.downtimeSteps === undefined || s.downtimeSteps === null ? [] : s.downtimeSteps;
   if (!Array.isArray(steps)) throw new ScenarioError('downtimeSteps', `downtimeSteps must be a list of {atSeconds, downtimeLimitMs}, got ${describe(steps)}`);
-  const downtimeSteps = steps.map((step, i) => {
-    const o = obj(step, `downtimeSteps[${i}]`);
-    return {
-      atMs: num(o.atSeconds, `downtimeSteps[${i}].atSeconds`, { min: 0 }) * 1000,
-      downtimeLimitMs: num(o.downtimeLimitMs, `downtimeSteps[${i}].downtimeLimitMs`, { min: 0, max: MAX_DOWNTIME_MS, integer: true }),
-    };
-  }).sort((a, b) => a.atMs - b.atMs);
+  const downtimeSteps = steps
+    .map((step, i) => {
+      const o = obj(step, `downtimeSteps[${i}]`);
+      return {
+        atMs: num(o.atSeconds, `downtimeSteps[${i}].atSeconds`, { min: 0 }) * 1000,
+        downtimeLimitMs: num(o.downtimeLimitMs, `downtimeSteps[${i}].downtimeLimitMs`, { min: 0, max: MAX_DOWNTIME_MS, integer: true }),
+      };
+    })
+    .sort((a, b) => a.atMs - b.atMs);
 
   // zero-page-detection none (9.0+): zero pages go on the wire as normal pages.
   const zeroBytes = value('zero-page-detection') === 'none' ? 0 : Math.min(zeroFraction * ramBytes, ramBytes - workingSetBytes);
   return {
-    version, rules: ruleFamily(version),
-    ramBytes, workingSetBytes, zeroBytes, zeroPagesLast: zeroAt === 'end',
-    dirtyBytesPerMs: dirty / 1000, vcpus,
-    linkBytesPerMs: linkBps / 1000, efficiency,
+    version,
+    rules: ruleFamily(version),
+    ramBytes,
+    workingSetBytes,
+    zeroBytes,
+    zeroPagesLast: zeroAt === 'end',
+    dirtyBytesPerMs: dirty / 1000,
+    vcpus,
+    linkBytesPerMs: linkBps / 1000,
+    efficiency,
     maxMs: Math.min(maxSeconds, HARD_CAP_SECONDS) * 1000,
     cappedFromSeconds: maxSeconds > HARD_CAP_SECONDS ? maxSeconds : undefined,
     ...qemuSettings(version, settings.value, settings.cap),

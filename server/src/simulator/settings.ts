@@ -3,8 +3,17 @@
 // rules (migrate_params_check as one migrate-set-parameters, then migrate_caps_check
 // as one migrate-set-capabilities), with the QMP checker's messages.
 import {
-  capabilityRefusals, inRange, MIGRATION_CAPABILITIES, MIGRATION_ENUMS, PARAMETER_FACTS, parameterDefault,
-  parameterRefusals, rangeRefusal, type Fact, type ParameterFact, type QemuVersion,
+  capabilityRefusals,
+  inRange,
+  MIGRATION_CAPABILITIES,
+  MIGRATION_ENUMS,
+  PARAMETER_FACTS,
+  parameterDefault,
+  parameterRefusals,
+  rangeRefusal,
+  type Fact,
+  type ParameterFact,
+  type QemuVersion,
 } from '../migration/index';
 import { MODELLED_CAPABILITIES, MODELLED_PARAMETERS } from './config';
 import { describe, num, ScenarioError, sizeValue } from './read';
@@ -26,7 +35,8 @@ const ENUMS = new Map(MIGRATION_ENUMS.map((e) => [e.name, e.values]));
 /** Throws when `fact` does not exist in the scenario's QEMU version. */
 function mustExist(fact: Fact, what: string, version: QemuVersion, v: string, field: string): void {
   if (!inRange(version, fact.since)) throw new ScenarioError(field, `${what} does not exist in QEMU ${v} (it was added in ${fact.since})`);
-  if (fact.removed && inRange(version, fact.removed)) throw new ScenarioError(field, `${what} no longer exists in QEMU ${v} (it was removed in ${fact.removed})`);
+  if (fact.removed && inRange(version, fact.removed))
+    throw new ScenarioError(field, `${what} no longer exists in QEMU ${v} (it was removed in ${fact.removed})`);
 }
 
 export interface Settings {
@@ -53,7 +63,9 @@ export function readSettings(version: QemuVersion, params: Record<string, unknow
     mustExist(fact, name, version, v, field);
     if (value === null || value === undefined) continue;
     switch (kindOf(fact)) {
-      case 'size': p.set(name, sizeValue(value, field)); break;
+      case 'size':
+        p.set(name, sizeValue(value, field));
+        break;
       case 'uint': {
         const n = num(value, field, { integer: true, min: 0 });
         const r = rangeRefusal(version, name, BigInt(n));

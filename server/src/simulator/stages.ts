@@ -1,13 +1,16 @@
 // The stages of QEMU's precopy, one function each, over the named state (state.ts).
 // Each is named after the QEMU function it models (migration/migration.c, ram.c,
-// cpu-throttle.c); migration-model.md §1 describes them, §3.3 the model.
+// cpu-throttle.c); docs/migration-model.md §1 describes them, §3.3 the model.
 import { FORCED_SYNC_MS, PAGE, THROTTLE_PERIOD_MS, WINDOW_MS } from './model';
 import type { Config } from './scenario';
 import type { PrecopyState, Setup } from './state';
 import type { WindowState } from './types';
 
 // Module imports are live bindings (getters under some loaders): plain copies for the hot loop.
-const PAGE_BYTES = PAGE, WINDOW = WINDOW_MS, THROTTLE_PERIOD = THROTTLE_PERIOD_MS, TIMER_TICK = FORCED_SYNC_MS;
+const PAGE_BYTES = PAGE,
+  WINDOW = WINDOW_MS,
+  THROTTLE_PERIOD = THROTTLE_PERIOD_MS,
+  TIMER_TICK = FORCED_SYNC_MS;
 
 /** Simulated time passes: the guest keeps writing its hot set (uniformly, saturating). */
 export function elapse(c: Config, s: PrecopyState, dt: number): void {
@@ -106,14 +109,22 @@ export function migrationUpdateCounters(_c: Config, k: Setup, s: PrecopyState, s
   s.expectedBwPerMs = k.availSwitchoverPerMs > 0 ? k.availSwitchoverPerMs : s.bandwidthPerMs;
   s.thresholdSize = s.expectedBwPerMs * s.downtimeLimitMs;
   if (s.nowMs - s.bucketStartMs >= 10_000) {
-    s.prevBucketMaxThreshold = s.bucketMaxThreshold; s.prevBucketMaxBwPerMs = s.bucketMaxBwPerMs;
-    s.bucketMaxThreshold = 0; s.bucketMaxBwPerMs = 0; s.bucketStartMs = s.nowMs;
+    s.prevBucketMaxThreshold = s.bucketMaxThreshold;
+    s.prevBucketMaxBwPerMs = s.bucketMaxBwPerMs;
+    s.bucketMaxThreshold = 0;
+    s.bucketMaxBwPerMs = 0;
+    s.bucketStartMs = s.nowMs;
   }
-  if (s.thresholdSize > s.bucketMaxThreshold) { s.bucketMaxThreshold = s.thresholdSize; s.bucketMaxBwPerMs = s.expectedBwPerMs; }
+  if (s.thresholdSize > s.bucketMaxThreshold) {
+    s.bucketMaxThreshold = s.thresholdSize;
+    s.bucketMaxBwPerMs = s.expectedBwPerMs;
+  }
   if (s.dirtyRateKnown && s.transferredBytes > 10000 && s.expectedBwPerMs > 0) {
     // 7.2: ram_counters.remaining / bandwidth; 8.0+: dirty_bytes_last_sync / expected_bw_per_ms.
     s.expectedDowntimeMs = !k.expectedDowntimeFromLastSync
-      ? (s.bandwidthPerMs > 0 ? s.pendingBytes() / s.bandwidthPerMs : s.expectedDowntimeMs)
+      ? s.bandwidthPerMs > 0
+        ? s.pendingBytes() / s.bandwidthPerMs
+        : s.expectedDowntimeMs
       : s.dirtyBytesLastSync / s.expectedBwPerMs;
   }
   if (++s.windowIndex % k.windowStride === 0) recordWindow(k, s, state);
@@ -137,7 +148,11 @@ export function ramSaveIterate(c: Config, k: Setup, s: PrecopyState, spanMs: num
       if (s.hotBehind + s.coldBehind <= 0) return;
       // find_dirty_block wraps (complete_round): a new pass starts, and XBZRLE with it
       // (its cache fills during that pass; deltas start with the next one).
-      s.hotAhead = s.hotBehind; s.coldAhead = s.coldBehind; s.hotBehind = 0; s.coldBehind = 0; s.scannedFraction = 0;
+      s.hotAhead = s.hotBehind;
+      s.coldAhead = s.coldBehind;
+      s.hotBehind = 0;
+      s.coldBehind = 0;
+      s.scannedFraction = 0;
       s.passes++;
       if (s.xbzrleStarted) s.xbzrleCacheFilled = true;
       s.xbzrleStarted = c.xbzrle;
@@ -152,10 +167,12 @@ export function ramSaveIterate(c: Config, k: Setup, s: PrecopyState, spanMs: num
     if (n * wirePerByte > budgetLeft) n = budgetLeft / wirePerByte;
     const f = n / ahead;
     if (f >= 1) {
-      s.hotAhead = 0; s.coldAhead = 0;
+      s.hotAhead = 0;
+      s.coldAhead = 0;
       if (zero > 0) s.zeroAhead = 0;
     } else {
-      s.hotAhead *= 1 - f; s.coldAhead *= 1 - f;
+      s.hotAhead *= 1 - f;
+      s.coldAhead *= 1 - f;
       if (zero > 0) s.zeroAhead *= 1 - f;
     }
     s.scannedFraction = 1 - (1 - s.scannedFraction) * (1 - f);
@@ -198,7 +215,7 @@ export function timedEvents(c: Config, k: Setup, s: PrecopyState): void {
 /**
  * migration.c migration_iteration_run: the estimate; an exact sync when it is under
  * the threshold (8.x with postcopy-ram: on every loop); then the version's switchover
- * rule (migration-model.md §1.4). Returns the switchover taken, or null to iterate.
+ * rule (docs/migration-model.md §1.4). Returns the switchover taken, or null to iterate.
  */
 export function migrationIterationRun(c: Config, k: Setup, s: PrecopyState): 'precopy' | 'postcopy' | null {
   const canSwitchover = s.nowMs >= k.switchoverAckMs;

@@ -56,12 +56,18 @@ export function deriveSetup(c: Config, bodyMs: number, listWindows: boolean): Se
   const xbzrleWire = 1 - hit + hit / h.xbzrleRatio;
   const wireRatio = WIRE_PAGE / PAGE;
   return {
-    rules8: c.rules === '8.x', rules101: c.rules === '10.1+', listWindows,
+    rules8: c.rules === '8.x',
+    rules101: c.rules === '10.1+',
+    listWindows,
     expectedDowntimeFromLastSync: atLeast(c.version, BEHAVIOUR.expectedDowntimeFromLastSync.since),
     syncMs: h.syncBaseMs + (h.syncMsPerGiB * c.ramBytes) / GiB,
-    fullSendPerMs, sendPerMs, fullZeroScanPerMs, zeroScanPerMs,
+    fullSendPerMs,
+    sendPerMs,
+    fullZeroScanPerMs,
+    zeroScanPerMs,
     windowBudget: windowBudget(c, channels),
-    xbzrleWire, wireRatio,
+    xbzrleWire,
+    wireRatio,
     zeroWireRatio: ZERO_PAGE_WIRE / PAGE,
     availSwitchoverPerMs: c.availSwitchoverBandwidth / 1000,
     switchoverAckMs: c.switchoverAck ? c.switchoverAckMs : 0,

@@ -14,7 +14,10 @@ const AXES = {
 } as const;
 export type SweepParameter = keyof typeof AXES;
 
-export interface SweepAxis { parameter: SweepParameter; values: number[] }
+export interface SweepAxis {
+  parameter: SweepParameter;
+  values: number[];
+}
 export interface SweepResult {
   x: SweepAxis;
   y: SweepAxis;
@@ -36,7 +39,10 @@ export function sweep(scenario: Scenario, x: SweepAxis, y: SweepAxis): SweepResu
   checkAxis(x, 'x');
   checkAxis(y, 'y');
   const base = configure(scenario);
-  for (const [a, name] of [[x, 'x'], [y, 'y']] as const) {
+  for (const [a, name] of [
+    [x, 'x'],
+    [y, 'y'],
+  ] as const) {
     const fact = PARAMETER_FACTS.get(a.parameter)!;
     if (!inRange(base.version, fact.since, fact.removed)) {
       throw new ScenarioError(`${name}.parameter`, `${a.parameter} does not exist in QEMU ${formatVersion(base.version)} (it was added in ${fact.since})`);

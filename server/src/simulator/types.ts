@@ -29,10 +29,10 @@ export type WindowState = 'setup' | 'active' | 'postcopy' | 'completed' | 'timeo
 
 /** One 100 ms (or longer) accounting window of QEMU's migration thread. */
 export interface SimWindow {
-  t: number;                    // seconds since start, end of the window
-  pendingBytes: number;         // dirty bitmap estimate at the window end
-  pendingAtSyncBytes: number;   // pending measured by the last bitmap sync
-  thresholdBytes: number;       // switchover threshold in force
+  t: number; // seconds since start, end of the window
+  pendingBytes: number; // dirty bitmap estimate at the window end
+  pendingAtSyncBytes: number; // pending measured by the last bitmap sync
+  thresholdBytes: number; // switchover threshold in force
   measuredBytesPerSecond: number;
   assumedBytesPerSecond: number; // what the threshold used (measured or avail-switchover-bandwidth)
   expectedDowntimeMs: number;
@@ -53,7 +53,11 @@ export interface Recommendation {
   downtimeMs?: number;
 }
 
-export interface OrchestratorMark { name: string; seconds: number; action: string }
+export interface OrchestratorMark {
+  name: string;
+  seconds: number;
+  action: string;
+}
 
 export interface SimulationResult {
   converged: boolean;

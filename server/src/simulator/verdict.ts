@@ -14,7 +14,7 @@ export const mb = (bytes: number) => {
 export const mbps = (bytesPerSecond: number) => `${mb(bytesPerSecond)}/s`;
 export const secs = (ms: number) => `${ms >= 100_000 ? Math.round(ms / 1000) : (ms / 1000).toFixed(1)} s`;
 
-/** Nova's libvirt driver defaults (migration-model.md §2). */
+/** Nova's libvirt driver defaults (docs/migration-model.md §2). */
 export const NOVA = { downtimeMs: 500, steps: 10, delayPerGiB: 75, completionPerGiB: 800 };
 export const KUBEVIRT = { completionPerGiB: 150 };
 
@@ -32,9 +32,19 @@ export function orchestratorMarks(c: Config): OrchestratorMark[] {
   const kubevirt = (KUBEVIRT.completionPerGiB * c.ramBytes) / GiB;
   const nova = Math.trunc(NOVA.completionPerGiB * novaGiB(c));
   return [
-    { name: 'KubeVirt', seconds: round1(kubevirt), action: `cancels the migration (completionTimeoutPerGiB ${KUBEVIRT.completionPerGiB} s/GiB; switches to postcopy instead when allowPostCopy is set)` },
-    ...novaSteps(c).slice(1).map((s, i) => ({ name: 'Nova', seconds: s.atSeconds, action: `raises downtime-limit to ${s.downtimeLimitMs} ms (step ${i + 1} of ${NOVA.steps})` })),
-    { name: 'Nova', seconds: nova, action: `live_migration_completion_timeout (${NOVA.completionPerGiB} s/GiB): aborts, or forces completion when live_migration_timeout_action is force_complete` },
+    {
+      name: 'KubeVirt',
+      seconds: round1(kubevirt),
+      action: `cancels the migration (completionTimeoutPerGiB ${KUBEVIRT.completionPerGiB} s/GiB; switches to postcopy instead when allowPostCopy is set)`,
+    },
+    ...novaSteps(c)
+      .slice(1)
+      .map((s, i) => ({ name: 'Nova', seconds: s.atSeconds, action: `raises downtime-limit to ${s.downtimeLimitMs} ms (step ${i + 1} of ${NOVA.steps})` })),
+    {
+      name: 'Nova',
+      seconds: nova,
+      action: `live_migration_completion_timeout (${NOVA.completionPerGiB} s/GiB): aborts, or forces completion when live_migration_timeout_action is force_complete`,
+    },
   ];
 }
 
@@ -44,9 +54,11 @@ function deadlines(c: Config, atMs: number | null): string {
   const marks = orchestratorMarks(c).filter((m) => m.name === 'KubeVirt' || /timeout/.test(m.action));
   const passed = marks.filter((m) => atMs === null || atMs / 1000 > m.seconds);
   if (passed.length === 0) return '';
-  const what = passed.map((m) => m.name === 'KubeVirt'
-    ? `KubeVirt cancels at ${m.seconds} s (${KUBEVIRT.completionPerGiB} s/GiB)`
-    : `Nova aborts at ${m.seconds} s (${NOVA.completionPerGiB} s/GiB)`);
+  const what = passed.map((m) =>
+    m.name === 'KubeVirt'
+      ? `KubeVirt cancels at ${m.seconds} s (${KUBEVIRT.completionPerGiB} s/GiB)`
+      : `Nova aborts at ${m.seconds} s (${NOVA.completionPerGiB} s/GiB)`,
+  );
   return atMs === null ? ` ${what.join('; ')}.` : ` That is after the orchestrators' deadlines: ${what.join('; ')}.`;
 }
 
@@ -58,13 +70,16 @@ function threshold(c: Config, assumedPerMs: number, T: number, dl: number): stri
 function reason(c: Config, r: Run): string {
   const dl = r.downtimeLimitMs;
   if (r.mode === 'postcopy') {
-    return `Switches to postcopy at ${secs(r.switchoverMs!)} after ${r.syncCount - 1} dirty syncs (downtime ${Math.round(r.downtimeMs!)} ms); `
-      + `the rest of RAM follows from the running destination, complete at ${secs(r.completedMs!)}.${deadlines(c, r.completedMs)}`;
+    return (
+      `Switches to postcopy at ${secs(r.switchoverMs!)} after ${r.syncCount - 1} dirty syncs (downtime ${Math.round(r.downtimeMs!)} ms); ` +
+      `the rest of RAM follows from the running destination, complete at ${secs(r.completedMs!)}.${deadlines(c, r.completedMs)}`
+    );
   }
   if (r.mode === 'precopy') {
-    let s = `Converges: switches over at ${secs(r.switchoverMs!)} after ${r.syncCount - 1} dirty syncs, when ${mb(r.lastSyncPending)} pending fits under the threshold `
-      + `(${threshold(c, r.assumedBytesPerMs, r.threshold, dl)}). Real downtime ${Math.round(r.downtimeMs!)} ms against the ${dl} ms limit: `
-      + `the final copy runs with the VM stopped and no rate limit.`;
+    let s =
+      `Converges: switches over at ${secs(r.switchoverMs!)} after ${r.syncCount - 1} dirty syncs, when ${mb(r.lastSyncPending)} pending fits under the threshold ` +
+      `(${threshold(c, r.assumedBytesPerMs, r.threshold, dl)}). Real downtime ${Math.round(r.downtimeMs!)} ms against the ${dl} ms limit: ` +
+      `the final copy runs with the VM stopped and no rate limit.`;
     if (r.throttlePercent > 0) s += ` auto-converge throttled the guest to ${r.throttlePercent}%.`;
     if (r.dirtyLimitOn) s += ' dirty-limit was applied.';
     return s + deadlines(c, r.switchoverMs);
@@ -90,21 +105,27 @@ function warnings(c: Config, r: Run): Recommendation[] {
   if (asb >= SIZE_MAX) {
     out.push({
       kind: 'warning',
-      message: `avail-switchover-bandwidth is 2^64-1 (what -1 is stored as): the threshold is effectively infinite, so precopy becomes stop-and-copy `
-        + `at the first check and everything still dirty is sent with the VM stopped`
-        + (r.downtimeMs !== null ? ` (real downtime ${Math.round(r.downtimeMs)} ms against a ${r.downtimeLimitMs} ms limit).` : '.'),
+      message:
+        `avail-switchover-bandwidth is 2^64-1 (what -1 is stored as): the threshold is effectively infinite, so precopy becomes stop-and-copy ` +
+        `at the first check and everything still dirty is sent with the VM stopped` +
+        (r.downtimeMs !== null ? ` (real downtime ${Math.round(r.downtimeMs)} ms against a ${r.downtimeLimitMs} ms limit).` : '.'),
       parameters: { 'avail-switchover-bandwidth': Math.round(link) },
     });
   } else if (asb > link) {
     out.push({
       kind: 'warning',
-      message: `avail-switchover-bandwidth ${mbps(asb)} is above the link's ${mbps(link)}: QEMU switches over with more pending than the link can send `
-        + `within downtime-limit` + (r.downtimeMs !== null ? ` (real downtime ${Math.round(r.downtimeMs)} ms against ${r.downtimeLimitMs} ms).` : '.'),
+      message:
+        `avail-switchover-bandwidth ${mbps(asb)} is above the link's ${mbps(link)}: QEMU switches over with more pending than the link can send ` +
+        `within downtime-limit` +
+        (r.downtimeMs !== null ? ` (real downtime ${Math.round(r.downtimeMs)} ms against ${r.downtimeLimitMs} ms).` : '.'),
       parameters: { 'avail-switchover-bandwidth': Math.round(link) },
     });
   }
   if (r.downtimeMs !== null && r.mode === 'precopy' && r.downtimeMs > r.downtimeLimitMs && asb <= link) {
-    out.push({ kind: 'warning', message: `The real downtime (${Math.round(r.downtimeMs)} ms) exceeds downtime-limit (${r.downtimeLimitMs} ms): QEMU decides on the RAM estimate only (sync, device state and resume come on top).` });
+    out.push({
+      kind: 'warning',
+      message: `The real downtime (${Math.round(r.downtimeMs)} ms) exceeds downtime-limit (${r.downtimeLimitMs} ms): QEMU decides on the RAM estimate only (sync, device state and resume come on top).`,
+    });
   }
   return out;
 }

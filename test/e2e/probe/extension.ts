@@ -11,7 +11,11 @@ export function activate(context: vscode.ExtensionContext): { finished: Promise<
   const bridge = process.env[BRIDGE_ENV];
   if (!bridge) return { finished: Promise.resolve() };
   let stopped = false;
-  context.subscriptions.push({ dispose: () => { stopped = true; } });
+  context.subscriptions.push({
+    dispose: () => {
+      stopped = true;
+    },
+  });
   const finished = (async () => {
     while (!stopped) {
       let req: Request | undefined;
@@ -29,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): { finished: Promise<
       try {
         res = { id: req.id, ok: true, value: await run(req) };
       } catch (e) {
-        res = { id: req.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+        res = { id: req.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       }
       await fetch(`${bridge}/result`, { method: 'POST', body: JSON.stringify(res) }).catch(() => undefined);
     }
@@ -55,11 +59,20 @@ const handlers: { [K in OpName]: Handler<K> } = {
   },
   waitDiagnostics: (w) => waitDiagnostics(w),
   hover: async ({ path, line, character }) => {
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.file(path), new vscode.Position(line, character));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      vscode.Uri.file(path),
+      new vscode.Position(line, character),
+    );
     return (hovers ?? []).flatMap((h) => h.contents.map(markdownText));
   },
   completion: async ({ path, line, character, trigger }) => {
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', vscode.Uri.file(path), new vscode.Position(line, character), trigger);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      vscode.Uri.file(path),
+      new vscode.Position(line, character),
+      trigger,
+    );
     return (list?.items ?? []).map((i) => ({
       label: typeof i.label === 'string' ? i.label : i.label.label,
       detail: i.detail,
@@ -67,7 +80,11 @@ const handlers: { [K in OpName]: Handler<K> } = {
     }));
   },
   definition: async ({ path, line, character }) => {
-    const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', vscode.Uri.file(path), new vscode.Position(line, character));
+    const locs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      'vscode.executeDefinitionProvider',
+      vscode.Uri.file(path),
+      new vscode.Position(line, character),
+    );
     return (locs ?? []).map((l) => {
       const uri = 'targetUri' in l ? l.targetUri : l.uri;
       const range = 'targetUri' in l ? (l.targetSelectionRange ?? l.targetRange) : l.range;
@@ -75,27 +92,39 @@ const handlers: { [K in OpName]: Handler<K> } = {
     });
   },
   references: async ({ path, line, character }) => {
-    const locs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', vscode.Uri.file(path), new vscode.Position(line, character));
+    const locs = await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeReferenceProvider',
+      vscode.Uri.file(path),
+      new vscode.Position(line, character),
+    );
     return (locs ?? []).map((l) => ({ path: l.uri.fsPath, line: l.range.start.line, character: l.range.start.character }));
   },
   command: async ({ command, args }) => {
     const r = await vscode.commands.executeCommand(command, ...(args ?? []));
     // Only JSON survives the trip; a webview panel or similar object is reported by its kind.
-    try { return JSON.parse(JSON.stringify(r ?? null)); } catch { return String(r); }
+    try {
+      return JSON.parse(JSON.stringify(r ?? null));
+    } catch {
+      return String(r);
+    }
   },
-  waitWebviewTab: ({ viewType, timeoutMs }) => waitFor(
-    () => {
-      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-      const found = tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
-      return { done: found, value: { found, tabs: tabs.map(describeTab) } };
-    },
-    (fire) => vscode.window.tabGroups.onDidChangeTabs(fire),
-    timeoutMs,
-  ),
+  waitWebviewTab: ({ viewType, timeoutMs }) =>
+    waitFor(
+      () => {
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+        const found = tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
+        return { done: found, value: { found, tabs: tabs.map(describeTab) } };
+      },
+      (fire) => vscode.window.tabGroups.onDidChangeTabs(fire),
+      timeoutMs,
+    ),
   config: async ({ section, key, value }) => {
     const changed = new Promise<void>((res) => {
       const sub = vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${section}.${key}`)) { sub.dispose(); res(); }
+        if (e.affectsConfiguration(`${section}.${key}`)) {
+          sub.dispose();
+          res();
+        }
       });
     });
     await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Workspace);
@@ -160,7 +189,10 @@ async function waitDiagnostics(w: Operations['waitDiagnostics']['args']): Promis
       const matched = w.expect === 'present' ? hit : !hit;
       return { done: matched, value: { matched, diagnostics } };
     },
-    (fire) => vscode.languages.onDidChangeDiagnostics((e) => { if (e.uris.some((u) => u.toString() === uri.toString())) fire(); }),
+    (fire) =>
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.toString() === uri.toString())) fire();
+      }),
     w.timeoutMs,
   );
 }
@@ -170,8 +202,15 @@ function waitFor<T>(probe: () => { done: boolean; value: T }, subscribe: (fire: 
   return new Promise((resolve) => {
     const first = probe();
     if (first.done) return resolve(first.value);
-    const finish = (v: T) => { sub.dispose(); clearTimeout(timer); resolve(v); };
-    const sub = subscribe(() => { const r = probe(); if (r.done) finish(r.value); });
+    const finish = (v: T) => {
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const sub = subscribe(() => {
+      const r = probe();
+      if (r.done) finish(r.value);
+    });
     const timer = setTimeout(() => finish(probe().value), timeoutMs);
   });
 }
@@ -179,11 +218,19 @@ function waitFor<T>(probe: () => { done: boolean; value: T }, subscribe: (fire: 
 function describeDiagnostic(d: vscode.Diagnostic): DiagnosticInfo {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
   const severity = (['error', 'warning', 'information', 'hint'] as const)[d.severity];
-  return { message: d.message, severity, code: code === undefined ? undefined : String(code), source: d.source, line: d.range.start.line, character: d.range.start.character };
+  return {
+    message: d.message,
+    severity,
+    code: code === undefined ? undefined : String(code),
+    source: d.source,
+    line: d.range.start.line,
+    character: d.range.start.character,
+  };
 }
 
 function describeTab(t: vscode.Tab): string {
-  const kind = t.input instanceof vscode.TabInputWebview ? `webview:${t.input.viewType}` : t.input instanceof vscode.TabInputText ? `text:${t.input.uri.fsPath}` : 'other';
+  const kind =
+    t.input instanceof vscode.TabInputWebview ? `webview:${t.input.viewType}` : t.input instanceof vscode.TabInputText ? `text:${t.input.uri.fsPath}` : 'other';
   return `${t.label} (${kind})`;
 }
 

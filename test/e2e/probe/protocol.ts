@@ -3,7 +3,10 @@
 // runs them through the `vscode` API and posts back plain JSON, so every assertion
 // lives in node:test and a failure shows what VS Code really returned.
 
-export interface Pos { line: number; character: number }
+export interface Pos {
+  line: number;
+  character: number;
+}
 
 export interface DiagnosticInfo {
   message: string;
@@ -51,7 +54,11 @@ export interface Operations {
 
 export type OpName = keyof Operations;
 
-export interface Request<K extends OpName = OpName> { id: number; op: K; args: Operations[K]['args'] }
+export interface Request<K extends OpName = OpName> {
+  id: number;
+  op: K;
+  args: Operations[K]['args'];
+}
 
 export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 

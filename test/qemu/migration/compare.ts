@@ -93,12 +93,24 @@ export function achievedOf(rec: Recording): { guest_write_bytes_per_s: number; s
  */
 export function senderBytesPerSecond(rec: Recording): number {
   // The first pass only: the bitmap is full, so the sender is never waiting for work.
-  const active = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.transferred !== undefined && p.ram.normal !== undefined && p.ram.remaining !== undefined);
-  let bytes = 0, seconds = 0;
+  const active = rec.polls.filter(
+    (p) =>
+      p.status === 'active' &&
+      p.ram['dirty-sync-count'] === 1 &&
+      p.ram.transferred !== undefined &&
+      p.ram.normal !== undefined &&
+      p.ram.remaining !== undefined,
+  );
+  let bytes = 0,
+    seconds = 0;
   for (let i = 1; i < active.length; i++) {
-    const a = active[i - 1], b = active[i];
+    const a = active[i - 1],
+      b = active[i];
     const wire = b.ram.transferred! - a.ram.transferred!;
-    if (wire > 0 && (b.ram.normal! - a.ram.normal!) * 4096 >= 0.8 * wire && a.ram.remaining! > 2 * wire) { bytes += wire; seconds += b.t - a.t; }
+    if (wire > 0 && (b.ram.normal! - a.ram.normal!) * 4096 >= 0.8 * wire && a.ram.remaining! > 2 * wire) {
+      bytes += wire;
+      seconds += b.t - a.t;
+    }
   }
   return seconds > 0 ? bytes / seconds : 0;
 }
@@ -110,12 +122,20 @@ export function senderBytesPerSecond(rec: Recording): number {
  * quiet host (bench/recordings-7.2 idle): the host's figure, so taken from the run.
  */
 export function zeroScanBytesPerSecond(rec: Recording): number | null {
-  const first = rec.polls.filter((p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.duplicate !== undefined && p.ram.normal !== undefined);
-  let bytes = 0, seconds = 0;
+  const first = rec.polls.filter(
+    (p) => p.status === 'active' && p.ram['dirty-sync-count'] === 1 && p.ram.duplicate !== undefined && p.ram.normal !== undefined,
+  );
+  let bytes = 0,
+    seconds = 0;
   for (let i = 1; i < first.length; i++) {
-    const a = first[i - 1], b = first[i];
-    const zero = (b.ram.duplicate! - a.ram.duplicate!) * 4096, normal = (b.ram.normal! - a.ram.normal!) * 4096;
-    if (zero > 10 * normal && zero > 0) { bytes += zero; seconds += b.t - a.t; }
+    const a = first[i - 1],
+      b = first[i];
+    const zero = (b.ram.duplicate! - a.ram.duplicate!) * 4096,
+      normal = (b.ram.normal! - a.ram.normal!) * 4096;
+    if (zero > 10 * normal && zero > 0) {
+      bytes += zero;
+      seconds += b.t - a.t;
+    }
   }
   return seconds >= 0.3 ? bytes / seconds : null;
 }
@@ -254,7 +274,13 @@ export function compareRecording(rec: Recording, efficiency = SENDING_EFFICIENCY
   const result = simulate(scenario);
   const checks: Check[] = [];
   const verdict = (c: boolean) => (c ? 'converges' : 'does not converge');
-  checks.push({ metric: 'verdict', real: verdict(observed.converged), simulated: verdict(result.converged), error: null, ok: observed.converged === result.converged });
+  checks.push({
+    metric: 'verdict',
+    real: verdict(observed.converged),
+    simulated: verdict(result.converged),
+    error: null,
+    ok: observed.converged === result.converged,
+  });
   if (observed.converged && result.converged) {
     const e = rel(result.switchoverSeconds!, observed.seconds);
     checks.push({ metric: 'switchover s', real: observed.seconds, simulated: result.switchoverSeconds, error: e, ok: Math.abs(e) <= TOLERANCE.seconds });
@@ -267,23 +293,40 @@ export function compareRecording(rec: Recording, efficiency = SENDING_EFFICIENCY
   }
   const syncDiff = result.dirtySyncCount - observed.dirtySyncCount;
   checks.push({
-    metric: 'dirty syncs', real: observed.dirtySyncCount, simulated: result.dirtySyncCount,
+    metric: 'dirty syncs',
+    real: observed.dirtySyncCount,
+    simulated: result.dirtySyncCount,
     error: rel(result.dirtySyncCount, observed.dirtySyncCount),
     ok: Math.abs(syncDiff) <= Math.max(TOLERANCE.syncsAbsolute, TOLERANCE.syncs * observed.dirtySyncCount),
   });
   const eb = rel(result.transferredBytes, observed.transferredBytes);
-  checks.push({ metric: 'transferred MB', real: observed.transferredBytes / 1e6, simulated: result.transferredBytes / 1e6, error: eb, ok: Math.abs(eb) <= TOLERANCE.bytes });
+  checks.push({
+    metric: 'transferred MB',
+    real: observed.transferredBytes / 1e6,
+    simulated: result.transferredBytes / 1e6,
+    error: eb,
+    ok: Math.abs(eb) <= TOLERANCE.bytes,
+  });
   if (observed.downtimeMs !== null && result.downtimeMs !== null) {
     const diff = Math.abs(result.downtimeMs - observed.downtimeMs);
     // The 7.2 calibration runs (exec destination) report downtime only (see BENCHMARKS.md).
     const informative = rec.header.dest !== 'qemu';
     checks.push({
-      metric: 'downtime ms', real: observed.downtimeMs, simulated: result.downtimeMs, error: rel(result.downtimeMs, observed.downtimeMs),
-      ok: informative || diff <= Math.max(TOLERANCE.downtimeAbsoluteMs, TOLERANCE.downtime * observed.downtimeMs), informative,
+      metric: 'downtime ms',
+      real: observed.downtimeMs,
+      simulated: result.downtimeMs,
+      error: rel(result.downtimeMs, observed.downtimeMs),
+      ok: informative || diff <= Math.max(TOLERANCE.downtimeAbsoluteMs, TOLERANCE.downtime * observed.downtimeMs),
+      informative,
     });
   }
   return {
-    name: rec.header.name, observed, scenario, result, checks, ok: checks.every((c) => c.ok),
+    name: rec.header.name,
+    observed,
+    scenario,
+    result,
+    checks,
+    ok: checks.every((c) => c.ok),
     throttleIgnored: throttleIgnored(rec, observed.guestWriteBytesPerSecond),
   };
 }
@@ -294,7 +337,8 @@ export function compareRecording(rec: Recording, efficiency = SENDING_EFFICIENCY
  */
 export function calibrateEfficiency(rec: Recording): number {
   const target = observe(rec).seconds;
-  let lo = 0.01, hi = 1;
+  let lo = 0.01,
+    hi = 1;
   for (let i = 0; i < 30; i++) {
     const mid = (lo + hi) / 2;
     const r = simulate(scenarioFor(rec, mid));

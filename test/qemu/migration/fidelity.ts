@@ -19,12 +19,19 @@ export function mechanismOf(name: string): string {
   return name === 'autoconverge' ? 'auto-converge' : 'precopy';
 }
 
-export interface Row { version: string; name: string; mechanism: string; comparison: Comparison }
+export interface Row {
+  version: string;
+  name: string;
+  mechanism: string;
+  comparison: Comparison;
+}
 
 export function compareAll(): Row[] {
   const rows: Row[] = [];
   for (const [version, dir] of Object.entries(RECORDING_DIRS)) {
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith('.jsonl'))
+      .sort()) {
       const comparison = compareRecording(parseRecording(readFileSync(join(dir, f), 'utf8')));
       rows.push({ version, name: comparison.name, mechanism: mechanismOf(comparison.name), comparison });
     }
@@ -66,15 +73,21 @@ export function summarise(rows: Row[]): Summary[] {
     const down = rs.flatMap((r) => r.comparison.checks.filter((k) => k.metric === 'downtime ms'));
     const downErr = down.map((k) => Math.abs(k.error!)).filter(Number.isFinite);
     out.push({
-      mechanism, version, recordings: rs.length,
+      mechanism,
+      version,
+      recordings: rs.length,
       verdictsAgree: rs.filter((r) => r.comparison.checks.find((k) => k.metric === 'verdict')!.ok).length,
       switchover: sw.length ? { ...stats(sw)!, within15: sw.filter((e) => e <= 0.15).length, n: sw.length } : null,
       bytes: stats(metric('transferred MB')),
-      downtimeMs: down.length ? {
-        ...(stats(downErr) ?? { median: NaN, worst: NaN }),
-        withinTolerance: down.filter((k) => Math.abs((k.simulated as number) - (k.real as number)) <= Math.max(TOLERANCE.downtimeAbsoluteMs, TOLERANCE.downtime * (k.real as number))).length,
-        n: down.length,
-      } : null,
+      downtimeMs: down.length
+        ? {
+            ...(stats(downErr) ?? { median: NaN, worst: NaN }),
+            withinTolerance: down.filter(
+              (k) => Math.abs((k.simulated as number) - (k.real as number)) <= Math.max(TOLERANCE.downtimeAbsoluteMs, TOLERANCE.downtime * (k.real as number)),
+            ).length,
+            n: down.length,
+          }
+        : null,
       syncs: stats(metric('dirty syncs')),
       withinTolerance: rs.filter((r) => r.comparison.ok).length,
     });
@@ -91,12 +104,14 @@ export function summaryTable(sums: Summary[]): string {
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of sums) {
-    lines.push(`| ${s.mechanism} | ${s.version} | ${s.recordings} | ${s.verdictsAgree}/${s.recordings} `
-      + `| ${s.switchover ? `${pct(s.switchover.median)} / ${pct(s.switchover.worst)}` : '–'} | ${s.switchover ? `${s.switchover.within15}/${s.switchover.n}` : '–'} `
-      + `| ${s.bytes ? `${pct(s.bytes.median)} / ${pct(s.bytes.worst)}` : '–'} `
-      + `| ${s.downtimeMs && Number.isFinite(s.downtimeMs.median) ? `${pct(s.downtimeMs.median)} / ${pct(s.downtimeMs.worst)}` : '–'} `
-      + `| ${s.downtimeMs ? `${s.downtimeMs.withinTolerance}/${s.downtimeMs.n}` : '–'} `
-      + `| ${s.syncs ? `${pct(s.syncs.median)} / ${pct(s.syncs.worst)}` : '–'} | ${s.withinTolerance}/${s.recordings} |`);
+    lines.push(
+      `| ${s.mechanism} | ${s.version} | ${s.recordings} | ${s.verdictsAgree}/${s.recordings} ` +
+        `| ${s.switchover ? `${pct(s.switchover.median)} / ${pct(s.switchover.worst)}` : '–'} | ${s.switchover ? `${s.switchover.within15}/${s.switchover.n}` : '–'} ` +
+        `| ${s.bytes ? `${pct(s.bytes.median)} / ${pct(s.bytes.worst)}` : '–'} ` +
+        `| ${s.downtimeMs && Number.isFinite(s.downtimeMs.median) ? `${pct(s.downtimeMs.median)} / ${pct(s.downtimeMs.worst)}` : '–'} ` +
+        `| ${s.downtimeMs ? `${s.downtimeMs.withinTolerance}/${s.downtimeMs.n}` : '–'} ` +
+        `| ${s.syncs ? `${pct(s.syncs.median)} / ${pct(s.syncs.worst)}` : '–'} | ${s.withinTolerance}/${s.recordings} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -106,8 +121,13 @@ const round2 = (x: number | undefined | null) => (x === undefined || x === null 
 /** The simulator's table of measured errors (server/src/simulator/fidelity.ts) as the recordings give it now. */
 export function measuredErrors(sums: Summary[]): MeasuredError[] {
   return sums.map((s) => ({
-    mechanism: s.mechanism, version: s.version, recordings: s.recordings, verdictsAgree: s.verdictsAgree,
-    switchoverMedian: round2(s.switchover?.median), switchoverWorst: round2(s.switchover?.worst), bytesWorst: round2(s.bytes?.worst),
+    mechanism: s.mechanism,
+    version: s.version,
+    recordings: s.recordings,
+    verdictsAgree: s.verdictsAgree,
+    switchoverMedian: round2(s.switchover?.median),
+    switchoverWorst: round2(s.switchover?.worst),
+    bytesWorst: round2(s.bytes?.worst),
     withinTolerance: s.withinTolerance,
   }));
 }
@@ -116,11 +136,16 @@ export const FIDELITY_SOURCE = join(REPO, 'server', 'src', 'simulator', 'fidelit
 
 /** fidelity.ts with the generated block replaced by `table`. */
 export function withTable(source: string, table: MeasuredError[]): string {
-  const begin = '// BEGIN MEASURED ERRORS (generated)\n', end = '// END MEASURED ERRORS';
-  const i = source.indexOf(begin), j = source.indexOf(end);
+  const begin = '// BEGIN MEASURED ERRORS (generated)\n',
+    end = '// END MEASURED ERRORS';
+  const i = source.indexOf(begin),
+    j = source.indexOf(end);
   if (i < 0 || j < i) throw new Error('fidelity.ts has lost its generated-table markers');
   const value = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
-  const row = (r: MeasuredError) => `  { ${Object.entries(r).map(([k, v]) => `${k}: ${value(v)}`).join(', ')} },`;
+  const row = (r: MeasuredError) =>
+    `  { ${Object.entries(r)
+      .map(([k, v]) => `${k}: ${value(v)}`)
+      .join(', ')} },`;
   const body = `export const MEASURED_ERRORS: MeasuredError[] = [\n${table.map(row).join('\n')}\n];\n`;
   return source.slice(0, i + begin.length) + body + source.slice(j);
 }

@@ -39,7 +39,10 @@ export interface GuestStatus {
 
 /** Why the guest cannot be built here, or false. */
 export function guestSkipReason(): string | false {
-  for (const [tool, args] of [['gcc', ['--version']], ['ld', ['--version']]] as const) {
+  for (const [tool, args] of [
+    ['gcc', ['--version']],
+    ['ld', ['--version']],
+  ] as const) {
     try {
       execFileSync(tool, args, { stdio: 'ignore' });
     } catch {
@@ -57,8 +60,18 @@ export function buildGuest(): string {
   const elf = join(dir, 'guest.elf');
   if (existsSync(elf)) return elf;
   mkdirSync(dir, { recursive: true });
-  const cflags = ['-m32', '-ffreestanding', '-fno-pic', '-fno-pie', '-fno-stack-protector',
-    '-fno-asynchronous-unwind-tables', '-O2', '-Wall', '-Wextra', '-Werror'];
+  const cflags = [
+    '-m32',
+    '-ffreestanding',
+    '-fno-pic',
+    '-fno-pie',
+    '-fno-stack-protector',
+    '-fno-asynchronous-unwind-tables',
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+  ];
   const run = (tool: string, args: string[]) => execFileSync(tool, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   // Per-process names, renamed at the end, so concurrent test files never share a half-written file.
   const tag = String(process.pid);
@@ -76,7 +89,17 @@ export function decodeStatus(bytes: Buffer): GuestStatus | null {
   const u = (i: number) => bytes.readUInt32LE(4 * i);
   return {
     state: STATES[u(1)] ?? 'unknown',
-    pages: u(2), passes: u(3), wsMiB: u(4), fillMiB: u(5), ramMiB: u(6), delay: u(7),
-    rateMiBps: u(8), random: u(9) !== 0, calibratedPagesPerSecond: u(10), paced: u(11) !== 0, tscKHz: u(12), full: u(13) !== 0,
+    pages: u(2),
+    passes: u(3),
+    wsMiB: u(4),
+    fillMiB: u(5),
+    ramMiB: u(6),
+    delay: u(7),
+    rateMiBps: u(8),
+    random: u(9) !== 0,
+    calibratedPagesPerSecond: u(10),
+    paced: u(11) !== 0,
+    tscKHz: u(12),
+    full: u(13) !== 0,
   };
 }

@@ -6,8 +6,15 @@
 import type { MigrationCase, QemuUnderTest } from './record';
 
 export type Mechanism =
-  | 'multifd' | 'xbzrle' | 'postcopy' | 'big-guest' | 'max-bandwidth' | 'downtime-limit'
-  | 'avail-switchover-bandwidth' | 'auto-converge' | 'forced-sync';
+  | 'multifd'
+  | 'xbzrle'
+  | 'postcopy'
+  | 'big-guest'
+  | 'max-bandwidth'
+  | 'downtime-limit'
+  | 'avail-switchover-bandwidth'
+  | 'auto-converge'
+  | 'forced-sync';
 
 export interface MechanismCase extends MigrationCase {
   mechanism: Mechanism;
@@ -27,15 +34,27 @@ function multifd(): MechanismCase[] {
   const out: MechanismCase[] = [];
   for (const n of [1, 2, 4]) {
     out.push({
-      mechanism: 'multifd', name: `multifd-${n}ch-capped`, ...slow, capSeconds: 30,
+      mechanism: 'multifd',
+      name: `multifd-${n}ch-capped`,
+      ...slow,
+      capSeconds: 30,
       description: `multifd, ${n} channel(s), max-bandwidth 32 MiB/s, the "slow" workload (64 MiB at ~12 MiB/s)`,
-      capabilities: { multifd: true }, parameters: { 'multifd-channels': n },
+      capabilities: { multifd: true },
+      parameters: { 'multifd-channels': n },
     });
     out.push({
-      mechanism: 'multifd', name: `multifd-${n}ch-unlimited`, capSeconds: 30,
-      ramMiB: 1536, fillMiB: 1024, wsMiB: 32, rateMiBps: 20, maxBandwidthMiBps: 0, downtimeLimitMs: 300,
+      mechanism: 'multifd',
+      name: `multifd-${n}ch-unlimited`,
+      capSeconds: 30,
+      ramMiB: 1536,
+      fillMiB: 1024,
+      wsMiB: 32,
+      rateMiBps: 20,
+      maxBandwidthMiBps: 0,
+      downtimeLimitMs: 300,
       description: `multifd, ${n} channel(s), max-bandwidth unlimited, 1 GiB of data, 32 MiB at ~20 MiB/s`,
-      capabilities: { multifd: true }, parameters: { 'multifd-channels': n },
+      capabilities: { multifd: true },
+      parameters: { 'multifd-channels': n },
     });
   }
   return out;
@@ -43,17 +62,26 @@ function multifd(): MechanismCase[] {
 
 function xbzrle(): MechanismCase[] {
   const base = { ramMiB: 512, fillMiB: 128, wsMiB: 64, rateMiBps: 40, maxBandwidthMiBps: 32, downtimeLimitMs: 300, capSeconds: 20 };
-  const out: MechanismCase[] = [{
-    mechanism: 'xbzrle', name: 'xbzrle-off', ...base,
-    description: 'reference without xbzrle: 64 MiB at ~40 MiB/s against 32 MiB/s never converges',
-  }];
+  const out: MechanismCase[] = [
+    {
+      mechanism: 'xbzrle',
+      name: 'xbzrle-off',
+      ...base,
+      description: 'reference without xbzrle: 64 MiB at ~40 MiB/s against 32 MiB/s never converges',
+    },
+  ];
   for (const touch of ['byte', 'full'] as const) {
     for (const cache of [16, 128]) {
       out.push({
-        mechanism: 'xbzrle', name: `xbzrle-${touch}-cache${cache}`, ...base, touch,
-        description: `xbzrle, cache ${cache} MiB (${cache < 64 ? 'smaller' : 'larger'} than the 64 MiB working set); `
-          + (touch === 'byte' ? 'one byte of each page changes (its good case)' : 'every word of each page changes (its bad case)'),
-        capabilities: { xbzrle: true }, parameters: { 'xbzrle-cache-size': cache * MiB },
+        mechanism: 'xbzrle',
+        name: `xbzrle-${touch}-cache${cache}`,
+        ...base,
+        touch,
+        description:
+          `xbzrle, cache ${cache} MiB (${cache < 64 ? 'smaller' : 'larger'} than the 64 MiB working set); ` +
+          (touch === 'byte' ? 'one byte of each page changes (its good case)' : 'every word of each page changes (its bad case)'),
+        capabilities: { xbzrle: true },
+        parameters: { 'xbzrle-cache-size': cache * MiB },
       });
     }
   }
@@ -62,29 +90,80 @@ function xbzrle(): MechanismCase[] {
 
 function postcopy(): MechanismCase[] {
   return [8, 14].map((at) => ({
-    mechanism: 'postcopy' as const, name: `postcopy-at${at}s`, ...never, capSeconds: 40,
+    mechanism: 'postcopy' as const,
+    name: `postcopy-at${at}s`,
+    ...never,
+    capSeconds: 40,
     description: `the "never" workload (64 MiB at ~80 MiB/s against 32 MiB/s); migrate-start-postcopy at ${at} s`,
-    capabilities: { 'postcopy-ram': true }, postcopyAfterSeconds: at,
+    capabilities: { 'postcopy-ram': true },
+    postcopyAfterSeconds: at,
   }));
 }
 
 function bigGuests(): MechanismCase[] {
   return [
-    { mechanism: 'big-guest', name: 'big-4g-zero-unlimited', ramMiB: 4096, fillMiB: 64, wsMiB: 0, rateMiBps: 0, maxBandwidthMiBps: 0, downtimeLimitMs: 300, capSeconds: 30,
-      description: '4 GiB guest, 64 MiB of data, halted, max-bandwidth unlimited: mostly zero pages' },
-    { mechanism: 'big-guest', name: 'big-4g-zero-capped', ramMiB: 4096, fillMiB: 64, wsMiB: 16, rateMiBps: 10, maxBandwidthMiBps: 32, downtimeLimitMs: 300, capSeconds: 30,
-      description: '4 GiB guest, 64 MiB of data, 16 MiB at ~10 MiB/s, max-bandwidth 32 MiB/s: mostly zero pages' },
-    { mechanism: 'big-guest', name: 'big-3g-1g-unlimited', ramMiB: 3072, fillMiB: 1024, wsMiB: 0, rateMiBps: 0, maxBandwidthMiBps: 0, downtimeLimitMs: 300, capSeconds: 30,
-      description: '3 GiB guest, 1 GiB of data, halted, max-bandwidth unlimited' },
-    { mechanism: 'big-guest', name: 'big-3g-1g-capped', ramMiB: 3072, fillMiB: 1024, wsMiB: 32, rateMiBps: 20, maxBandwidthMiBps: 128, downtimeLimitMs: 300, capSeconds: 30,
-      description: '3 GiB guest, 1 GiB of data, 32 MiB at ~20 MiB/s, max-bandwidth 128 MiB/s' },
+    {
+      mechanism: 'big-guest',
+      name: 'big-4g-zero-unlimited',
+      ramMiB: 4096,
+      fillMiB: 64,
+      wsMiB: 0,
+      rateMiBps: 0,
+      maxBandwidthMiBps: 0,
+      downtimeLimitMs: 300,
+      capSeconds: 30,
+      description: '4 GiB guest, 64 MiB of data, halted, max-bandwidth unlimited: mostly zero pages',
+    },
+    {
+      mechanism: 'big-guest',
+      name: 'big-4g-zero-capped',
+      ramMiB: 4096,
+      fillMiB: 64,
+      wsMiB: 16,
+      rateMiBps: 10,
+      maxBandwidthMiBps: 32,
+      downtimeLimitMs: 300,
+      capSeconds: 30,
+      description: '4 GiB guest, 64 MiB of data, 16 MiB at ~10 MiB/s, max-bandwidth 32 MiB/s: mostly zero pages',
+    },
+    {
+      mechanism: 'big-guest',
+      name: 'big-3g-1g-unlimited',
+      ramMiB: 3072,
+      fillMiB: 1024,
+      wsMiB: 0,
+      rateMiBps: 0,
+      maxBandwidthMiBps: 0,
+      downtimeLimitMs: 300,
+      capSeconds: 30,
+      description: '3 GiB guest, 1 GiB of data, halted, max-bandwidth unlimited',
+    },
+    {
+      mechanism: 'big-guest',
+      name: 'big-3g-1g-capped',
+      ramMiB: 3072,
+      fillMiB: 1024,
+      wsMiB: 32,
+      rateMiBps: 20,
+      maxBandwidthMiBps: 128,
+      downtimeLimitMs: 300,
+      capSeconds: 30,
+      description: '3 GiB guest, 1 GiB of data, 32 MiB at ~20 MiB/s, max-bandwidth 128 MiB/s',
+    },
   ];
 }
 
 function maxBandwidth(): MechanismCase[] {
   return [8, 16, 64, 256, 0].map((bw) => ({
-    mechanism: 'max-bandwidth' as const, name: `maxbw-${bw || 'unlimited'}`, capSeconds: bw === 8 ? 25 : 20,
-    ramMiB: 512, fillMiB: 128, wsMiB: 32, rateMiBps: 12, maxBandwidthMiBps: bw, downtimeLimitMs: 300,
+    mechanism: 'max-bandwidth' as const,
+    name: `maxbw-${bw || 'unlimited'}`,
+    capSeconds: bw === 8 ? 25 : 20,
+    ramMiB: 512,
+    fillMiB: 128,
+    wsMiB: 32,
+    rateMiBps: 12,
+    maxBandwidthMiBps: bw,
+    downtimeLimitMs: 300,
     description: `128 MiB of data, 32 MiB at ~12 MiB/s, max-bandwidth ${bw ? `${bw} MiB/s` : 'unlimited'}`,
   }));
 }
@@ -93,32 +172,64 @@ function downtimeLimit(): MechanismCase[] {
   // 16 MiB rewritten every 0.4 s: after each sync about 16 MiB is dirty, so with 32 MiB/s the
   // verdict flips near 16 MiB / 32 MiB/s = 500 ms.
   return [150, 300, 450, 600, 900].map((dl) => ({
-    mechanism: 'downtime-limit' as const, name: `downtime-${dl}ms`, capSeconds: 20,
-    ramMiB: 512, fillMiB: 64, wsMiB: 16, rateMiBps: 40, maxBandwidthMiBps: 32, downtimeLimitMs: dl,
+    mechanism: 'downtime-limit' as const,
+    name: `downtime-${dl}ms`,
+    capSeconds: 20,
+    ramMiB: 512,
+    fillMiB: 64,
+    wsMiB: 16,
+    rateMiBps: 40,
+    maxBandwidthMiBps: 32,
+    downtimeLimitMs: dl,
     description: `64 MiB of data, 16 MiB at ~40 MiB/s, max-bandwidth 32 MiB/s, downtime-limit ${dl} ms (flips near 500 ms)`,
   }));
 }
 
 function availSwitchoverBandwidth(): MechanismCase[] {
   // The "never" workload: ~64 MiB dirty after each sync; T = asb x downtime-limit.
-  const runs: [number, number][] = [[300, 128], [300, 192], [300, 256], [300, 512], [100, 512], [100, 768], [100, 1024]];
+  const runs: [number, number][] = [
+    [300, 128],
+    [300, 192],
+    [300, 256],
+    [300, 512],
+    [100, 512],
+    [100, 768],
+    [100, 1024],
+  ];
   return runs.map(([dl, asb]) => ({
-    mechanism: 'avail-switchover-bandwidth' as const, name: `asb-${asb}-dl${dl}`, ...never, downtimeLimitMs: dl, capSeconds: 20,
+    mechanism: 'avail-switchover-bandwidth' as const,
+    name: `asb-${asb}-dl${dl}`,
+    ...never,
+    downtimeLimitMs: dl,
+    capSeconds: 20,
     versions: ['10.2'],
-    description: `the "never" workload, avail-switchover-bandwidth ${asb} MiB/s, downtime-limit ${dl} ms (threshold ${(asb * dl / 1000).toFixed(0)} MiB)`,
+    description: `the "never" workload, avail-switchover-bandwidth ${asb} MiB/s, downtime-limit ${dl} ms (threshold ${((asb * dl) / 1000).toFixed(0)} MiB)`,
     parameters: { 'avail-switchover-bandwidth': asb * MiB },
   }));
 }
 
 function autoConverge(): MechanismCase[] {
-  const base = { ramMiB: 512, fillMiB: 128, wsMiB: 64, rateMiBps: 60, writer: 'cpu' as const, maxBandwidthMiBps: 32, downtimeLimitMs: 300, autoConverge: true, capSeconds: 45 };
+  const base = {
+    ramMiB: 512,
+    fillMiB: 128,
+    wsMiB: 64,
+    rateMiBps: 60,
+    writer: 'cpu' as const,
+    maxBandwidthMiBps: 32,
+    downtimeLimitMs: 300,
+    autoConverge: true,
+    capSeconds: 45,
+  };
   const runs: { name: string; params: Record<string, number | boolean> }[] = [
     { name: 'autoconverge-40-20', params: { 'cpu-throttle-initial': 40, 'cpu-throttle-increment': 20 } },
     { name: 'autoconverge-10-5', params: { 'cpu-throttle-initial': 10, 'cpu-throttle-increment': 5 } },
     { name: 'autoconverge-tailslow', params: { 'cpu-throttle-tailslow': true } },
   ];
   return runs.map(({ name, params }) => ({
-    mechanism: 'auto-converge' as const, name, ...base, parameters: params,
+    mechanism: 'auto-converge' as const,
+    name,
+    ...base,
+    parameters: params,
     description: `CPU-bound writer, 64 MiB at ~60 MiB/s, max-bandwidth 32 MiB/s, auto-converge with ${JSON.stringify(params)}`,
   }));
 }
@@ -126,17 +237,36 @@ function autoConverge(): MechanismCase[] {
 function forcedSync(): MechanismCase[] {
   // Passes of ~16 s (256 MiB at 16 MiB/s): without the 9.2+ 5 s timer the throttle is
   // checked only at the one sync per pass; with it, every 5 s.
-  return [{
-    mechanism: 'forced-sync', name: 'forced-sync-autoconverge', capSeconds: 75,
-    ramMiB: 512, fillMiB: 260, wsMiB: 256, rateMiBps: 60, writer: 'cpu', maxBandwidthMiBps: 16, downtimeLimitMs: 300,
-    autoConverge: true, parameters: { 'cpu-throttle-initial': 30, 'cpu-throttle-increment': 20 },
-    description: 'CPU-bound writer, 256 MiB at ~60 MiB/s, max-bandwidth 16 MiB/s, auto-converge 30/20: 9.2+ syncs (and may throttle) every 5 s, 7.2 once per ~16 s pass',
-  }];
+  return [
+    {
+      mechanism: 'forced-sync',
+      name: 'forced-sync-autoconverge',
+      capSeconds: 75,
+      ramMiB: 512,
+      fillMiB: 260,
+      wsMiB: 256,
+      rateMiBps: 60,
+      writer: 'cpu',
+      maxBandwidthMiBps: 16,
+      downtimeLimitMs: 300,
+      autoConverge: true,
+      parameters: { 'cpu-throttle-initial': 30, 'cpu-throttle-increment': 20 },
+      description:
+        'CPU-bound writer, 256 MiB at ~60 MiB/s, max-bandwidth 16 MiB/s, auto-converge 30/20: 9.2+ syncs (and may throttle) every 5 s, 7.2 once per ~16 s pass',
+    },
+  ];
 }
 
 export const MECHANISM_CASES: MechanismCase[] = [
-  ...multifd(), ...xbzrle(), ...postcopy(), ...bigGuests(), ...maxBandwidth(), ...downtimeLimit(),
-  ...availSwitchoverBandwidth(), ...autoConverge(), ...forcedSync(),
+  ...multifd(),
+  ...xbzrle(),
+  ...postcopy(),
+  ...bigGuests(),
+  ...maxBandwidth(),
+  ...downtimeLimit(),
+  ...availSwitchoverBandwidth(),
+  ...autoConverge(),
+  ...forcedSync(),
 ];
 
 /** The cases of one version, with `qemu` and `dest` filled in. */

@@ -64,8 +64,21 @@ export interface MigrationCase {
 }
 
 /** The query-migrate `ram` fields the comparison uses (the full section is mostly zeros). */
-const RAM_FIELDS = ['total', 'transferred', 'remaining', 'duplicate', 'normal', 'dirty-sync-count', 'mbps', 'dirty-pages-rate',
-  'precopy-bytes', 'downtime-bytes', 'postcopy-bytes', 'multifd-bytes', 'postcopy-requests'];
+const RAM_FIELDS = [
+  'total',
+  'transferred',
+  'remaining',
+  'duplicate',
+  'normal',
+  'dirty-sync-count',
+  'mbps',
+  'dirty-pages-rate',
+  'precopy-bytes',
+  'downtime-bytes',
+  'postcopy-bytes',
+  'multifd-bytes',
+  'postcopy-requests',
+];
 const XBZRLE_FIELDS = ['cache-size', 'bytes', 'pages', 'cache-miss', 'cache-miss-rate', 'encoding-rate', 'overflow'];
 
 export type RecordingLine = Record<string, unknown> & { type: 'header' | 'poll' | 'event' | 'final' };
@@ -76,8 +89,14 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
   const elf = buildGuest();
   const dir = mkdtempSync(join(tmpdir(), 'qapi-qmp-migration-'));
   const statusFile = join(dir, 'status.bin');
-  const append = [`ws=${c.wsMiB}`, `fill=${c.fillMiB}`, `rate=${c.rateMiBps}`, `pattern=${c.pattern ?? 'sweep'}`,
-    `mode=${c.writer ?? 'paced'}`, `touch=${c.touch ?? 'byte'}`].join(' ');
+  const append = [
+    `ws=${c.wsMiB}`,
+    `fill=${c.fillMiB}`,
+    `rate=${c.rateMiBps}`,
+    `pattern=${c.pattern ?? 'sweep'}`,
+    `mode=${c.writer ?? 'paced'}`,
+    `touch=${c.touch ?? 'byte'}`,
+  ].join(' ');
   const version = c.qemu ?? '7.2';
   const { binary, args } = qemuCommand(version);
   const machine = [...args, '-M', 'pc', '-accel', 'tcg', '-smp', '1', '-m', String(c.ramMiB), '-kernel', elf, '-append', append];
@@ -101,9 +120,11 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
       if (pre?.state === 'no-hpet') throw new Error('the guest found no HPET to time its writes (QEMU started without one?)');
     }
     // The guest's own counter over the warm-up: the real write rate on this host now.
-    const w0 = await guest(), t0 = performance.now();
+    const w0 = await guest(),
+      t0 = performance.now();
     await sleep(WARMUP_S * 1000);
-    const w1 = await guest(), t1 = performance.now();
+    const w1 = await guest(),
+      t1 = performance.now();
     const warmupRate = (w1!.pages - w0!.pages) / ((t1 - t0) / 1000);
 
     const paramsSet: Json = {
@@ -128,17 +149,38 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
     const capsEffective = await qmp.execute('query-migrate-capabilities');
     const qv = (qmp.greeting as { version?: { qemu?: { major: number; minor: number; micro: number } } }).version?.qemu;
     const header: RecordingLine = {
-      type: 'header', name: c.name, description: c.description,
-      qemu: qv ? `${qv.major}.${qv.minor}.${qv.micro}` : 'unknown', accel: 'tcg',
-      host_ncpu: cpus().length, host_loadavg: loadavg(), wall_start: new Date().toISOString(),
-      ram_mib: c.ramMiB, fill_mib: c.fillMiB, ws_mib: c.wsMiB, pattern: c.pattern ?? 'sweep', writer: c.writer ?? 'paced',
-      touch: c.touch ?? 'byte', rate_target_MiBps: c.rateMiBps, dest: c.dest ?? 'exec', uri: c.dest === 'qemu' ? 'unix:<temp>/migrate.sock' : uri,
-      max_bandwidth_MiBps: c.maxBandwidthMiBps, downtime_limit_ms: c.downtimeLimitMs, auto_converge: !!c.autoConverge,
-      capabilities_set: caps, postcopy_after_s: c.postcopyAfterSeconds ?? null,
-      params_set: paramsSet, params_effective: paramsEffective, capabilities_effective: capsEffective,
-      guest_status_pre: w1, guest_page_writes_per_s: warmupRate,
-      guest_write_MiBps: (warmupRate * 4096) / MiB, pipe_bytes_per_s: c.dest === 'qemu' ? null : pipeBytesPerSecond(),
-      warmup_s: WARMUP_S, cap_s: c.capSeconds, poll_s: POLL_S,
+      type: 'header',
+      name: c.name,
+      description: c.description,
+      qemu: qv ? `${qv.major}.${qv.minor}.${qv.micro}` : 'unknown',
+      accel: 'tcg',
+      host_ncpu: cpus().length,
+      host_loadavg: loadavg(),
+      wall_start: new Date().toISOString(),
+      ram_mib: c.ramMiB,
+      fill_mib: c.fillMiB,
+      ws_mib: c.wsMiB,
+      pattern: c.pattern ?? 'sweep',
+      writer: c.writer ?? 'paced',
+      touch: c.touch ?? 'byte',
+      rate_target_MiBps: c.rateMiBps,
+      dest: c.dest ?? 'exec',
+      uri: c.dest === 'qemu' ? 'unix:<temp>/migrate.sock' : uri,
+      max_bandwidth_MiBps: c.maxBandwidthMiBps,
+      downtime_limit_ms: c.downtimeLimitMs,
+      auto_converge: !!c.autoConverge,
+      capabilities_set: caps,
+      postcopy_after_s: c.postcopyAfterSeconds ?? null,
+      params_set: paramsSet,
+      params_effective: paramsEffective,
+      capabilities_effective: capsEffective,
+      guest_status_pre: w1,
+      guest_page_writes_per_s: warmupRate,
+      guest_write_MiBps: (warmupRate * 4096) / MiB,
+      pipe_bytes_per_s: c.dest === 'qemu' ? null : pipeBytesPerSecond(),
+      warmup_s: WARMUP_S,
+      cap_s: c.capSeconds,
+      poll_s: POLL_S,
     };
 
     const lines: RecordingLine[] = [header];
@@ -166,13 +208,17 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
       }
       if (t >= c.capSeconds + 60) throw new Error(`migration still ${status} ${t.toFixed(0)} s after it started`);
       if (cancelledAt !== null && t - cancelledAt > 10) throw new Error('migration did not cancel within 10 s');
-      await sleep(Math.max(0, (start + k * POLL_S * 1000) - performance.now()));
+      await sleep(Math.max(0, start + k * POLL_S * 1000 - performance.now()));
     }
     const last = lines[lines.length - 1] as Json;
     if (last.status === 'failed') throw new Error(`migration failed: ${qmp.stderr.trim()} ${dest?.stderr.trim() ?? ''}`);
     lines.push({
-      type: 'final', guest_status: await guest(), vm_status: await qmp.execute('query-status'),
-      host_loadavg: loadavg(), achieved: achieved(lines), events: qmp.events,
+      type: 'final',
+      guest_status: await guest(),
+      vm_status: await qmp.execute('query-status'),
+      host_loadavg: loadavg(),
+      achieved: achieved(lines),
+      events: qmp.events,
       // A cancelled migration leaves the destination with a cut stream: it exits, as it should.
       dest_status: dest ? await dest.execute('query-status').catch(() => ({ exited: dest!.stderr.trim().split('\n').pop() })) : null,
     });
@@ -200,7 +246,8 @@ export function achieved(lines: RecordingLine[]): Json {
   const plain = polls.filter((p) => !p['cpu-throttle-percentage'] && typeof p.guest_pages === 'number');
   let guest = 0;
   if (plain.length >= 2) {
-    const a = plain[0], b = plain[plain.length - 1];
+    const a = plain[0],
+      b = plain[plain.length - 1];
     guest = (((b.guest_pages as number) - (a.guest_pages as number)) * 4096) / ((b.t as number) - (a.t as number));
   }
   let peak = 0;
@@ -227,11 +274,17 @@ function poll(t: number, info: Json, g: GuestStatus | null): RecordingLine {
   const xbzrle: Json | null = xb ? {} : null;
   if (xb) for (const f of XBZRLE_FIELDS) if (f in xb) xbzrle![f] = xb[f];
   return {
-    type: 'poll', t: Math.round(t * 1e4) / 1e4, status: info.status,
-    'total-time': info['total-time'] ?? null, 'setup-time': info['setup-time'] ?? null,
-    'expected-downtime': info['expected-downtime'] ?? null, downtime: info.downtime ?? null,
+    type: 'poll',
+    t: Math.round(t * 1e4) / 1e4,
+    status: info.status,
+    'total-time': info['total-time'] ?? null,
+    'setup-time': info['setup-time'] ?? null,
+    'expected-downtime': info['expected-downtime'] ?? null,
+    downtime: info.downtime ?? null,
     'cpu-throttle-percentage': info['cpu-throttle-percentage'] ?? null,
-    ram: slim, guest_pages: g?.pages ?? null, guest_passes: g?.passes ?? null,
+    ram: slim,
+    guest_pages: g?.pages ?? null,
+    guest_passes: g?.passes ?? null,
     ...(xbzrle ? { 'xbzrle-cache': xbzrle } : {}),
   };
 }

@@ -17,7 +17,16 @@ export interface Poll {
 }
 
 export interface Recording {
-  header: Json & { name: string; ram_mib: number; fill_mib: number; ws_mib: number; max_bandwidth_MiBps: number; downtime_limit_ms: number; auto_converge: boolean; cap_s: number };
+  header: Json & {
+    name: string;
+    ram_mib: number;
+    fill_mib: number;
+    ws_mib: number;
+    max_bandwidth_MiBps: number;
+    downtime_limit_ms: number;
+    auto_converge: boolean;
+    cap_s: number;
+  };
   polls: Poll[];
   lines: RecordingLine[];
 }
@@ -41,7 +50,10 @@ export interface Observed {
 }
 
 export function parseRecording(text: string): Recording {
-  const lines = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as RecordingLine);
+  const lines = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RecordingLine);
   const header = lines.find((l) => l.type === 'header');
   if (!header) throw new Error('the recording has no header line');
   return { header: header as unknown as Recording['header'], polls: lines.filter((l) => l.type === 'poll') as unknown as Poll[], lines };
@@ -54,7 +66,8 @@ export function observe(rec: Recording): Observed {
   const ramBytes = active[0].ram.total!;
   const maxThrottlePercent = Math.max(0, ...rec.polls.map((p) => p['cpu-throttle-percentage'] ?? 0));
   const unthrottled = active.filter((p) => !p['cpu-throttle-percentage'] && p.guest_pages !== null);
-  const a = unthrottled[0], b = unthrottled[unthrottled.length - 1];
+  const a = unthrottled[0],
+    b = unthrottled[unthrottled.length - 1];
   const guestWriteBytesPerSecond = b && b.t > a.t ? ((b.guest_pages! - a.guest_pages!) * 4096) / (b.t - a.t) : 0;
   const common = { ramBytes, maxThrottlePercent, guestWriteBytesPerSecond };
   if (last.status === 'completed') {
@@ -63,15 +76,26 @@ export function observe(rec: Recording): Observed {
     const started = rec.lines.find((l) => l.type === 'event' && l.event === 'migrate-start-postcopy') as (RecordingLine & { t: number }) | undefined;
     const postcopy = !!started && rec.polls.some((p) => p.status.startsWith('postcopy'));
     return {
-      converged: true, postcopy, completedSeconds: last['total-time']! / 1000,
-      seconds: postcopy ? started!.t : (last['total-time']! - last.downtime!) / 1000, downtimeMs: last.downtime,
-      dirtySyncCount: last.ram['dirty-sync-count']!, transferredBytes: last.ram.transferred!, ...common,
+      converged: true,
+      postcopy,
+      completedSeconds: last['total-time']! / 1000,
+      seconds: postcopy ? started!.t : (last['total-time']! - last.downtime!) / 1000,
+      downtimeMs: last.downtime,
+      dirtySyncCount: last.ram['dirty-sync-count']!,
+      transferredBytes: last.ram.transferred!,
+      ...common,
     };
   }
   const end = active[active.length - 1];
   return {
-    converged: false, postcopy: false, completedSeconds: null, seconds: end['total-time']! / 1000, downtimeMs: null,
-    dirtySyncCount: end.ram['dirty-sync-count']!, transferredBytes: end.ram.transferred!, ...common,
+    converged: false,
+    postcopy: false,
+    completedSeconds: null,
+    seconds: end['total-time']! / 1000,
+    downtimeMs: null,
+    dirtySyncCount: end.ram['dirty-sync-count']!,
+    transferredBytes: end.ram.transferred!,
+    ...common,
   };
 }
 
@@ -86,7 +110,8 @@ export function decimate(lines: RecordingLine[], maxBytes: number): RecordingLin
   const keep = new Set<number>();
   lines.forEach((l, i) => {
     if (l.type !== 'poll') return keep.add(i);
-    const prev = lines[i - 1], next = lines[i + 1];
+    const prev = lines[i - 1],
+      next = lines[i + 1];
     if (prev?.type !== 'poll' || next?.type !== 'poll' || key(prev) !== key(l) || key(next) !== key(l)) keep.add(i);
   });
   for (let n = 1; ; n++) {

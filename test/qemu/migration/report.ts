@@ -17,9 +17,18 @@ export function markdownTable(rows: Comparison[]): string {
     };
     const verdict = get('verdict')!;
     const down = get('downtime ms');
-    out.push(`| ${c.name} | ${(c.scenario.guest.dirtyBytesPerSecond / 2 ** 20).toFixed(1)} | ${verdict.real} / ${verdict.simulated} | ${cell('switchover s', 2)} `
-      + `| ${cell('dirty syncs', 0)} | ${cell('transferred MB', 1)} | ${down ? `${fmt(down.real, 0)} / ${fmt(down.simulated, 1)}` : '–'} `
-      + `| ${c.observed.maxThrottlePercent} / ${c.result.finalThrottlePercent ?? 0} | ${c.ok ? 'yes' : `**no**: ${c.checks.filter((k) => !k.ok).map((k) => k.metric).join(', ')}`} |`);
+    out.push(
+      `| ${c.name} | ${(c.scenario.guest.dirtyBytesPerSecond / 2 ** 20).toFixed(1)} | ${verdict.real} / ${verdict.simulated} | ${cell('switchover s', 2)} ` +
+        `| ${cell('dirty syncs', 0)} | ${cell('transferred MB', 1)} | ${down ? `${fmt(down.real, 0)} / ${fmt(down.simulated, 1)}` : '–'} ` +
+        `| ${c.observed.maxThrottlePercent} / ${c.result.finalThrottlePercent ?? 0} | ${
+          c.ok
+            ? 'yes'
+            : `**no**: ${c.checks
+                .filter((k) => !k.ok)
+                .map((k) => k.metric)
+                .join(', ')}`
+        } |`,
+    );
   }
   return out.join('\n');
 }

@@ -6,5 +6,7 @@ export interface Cancellation {
 export const neverCancelled: Cancellation = { isCancellationRequested: false };
 
 export class CancelledError extends Error {
-  constructor() { super('cancelled'); }
+  constructor() {
+    super('cancelled');
+  }
 }

@@ -27,7 +27,11 @@ export const diskFiles: FileAccess = {
     }
   },
   isFile(path) {
-    try { return statSync(path).isFile(); } catch { return false; }
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
   },
 };
 
@@ -50,10 +54,15 @@ export function memoryFiles(files: Record<string, string>): FileAccess {
 export function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    default: return code ?? String(e);
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ?? String(e);
   }
 }
 

@@ -35,7 +35,10 @@ function compute(name: string, known: Iterable<string>): string[] {
     const d = norm(k) === n ? 0 : distance(n, norm(k), limit);
     if (d <= limit) scored.push([d, k]);
   }
-  return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, 3).map((s) => s[1]);
+  return scored
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
+    .slice(0, 3)
+    .map((s) => s[1]);
 }
 
 export function didYouMean(names: string[]): string {

@@ -20,7 +20,10 @@ export function scanIdentifiers(text: string, found: (name: string, offset: numb
     const c = text.charCodeAt(i);
     const upper = c >= 65 && c <= 90;
     const lower = c >= 97 && c <= 122;
-    if (!upper && !lower && c !== 95 && !(c >= 48 && c <= 57)) { i++; continue; }
+    if (!upper && !lower && c !== 95 && !(c >= 48 && c <= 57)) {
+      i++;
+      continue;
+    }
     const start = i++;
     let lowerOrUnderscore = false;
     for (; i < n; i++) {
@@ -32,13 +35,19 @@ export function scanIdentifiers(text: string, found: (name: string, offset: numb
       if (lowerOrUnderscore) found(text.slice(start, i), start);
     } else if (lower && i - start > 4) {
       for (const p of LOWER_PREFIXES) {
-        if (i - start > p.length && text.startsWith(p, start)) { found(text.slice(start, i), start); break; }
+        if (i - start > p.length && text.startsWith(p, start)) {
+          found(text.slice(start, i), start);
+          break;
+        }
       }
     }
   }
 }
 
-export interface Occurrence { path: string; offset: number }
+export interface Occurrence {
+  path: string;
+  offset: number;
+}
 
 export class CIdentifierIndex {
   private readonly paths: string[] = [];
@@ -69,7 +78,8 @@ export class CIdentifierIndex {
     while (this.pending.length) {
       const p = this.pending.pop()!;
       const r = this.files.read(p);
-      if ('text' in r) this.indexText(p, r.text); else this.remove(p);
+      if ('text' in r) this.indexText(p, r.text);
+      else this.remove(p);
       if (performance.now() >= until) break;
     }
     return this.done;
@@ -93,7 +103,7 @@ export class CIdentifierIndex {
     const fileId = id;
     scanIdentifiers(text, (name, offset) => {
       let list = this.names.get(name);
-      if (!list) this.names.set(name, list = []);
+      if (!list) this.names.set(name, (list = []));
       if (list.length < 2 || list[list.length - 2] !== fileId) seen.push(name);
       list.push(fileId, offset);
     });
@@ -112,7 +122,8 @@ export class CIdentifierIndex {
       if (!list) continue;
       const kept: number[] = [];
       for (let i = 0; i < list.length; i += 2) if (list[i] !== id) kept.push(list[i], list[i + 1]);
-      if (kept.length) this.names.set(name, kept); else this.names.delete(name);
+      if (kept.length) this.names.set(name, kept);
+      else this.names.delete(name);
     }
     this.contributed[id] = undefined;
   }

@@ -12,14 +12,19 @@ export class CText {
   }
   private blanked?: string;
   private lineStarts?: number[];
-  constructor(readonly path: string, readonly text: string) {}
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {}
 
   positionAt(offset: number): Position {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let lo = 0, hi = starts.length - 1;
+    let lo = 0,
+      hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
     return { line: lo, character: offset - starts[lo] };
   }
@@ -50,7 +55,10 @@ export class CText {
     if (b) {
       const body = this.code.slice(b.bodyStart, b.bodyEnd);
       const collect = (re: RegExp, set: Set<string>, strip = false) => {
-        for (const m of body.matchAll(re)) { set.add(m[1]); if (strip && m[1].startsWith('has_')) set.add(m[1].slice(4)); }
+        for (const m of body.matchAll(re)) {
+          set.add(m[1]);
+          if (strip && m[1].startsWith('has_')) set.add(m[1].slice(4));
+        }
         return set;
       };
       w = {
@@ -72,7 +80,7 @@ export class CText {
       m = new Map();
       // Over the raw text, stepping over comments and literals in the same pass (no blanked copy needed).
       const re = new RegExp(`\\/\\*[\\s\\S]*?(?:\\*\\/|$)|\\/\\/[^\\n]*|"(?:[^"\\\\\\n]|\\\\.)*"|\\b${prefix}\\w*`, 'g');
-      for (let x; (x = re.exec(this.text));) if (x[0].startsWith(prefix) && !m.has(x[0])) m.set(x[0], x.index);
+      for (let x; (x = re.exec(this.text)); ) if (x[0].startsWith(prefix) && !m.has(x[0])) m.set(x[0], x.index);
       this.byPrefix.set(prefix, m);
     }
     return m;
@@ -82,7 +90,8 @@ export class CText {
   /** The C identifier around an offset (or just before it), with its span. */
   identifierAt(offset: number): { name: string; start: number; end: number } | undefined {
     const isId = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    let s = offset, e = offset;
+    let s = offset,
+      e = offset;
     while (s > 0 && isId(this.text.charCodeAt(s - 1))) s--;
     while (e < this.text.length && isId(this.text.charCodeAt(e))) e++;
     if (s === e || /^[0-9]/.test(this.text[s])) return undefined;
@@ -93,14 +102,25 @@ export class CText {
     // Memoised per text string object identity through a boxed key (strings cannot be WeakMap keys).
     const key = textKey(path, text);
     let c = memo.get(key);
-    if (!c) memo.set(key, c = new CText(path, text));
+    if (!c) memo.set(key, (c = new CText(path, text)));
     return c;
   }
 }
 
-export interface BlockWords { field: Set<string>; property: Set<string>; case: Set<string>; constant: Set<string> }
+export interface BlockWords {
+  field: Set<string>;
+  property: Set<string>;
+  case: Set<string>;
+  constant: Set<string>;
+}
 
-export interface CBlock { name: string; nameStart: number; nameEnd: number; bodyStart: number; bodyEnd: number }
+export interface CBlock {
+  name: string;
+  nameStart: number;
+  nameEnd: number;
+  bodyStart: number;
+  bodyEnd: number;
+}
 
 // One key object per (path, text) while the text is the latest for the path.
 const keys = new Map<string, { text: string; key: object }>();
@@ -121,7 +141,9 @@ function lineStartsOf(text: string): number[] {
 /** Every file-level `{ … }` block named by the function or array before it, in one pass. */
 function topLevelBlocks(code: string): Map<string, CBlock> {
   const out = new Map<string, CBlock>();
-  let depth = 0, boundary = 0, open = -1;
+  let depth = 0,
+    boundary = 0,
+    open = -1;
   for (let i = 0; i < code.length; i++) {
     const c = code.charCodeAt(i);
     if (c === 123) {
@@ -145,21 +167,29 @@ const isIdChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || 
 /** The name before a block's `{`: `name(…) {` or `name[…] = {`, read backwards; undefined otherwise. */
 function headerName(code: string, from: number, open: number): [number, number] | undefined {
   let i = open - 1;
-  const skipWs = () => { while (i >= from && code.charCodeAt(i) <= 32) i--; };
+  const skipWs = () => {
+    while (i >= from && code.charCodeAt(i) <= 32) i--;
+  };
   const back = (close: number, openCh: number) => {
     let d = 0;
     for (; i >= from; i--) {
       const c = code.charCodeAt(i);
       if (c === close) d++;
-      else if (c === openCh && --d === 0) { i--; return true; }
-      else if (c === 59 || c === 123 || c === 125) return false;
+      else if (c === openCh && --d === 0) {
+        i--;
+        return true;
+      } else if (c === 59 || c === 123 || c === 125) return false;
     }
     return false;
   };
   skipWs();
-  if (code[i] === '=') { i--; skipWs(); if (code[i] !== ']' || !back(93, 91)) return undefined; }
-  else if (code[i] === ')') { if (!back(41, 40)) return undefined; }
-  else return undefined;
+  if (code[i] === '=') {
+    i--;
+    skipWs();
+    if (code[i] !== ']' || !back(93, 91)) return undefined;
+  } else if (code[i] === ')') {
+    if (!back(41, 40)) return undefined;
+  } else return undefined;
   skipWs();
   const end = i + 1;
   while (i >= from && isIdChar(code.charCodeAt(i))) i--;
@@ -178,25 +208,30 @@ export function blankCommentsAndLiterals(text: string): string {
   };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 47) {   // '/'
+    if (c === 47) {
+      // '/'
       const d = text.charCodeAt(i + 1);
       if (d === 42) {
         const e = text.indexOf('*/', i + 2);
         const stop = e < 0 ? n : e + 2;
-        blank(i, stop); i = stop - 1;
+        blank(i, stop);
+        i = stop - 1;
       } else if (d === 47) {
         const e = text.indexOf('\n', i);
         const stop = e < 0 ? n : e;
-        blank(i, stop); i = stop - 1;
+        blank(i, stop);
+        i = stop - 1;
       }
-    } else if (c === 34 || c === 39) {   // '"' or "'"
+    } else if (c === 34 || c === 39) {
+      // '"' or "'"
       let j = i + 1;
       for (; j < n; j++) {
         const x = text.charCodeAt(j);
         if (x === 92) j++;
         else if (x === c || x === 10) break;
       }
-      blank(i + 1, Math.min(j, n)); i = j;
+      blank(i + 1, Math.min(j, n));
+      i = j;
     }
   }
   parts.push(text.slice(copied));

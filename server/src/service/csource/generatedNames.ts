@@ -9,17 +9,97 @@ import { allMembers } from '../qapi/features/schemaIndex';
 
 // c_name(protect=True): words C, C++ and GCC reserve, and names polluted by system headers.
 const PROTECTED = new Set([
-  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern',
-  'float', 'for', 'goto', 'if', 'int', 'long', 'register', 'return', 'short', 'signed', 'sizeof', 'static',
-  'struct', 'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while',
-  'inline', 'restrict', '_Bool', '_Complex', '_Imaginary',
-  '_Alignas', '_Alignof', '_Atomic', '_Generic', '_Noreturn', '_Static_assert', '_Thread_local',
-  'asm', 'typeof',
-  'bool', 'catch', 'class', 'const_cast', 'delete', 'dynamic_cast', 'explicit', 'false', 'friend', 'mutable',
-  'namespace', 'new', 'operator', 'private', 'protected', 'public', 'reinterpret_cast', 'static_cast', 'template',
-  'this', 'throw', 'true', 'try', 'typeid', 'typename', 'using', 'virtual', 'wchar_t',
-  'and', 'and_eq', 'bitand', 'bitor', 'compl', 'not', 'not_eq', 'or', 'or_eq', 'xor', 'xor_eq',
-  'unix', 'errno', 'mips', 'sparc', 'i386', 'linux',
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'int',
+  'long',
+  'register',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  'inline',
+  'restrict',
+  '_Bool',
+  '_Complex',
+  '_Imaginary',
+  '_Alignas',
+  '_Alignof',
+  '_Atomic',
+  '_Generic',
+  '_Noreturn',
+  '_Static_assert',
+  '_Thread_local',
+  'asm',
+  'typeof',
+  'bool',
+  'catch',
+  'class',
+  'const_cast',
+  'delete',
+  'dynamic_cast',
+  'explicit',
+  'false',
+  'friend',
+  'mutable',
+  'namespace',
+  'new',
+  'operator',
+  'private',
+  'protected',
+  'public',
+  'reinterpret_cast',
+  'static_cast',
+  'template',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeid',
+  'typename',
+  'using',
+  'virtual',
+  'wchar_t',
+  'and',
+  'and_eq',
+  'bitand',
+  'bitor',
+  'compl',
+  'not',
+  'not_eq',
+  'or',
+  'or_eq',
+  'xor',
+  'xor_eq',
+  'unix',
+  'errno',
+  'mips',
+  'sparc',
+  'i386',
+  'linux',
 ]);
 
 /** QEMU's c_name(name, protect=True): struct members and parameters ('int' -> 'q_int'). */
@@ -37,7 +117,9 @@ function camelToUpperSmart(value: string): string {
   let upc = isUpperPy(value[0]);
   for (const ch of value.slice(1)) {
     const u = isUpperPy(ch);
-    if (u === upc) { /* same case: copy */ } else if (upc) {
+    if (u === upc) {
+      /* same case: copy */
+    } else if (upc) {
       if (ret.length > 2 && isAlnum(ret[ret.length - 2])) ret = ret.slice(0, -1) + '_' + ret[ret.length - 1];
     } else if (isAlnum(ret[ret.length - 1])) ret += '_';
     ret += ch;
@@ -49,7 +131,7 @@ function camelToUpperSmart(value: string): string {
 /** QEMU up to 9.1 camel_to_upper. */
 function camelToUpperOld(value: string): string {
   const s = cName(value);
-  if (value === value.toUpperCase() && /[A-Za-z]/.test(value)) return s;  // Python's str.isupper()
+  if (value === value.toUpperCase() && /[A-Za-z]/.test(value)) return s; // Python's str.isupper()
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
@@ -70,15 +152,26 @@ export function camelToUpper(value: string, rules: RuleSet): string {
 /** c_enum_const: 'MigrationParameter', 'avail-switchover-bandwidth' -> MIGRATION_PARAMETER_AVAIL_SWITCHOVER_BANDWIDTH. */
 export function cEnumConst(typeName: string, value: string, rules: RuleSet, prefix?: string): string {
   // Before 9.2 the prefix went through camel_to_upper too; since, it is used as written.
-  const p = prefix === undefined ? camelToUpper(typeName, rules)
-    : rules === '7.2' || rules === '8.2' ? camelToUpper(prefix, rules) : prefix;
+  const p = prefix === undefined ? camelToUpper(typeName, rules) : rules === '7.2' || rules === '8.2' ? camelToUpper(prefix, rules) : prefix;
   return `${p}_${cName(value).toUpperCase()}`;
 }
 
 const BUILTIN_C: Record<string, string> = {
-  str: 'char *', number: 'double', int: 'int64_t', int8: 'int8_t', int16: 'int16_t', int32: 'int32_t',
-  int64: 'int64_t', uint8: 'uint8_t', uint16: 'uint16_t', uint32: 'uint32_t', uint64: 'uint64_t',
-  size: 'uint64_t', bool: 'bool', any: 'QObject *', null: 'QNull *',
+  str: 'char *',
+  number: 'double',
+  int: 'int64_t',
+  int8: 'int8_t',
+  int16: 'int16_t',
+  int32: 'int32_t',
+  int64: 'int64_t',
+  uint8: 'uint8_t',
+  uint16: 'uint16_t',
+  uint32: 'uint32_t',
+  uint64: 'uint64_t',
+  size: 'uint64_t',
+  bool: 'bool',
+  any: 'QObject *',
+  null: 'QNull *',
 };
 
 /** The C type of a type use (QAPISchemaType.c_type()). */
@@ -92,8 +185,7 @@ export function cTypeOf(check: SchemaCheck, t: TypeRef | undefined): string {
 const builtinListName = (n: string) => `${n}List`;
 
 /** c_param_type(): 'str' is passed as `const char *`. */
-const cParamType = (check: SchemaCheck, t: TypeRef | undefined) =>
-  t && !t.array && t.name === 'str' ? 'const char *' : cTypeOf(check, t);
+const cParamType = (check: SchemaCheck, t: TypeRef | undefined) => (t && !t.array && t.name === 'str' ? 'const char *' : cTypeOf(check, t));
 
 /** has_<member> exists: every optional member up to 7.2; since 8.0 only where the C type is not a pointer, and for lists. */
 export function needsHas(check: SchemaCheck, m: Member): boolean {
@@ -103,8 +195,22 @@ export function needsHas(check: SchemaCheck, m: Member): boolean {
 }
 
 export type GeneratedKind =
-  | 'type' | 'list' | 'visitor' | 'visitMembers' | 'free' | 'member' | 'has' | 'enumConst' | 'enumMax'
-  | 'enumStr' | 'enumLookup' | 'handler' | 'marshal' | 'argStruct' | 'event' | 'eventConst';
+  | 'type'
+  | 'list'
+  | 'visitor'
+  | 'visitMembers'
+  | 'free'
+  | 'member'
+  | 'has'
+  | 'enumConst'
+  | 'enumMax'
+  | 'enumStr'
+  | 'enumLookup'
+  | 'handler'
+  | 'marshal'
+  | 'argStruct'
+  | 'event'
+  | 'eventConst';
 
 export interface GeneratedName {
   name: string;
@@ -148,7 +254,7 @@ const arrayUses = new WeakMap<SchemaCheck, Set<string>>();
 /** `TList` exists only where the schema uses `['T']` somewhere. */
 function listOf(check: SchemaCheck, def: Definition): GeneratedName[] {
   let used = arrayUses.get(check);
-  if (!used) arrayUses.set(check, used = new Set(check.model.typeRefs.filter((r) => r.array).map((r) => r.name)));
+  if (!used) arrayUses.set(check, (used = new Set(check.model.typeRefs.filter((r) => r.array).map((r) => r.name))));
   const c = cName(def.name);
   return used.has(def.name) ? [{ name: `${c}List`, kind: 'list', decl: `typedef struct ${c}List ${c}List;` }] : [];
 }
@@ -157,12 +263,16 @@ function listOf(check: SchemaCheck, def: Definition): GeneratedName[] {
 export function namesOfDefinition(check: SchemaCheck, def: Definition): GeneratedName[] {
   const c = cName(def.name);
   switch (def.kind) {
-    case 'struct': case 'union': case 'alternate':
+    case 'struct':
+    case 'union':
+    case 'alternate':
       return [
         { name: c, kind: 'type', decl: `typedef struct ${c} ${c};` },
         ...listOf(check, def),
         { name: `visit_type_${c}`, kind: 'visitor', decl: `bool visit_type_${c}(Visitor *v, const char *name, ${c} **obj, Error **errp);` },
-        ...(def.kind === 'alternate' ? [] : [{ name: `visit_type_${c}_members`, kind: 'visitMembers' as const, decl: `bool visit_type_${c}_members(Visitor *v, ${c} *obj, Error **errp);` }]),
+        ...(def.kind === 'alternate'
+          ? []
+          : [{ name: `visit_type_${c}_members`, kind: 'visitMembers' as const, decl: `bool visit_type_${c}_members(Visitor *v, ${c} *obj, Error **errp);` }]),
         { name: `qapi_free_${c}`, kind: 'free', decl: `void qapi_free_${c}(${c} *obj);` },
       ];
     case 'enum': {
@@ -189,7 +299,11 @@ export function namesOfDefinition(check: SchemaCheck, def: Definition): Generate
     }
     case 'event': {
       const out: GeneratedName[] = [
-        { name: `qapi_event_send_${cName(def.name.toLowerCase())}`, kind: 'event', decl: sig('void', `qapi_event_send_${cName(def.name.toLowerCase())}`, params(check, def)) },
+        {
+          name: `qapi_event_send_${cName(def.name.toLowerCase())}`,
+          kind: 'event',
+          decl: sig('void', `qapi_event_send_${cName(def.name.toLowerCase())}`, params(check, def)),
+        },
         { name: cEnumConst('QAPIEvent', def.name, check.rules, 'QAPI_EVENT'), kind: 'eventConst' },
       ];
       if (!def.argsType && def.members.length) out.push({ name: `q_obj_${c}_arg`, kind: 'argStruct' });
@@ -210,7 +324,11 @@ export function namesOfMember(check: SchemaCheck, def: Definition, m: Member): G
   return out;
 }
 
-export interface NameOwner { def: Definition; member?: Member; name: GeneratedName }
+export interface NameOwner {
+  def: Definition;
+  member?: Member;
+  name: GeneratedName;
+}
 
 const reverseCache = new WeakMap<SchemaCheck, Map<string, NameOwner>>();
 
@@ -243,4 +361,3 @@ export function describeGenerated(check: SchemaCheck, def: Definition, m?: Membe
   }
   return `**Generated C (QEMU ${check.rules} generator)**\n\n\`\`\`c\n${lines.join('\n')}\n\`\`\``;
 }
-

@@ -13,9 +13,7 @@ import type { Definition, Member, SchemaCheck } from '../qapi/model';
 import { allMembers, targetAt } from '../qapi/features/schemaIndex';
 import { CIdentifierIndex } from './cIndex';
 import { CText } from './cText';
-import {
-  cNameProtected, describeGenerated, generatedIdentifiers, namesOfDefinition, namesOfMember, needsHas,
-} from './generatedNames';
+import { cNameProtected, describeGenerated, generatedIdentifiers, namesOfDefinition, namesOfMember, needsHas } from './generatedNames';
 import { findQemuTree, listCFiles, type QemuTree, type TreeAccess } from './qemuTree';
 import { wiringCheck, type WiringResult } from './wiringCheck';
 
@@ -53,13 +51,13 @@ export interface CSource {
 }
 
 export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: CSourceOptions = {}): CSource {
-  const trees = new Map<string, QemuTree | null>();   // folder -> tree
-  const indexes = new Map<string, CIdentifierIndex>();   // tree root -> index
+  const trees = new Map<string, QemuTree | null>(); // folder -> tree
+  const indexes = new Map<string, CIdentifierIndex>(); // tree root -> index
 
   const treeOf = (path: string): QemuTree | undefined => {
     const dir = path.replace(/\/[^/]*$/, '');
     let t = trees.get(dir);
-    if (t === undefined) trees.set(dir, t = findQemuTree(path, access) ?? null);
+    if (t === undefined) trees.set(dir, (t = findQemuTree(path, access) ?? null));
     return t ?? undefined;
   };
 
@@ -107,10 +105,11 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
   const occurrences = (tree: QemuTree, names: string[]): Location[] => {
     const index = indexOf(tree);
     const out: Location[] = [];
-    for (const n of names) for (const o of index.lookup(n)) {
-      const l = locationAt(o.path, o.offset, n.length);
-      if (l) out.push(l);
-    }
+    for (const n of names)
+      for (const o of index.lookup(n)) {
+        const l = locationAt(o.path, o.offset, n.length);
+        if (l) out.push(l);
+      }
     return out;
   };
 
@@ -123,7 +122,7 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
     for (const f of [...files].sort()) {
       const c = textOf(f);
       if (!c) continue;
-      for (let m; (m = re.exec(c.code));) {
+      for (let m; (m = re.exec(c.code)); ) {
         const start = m.index + m[0].length - m[1].length;
         out.push({ uri: pathToUri(f), range: c.rangeOf(start, start + m[1].length) });
       }
@@ -133,8 +132,7 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
 
   /** Definitions whose members include `def`'s (it and those based on it). */
   const ownersOf = (check: SchemaCheck, def: Definition) =>
-    check.model.definitions.filter((d) => d === def || (d.base && allMembers(check, d).some((m) => def.members.includes(m))))
-      .map((d) => d.name);
+    check.model.definitions.filter((d) => d === def || (d.base && allMembers(check, d).some((m) => def.members.includes(m)))).map((d) => d.name);
 
   const schemaFor = (doc: TextDocument, settings: Settings): { tree: QemuTree; check: SchemaCheck } | undefined => {
     const path = uriToPath(doc.uri);
@@ -166,8 +164,7 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
     return undefined;
   }
 
-  const where = (tree: QemuTree, span: { path: string; range: Range }) =>
-    `${relative(tree.root, span.path)}:${span.range.start.line + 1}`;
+  const where = (tree: QemuTree, span: { path: string; range: Range }) => `${relative(tree.root, span.path)}:${span.range.start.line + 1}`;
 
   return {
     treeOf,
@@ -180,7 +177,8 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
       if (text !== undefined) index.indexText(path, text);
       else {
         index.enqueue([path]);
-        if (options.schedule) options.schedule(() => index.step()); else index.drain();
+        if (options.schedule) options.schedule(() => index.step());
+        else index.drain();
       }
     },
 
@@ -218,9 +216,17 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
       const tree = treeOf(path);
       if (!at || !tree) return [];
       const t = at.target;
-      if (t.kind === 'definition') return occurrences(tree, namesOfDefinition(check, t.def).map((n) => n.name));
+      if (t.kind === 'definition')
+        return occurrences(
+          tree,
+          namesOfDefinition(check, t.def).map((n) => n.name),
+        );
       if (t.kind !== 'member') return [];
-      if (t.member.role === 'value') return occurrences(tree, namesOfMember(check, t.def, t.member).map((n) => n.name));
+      if (t.member.role === 'value')
+        return occurrences(
+          tree,
+          namesOfMember(check, t.def, t.member).map((n) => n.name),
+        );
       if (t.def.kind === 'struct' || t.def.kind === 'union') return fieldUses(tree, ownersOf(check, t.def), cNameProtected(t.member.name));
       return [];
     },
@@ -229,12 +235,17 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
       const g = generatedAt(doc, pos, settings);
       if (!g) return null;
       const parts = g.targets.slice(0, 8).map(({ def, member }) => {
-        const what = member ? `${member.role === 'value' ? 'value' : 'member'} \`${member.name}\` of ${def.kind} \`${def.name}\`` : `${def.kind} \`${def.name}\``;
+        const what = member
+          ? `${member.role === 'value' ? 'value' : 'member'} \`${member.name}\` of ${def.kind} \`${def.name}\``
+          : `${def.kind} \`${def.name}\``;
         const doc = member ? def.doc?.members.get(member.name) : def.doc?.body;
         const text = doc ? `\n\n${doc.split(/\n\s*\n/)[0]}` : '';
         return `**QAPI ${what}** (${where(g.tree, member?.span ?? def.nameSpan)})${text}\n\n${describeGenerated(g.check, def, member)}`;
       });
-      return { contents: { kind: 'markdown', value: `\`${g.name}\` is generated by QEMU's QAPI generator from:\n\n${parts.join('\n\n---\n\n')}` }, range: g.range };
+      return {
+        contents: { kind: 'markdown', value: `\`${g.name}\` is generated by QEMU's QAPI generator from:\n\n${parts.join('\n\n---\n\n')}` },
+        range: g.range,
+      };
     },
 
     definition(doc, pos, settings) {

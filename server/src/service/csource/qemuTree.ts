@@ -37,8 +37,9 @@ export function listCFiles(tree: QemuTree, access: TreeAccess): string[] {
   const walk = (dir: string, rel: string) => {
     for (const e of access.list(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.dir) { if (!SKIP_DIRS.has(r) && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), r); }
-      else if (e.name.endsWith('.c') || e.name.endsWith('.h')) out.push(join(dir, e.name));
+      if (e.dir) {
+        if (!SKIP_DIRS.has(r) && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), r);
+      } else if (e.name.endsWith('.c') || e.name.endsWith('.h')) out.push(join(dir, e.name));
     }
   };
   walk(tree.root, '');

@@ -41,7 +41,11 @@ export function wiringCheck(check: SchemaCheck, tree: QemuTree, access: TreeAcce
   const warn = (m: Member, message: string, related: DiagnosticRelatedInformation[]) => {
     const list = out.get(m.span.path) ?? [];
     list.push({
-      range: m.span.range, severity: SEVERITY_WARNING, source: 'qapi-qmp', code: WIRING_CODE, message,
+      range: m.span.range,
+      severity: SEVERITY_WARNING,
+      source: 'qapi-qmp',
+      code: WIRING_CODE,
+      message,
       relatedInformation: related.length ? related : undefined,
     });
     out.set(m.span.path, list);
@@ -64,15 +68,23 @@ export function wiringCheck(check: SchemaCheck, tree: QemuTree, access: TreeAcce
     if (!t || !c) continue;
     const block = c.findBlock(place.block);
     const words = c.blockWords(place.block);
-    if (!block || !words) continue;   // this QEMU does not have that function: nothing to compare with
+    if (!block || !words) continue; // this QEMU does not have that function: nothing to compare with
     for (const m of t.members) {
       if (!applies(place, m) || excepted(place, m, check.version.version)) continue;
       const f = cNameProtected(m.name);
       const k = paramConst(m.name);
       if (place.forms.some((form) => (form === 'field' ? words.field.has(f) : form === 'property' ? words.property.has(f) : words[form].has(k)))) continue;
-      warn(m, `'${m.name}' is missing from ${place.block}${place.file.endsWith('.c') && !place.block.endsWith('properties') ? '()' : ''} `
-        + `in ${place.file}: ${place.consequence}`,
-      [{ location: { uri: pathToUri(c.path), range: c.rangeOf(block.nameStart, block.nameEnd) }, message: `${place.block} does not mention ${cNameProtected(m.name)}` }]);
+      warn(
+        m,
+        `'${m.name}' is missing from ${place.block}${place.file.endsWith('.c') && !place.block.endsWith('properties') ? '()' : ''} ` +
+          `in ${place.file}: ${place.consequence}`,
+        [
+          {
+            location: { uri: pathToUri(c.path), range: c.rangeOf(block.nameStart, block.nameEnd) },
+            message: `${place.block} does not mention ${cNameProtected(m.name)}`,
+          },
+        ],
+      );
     }
   }
 
@@ -89,8 +101,7 @@ function membersOf(check: SchemaCheck, name: string): { def: Definition; members
 
 /** QEMU's own omissions for this version (see WIRING_EXCEPTIONS). */
 function excepted(place: WiringPlace, m: Member, version: QemuVersion): boolean {
-  return WIRING_EXCEPTIONS.some((e) => e.place === place.id && e.member === m.name
-    && (!e.fixedIn || compareVersions(version, parseVersion(e.fixedIn)!) < 0));
+  return WIRING_EXCEPTIONS.some((e) => e.place === place.id && e.member === m.name && (!e.fixedIn || compareVersions(version, parseVersion(e.fixedIn)!) < 0));
 }
 
 function applies(place: WiringPlace, m: Member): boolean {
@@ -102,7 +113,11 @@ type Warn = (m: Member, message: string, related: DiagnosticRelatedInformation[]
 
 /** `.c` files directly in a folder of the tree (relative paths). */
 function cFilesIn(tree: QemuTree, access: TreeAccess, rel: string): string[] {
-  return access.list(join(tree.root, rel)).filter((e) => !e.dir && e.name.endsWith('.c')).map((e) => `${rel}/${e.name}`).sort();
+  return access
+    .list(join(tree.root, rel))
+    .filter((e) => !e.dir && e.name.endsWith('.c'))
+    .map((e) => `${rel}/${e.name}`)
+    .sort();
 }
 
 /**
@@ -125,13 +140,15 @@ function getters(members: Member[], tree: QemuTree, access: TreeAccess, text: Re
     const at = (c: CText, i: number) => ({ uri: pathToUri(c.path), range: c.rangeOf(i, i + g.length) });
     if (!def) {
       const from = decl ?? use!;
-      warn(m, `'${m.name}': ${g}() is not defined in ${GETTER.definedIn} (it is ${decl ? 'declared' : 'called'} in ${rel(tree, from.path)})`,
-        [{ location: at(from, from.identifiersStarting('migrate_').get(g)!), message: `${g} ${decl ? 'declared' : 'called'} here` }]);
+      warn(m, `'${m.name}': ${g}() is not defined in ${GETTER.definedIn} (it is ${decl ? 'declared' : 'called'} in ${rel(tree, from.path)})`, [
+        { location: at(from, from.identifiersStarting('migrate_').get(g)!), message: `${g} ${decl ? 'declared' : 'called'} here` },
+      ]);
       continue;
     }
     const defLoc = { location: at(options, def.nameStart), message: `${g}() defined here` };
     if (!decl) warn(m, `'${m.name}': ${g}() is defined in ${GETTER.definedIn} but declared in none of ${GETTER.declaredIn.join(', ')}`, [defLoc]);
-    if (!use) warn(m, `'${m.name}': ${g}() is never called in ${GETTER.readIn}/ outside ${GETTER.definedIn}: the parameter is stored but nothing reads it`, [defLoc]);
+    if (!use)
+      warn(m, `'${m.name}': ${g}() is never called in ${GETTER.readIn}/ outside ${GETTER.definedIn}: the parameter is stored but nothing reads it`, [defLoc]);
   }
 }
 
@@ -144,7 +161,10 @@ function capabilities(members: Member[], check: SchemaCheck, tree: QemuTree, acc
     const c = text(f);
     if (!c) continue;
     const list = f === 'migration/options.c' ? c.findBlock('migration_properties') : undefined;
-    if (!list) { for (const k of c.identifiersStarting(PREFIX).keys()) read.add(k); continue; }
+    if (!list) {
+      for (const k of c.identifiersStarting(PREFIX).keys()) read.add(k);
+      continue;
+    }
     // The property list only declares the capability; a read must be elsewhere in the file.
     const re = new RegExp(`\\b${PREFIX}\\w+`, 'g');
     for (const part of [c.code.slice(0, list.bodyStart), c.code.slice(list.bodyEnd)]) for (const x of part.match(re) ?? []) read.add(x);

@@ -4,15 +4,38 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ResolvedVersion, RuleSet } from '../common/versions';
 
-export interface Span { path: string; range: Range }
+export interface Span {
+  path: string;
+  range: Range;
+}
 
 // ---- the value tree of one top-level expression (QAPI's JSON dialect) ----
 export type QNode = QString | QBool | QArray | QObject;
-export interface QString { kind: 'string'; value: string; range: Range }
-export interface QBool { kind: 'bool'; value: boolean; range: Range }
-export interface QArray { kind: 'array'; items: QNode[]; range: Range }
-export interface QEntry { key: string; keyRange: Range; value: QNode }
-export interface QObject { kind: 'object'; entries: QEntry[]; range: Range }
+export interface QString {
+  kind: 'string';
+  value: string;
+  range: Range;
+}
+export interface QBool {
+  kind: 'bool';
+  value: boolean;
+  range: Range;
+}
+export interface QArray {
+  kind: 'array';
+  items: QNode[];
+  range: Range;
+}
+export interface QEntry {
+  key: string;
+  keyRange: Range;
+  value: QNode;
+}
+export interface QObject {
+  kind: 'object';
+  entries: QEntry[];
+  range: Range;
+}
 
 /** A `##` documentation block, raw, as written. */
 export interface DocBlock {
@@ -39,7 +62,11 @@ export interface TypeRef {
   span: Span;
 }
 
-export interface Feature { name: string; span: Span; ifCond?: string }
+export interface Feature {
+  name: string;
+  span: Span;
+  ifCond?: string;
+}
 
 export interface Member {
   name: string;
@@ -127,6 +154,19 @@ export interface SchemaCheck {
 }
 
 export const BUILTIN_TYPES = [
-  'str', 'number', 'int', 'int8', 'int16', 'int32', 'int64',
-  'uint8', 'uint16', 'uint32', 'uint64', 'size', 'bool', 'any', 'null',
+  'str',
+  'number',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'size',
+  'bool',
+  'any',
+  'null',
 ] as const;

@@ -83,13 +83,28 @@ export class QapiProject {
     } catch (e) {
       // A bug of ours must not take the editor down: say so on the root file instead.
       const message = `the QAPI checker failed on this schema (internal error: ${e instanceof Error ? e.message : String(e)}); please report it`;
-      const problem: Problem = { path: root, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, code: 'internal-error', message, line: 1 };
+      const problem: Problem = {
+        path: root,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        code: 'internal-error',
+        message,
+        line: 1,
+      };
       return {
-        version, rules: version.rules, diagnostics: new Map([[root, [toDiagnostic(problem)]]]),
+        version,
+        rules: version.rules,
+        diagnostics: new Map([[root, [toDiagnostic(problem)]]]),
         firstError: { path: root, line: 1, message },
         model: {
-          root, files: [root], definitions: [], byName: new Map(), typeRefs: [], includes: [],
-          ifMacros: new Set(), featureNames: new Set(), expressions: new Map(),
+          root,
+          files: [root],
+          definitions: [],
+          byName: new Map(),
+          typeRefs: [],
+          includes: [],
+          ifMacros: new Set(),
+          featureNames: new Set(),
+          expressions: new Map(),
         },
       };
     }
@@ -103,8 +118,15 @@ export class QapiProject {
       new SchemaChecker(t.pragmas, rules, t.problems, t.brokenNames).run(checked, t.docs, () => !!token?.isCancellationRequested);
     }
     const model: SchemaModel = {
-      root, files: t.files, definitions: [], byName: new Map(), typeRefs: [], includes: t.includes,
-      ifMacros: new Set(), featureNames: new Set(), expressions: t.expressions,
+      root,
+      files: t.files,
+      definitions: [],
+      byName: new Map(),
+      typeRefs: [],
+      includes: t.includes,
+      ifMacros: new Set(),
+      featureNames: new Set(),
+      expressions: t.expressions,
     };
     for (const e of t.exprs) {
       const entry = modelEntry(e);
@@ -119,7 +141,10 @@ export class QapiProject {
     }
     const f = t.problems[0];
     return {
-      version, rules: version.rules, diagnostics, model,
+      version,
+      rules: version.rules,
+      diagnostics,
+      model,
       firstError: f ? { path: f.path, line: f.line, column: f.column, message: f.message } : null,
     };
   }
@@ -142,7 +167,13 @@ function includesOf(f: ParsedFile): string[] {
 }
 
 /** A definition with what the model indexes about it, made once per expression node and doc. */
-export interface ModelEntry { doc?: ParsedDoc; def?: Definition; refs: readonly TypeRef[]; macros: readonly string[]; features: readonly string[] }
+export interface ModelEntry {
+  doc?: ParsedDoc;
+  def?: Definition;
+  refs: readonly TypeRef[];
+  macros: readonly string[];
+  features: readonly string[];
+}
 
 const NONE: readonly never[] = [];
 /** An expression's model entry, kept while its file's parse is cached. */

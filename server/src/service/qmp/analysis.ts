@@ -10,7 +10,11 @@ import { checkScript, type ScriptCheck } from './check/index';
 import { chooseSchema, type SchemaChoice } from './schema/select';
 import { scriptOf, type Script } from './script/parse';
 
-export interface Analysis { script: Script; choice: SchemaChoice; check: ScriptCheck }
+export interface Analysis {
+  script: Script;
+  choice: SchemaChoice;
+  check: ScriptCheck;
+}
 
 /**
  * `fresh` (validation) looks at the schema files again; hover, completion and the

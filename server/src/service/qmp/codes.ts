@@ -39,9 +39,17 @@ export type QmpCode = (typeof QmpCode)[keyof typeof QmpCode];
 /** The `error.class` QEMU answers with; everything but an unknown command is GenericError. */
 export function qemuErrorClass(code: QmpCode): 'CommandNotFound' | 'GenericError' | null {
   switch (code) {
-    case QmpCode.commandNotFound: return 'CommandNotFound';
-    case QmpCode.deprecated: case QmpCode.unstable: case QmpCode.negativeWraps:
-    case QmpCode.ignoredByQemu: case QmpCode.syntax: case QmpCode.header: case QmpCode.schemaSource: return null;
-    default: return 'GenericError';
+    case QmpCode.commandNotFound:
+      return 'CommandNotFound';
+    case QmpCode.deprecated:
+    case QmpCode.unstable:
+    case QmpCode.negativeWraps:
+    case QmpCode.ignoredByQemu:
+    case QmpCode.syntax:
+    case QmpCode.header:
+    case QmpCode.schemaSource:
+      return null;
+    default:
+      return 'GenericError';
   }
 }

@@ -43,12 +43,26 @@ function checkBlock(doc: DocBlock, schema: QmpSchema): Diagnostic[] {
   let inExample = false;
   let message = -1;
   doc.lines.forEach((line, i) => {
-    if (EXAMPLE_START.test(line)) { inExample = true; message = -1; return; }
-    if (inExample && SECTION.test(line)) { inExample = false; message = -1; }
+    if (EXAMPLE_START.test(line)) {
+      inExample = true;
+      message = -1;
+      return;
+    }
+    if (inExample && SECTION.test(line)) {
+      inExample = false;
+      message = -1;
+    }
     if (!inExample) return;
     const t = line.trimStart();
-    if (t.startsWith('->')) { message = line.length - t.length; virtual[i] = line; return; }
-    if (t.startsWith('<-') || t === '') { message = -1; return; }
+    if (t.startsWith('->')) {
+      message = line.length - t.length;
+      virtual[i] = line;
+      return;
+    }
+    if (t.startsWith('<-') || t === '') {
+      message = -1;
+      return;
+    }
     if (message >= 0 && line.length - t.length > message) virtual[i] = line;
     else message = -1;
   });

@@ -32,7 +32,13 @@ export function createQmpLanguage(files: FileAccess, qapi: QapiLanguage): QmpLan
       const at = (o: number) => doc.positionAt(o);
       const diags: Diagnostic[] = toDiagnostics(a.check.report.findings, at);
       for (const p of a.script.header.problems) {
-        diags.push({ range: { start: at(p.start), end: at(p.end) }, severity: DiagnosticSeverity.Warning, code: QmpCode.header, source: 'qmp', message: p.message });
+        diags.push({
+          range: { start: at(p.start), end: at(p.end) },
+          severity: DiagnosticSeverity.Warning,
+          code: QmpCode.header,
+          source: 'qmp',
+          message: p.message,
+        });
       }
       for (const p of a.choice.problems) {
         diags.push({ range: { start: at(0), end: at(0) }, severity: DiagnosticSeverity.Warning, code: QmpCode.schemaSource, source: 'qmp', message: p });

@@ -28,8 +28,20 @@ export function qemuStrtosz(text: string, defaultUnit: number): { value: bigint 
 }
 
 const HEADER_SIZE: Record<string, number> = {
-  '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gib: 2 ** 30,
+  t: 2 ** 40,
+  tib: 2 ** 40,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
 };
 const HEADER_BITS: Record<string, number> = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9, tbit: 1e12 };
 
@@ -54,7 +66,9 @@ const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n >= 10 ? n.to
 
 function pick(n: number, units: [number, string][], stepDown = false): string {
   let i = 0;
-  units.forEach((u, k) => { if (n >= u[0]) i = k; });
+  units.forEach((u, k) => {
+    if (n >= u[0]) i = k;
+  });
   // "1192 MiB/s" reads better than "1.16 GiB/s" for binary units.
   if (stepDown && i > 0 && n / units[i][0] < 10) i--;
   const best = units[i];
@@ -65,10 +79,37 @@ function pick(n: number, units: [number, string][], stepDown = false): string {
 export function describeBytes(n: number, perSecond: boolean): string {
   const s = perSecond ? '/s' : '';
   if (n === 0) return `0 B${s}`;
-  const dec = pick(n, [[1, 'B'], [1e3, 'kB'], [1e6, 'MB'], [1e9, 'GB'], [1e12, 'TB']]) + s;
-  const bin = pick(n, [[1, 'B'], [2 ** 10, 'KiB'], [2 ** 20, 'MiB'], [2 ** 30, 'GiB'], [2 ** 40, 'TiB']], true) + s;
+  const dec =
+    pick(n, [
+      [1, 'B'],
+      [1e3, 'kB'],
+      [1e6, 'MB'],
+      [1e9, 'GB'],
+      [1e12, 'TB'],
+    ]) + s;
+  const bin =
+    pick(
+      n,
+      [
+        [1, 'B'],
+        [2 ** 10, 'KiB'],
+        [2 ** 20, 'MiB'],
+        [2 ** 30, 'GiB'],
+        [2 ** 40, 'TiB'],
+      ],
+      true,
+    ) + s;
   const parts = [`${n} B${s}`, dec];
-  if (perSecond) parts.push(pick(n * 8, [[1, 'bit/s'], [1e3, 'kbit/s'], [1e6, 'Mbit/s'], [1e9, 'Gbit/s'], [1e12, 'Tbit/s']]));
+  if (perSecond)
+    parts.push(
+      pick(n * 8, [
+        [1, 'bit/s'],
+        [1e3, 'kbit/s'],
+        [1e6, 'Mbit/s'],
+        [1e9, 'Gbit/s'],
+        [1e12, 'Tbit/s'],
+      ]),
+    );
   parts.push(bin);
   return [...new Set(parts)].join(' = ');
 }

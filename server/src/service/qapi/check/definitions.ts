@@ -2,9 +2,7 @@
 // takes whatever is well-formed and ignores the rest, so the editor features get a
 // model also for schemas with errors (exprs.ts reports what is wrong).
 import type { Range } from 'vscode-languageserver-types';
-import type {
-  Definition, DefinitionDoc, DefKind, Feature, Member, QEntry, QNode, QObject, Span, TypeRef,
-} from '../model';
+import type { Definition, DefinitionDoc, DefKind, Feature, Member, QEntry, QNode, QObject, Span, TypeRef } from '../model';
 import type { ParsedDoc } from './docs';
 import { rangeOf, type Where } from './problem';
 
@@ -14,7 +12,12 @@ import { rangeOf, type Where } from './problem';
  * an optional member's '*').
  */
 class LazySpan implements Span {
-  constructor(readonly path: string, private readonly at: Where, private readonly skip: number, private readonly cut: number) {}
+  constructor(
+    readonly path: string,
+    private readonly at: Where,
+    private readonly skip: number,
+    private readonly cut: number,
+  ) {}
   get range(): Range {
     const r = rangeOf(this.at);
     return { start: { line: r.start.line, character: r.start.character + this.skip }, end: { line: r.end.line, character: r.end.character - this.cut } };
@@ -147,7 +150,10 @@ function enumValues(n: QNode | undefined, path: string): Member[] {
     const name = v.kind === 'object' ? get(v, 'name') : v;
     if (name?.kind !== 'string') continue;
     out.push({
-      name: name.value, span: spanOf(path, name, 1, 1), role: 'value', optional: false,
+      name: name.value,
+      span: spanOf(path, name, 1, 1),
+      role: 'value',
+      optional: false,
       ifCond: v.kind === 'object' ? ifCondText(get(v, 'if')) : undefined,
       features: v.kind === 'object' ? featuresOf(get(v, 'features'), path) : [],
     });

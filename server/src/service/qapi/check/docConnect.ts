@@ -12,7 +12,11 @@ export class DocConnector {
   /** The kinds of the doc's sections in QEMU's order, while stubs for undocumented members are inserted (10.0+). */
   private kinds: string[] | undefined;
 
-  constructor(private readonly reg: Registry, private readonly pragmas: Pragmas, private readonly rules: QapiRules) {}
+  constructor(
+    private readonly reg: Registry,
+    private readonly pragmas: Pragmas,
+    private readonly rules: QapiRules,
+  ) {}
 
   /** Whether a definition doc was connected to its definition (the others belong to definitions that failed earlier). */
   trusted(d: ParsedDoc): boolean {
@@ -86,8 +90,13 @@ export class DocConnector {
     if (kinds.length > 1) {
       while (kinds[index] === 'member') index++;
       if (index >= kinds.length) {
-        throw new SemError(e.info, `QEMU's frontend fails on this doc comment (an internal error while adding a description of undocumented ${m.role} '${m.name}'): describe the members, or add a section after them`,
-          'doc-stub-crash', m.at, { missingMember: m.name });
+        throw new SemError(
+          e.info,
+          `QEMU's frontend fails on this doc comment (an internal error while adding a description of undocumented ${m.role} '${m.name}'): describe the members, or add a section after them`,
+          'doc-stub-crash',
+          m.at,
+          { missingMember: m.name },
+        );
       }
     }
     kinds.splice(index, 0, 'member');
@@ -116,8 +125,12 @@ export class DocConnector {
     const many = bogus.length > 1;
     // 7.2-8.2 blame the doc comment's first line, 9.0+ the first bogus description.
     const line = this.rules.oldDocParser ? d.block.open.line : bogus[0].line.line;
-    throw new SemError({ path: d.path, line, defnName: d.symbol ?? '', defnMeta: '' },
+    throw new SemError(
+      { path: d.path, line, defnName: d.symbol ?? '', defnMeta: '' },
       `documented ${what}${many ? 's' : ''} ${bogus.map((b) => `'${b.name}'`).join(', ')} ${many ? 'do' : 'does'} not exist`,
-      `doc-unknown-${what}`, bogus[0].range, { unknown: bogus.map((b) => b.name) });
+      `doc-unknown-${what}`,
+      bogus[0].range,
+      { unknown: bogus.map((b) => b.name) },
+    );
   }
 }

@@ -11,7 +11,7 @@ export class DocArg {
   /** The `@name:` line. */
   declare readonly line: RawDocLine;
   /** Where the name starts in its line. */
-  declare private readonly column: number;
+  private declare readonly column: number;
   constructor(name: string, line: RawDocLine, column: number) {
     this.text = '';
     this.name = name;
@@ -49,4 +49,3 @@ export interface ParsedDoc {
 export class DocError {
   constructor(readonly problem: Problem) {}
 }
-

@@ -53,7 +53,13 @@ const UNTERMINATED = new Error('unterminated doc block');
 
 export function parseDoc(path: string, text: string, block: RawDocBlock, rules: QapiRules): ParsedDoc {
   const doc: ParsedDoc = {
-    block, path, body: '', args: new Map(), features: NO_FEATURES, sections: [], problems: [],
+    block,
+    path,
+    body: '',
+    args: new Map(),
+    features: NO_FEATURES,
+    sections: [],
+    problems: [],
   };
   try {
     if (rules.oldDocParser) parseDocOld(path, text, block, rules, doc);
@@ -93,15 +99,23 @@ class DocReader {
     const l = this.cur;
     const pos = at ?? l.offset;
     return new DocError({
-      path: this.path, code, message, line: l.line + 1, column: qemuColumn(this.text, l.lineStart, pos),
-      range: rangeAt(l.line, l.offset - l.lineStart, l.offset - l.lineStart + l.text.length), data,
+      path: this.path,
+      code,
+      message,
+      line: l.line + 1,
+      column: qemuColumn(this.text, l.lineStart, pos),
+      range: rangeAt(l.line, l.offset - l.lineStart, l.offset - l.lineStart + l.text.length),
+      data,
     });
   }
 
   /** An error QEMU reports with a line only. */
   private semError(l: RawDocLine, message: string, code: string): DocError {
     return new DocError({
-      path: this.path, code, message, line: l.line + 1,
+      path: this.path,
+      code,
+      message,
+      line: l.line + 1,
       range: rangeAt(l.line, l.offset - l.lineStart, l.offset - l.lineStart + l.text.length),
     });
   }
@@ -155,8 +169,7 @@ class DocReader {
       if (m[2] === undefined) continue;
       // QEMU points just after the punctuation, counting from the start of the line plus "# ".
       const at = this.cur.lineStart + 2 + m.index + 1;
-      throw this.parseError('use two spaces between sentences (one space after a full stop reads as an abbreviation)',
-        'doc-sentence-spacing', at);
+      throw this.parseError('use two spaces between sentences (one space after a full stop reads as an abbreviation)', 'doc-sentence-spacing', at);
     }
   }
 
@@ -167,7 +180,7 @@ class DocReader {
   // ---- structure ----
 
   read(): void {
-    let line = this.nextLine();
+    const line = this.nextLine();
     if (line !== null && line.startsWith('@')) this.definitionDoc(line);
     else this.freeForm(line);
     this.finish();
@@ -212,7 +225,7 @@ class DocReader {
           if (rest) this.append(rest);
           line = this.indented();
         }
-        if (!this.doc.features.size) throw this.parseError('feature descriptions expected after \'Features:\'', 'doc-features-expected');
+        if (!this.doc.features.size) throw this.parseError("feature descriptions expected after 'Features:'", 'doc-features-expected');
         noMoreArgs = true;
       } else if ((m = this.atName(line))) {
         if (noMoreArgs) {
@@ -256,7 +269,7 @@ class DocReader {
   }
 
   private newDescription(name: string, into: Map<string, DocArg>, what: 'member' | 'feature'): void {
-    if (!name) throw this.semError(this.cur, 'invalid parameter name: nothing between \'@\' and \':\'', 'doc-invalid-name');
+    if (!name) throw this.semError(this.cur, "invalid parameter name: nothing between '@' and ':'", 'doc-invalid-name');
     if (into.has(name)) throw this.semError(this.cur, `'${name}' is described twice`, `doc-duplicate-${what}`);
     const o = this.cur.offset - this.cur.lineStart + (this.cur.text.indexOf('@') >= 0 ? this.cur.text.indexOf('@') + 1 : 0);
     const arg = new DocArg(name, this.cur, o);

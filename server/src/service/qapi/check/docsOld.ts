@@ -60,8 +60,13 @@ class OldDocReader {
   private error(message: string, code: string, data?: Record<string, unknown>): DocError {
     const l = this.cur;
     return new DocError({
-      path: this.path, code, message, line: l.line + 1, column: qemuColumn(this.text, l.lineStart, l.offset),
-      range: rangeAt(l.line, l.offset - l.lineStart, l.offset - l.lineStart + l.text.length), data,
+      path: this.path,
+      code,
+      message,
+      line: l.line + 1,
+      column: qemuColumn(this.text, l.lineStart, l.offset),
+      range: rangeAt(l.line, l.offset - l.lineStart, l.offset - l.lineStart + l.text.length),
+      data,
     });
   }
 
@@ -89,10 +94,14 @@ class OldDocReader {
     if (line.charCodeAt(0) !== 32) throw this.error('missing space after #', 'doc-missing-space');
     line = line.slice(1);
     switch (this.mode) {
-      case 'body': return this.bodyLine(line);
-      case 'args': return this.argsLine(line);
-      case 'features': return this.featuresLine(line);
-      default: return this.variousLine(line);
+      case 'body':
+        return this.bodyLine(line);
+      case 'args':
+        return this.argsLine(line);
+      case 'features':
+        return this.featuresLine(line);
+      default:
+        return this.variousLine(line);
     }
   }
 

@@ -8,9 +8,20 @@ import type { ParsedDoc } from './docTypes';
 import type { Problem, Where } from './problem';
 
 /** Where an entity or member comes from: the expression QEMU would blame. */
-export interface Info { path: string; line: number; defnName: string; defnMeta: string; doc?: ParsedDoc }
+export interface Info {
+  path: string;
+  line: number;
+  defnName: string;
+  defnMeta: string;
+  doc?: ParsedDoc;
+}
 
-export interface Feat { name: string; ifPresent: boolean; at: QNode; info: Info }
+export interface Feat {
+  name: string;
+  ifPresent: boolean;
+  at: QNode;
+  info: Info;
+}
 
 /** The feature list of everything without features: one shared, never-modified array (plans are kept between checks). */
 export const NO_FEATS: readonly Feat[] = [];
@@ -69,8 +80,14 @@ export interface Ent {
 }
 
 export class SemError {
-  constructor(readonly info: Info | undefined, readonly message: string, readonly code: string, readonly at?: Where,
-    readonly data?: Record<string, unknown>, readonly related?: Problem['related']) {}
+  constructor(
+    readonly info: Info | undefined,
+    readonly message: string,
+    readonly code: string,
+    readonly at?: Where,
+    readonly data?: Record<string, unknown>,
+    readonly related?: Problem['related'],
+  ) {}
 }
 
 /** Already reported (a dependency failed): stop checking the current entity without a new problem. */
@@ -123,7 +140,15 @@ export function newMem(name: string, role: Mem['role'], definedIn: string, at: W
  * and doc and on whether members must be documented, so it is kept on the entity and
  * reused by later checks, as is the finding that the doc documents nothing unknown.
  */
-export interface Connected { args: Set<string>; features: Set<string>; mustDocument: boolean; docChecked: boolean }
+export interface Connected {
+  args: Set<string>;
+  features: Set<string>;
+  mustDocument: boolean;
+  docChecked: boolean;
+}
 
 /** The entities defined so far, by name and in definition order. */
-export interface Registry { readonly byName: ReadonlyMap<string, Ent>; readonly ents: readonly Ent[] }
+export interface Registry {
+  readonly byName: ReadonlyMap<string, Ent>;
+  readonly ents: readonly Ent[];
+}

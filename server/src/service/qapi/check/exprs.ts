@@ -29,7 +29,12 @@ class ExprError {
   /** `line` (1-based) overrides the expression's line: doc problems are reported at the doc line. */
   line?: number;
   /** `at` undefined: the expression's first token. */
-  constructor(readonly message: string, readonly code: string, readonly at?: Where, readonly data?: Record<string, unknown>) {}
+  constructor(
+    readonly message: string,
+    readonly code: string,
+    readonly at?: Where,
+    readonly data?: Record<string, unknown>,
+  ) {}
 }
 
 function docFail(message: string, code: string, section: { line: { line: number; offset: number; lineStart: number; text: string } }): never {
@@ -43,7 +48,11 @@ const fail = (message: string, code: string, at?: Where, data?: Record<string, u
   throw new ExprError(message, code, at, data);
 };
 
-const quoted = (keys: Iterable<string>) => [...keys].sort().map((k) => `'${k}'`).join(', ');
+const quoted = (keys: Iterable<string>) =>
+  [...keys]
+    .sort()
+    .map((k) => `'${k}'`)
+    .join(', ');
 
 function checkNameIsStr(n: QNode | undefined, source: string, at: Where | undefined): asserts n is Extract<QNode, { kind: 'string' }> {
   if (n?.kind !== 'string') fail(`${source} requires a string name`, 'name-not-string', n ?? at);
@@ -88,8 +97,12 @@ function checkKeys(o: QObject, source: string, required: string[], optional: str
   }
   const allowed = new Set([...required, ...optional]);
   const unknown = o.entries.filter((e) => !allowed.has(e.key));
-  fail(`${source} has unknown key${unknown.length > 1 ? 's' : ''} ${quoted(unknown.map((e) => e.key))}; valid keys are ${quoted(allowed)}`,
-    'unknown-key', unknown[0], { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() });
+  fail(
+    `${source} has unknown key${unknown.length > 1 ? 's' : ''} ${quoted(unknown.map((e) => e.key))}; valid keys are ${quoted(allowed)}`,
+    'unknown-key',
+    unknown[0],
+    { unknownKeys: unknown.map((e) => e.key), validKeys: [...allowed].sort() },
+  );
 }
 
 function checkIf(o: QObject, source: string): void {
@@ -151,7 +164,10 @@ function memberType(v: QNode, source: string, at: Where | undefined, optional: s
   return get(v, 'type');
 }
 
-interface TypeOpts { allowArray?: boolean; allowDict?: boolean | string }
+interface TypeOpts {
+  allowArray?: boolean;
+  allowDict?: boolean | string;
+}
 
 function checkType(v: QNode | undefined, source: string, pragmas: Pragmas, opts: TypeOpts = {}): void {
   if (!v || v.kind === 'string') return;
@@ -209,8 +225,12 @@ function checkUnion(o: QObject, name: string, pragmas: Pragmas, rules: QapiRules
 
 function checkAlternate(o: QObject, pragmas: Pragmas): void {
   const data = get(o, 'data')!;
-  if ((data.kind === 'object' && !data.entries.length) || (data.kind === 'array' && !data.items.length)
-    || (data.kind === 'string' && !data.value) || (data.kind === 'bool' && !data.value)) {
+  if (
+    (data.kind === 'object' && !data.entries.length) ||
+    (data.kind === 'array' && !data.items.length) ||
+    (data.kind === 'string' && !data.value) ||
+    (data.kind === 'bool' && !data.value)
+  ) {
     fail("'data' must not be empty", 'invalid-data', data);
   }
   if (data.kind !== 'object') fail("'data' must be an object", 'invalid-data', data);
@@ -233,10 +253,14 @@ function checkCommandOrEvent(o: QObject, meta: 'command' | 'event', pragmas: Pra
 /** Python truthiness of a parsed value. */
 function truthy(n: QNode): boolean {
   switch (n.kind) {
-    case 'bool': return n.value;
-    case 'string': return n.value !== '';
-    case 'array': return n.items.length > 0;
-    case 'object': return n.entries.length > 0;
+    case 'bool':
+      return n.value;
+    case 'string':
+      return n.value !== '';
+    case 'array':
+      return n.items.length > 0;
+    case 'object':
+      return n.entries.length > 0;
   }
 }
 
@@ -254,10 +278,22 @@ function checkFlags(o: QObject): void {
 
 /** Keys each definition kind requires (its own key first) and allows; completion offers the same lists. */
 export const DEFINITION_KEYS: Record<DefKind, readonly [required: string[], optional: string[]]> = {
-  enum: [['enum', 'data'], ['prefix', 'if', 'features']],
-  struct: [['struct', 'data'], ['base', 'if', 'features']],
-  union: [['union', 'base', 'discriminator', 'data'], ['if', 'features']],
-  alternate: [['alternate', 'data'], ['if', 'features']],
+  enum: [
+    ['enum', 'data'],
+    ['prefix', 'if', 'features'],
+  ],
+  struct: [
+    ['struct', 'data'],
+    ['base', 'if', 'features'],
+  ],
+  union: [
+    ['union', 'base', 'discriminator', 'data'],
+    ['if', 'features'],
+  ],
+  alternate: [
+    ['alternate', 'data'],
+    ['if', 'features'],
+  ],
   command: [['command'], ['data', 'returns', 'boxed', 'gen', 'success-response', 'allow-oob', 'allow-preconfig', 'coroutine', 'if', 'features']],
   event: [['event'], ['data', 'boxed', 'if', 'features']],
 };
@@ -338,11 +374,17 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
     // 7.2-8.2 blame the doc comment's first line, 9.0+ the section.
     const at = (s: DocSection) => (rules.oldDocParser ? { line: doc.block.open } : s);
     if (meta === 'command') {
-      if (rules.errorsTag && doc.returns && !get(o, 'returns')) docFail("'Returns' section, but the command doesn't return anything", 'doc-returns-without-returns', doc.returns);
+      if (rules.errorsTag && doc.returns && !get(o, 'returns'))
+        docFail("'Returns' section, but the command doesn't return anything", 'doc-returns-without-returns', doc.returns);
     } else {
       if (doc.returns) docFail("a 'Returns' section is only valid for commands", 'doc-returns-not-command', at(doc.returns));
       // 9.0 blames 'Errors' at the 'Returns' section (and crashes without one).
-      if (doc.errors) docFail("an 'Errors' section is only valid for commands", 'doc-errors-not-command', rules.errorsBlamesReturns && doc.returns ? doc.returns : doc.errors);
+      if (doc.errors)
+        docFail(
+          "an 'Errors' section is only valid for commands",
+          'doc-errors-not-command',
+          rules.errorsBlamesReturns && doc.returns ? doc.returns : doc.errors,
+        );
     }
   } else if (pragmas.docRequired) {
     fail('documentation comment required (pragma doc-required)', 'doc-required', nameAt);
@@ -350,9 +392,15 @@ function checkDefinition(e: SourceExpr, o: QObject, meta: DefKind, name: string,
   const [required, optional] = DEFINITION_KEYS[meta];
   checkKeys(o, meta, required, optional, nameAt);
   switch (meta) {
-    case 'enum': checkEnum(o, name, pragmas); break;
-    case 'union': checkUnion(o, name, pragmas, rules); break;
-    case 'alternate': checkAlternate(o, pragmas); break;
+    case 'enum':
+      checkEnum(o, name, pragmas);
+      break;
+    case 'union':
+      checkUnion(o, name, pragmas, rules);
+      break;
+    case 'alternate':
+      checkAlternate(o, pragmas);
+      break;
     case 'struct': {
       // A struct's 'data' must be an object: 8.1+ say so here; 7.2/8.0 let a type name through and crash later.
       const data = get(o, 'data');

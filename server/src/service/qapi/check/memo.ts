@@ -6,7 +6,10 @@
 // keeps, so the parser, which makes the memos, depends on none of the later stages.
 
 /** A typed place in every memo, owned by the stage that declared it. */
-export interface MemoSlot<T> { readonly index: number; readonly _type?: T }
+export interface MemoSlot<T> {
+  readonly index: number;
+  readonly _type?: T;
+}
 
 let slots = 0;
 

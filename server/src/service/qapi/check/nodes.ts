@@ -10,9 +10,9 @@ import { rangeAt } from './problem';
 /** A token on one line: a string or a boolean. */
 abstract class OneLine<T> {
   declare readonly value: T;
-  declare private readonly line: number;
-  declare private readonly c0: number;
-  declare private readonly c1: number;
+  private declare readonly line: number;
+  private declare readonly c0: number;
+  private declare readonly c1: number;
   constructor(value: T, line: number, c0: number, c1: number) {
     this.value = value;
     this.line = line;
@@ -36,8 +36,8 @@ export class BoolNode extends OneLine<boolean> implements QBool {
 
 /** Objects and arrays: the end is known only when the closing bracket is read. */
 abstract class Bracketed {
-  declare private readonly line: number;
-  declare private readonly c0: number;
+  private declare readonly line: number;
+  private declare readonly c0: number;
   declare endLine: number;
   declare endChar: number;
   constructor(line: number, c0: number) {
@@ -74,9 +74,9 @@ export class ArrayNode extends Bracketed implements QArray {
 export class Entry implements QEntry {
   declare readonly key: string;
   declare readonly value: QNode;
-  declare private readonly line: number;
-  declare private readonly c0: number;
-  declare private readonly c1: number;
+  private declare readonly line: number;
+  private declare readonly c0: number;
+  private declare readonly c1: number;
   constructor(key: string, value: QNode, line: number, c0: number, c1: number) {
     this.key = key;
     this.value = value;

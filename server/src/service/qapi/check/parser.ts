@@ -71,18 +71,54 @@ export interface ParsedFile {
   cancelled?: boolean;
 }
 
-const enum T { LBrace, RBrace, Colon, Comma, LBracket, RBracket, Str, True, False, Hash, EOF, Bad }
+const enum T {
+  LBrace,
+  RBrace,
+  Colon,
+  Comma,
+  LBracket,
+  RBracket,
+  Str,
+  True,
+  False,
+  Hash,
+  EOF,
+  Bad,
+}
 
-const C_NL = 10, C_CR = 13, C_HASH = 35, C_QUOTE = 39, C_BSL = 92;
+const C_NL = 10,
+  C_CR = 13,
+  C_HASH = 35,
+  C_QUOTE = 39,
+  C_BSL = 92;
 
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x1f
-    || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
-    || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 11 ||
+    c === 12 ||
+    c === 0x1c ||
+    c === 0x1d ||
+    c === 0x1e ||
+    c === 0x1f ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 class LexError {
-  constructor(readonly message: string, readonly code: string) {}
+  constructor(
+    readonly message: string,
+    readonly code: string,
+  ) {}
 }
 
 interface Frame {
@@ -117,7 +153,10 @@ class Parser {
   /** Only files with carriage returns need the slower line-end search. */
   private readonly hasCR: boolean;
 
-  constructor(private readonly path: string, private readonly text: string) {
+  constructor(
+    private readonly path: string,
+    private readonly text: string,
+  ) {
     this.len = text.length;
     this.hasCR = text.includes('\r');
   }
@@ -179,13 +218,27 @@ class Parser {
         continue;
       }
       switch (c) {
-        case 123: this.setTok(T.LBrace, start, this.pos); return;
-        case 125: this.setTok(T.RBrace, start, this.pos); return;
-        case 58: this.setTok(T.Colon, start, this.pos); return;
-        case 44: this.setTok(T.Comma, start, this.pos); return;
-        case 91: this.setTok(T.LBracket, start, this.pos); return;
-        case 93: this.setTok(T.RBracket, start, this.pos); return;
-        case C_QUOTE: this.string(start); return;
+        case 123:
+          this.setTok(T.LBrace, start, this.pos);
+          return;
+        case 125:
+          this.setTok(T.RBrace, start, this.pos);
+          return;
+        case 58:
+          this.setTok(T.Colon, start, this.pos);
+          return;
+        case 44:
+          this.setTok(T.Comma, start, this.pos);
+          return;
+        case 91:
+          this.setTok(T.LBracket, start, this.pos);
+          return;
+        case 93:
+          this.setTok(T.RBracket, start, this.pos);
+          return;
+        case C_QUOTE:
+          this.string(start);
+          return;
       }
       if (c === 116 && s.startsWith('true', start)) {
         this.pos = start + 4;
@@ -202,8 +255,7 @@ class Parser {
       let e = start + 1;
       while (e < this.len) {
         const d = s.charCodeAt(e);
-        if (d === 91 || d === 93 || d === 123 || d === 125 || d === 58 || d === 44 || d === C_QUOTE
-          || d === C_NL || d === C_CR || isSpace(d)) break;
+        if (d === 91 || d === 93 || d === 123 || d === 125 || d === 58 || d === 44 || d === C_QUOTE || d === C_NL || d === C_CR || isSpace(d)) break;
         e++;
       }
       this.pos = e;
@@ -248,19 +300,19 @@ class Parser {
     let chunk = this.pos;
     for (;;) {
       if (this.pos >= this.len) {
-        this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+        this.fail(start, this.pos, 'missing terminating "\'"', 'unterminated-string');
         return;
       }
       const c = s.charCodeAt(this.pos);
       if (c === C_NL || c === C_CR) {
-        this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+        this.fail(start, this.pos, 'missing terminating "\'"', 'unterminated-string');
         return;
       }
       this.pos++;
       if (c === C_BSL) {
         const d = this.pos < this.len ? s.charCodeAt(this.pos) : C_NL;
         if (d === C_NL || d === C_CR) {
-          this.fail(start, this.pos, "missing terminating \"'\"", 'unterminated-string');
+          this.fail(start, this.pos, 'missing terminating "\'"', 'unterminated-string');
           return;
         }
         if (d !== C_BSL) {
@@ -298,7 +350,11 @@ class Parser {
   /** A problem at the current token, with QEMU's column. */
   private problemAtTok(message: string, code: string, range = this.tokRange()): Problem {
     return {
-      path: this.path, range, code, message, line: this.tokLine + 1,
+      path: this.path,
+      range,
+      code,
+      message,
+      line: this.tokLine + 1,
       column: qemuColumn(this.text, this.tokLineStart, this.tokStart),
     };
   }
@@ -321,7 +377,10 @@ class Parser {
     let expectedValue = "'{', '[', string, or boolean";
     loop: for (;;) {
       if (state === 'value') {
-        if (!this.isValueStart()) { problem = this.syntaxError(expectedValue); break; }
+        if (!this.isValueStart()) {
+          problem = this.syntaxError(expectedValue);
+          break;
+        }
         const c0 = this.tokStart - this.tokLineStart;
         if (this.at(T.LBrace) || this.at(T.LBracket)) {
           if (stack.length >= MAX_NESTING) {
@@ -333,20 +392,29 @@ class Parser {
           stack.push(isObj ? { node, keys: new Set() } : { node });
           this.next(true);
           if (isObj) {
-            if (this.at(T.RBrace)) { state = 'after'; root = this.close(stack) ?? root; continue; }
-            if (!this.at(T.Str)) { problem = this.syntaxError("string or '}'"); break; }
+            if (this.at(T.RBrace)) {
+              state = 'after';
+              root = this.close(stack) ?? root;
+              continue;
+            }
+            if (!this.at(T.Str)) {
+              problem = this.syntaxError("string or '}'");
+              break;
+            }
             state = 'key';
           } else {
-            if (this.at(T.RBracket)) { state = 'after'; root = this.close(stack) ?? root; continue; }
+            if (this.at(T.RBracket)) {
+              state = 'after';
+              root = this.close(stack) ?? root;
+              continue;
+            }
             expectedValue = "'{', '[', ']', string, or boolean";
             state = 'value';
           }
           continue;
         }
         const c1 = this.tokEnd - this.tokLineStart;
-        const v: QNode = this.at(T.Str)
-          ? new StringNode(this.val, this.tokLine, c0, c1)
-          : new BoolNode(this.at(T.True), this.tokLine, c0, c1);
+        const v: QNode = this.at(T.Str) ? new StringNode(this.val, this.tokLine, c0, c1) : new BoolNode(this.at(T.True), this.tokLine, c0, c1);
         root = this.put(stack, v) ?? root;
         this.next(true);
         state = 'after';
@@ -359,7 +427,10 @@ class Parser {
         const keyC0 = this.tokStart - this.tokLineStart;
         const keyC1 = this.tokEnd - this.tokLineStart;
         this.next(true);
-        if (!this.at(T.Colon)) { problem = this.syntaxError("':'"); break; }
+        if (!this.at(T.Colon)) {
+          problem = this.syntaxError("':'");
+          break;
+        }
         this.next(true);
         if (top.keys!.has(key)) {
           problem = this.problemAtTok(`duplicate key '${key}'`, 'duplicate-key');
@@ -379,14 +450,29 @@ class Parser {
       const top = stack[stack.length - 1];
       if (!top) break loop;
       if (top.node.kind === 'object') {
-        if (this.at(T.RBrace)) { root = this.close(stack) ?? root; continue; }
-        if (!this.at(T.Comma)) { problem = this.syntaxError("',' or '}'"); break; }
+        if (this.at(T.RBrace)) {
+          root = this.close(stack) ?? root;
+          continue;
+        }
+        if (!this.at(T.Comma)) {
+          problem = this.syntaxError("',' or '}'");
+          break;
+        }
         this.next(true);
-        if (!this.at(T.Str)) { problem = this.syntaxError('string'); break; }
+        if (!this.at(T.Str)) {
+          problem = this.syntaxError('string');
+          break;
+        }
         state = 'key';
       } else {
-        if (this.at(T.RBracket)) { root = this.close(stack) ?? root; continue; }
-        if (!this.at(T.Comma)) { problem = this.syntaxError("',' or ']'"); break; }
+        if (this.at(T.RBracket)) {
+          root = this.close(stack) ?? root;
+          continue;
+        }
+        if (!this.at(T.Comma)) {
+          problem = this.syntaxError("',' or ']'");
+          break;
+        }
         this.next(true);
         expectedValue = "'{', '[', string, or boolean";
         state = 'value';
@@ -450,7 +536,10 @@ class Parser {
     this.pos = Math.max(this.pos, this.tokEnd);
     for (;;) {
       this.pos = this.lineEnd(this.pos);
-      if (this.pos >= this.len) { this.next(true); return; }
+      if (this.pos >= this.len) {
+        this.next(true);
+        return;
+      }
       const c = s.charCodeAt(this.pos++);
       if (this.pos >= this.len || (c === C_CR && this.pos + 1 >= this.len && s.charCodeAt(this.pos) === C_NL)) {
         this.pos = this.pos - 1;

@@ -38,7 +38,10 @@ class PlanBuilder {
 
   private arrayOf(element: string, at: QNode): string {
     const name = element + 'List';
-    this.plan.steps.push({ ent: { name, meta: 'array', implicit: true, features: NO_FEATS, info: this.info, elementName: element, nameAt: at }, ifAbsent: true });
+    this.plan.steps.push({
+      ent: { name, meta: 'array', implicit: true, features: NO_FEATS, info: this.info, elementName: element, nameAt: at },
+      ifAbsent: true,
+    });
     return name;
   }
 

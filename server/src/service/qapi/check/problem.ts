@@ -34,7 +34,8 @@ export function qemuColumn(text: string, lineStart: number, pos: number): number
   for (let i = lineStart; i < pos; i++) {
     const c = text.charCodeAt(i);
     if (c === 9) col = ((col + 7) % 8) + 1;
-    else if (c >= 0xdc00 && c <= 0xdfff && i > lineStart) continue; // low surrogate: same code point
+    else if (c >= 0xdc00 && c <= 0xdfff && i > lineStart)
+      continue; // low surrogate: same code point
     else col++;
   }
   return col;

@@ -48,14 +48,30 @@ export interface QapiRules {
 }
 
 const R72: QapiRules = {
-  oldDocParser: true, tagsByWord: true, indentFromArgText: true, checks80: true,
-  errorsTag: false, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: false,
-  membersMustBeDocumented: false, documentationExceptions: false, headings: 'free', docLineFormat: false, stubInsertionCrash: false,
+  oldDocParser: true,
+  tagsByWord: true,
+  indentFromArgText: true,
+  checks80: true,
+  errorsTag: false,
+  errorsBlamesReturns: false,
+  commentAfterDocIsJunk: false,
+  rejectNoteExample: false,
+  membersMustBeDocumented: false,
+  documentationExceptions: false,
+  headings: 'free',
+  docLineFormat: false,
+  stubInsertionCrash: false,
 };
 const R81: QapiRules = { ...R72, tagsByWord: false, indentFromArgText: false, checks80: false };
 const R90: QapiRules = {
-  ...R81, oldDocParser: false, errorsTag: true, errorsBlamesReturns: true, commentAfterDocIsJunk: true,
-  membersMustBeDocumented: true, documentationExceptions: true, headings: 'first',
+  ...R81,
+  oldDocParser: false,
+  errorsTag: true,
+  errorsBlamesReturns: true,
+  commentAfterDocIsJunk: true,
+  membersMustBeDocumented: true,
+  documentationExceptions: true,
+  headings: 'first',
 };
 const R91: QapiRules = { ...R90, errorsBlamesReturns: false, commentAfterDocIsJunk: false, rejectNoteExample: true };
 const R100: QapiRules = { ...R91, maxFeatures: 64, stubInsertionCrash: true };

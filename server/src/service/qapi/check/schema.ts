@@ -72,7 +72,10 @@ export class SchemaChecker implements Registry {
     if (this.rules.maxFeatures !== undefined && this.featureOrder.length + 2 > this.rules.maxFeatures) {
       const f = this.featureOrder[this.rules.maxFeatures - 2];
       this.problems.push({
-        path: f.info.path, range: f.at.range, code: 'too-many-features', line: f.info.line + 1,
+        path: f.info.path,
+        range: f.at.range,
+        code: 'too-many-features',
+        line: f.info.line + 1,
         message: `a schema may have at most ${this.rules.maxFeatures} distinct features; '${f.name}' is one too many`,
       });
     }
@@ -84,8 +87,13 @@ export class SchemaChecker implements Registry {
     if (!(e instanceof SemError)) throw e;
     const info = e.info;
     this.problems.push({
-      path: info?.path ?? '', range: e.at ? rangeOf(e.at) : rangeAt(info?.line ?? 0, 0, 0), code: e.code, message: e.message,
-      line: (info?.line ?? 0) + 1, data: e.data, related: e.related,
+      path: info?.path ?? '',
+      range: e.at ? rangeOf(e.at) : rangeAt(info?.line ?? 0, 0, 0),
+      code: e.code,
+      message: e.message,
+      line: (info?.line ?? 0) + 1,
+      data: e.data,
+      related: e.related,
     });
   }
 
@@ -95,8 +103,9 @@ export class SchemaChecker implements Registry {
     const other = this.byName.get(e.name);
     if (other) {
       if (other.info) {
-        throw new SemError(e.info, `'${e.name}' is already defined`, 'redefinition', e.nameAt, undefined,
-          [{ path: other.info.path, range: other.nameAt?.range ?? rangeAt(other.info.line, 0, 0), message: 'previous definition' }]);
+        throw new SemError(e.info, `'${e.name}' is already defined`, 'redefinition', e.nameAt, undefined, [
+          { path: other.info.path, range: other.nameAt?.range ?? rangeAt(other.info.line, 0, 0), message: 'previous definition' },
+        ]);
       }
       throw new SemError(e.info, `${describeEnt(other)} is already defined (it is predefined)`, 'redefinition', e.nameAt);
     }

@@ -10,10 +10,22 @@ import type { QapiRules } from './rules';
 import type { Pragmas } from './traverse';
 
 const JSON_TYPE: Record<string, string> = {
-  str: 'string', number: 'number', int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int',
-  uint8: 'int', uint16: 'int', uint32: 'int', uint64: 'int', size: 'int', bool: 'boolean', any: 'value', null: 'null',
+  str: 'string',
+  number: 'number',
+  int: 'int',
+  int8: 'int',
+  int16: 'int',
+  int32: 'int',
+  int64: 'int',
+  uint8: 'int',
+  uint16: 'int',
+  uint32: 'int',
+  uint64: 'int',
+  size: 'int',
+  bool: 'boolean',
+  any: 'value',
+  null: 'null',
 };
-
 
 export class SemanticChecks {
   /** Built on the first unknown type, for "did you mean". */
@@ -49,8 +61,12 @@ export class SemanticChecks {
     const c = m.cname;
     const other = seen.get(c);
     if (other) {
-      throw new SemError(ctx, `${describeMem(m, ctx.defnName)} collides with ${describeMem(other, ctx.defnName)}`, 'member-clash',
-        m.info === ctx ? m.at : undefined);
+      throw new SemError(
+        ctx,
+        `${describeMem(m, ctx.defnName)} collides with ${describeMem(other, ctx.defnName)}`,
+        'member-clash',
+        m.info === ctx ? m.at : undefined,
+      );
     }
     seen.set(c, m);
   }
@@ -66,15 +82,21 @@ export class SemanticChecks {
 
   checkEnt(e: Ent): void {
     switch (e.meta) {
-      case 'built-in': return;
-      case 'enum': return this.checkEnum(e);
+      case 'built-in':
+        return;
+      case 'enum':
+        return this.checkEnum(e);
       case 'array': {
         e.element = this.resolve(e.elementName!, e.info, e.info?.defnMeta ?? 'array', e.nameAt);
         return;
       }
-      case 'struct': case 'union': return this.checkObject(e);
-      case 'alternate': return this.checkAlternate(e);
-      default: return this.checkCommandOrEvent(e);
+      case 'struct':
+      case 'union':
+        return this.checkObject(e);
+      case 'alternate':
+        return this.checkAlternate(e);
+      default:
+        return this.checkCommandOrEvent(e);
     }
   }
 
@@ -179,11 +201,15 @@ export class SemanticChecks {
     for (const v of e.variants!) {
       v.type = this.resolve(v.typeName!, info, v, v.typeAt);
       if (!values.has(v.name)) {
-        throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.at,
-          { values: [...values] });
+        throw new SemError(info, `branch '${v.name}' is not a value of ${describeEnt(tag.type)}`, 'invalid-branch', v.at, { values: [...values] });
       }
       if ((v.type.meta !== 'struct' && v.type.meta !== 'union') || (this.rules.checks80 && v.type.meta === 'union')) {
-        throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`, 'invalid-branch-type', v.typeAt);
+        throw new SemError(
+          info,
+          `${describeMem(v, info.defnName)} cannot use ${describeEnt(v.type)}: union branches must be objects`,
+          'invalid-branch-type',
+          v.typeAt,
+        );
       }
       this.ensureObject(v.type);
     }
@@ -198,8 +224,8 @@ export class SemanticChecks {
     for (const v of e.variants!) {
       this.clash(v, info, seen);
       const t = v.type!;
-      const json = t.meta === 'built-in' ? JSON_TYPE[t.name] : t.meta === 'enum' ? 'string' : t.meta === 'array' ? 'array'
-        : t.meta === 'alternate' ? 'value' : 'object';
+      const json =
+        t.meta === 'built-in' ? JSON_TYPE[t.name] : t.meta === 'enum' ? 'string' : t.meta === 'array' ? 'array' : t.meta === 'alternate' ? 'value' : 'object';
       if (json === 'value') {
         throw new SemError(info, `${describeMem(v, info.defnName)} cannot use ${describeEnt(t)}`, 'invalid-alternate-branch', v.typeAt);
       }
@@ -254,7 +280,12 @@ export class SemanticChecks {
       if (!this.pragmas.commandReturnsExceptions.has(e.name)) {
         const t = ret.meta === 'array' ? ret.element : ret;
         if (t && t.meta !== 'struct' && t.meta !== 'union') {
-          throw new SemError(info, `${what} 'returns' cannot take ${describeEnt(ret)}: a command must return an object or an array of objects`, 'invalid-returns', e.retAt);
+          throw new SemError(
+            info,
+            `${what} 'returns' cannot take ${describeEnt(ret)}: a command must return an object or an array of objects`,
+            'invalid-returns',
+            e.retAt,
+          );
         }
       }
     }

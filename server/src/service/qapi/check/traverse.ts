@@ -54,25 +54,42 @@ export interface FileSource {
 
 export function traverse(root: string, src: FileSource, token: Cancellation | undefined): Traversal {
   const t: Traversal = {
-    files: [], exprs: [], expressions: new Map(), docs: [], includes: [], problems: [],
+    files: [],
+    exprs: [],
+    expressions: new Map(),
+    docs: [],
+    includes: [],
+    problems: [],
     pragmas: {
-      docRequired: false, commandNameExceptions: new Set(), commandReturnsExceptions: new Set(),
-      memberNameExceptions: new Set(), documentationExceptions: new Set(),
+      docRequired: false,
+      commandNameExceptions: new Set(),
+      commandReturnsExceptions: new Set(),
+      memberNameExceptions: new Set(),
+      documentationExceptions: new Set(),
     },
-    brokenNames: new Set(), cancelled: false,
+    brokenNames: new Set(),
+    cancelled: false,
   };
   const first = src.parsed(root);
   if ('error' in first) {
     t.files.push(root);
     t.problems.push({
-      path: root, range: rangeAt(0, 0, 0), code: 'unreadable-file', line: 1,
+      path: root,
+      range: rangeAt(0, 0, 0),
+      code: 'unreadable-file',
+      line: 1,
       message: `can't read schema file '${root}': ${first.error}`,
     });
     return t;
   }
   const included = new Set<string>([root]);
   // Explicit stack of files being walked (the include chain), so deep include chains cannot overflow.
-  interface Walk { file: ParsedFile; i: number; curDoc?: ParsedDoc; exprs: TopLevelExpr[] }
+  interface Walk {
+    file: ParsedFile;
+    i: number;
+    curDoc?: ParsedDoc;
+    exprs: TopLevelExpr[];
+  }
   const chain: Walk[] = [];
   const enter = (file: ParsedFile) => {
     if (file.cancelled) t.cancelled = true;
@@ -83,13 +100,20 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
   };
   enter(first);
   const semAt = (w: Walk, line: number, message: string, code: string, range = rangeAt(line, 0, 0)): Problem => ({
-    path: w.file.path, range, code, message, line: line + 1,
+    path: w.file.path,
+    range,
+    code,
+    message,
+    line: line + 1,
   });
   const rejectDoc = (w: Walk) => {
     const d = w.curDoc;
     if (d?.symbol) {
       t.problems.push({
-        path: d.path, range: d.symbolRange ?? d.block.range, code: 'doc-without-definition', line: d.block.open.line + 1,
+        path: d.path,
+        range: d.symbolRange ?? d.block.range,
+        code: 'doc-without-definition',
+        line: d.block.open.line + 1,
         message: `documentation for '${d.symbol}' is not followed by its definition`,
       });
     }
@@ -97,7 +121,10 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
   };
   let steps = 0;
   while (chain.length) {
-    if ((++steps & 255) === 0 && token?.isCancellationRequested) { t.cancelled = true; break; }
+    if ((++steps & 255) === 0 && token?.isCancellationRequested) {
+      t.cancelled = true;
+      break;
+    }
     const w = chain[chain.length - 1];
     if (w.i >= w.file.items.length) {
       rejectDoc(w);
@@ -122,8 +149,11 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
         w.curDoc = d;
         rejectDoc(w);
         t.problems.push({
-          path: w.file.path, code: 'doc-junk-at-start', message: "junk after '##' at start of documentation comment (QEMU 9.0 takes a comment right after a doc block for a new one)",
-          line: after.line + 1, column: qemuColumn(w.file.text, after.lineStart, after.offset),
+          path: w.file.path,
+          code: 'doc-junk-at-start',
+          message: "junk after '##' at start of documentation comment (QEMU 9.0 takes a comment right after a doc block for a new one)",
+          line: after.line + 1,
+          column: qemuColumn(w.file.text, after.lineStart, after.offset),
           range: rangeAt(after.line, after.offset - after.lineStart, after.offset - after.lineStart + after.text.length),
         });
       }
@@ -193,7 +223,10 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
     const doc = w.curDoc;
     if (doc && !doc.symbol) {
       t.problems.push({
-        path: doc.path, range: doc.block.range, code: 'doc-missing-symbol', line: doc.block.open.line + 1,
+        path: doc.path,
+        range: doc.block.range,
+        code: 'doc-missing-symbol',
+        line: doc.block.open.line + 1,
         message: "definition documentation required: the block before a definition must start with '# @Name:'",
       });
     }
@@ -207,7 +240,10 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
 /** The model's raw view of a doc block; the line texts are made on first use (most checks never look at them). */
 class DocBlockView implements DocBlock {
   private lineTexts?: string[];
-  constructor(readonly path: string, private readonly block: RawDocBlock) {}
+  constructor(
+    readonly path: string,
+    private readonly block: RawDocBlock,
+  ) {}
   get range(): DocBlock['range'] {
     return this.block.range;
   }

@@ -36,7 +36,10 @@ export class CheckCache {
   /** By root, most recently used last. */
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly project: QapiProject, private readonly files: FileAccess) {}
+  constructor(
+    private readonly project: QapiProject,
+    private readonly files: FileAccess,
+  ) {}
 
   /** The check of the schema holding `path`: the remembered one when no file of it changed, else a new one. */
   check(path: string, settings: Settings, token?: Cancellation): SchemaCheck {
@@ -71,8 +74,14 @@ export class CheckCache {
 
   private unchanged(e: Entry, settings: Settings): boolean {
     const v = resolveVersion(settings.qemuVersion, e.root, this.files);
-    if (v.rules !== e.check.rules || v.version.major !== e.check.version.version.major
-      || v.version.minor !== e.check.version.version.minor || v.source !== e.check.version.source || v.versionFile !== e.check.version.versionFile) return false;
+    if (
+      v.rules !== e.check.rules ||
+      v.version.major !== e.check.version.version.major ||
+      v.version.minor !== e.check.version.version.minor ||
+      v.source !== e.check.version.source ||
+      v.versionFile !== e.check.version.versionFile
+    )
+      return false;
     for (const [p, text] of e.texts) if (textOf(this.files, p) !== text) return false;
     return true;
   }

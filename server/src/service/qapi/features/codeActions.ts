@@ -2,17 +2,18 @@
 // defined one the checker suggests; a member (or feature) missing from the doc
 // comment gets an `# @name: TODO` line in the right place among the documented ones.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit,
-} from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { uriToPath } from '../../common/paths';
 import type { Definition, SchemaCheck } from '../model';
 import { contains, schemaIndex } from './schemaIndex';
 
-
 const overlaps = (a: Range, b: Range) =>
-  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.character < b.start.character)
-    || b.end.line < a.start.line || (b.end.line === a.start.line && b.end.character < a.start.character));
+  !(
+    a.end.line < b.start.line ||
+    (a.end.line === b.start.line && a.end.character < b.start.character) ||
+    b.end.line < a.start.line ||
+    (b.end.line === a.start.line && b.end.character < a.start.character)
+  );
 
 export function codeActions(check: SchemaCheck, doc: TextDocument, range: Range, context: CodeActionContext): CodeAction[] {
   const out: CodeAction[] = [];
@@ -21,7 +22,13 @@ export function codeActions(check: SchemaCheck, doc: TextDocument, range: Range,
     // The checker's data: suggestions on unknown-type, missingMember/missingFeature on doc-missing-*.
     const data = (d.data ?? {}) as { suggestions?: unknown; missingMember?: unknown; missingFeature?: unknown };
     if (d.code === 'unknown-type' && Array.isArray(data.suggestions)) {
-      out.push(...renameFixes(doc, d, data.suggestions.filter((s) => typeof s === 'string')));
+      out.push(
+        ...renameFixes(
+          doc,
+          d,
+          data.suggestions.filter((s) => typeof s === 'string'),
+        ),
+      );
     }
     const missing = d.code === 'doc-missing-member' ? data.missingMember : d.code === 'doc-missing-feature' ? data.missingFeature : undefined;
     if (typeof missing === 'string') {
@@ -50,22 +57,28 @@ function documentFix(check: SchemaCheck, doc: TextDocument, d: Diagnostic, name:
   if (!def?.doc) return undefined;
   const lines = blockLines(doc, def);
   const edit = feature ? insertFeatureDoc(lines, name) : insertMemberDoc(lines, def, name);
-  return edit && {
-    title: `Document ${feature ? 'feature' : 'member'} '${name}' (adds '# @${name}: TODO')`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [d],
-    isPreferred: true,
-    edit: { changes: { [doc.uri]: [edit] } },
-  };
+  return (
+    edit && {
+      title: `Document ${feature ? 'feature' : 'member'} '${name}' (adds '# @${name}: TODO')`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [doc.uri]: [edit] } },
+    }
+  );
 }
 
 function definitionAround(check: SchemaCheck, doc: TextDocument, r: Range): Definition | undefined {
-  return (schemaIndex(check).defsByFile.get(uriToPath(doc.uri)) ?? []).find((def) =>
-    contains(def.span.range, r.start) || (def.doc && contains(def.doc.span.range, r.start)));
+  return (schemaIndex(check).defsByFile.get(uriToPath(doc.uri)) ?? []).find(
+    (def) => contains(def.span.range, r.start) || (def.doc && contains(def.doc.span.range, r.start)),
+  );
 }
 
 /** The doc block's lines with the document line number of the first. */
-interface Block { first: number; lines: string[] }
+interface Block {
+  first: number;
+  lines: string[];
+}
 
 function blockLines(doc: TextDocument, def: Definition): Block {
   const r = def.doc!.span.range;

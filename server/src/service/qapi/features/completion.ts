@@ -2,9 +2,7 @@
 // type names (built-in and defined anywhere in the include tree), feature names,
 // enum values for a union's branch keys, `if` macros used in the schema, booleans.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position,
-} from 'vscode-languageserver-types';
+import { CompletionItemKind, CompletionItemTag, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
 import { META_KEYS } from '../check/definitions';
 import { DEFINITION_KEYS } from '../check/exprs';
 import { rulesFor } from '../check/rules';
@@ -17,19 +15,27 @@ import { allMembers, schemaIndex } from './schemaIndex';
 const TOP_KEYS = [...META_KEYS, 'include', 'pragma'];
 
 /** Keys each definition kind accepts besides its own, from the checker's table. */
-const KEYS_OF = Object.fromEntries(
-  META_KEYS.map((kind) => [kind, [...DEFINITION_KEYS[kind][0].slice(1), ...DEFINITION_KEYS[kind][1]]]),
-) as Record<DefKind, string[]>;
+const KEYS_OF = Object.fromEntries(META_KEYS.map((kind) => [kind, [...DEFINITION_KEYS[kind][0].slice(1), ...DEFINITION_KEYS[kind][1]]])) as Record<
+  DefKind,
+  string[]
+>;
 
 /** Keys whose only sensible value is a boolean literal (gen and success-response may only be false). */
 const BOOLEAN_KEYS: Record<string, string[]> = {
-  boxed: ['true'], 'allow-oob': ['true'], 'allow-preconfig': ['true'], coroutine: ['true'],
-  gen: ['false'], 'success-response': ['false'], 'doc-required': ['true', 'false'],
+  boxed: ['true'],
+  'allow-oob': ['true'],
+  'allow-preconfig': ['true'],
+  coroutine: ['true'],
+  gen: ['false'],
+  'success-response': ['false'],
+  'doc-required': ['true', 'false'],
 };
 
 const TYPE_KIND: Record<string, CompletionItemKind> = {
-  struct: CompletionItemKind.Struct, enum: CompletionItemKind.Enum,
-  union: CompletionItemKind.Class, alternate: CompletionItemKind.Interface,
+  struct: CompletionItemKind.Struct,
+  enum: CompletionItemKind.Enum,
+  union: CompletionItemKind.Class,
+  alternate: CompletionItemKind.Interface,
 };
 
 /** How an item is inserted: inside quotes as is; outside, quoted (keys with a colon after). */
@@ -67,17 +73,31 @@ function typeItems(check: SchemaCheck, slot: TypeSlot, variant: Variant): Comple
   let items = bySlot.get(key);
   if (items) return items;
   const keep = TYPE_SLOT_KEEPS[slot];
-  items = BUILTIN_TYPES.filter((name) => keep('builtin', name)).map((name) => dress({
-    label: name, kind: CompletionItemKind.TypeParameter, detail: 'built-in type',
-    documentation: { kind: 'markdown', value: describeBuiltin(name) },
-  }, variant));
+  items = BUILTIN_TYPES.filter((name) => keep('builtin', name)).map((name) =>
+    dress(
+      {
+        label: name,
+        kind: CompletionItemKind.TypeParameter,
+        detail: 'built-in type',
+        documentation: { kind: 'markdown', value: describeBuiltin(name) },
+      },
+      variant,
+    ),
+  );
   for (const def of check.model.definitions) {
     if (!(def.kind in TYPE_KIND) || def.name.endsWith('List') || !keep(def.kind, def.name)) continue;
-    items.push(dress({
-      label: def.name, kind: TYPE_KIND[def.kind], detail: def.kind + (def.doc?.since ? ` (since ${def.doc.since})` : ''),
-      documentation: { kind: 'markdown', value: describeDefinition(def) },
-      tags: def.features.some((f) => f.name === 'deprecated') ? [CompletionItemTag.Deprecated] : undefined,
-    }, variant));
+    items.push(
+      dress(
+        {
+          label: def.name,
+          kind: TYPE_KIND[def.kind],
+          detail: def.kind + (def.doc?.since ? ` (since ${def.doc.since})` : ''),
+          documentation: { kind: 'markdown', value: describeDefinition(def) },
+          tags: def.features.some((f) => f.name === 'deprecated') ? [CompletionItemTag.Deprecated] : undefined,
+        },
+        variant,
+      ),
+    );
   }
   bySlot.set(key, items);
   return items;
@@ -96,7 +116,12 @@ function inCondition(path: string[]): boolean {
 
 function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefined, variant: Variant): CompletionItem[] {
   const p = ctx.path;
-  const keys = (names: string[]) => plain(variant, names.filter((k) => !ctx.siblings.includes(k)), CompletionItemKind.Property);
+  const keys = (names: string[]) =>
+    plain(
+      variant,
+      names.filter((k) => !ctx.siblings.includes(k)),
+      CompletionItemKind.Property,
+    );
   if (inCondition(p)) return keys(['all', 'any', 'not']);
   if (p.length === 0) {
     if (!kind) return plain(variant, TOP_KEYS, CompletionItemKind.Keyword, 'starts a definition');
@@ -109,7 +134,12 @@ function keyItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | undefi
   }
   if (p[p.length - 2] === 'features' && p[p.length - 1] === '[]') return keys(['name', 'if']);
   if (p.length === 1 && p[0] === 'data' && kind === 'union') {
-    return plain(variant, branchNames(check, ctx).filter((b) => !ctx.siblings.includes(b)), CompletionItemKind.EnumMember, 'discriminator value');
+    return plain(
+      variant,
+      branchNames(check, ctx).filter((b) => !ctx.siblings.includes(b)),
+      CompletionItemKind.EnumMember,
+      'discriminator value',
+    );
   }
   if (p.length === 2 && p[0] === 'data') {
     if (kind === 'enum' && p[1] === '[]') return keys(['name', 'if', 'features']);
@@ -132,7 +162,10 @@ function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | unde
     // deprecated and unstable are rejected on types (members and enum values may have them).
     const onType = p[0] === 'features' && kind !== 'command' && kind !== 'event';
     if (!onType) names.add('deprecated').add('unstable');
-    else { names.delete('deprecated'); names.delete('unstable'); }
+    else {
+      names.delete('deprecated');
+      names.delete('unstable');
+    }
     return plain(variant, without(names, ctx.typed), CompletionItemKind.Value, 'feature');
   }
   if (p.length === 1 && p[0] === 'base') return types('struct');
@@ -141,8 +174,11 @@ function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | unde
   if (p.length === 1 && p[0] === 'discriminator') return plain(variant, discriminatorCandidates(check, ctx), CompletionItemKind.Field, 'member of the base');
   // Member and branch types: 'data': { 'm': 'T' }, ['T'], { 'type': 'T' }, { 'type': ['T'] }.
   const rest = p.slice(2);
-  const typeSlot = p[0] === 'data' && p.length >= 2 && p[1] !== '[]'
-    && (rest.length === 0 || (rest.length === 1 && (rest[0] === '[]' || rest[0] === 'type')) || (rest.length === 2 && rest[0] === 'type' && rest[1] === '[]'));
+  const typeSlot =
+    p[0] === 'data' &&
+    p.length >= 2 &&
+    p[1] !== '[]' &&
+    (rest.length === 0 || (rest.length === 1 && (rest[0] === '[]' || rest[0] === 'type')) || (rest.length === 2 && rest[0] === 'type' && rest[1] === '[]'));
   if (typeSlot && kind && kind !== 'enum') {
     return types(kind === 'union' ? 'struct' : kind === 'alternate' ? 'alternative' : 'any');
   }
@@ -153,7 +189,11 @@ function valueItems(check: SchemaCheck, ctx: CursorContext, kind: DefKind | unde
 function discriminatorCandidates(check: SchemaCheck, ctx: CursorContext): string[] {
   if (ctx.inlineBase) return [...ctx.inlineBase.keys()].filter((k) => !k.startsWith('*'));
   const base = check.model.byName.get(ctx.top.get('base') ?? '');
-  return base ? allMembers(check, base).filter((m) => !m.optional).map((m) => m.name) : [];
+  return base
+    ? allMembers(check, base)
+        .filter((m) => !m.optional)
+        .map((m) => m.name)
+    : [];
 }
 
 /** The values of the enum that types the union's discriminator: its branch names. */
@@ -180,9 +220,7 @@ export function completion(check: SchemaCheck, doc: TextDocument, pos: Position)
   if (!kind && ctx.topKeys.includes('include')) return { isIncomplete: false, items: [] };
   if (!kind && ctx.path.length === 0 && ctx.topKeys.includes('pragma')) return { isIncomplete: false, items: [] };
   const variant: Variant = ctx.quoted ? 'quoted' : ctx.slot;
-  const items = ctx.slot === 'key'
-    ? keyItems(check, ctx, kind, variant)
-    : valueItems(check, ctx, kind, variant);
+  const items = ctx.slot === 'key' ? keyItems(check, ctx, kind, variant) : valueItems(check, ctx, kind, variant);
   return {
     isIncomplete: false,
     itemDefaults: { editRange: { start: doc.positionAt(ctx.replace.start), end: doc.positionAt(ctx.replace.end) } },

@@ -87,7 +87,10 @@ export function cursorContext(text: string, offset: number): CursorContext | nul
     const f = stack[stack.length - 1];
     if (!found && stack.length > 0 && offset <= t.start) {
       found = slotAt(f, { start: offset, end: offset }, false);
-      if (!found) { done = true; return false; }
+      if (!found) {
+        done = true;
+        return false;
+      }
     } else if (!found && stack.length > 0 && offset > t.start && offset <= t.end) {
       const inString = t.kind === 'string' && (offset < t.end || !t.closed);
       if (inString) {
@@ -96,7 +99,10 @@ export function cursorContext(text: string, offset: number): CursorContext | nul
       } else if (t.kind === 'word') {
         found = slotAt(f, { start: t.start, end: t.end }, false);
       }
-      if (!found && (inString || t.kind === 'word' || t.kind === 'comment')) { done = true; return false; }
+      if (!found && (inString || t.kind === 'word' || t.kind === 'comment')) {
+        done = true;
+        return false;
+      }
     }
     // A column-0 `{` while still inside an expression: the previous one was never closed.
     if (t.kind === 'punct' && t.value === '{' && stack.length > 0 && t.start > from && text[t.start - 1] === '\n') {
@@ -106,16 +112,21 @@ export function cursorContext(text: string, offset: number): CursorContext | nul
     if (t.kind === 'comment') return;
     if (t.kind === 'punct') {
       switch (t.value) {
-        case '{': case '[': {
+        case '{':
+        case '[': {
           const parentKey = !f ? '' : f.type === 'array' ? '[]' : (f.key ?? '');
           if (f) f.state = 'comma';
           stack.push({ type: t.value === '{' ? 'object' : 'array', parentKey, state: t.value === '{' ? 'key' : 'value', keys: [], strings: new Map() });
           return;
         }
-        case '}': case ']': {
+        case '}':
+        case ']': {
           const closed = stack.pop();
           if (closed && closed.parentKey === 'base' && stack.length === 1) inlineBase = closed.strings;
-          if (stack.length === 0) { done = true; return false; }
+          if (stack.length === 0) {
+            done = true;
+            return false;
+          }
           return;
         }
         case ':':

@@ -56,8 +56,7 @@ export function describeDefinition(def: Definition): string {
 
 export function describeMember(def: Definition, member: Member): string {
   const text = def.doc?.members.get(member.name);
-  const sig = member.role === 'value' ? member.name
-    : `${member.name}${member.optional ? '?' : ''}: ${typeText(member.type)}`;
+  const sig = member.role === 'value' ? member.name : `${member.name}${member.optional ? '?' : ''}: ${typeText(member.type)}`;
   const role = member.role === 'value' ? 'value' : member.role === 'branch' ? 'branch' : 'member';
   const parts = [code(`(${role} of ${def.kind} ${def.name}) ${sig}`)];
   parts.push(...common(member.features, member.ifCond, sinceIn(text)));
@@ -80,7 +79,8 @@ export function describeFeature(def: Definition, member: Member | undefined, fea
 function common(features: Feature[], ifCond: string | undefined, since: string | undefined): string[] {
   const out: string[] = [];
   if (since) out.push(`Since ${since}`);
-  if (features.length) out.push(`Features: ${features.map((f) => (f.name === 'deprecated' || f.name === 'unstable' ? `**${f.name}**` : `\`${f.name}\``)).join(', ')}`);
+  if (features.length)
+    out.push(`Features: ${features.map((f) => (f.name === 'deprecated' || f.name === 'unstable' ? `**${f.name}**` : `\`${f.name}\``)).join(', ')}`);
   if (ifCond) out.push(`Available if \`${ifCond}\``);
   return out;
 }
@@ -95,8 +95,13 @@ function code(s: string): string {
  */
 function rst(text: string): string {
   const lines = text.split('\n');
-  const indents = lines.slice(1).filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
+  const indents = lines
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => /^ */.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;
-  return [lines[0], ...lines.slice(1).map((l) => l.slice(Math.min(cut, /^ */.exec(l)![0].length)))].join('\n')
-    .replace(/``([^`]+)``/g, '`$1`').replace(/(^|[\s(])@([\w-]+)/g, '$1`$2`');
+  return [lines[0], ...lines.slice(1).map((l) => l.slice(Math.min(cut, /^ */.exec(l)![0].length)))]
+    .join('\n')
+    .replace(/``([^`]+)``/g, '`$1`')
+    .replace(/(^|[\s(])@([\w-]+)/g, '$1`$2`');
 }

@@ -22,15 +22,20 @@ export function docCompletion(check: SchemaCheck, doc: TextDocument, pos: Positi
     const documented = (name: string) => def.doc!.members.has(name) || def.doc!.features.has(name);
     const features = [...def.features, ...def.members.flatMap((m) => m.features)];
     for (const m of def.members) if (!documented(m.name)) items.push({ label: m.name, kind: CompletionItemKind.Field, detail: `undocumented ${m.role}` });
-    for (const f of new Set(features.map((x) => x.name))) if (!documented(f)) items.push({ label: f, kind: CompletionItemKind.Value, detail: 'undocumented feature' });
+    for (const f of new Set(features.map((x) => x.name)))
+      if (!documented(f)) items.push({ label: f, kind: CompletionItemKind.Value, detail: 'undocumented feature' });
     for (const i of items) i.textEditText = `${i.label}: `;
   } else {
     const rules = rulesFor(check.rules);
     const command = def.kind === 'command';
     const hasFeatures = def.features.length > 0 || def.members.some((m) => m.features.length > 0);
     const tags = [
-      ...(hasFeatures ? ['Features'] : []), ...(command ? ['Returns'] : []), ...(command && rules.errorsTag ? ['Errors'] : []),
-      'Since', 'TODO', ...(rules.rejectNoteExample ? [] : ['Note', 'Example']),
+      ...(hasFeatures ? ['Features'] : []),
+      ...(command ? ['Returns'] : []),
+      ...(command && rules.errorsTag ? ['Errors'] : []),
+      'Since',
+      'TODO',
+      ...(rules.rejectNoteExample ? [] : ['Note', 'Example']),
     ];
     const used = new Set(def.doc.sections.map((s) => s.tag));
     if (def.doc.features.size) used.add('Features');

@@ -7,8 +7,12 @@ import { typeText } from './describe';
 import { schemaIndex } from './schemaIndex';
 
 export const SYMBOL_KIND: Record<DefKind, SymbolKind> = {
-  struct: SymbolKind.Struct, union: SymbolKind.Class, alternate: SymbolKind.Interface,
-  enum: SymbolKind.Enum, command: SymbolKind.Function, event: SymbolKind.Event,
+  struct: SymbolKind.Struct,
+  union: SymbolKind.Class,
+  alternate: SymbolKind.Interface,
+  enum: SymbolKind.Enum,
+  command: SymbolKind.Function,
+  event: SymbolKind.Event,
 };
 
 export function documentSymbols(check: SchemaCheck, path: string, maxItems: number): DocumentSymbol[] {
@@ -34,7 +38,8 @@ export function documentSymbols(check: SchemaCheck, path: string, maxItems: numb
             name: m.name,
             detail: m.role === 'value' ? undefined : `${m.optional ? 'optional ' : ''}${typeText(m.type)}`,
             kind: m.role === 'value' ? SymbolKind.EnumMember : SymbolKind.Field,
-            range: m.span.range, selectionRange: m.span.range,
+            range: m.span.range,
+            selectionRange: m.span.range,
           });
         }
         return { name: def.name, detail: def.kind, kind: SYMBOL_KIND[def.kind], range: def.span.range, selectionRange: def.nameSpan.range, children };

@@ -15,21 +15,26 @@ export function hover(check: SchemaCheck, path: string, pos: Position): Hover | 
   const t = at.target;
   let value: string | undefined;
   switch (t.kind) {
-    case 'definition': value = describeDefinition(t.def); break;
+    case 'definition':
+      value = describeDefinition(t.def);
+      break;
     case 'member': {
       value = describeMember(t.def, t.member);
       const facts = PARAMETER_TYPES.has(t.def.name) ? parameterFacts(t.member.name, formatVersion(check.version.version)) : undefined;
       if (facts) value += `\n\n${facts}`;
       break;
     }
-    case 'feature': value = describeFeature(t.def, t.member, t.feature); break;
+    case 'feature':
+      value = describeFeature(t.def, t.member, t.feature);
+      break;
     case 'typeRef': {
       const def = check.model.byName.get(t.ref.name);
-      value = def ? describeDefinition(def) : isBuiltin(t.ref.name) ? describeBuiltin(t.ref.name)
-        : `\`${t.ref.name}\` is not defined in this schema.`;
+      value = def ? describeDefinition(def) : isBuiltin(t.ref.name) ? describeBuiltin(t.ref.name) : `\`${t.ref.name}\` is not defined in this schema.`;
       break;
     }
-    case 'include': value = `Includes \`${t.include.target}\``; break;
+    case 'include':
+      value = `Includes \`${t.include.target}\``;
+      break;
     case 'discriminator': {
       const base = t.def.base && check.model.byName.get(t.def.base.name);
       const m = base ? allMembers(check, base).find((x) => x.name === t.def.discriminator?.name) : undefined;
@@ -40,4 +45,3 @@ export function hover(check: SchemaCheck, path: string, pos: Position): Hover | 
   }
   return { contents: { kind: 'markdown', value }, range: at.range };
 }
-

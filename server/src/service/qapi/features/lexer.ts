@@ -23,7 +23,10 @@ export function scanTokens(text: string, from: number, visit: (t: Token) => bool
   const n = text.length;
   while (i < n) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
     let t: Token;
     if (c === '#') {
       let j = i;
@@ -36,9 +39,17 @@ export function scanTokens(text: string, from: number, visit: (t: Token) => bool
       let closed = false;
       while (j < n) {
         const d = text[j];
-        if (d === c) { closed = true; j++; break; }
+        if (d === c) {
+          closed = true;
+          j++;
+          break;
+        }
         if (d === '\n' || d === '\r') break;
-        if (d === '\\' && j + 1 < n && text[j + 1] !== '\n') { value += text[j + 1]; j += 2; continue; }
+        if (d === '\\' && j + 1 < n && text[j + 1] !== '\n') {
+          value += text[j + 1];
+          j += 2;
+          continue;
+        }
         value += d;
         j++;
       }

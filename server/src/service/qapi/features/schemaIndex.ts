@@ -162,9 +162,13 @@ export function targetAt(check: SchemaCheck, path: string, pos: Position): Locat
 /** The definition a target is about, following type references. */
 export function definitionOf(check: SchemaCheck, t: Target): Definition | undefined {
   switch (t.kind) {
-    case 'definition': case 'discriminator': return t.def;
-    case 'typeRef': return check.model.byName.get(t.ref.name);
-    default: return undefined;
+    case 'definition':
+    case 'discriminator':
+      return t.def;
+    case 'typeRef':
+      return check.model.byName.get(t.ref.name);
+    default:
+      return undefined;
   }
 }
 

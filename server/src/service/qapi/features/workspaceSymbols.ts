@@ -31,7 +31,9 @@ export function workspaceSymbols(checks: SchemaCheck[], query: string, maxItems:
       found.push({
         s,
         info: {
-          name: def.name, kind: SYMBOL_KIND[def.kind], containerName: def.kind,
+          name: def.name,
+          kind: SYMBOL_KIND[def.kind],
+          containerName: def.kind,
           location: { uri: pathToUri(def.nameSpan.path), range: def.nameSpan.range },
         },
       });

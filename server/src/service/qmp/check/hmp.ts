@@ -25,7 +25,11 @@ export function convertHmpValue(st: Statement, schema: QmpSchema, report: Report
     return;
   }
   if (!whole && hmp.extra) {
-    report.error({ start: hmp.extra.start, end: st.span.end }, QmpCode.wrongType, `migrate_set_parameter takes one value before QEMU 10.2 (QEMU: extraneous characters at the end of line)`);
+    report.error(
+      { start: hmp.extra.start, end: st.span.end },
+      QmpCode.wrongType,
+      `migrate_set_parameter takes one value before QEMU 10.2 (QEMU: extraneous characters at the end of line)`,
+    );
     return;
   }
   const word = whole && hmp.valueRest ? hmp.valueRest : hmp.valueWord;
@@ -43,14 +47,18 @@ export function convertHmpValue(st: Statement, schema: QmpSchema, report: Report
       else entry.value = { kind: 'bool', value: b, start: word.start, end: word.end };
       return;
     }
-    case 'size': case 'uint64': {
+    case 'size':
+    case 'uint64': {
       const r = qemuStrtosz(word.text, MIB_DEFAULT.has(entry.key) ? 2 ** 20 : 1);
       if ('error' in r) report.error(word, QmpCode.hmpSize, `HMP cannot read '${word.text}' as a size for ${entry.key}: ${r.error}`);
       else if (MIB_DEFAULT.has(entry.key) && r.value > 2n ** 63n - 1n) report.error(word, QmpCode.hmpSize, `${entry.key} must stay below 2^63 bytes/s`);
       else entry.value = num(r.value);
       return;
     }
-    case 'str': case 'any': case 'null': case 'number':
+    case 'str':
+    case 'any':
+    case 'null':
+    case 'number':
       return;
     default: {
       // The string input visitor reads integers with qemu_strtou64/qemu_strtoi64, base 0:

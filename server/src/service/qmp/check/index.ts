@@ -12,7 +12,11 @@ import { Reporter } from './report';
 import { didYouMean, suggest } from '../../common/suggest';
 import { checkArguments, memberWarnings, versionMessage } from './values';
 
-export interface RecordedReply { line: number; offset: number; ram: Record<string, number> }
+export interface RecordedReply {
+  line: number;
+  offset: number;
+  ram: Record<string, number>;
+}
 
 export interface ScriptCheck {
   report: Reporter;
@@ -76,14 +80,23 @@ function checkMessage(st: Statement, schema: QmpSchema, state: MigrationState, r
     const whole = { start: e.keySpan.start, end: e.value.end };
     if (!TOP.has(e.key)) {
       const s = suggest(e.key, TOP);
-      report.error(e.keySpan, QmpCode.unexpectedMember, `QEMU refuses the member '${e.key}' in a command; allowed are execute, arguments and id${didYouMean(s)}`,
-        s.length ? { kind: 'suggest', names: s } : { kind: 'remove', title: `Remove '${e.key}'`, span: whole });
+      report.error(
+        e.keySpan,
+        QmpCode.unexpectedMember,
+        `QEMU refuses the member '${e.key}' in a command; allowed are execute, arguments and id${didYouMean(s)}`,
+        s.length ? { kind: 'suggest', names: s } : { kind: 'remove', title: `Remove '${e.key}'`, span: whole },
+      );
     } else if (e.key === 'exec-oob' && !state.oob) {
-      report.error(e.keySpan, QmpCode.unexpectedMember, "exec-oob needs out-of-band execution turned on first: {\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}}");
+      report.error(
+        e.keySpan,
+        QmpCode.unexpectedMember,
+        'exec-oob needs out-of-band execution turned on first: {"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}',
+      );
     }
   }
   const exec = v.entries.find((e) => e.key === 'execute' || e.key === 'exec-oob');
-  if (seen.has('execute') && seen.has('exec-oob')) report.error(v.entries.find((e) => e.key === 'exec-oob')!.keySpan, QmpCode.unexpectedMember, 'use either execute or exec-oob, not both');
+  if (seen.has('execute') && seen.has('exec-oob'))
+    report.error(v.entries.find((e) => e.key === 'exec-oob')!.keySpan, QmpCode.unexpectedMember, 'use either execute or exec-oob, not both');
   const argsEntry = v.entries.find((e) => e.key === 'arguments');
   if (argsEntry && argsEntry.value.kind !== 'object' && argsEntry.value.kind !== 'elided') {
     report.error(argsEntry.value, QmpCode.argumentsNotObject, "'arguments' must be an object");

@@ -4,13 +4,25 @@
 // domain's (server/src/migration/); this file feeds them the script's state and puts
 // their verdicts on the right spans. Commands QEMU would refuse do not change the state.
 import {
-  capabilityRefusals, commandStateRefusal, PARAMETER_FACTS, parameterDefault, parameterRefusals, rangeRefusal, type Refusal,
+  capabilityRefusals,
+  commandStateRefusal,
+  PARAMETER_FACTS,
+  parameterDefault,
+  parameterRefusals,
+  rangeRefusal,
+  type Refusal,
 } from '../../../migration/judge';
 import { QmpCode } from '../codes';
 import { toPlain, type JObject, type Span } from '../script/value';
 import type { Reporter } from './report';
 
-export interface Setting { kind: 'parameter' | 'capability'; name: string; value: unknown; line: number; offset: number }
+export interface Setting {
+  kind: 'parameter' | 'capability';
+  name: string;
+  value: unknown;
+  line: number;
+  offset: number;
+}
 
 export interface MigrationState {
   parameters: Map<string, Setting>;
@@ -30,14 +42,20 @@ export function newState(): MigrationState {
   return { parameters: new Map(), capabilities: new Map(), oob: false, history: [] };
 }
 
-const current = (s: MigrationState, name: string): unknown =>
-  s.parameters.has(name) ? s.parameters.get(name)!.value : parameterDefault(name);
+const current = (s: MigrationState, name: string): unknown => (s.parameters.has(name) ? s.parameters.get(name)!.value : parameterDefault(name));
 const capOn = (s: MigrationState) => (name: string) => s.capabilities.get(name)?.value === true;
 
-export interface CommandSite { args?: JObject; line: number; offset: number; nameSpan: Span }
+export interface CommandSite {
+  args?: JObject;
+  line: number;
+  offset: number;
+  nameSpan: Span;
+}
 
 const CODE: Record<Refusal['kind'], QmpCode> = {
-  range: QmpCode.parameterRange, combination: QmpCode.capabilityCombination, state: QmpCode.state,
+  range: QmpCode.parameterRange,
+  combination: QmpCode.capabilityCombination,
+  state: QmpCode.state,
 };
 
 function put(report: Reporter, span: Span, r: Refusal): void {
@@ -48,8 +66,10 @@ function put(report: Reporter, span: Span, r: Refusal): void {
 export function checkMigrationCommand(command: string, site: CommandSite, state: MigrationState, version: string, report: Reporter): void {
   const before = report.errors;
   switch (command) {
-    case 'migrate-set-parameters': return setParameters(site, state, version, report, before);
-    case 'migrate-set-capabilities': return setCapabilities(site, state, version, report, before);
+    case 'migrate-set-parameters':
+      return setParameters(site, state, version, report, before);
+    case 'migrate-set-capabilities':
+      return setCapabilities(site, state, version, report, before);
     case 'migrate':
       state.migrate = { line: site.line, postcopy: capOn(state)('postcopy-ram'), pauseBeforeSwitchover: capOn(state)('pause-before-switchover') };
       state.postcopyStarted = false;
@@ -58,7 +78,8 @@ export function checkMigrationCommand(command: string, site: CommandSite, state:
     case 'migrate-continue':
     case 'migrate-pause': {
       const r = commandStateRefusal(version, command, {
-        caps: capOn(state), migrate: state.migrate && { postcopy: state.migrate.postcopy, pauseBeforeSwitchover: !!state.migrate.pauseBeforeSwitchover },
+        caps: capOn(state),
+        migrate: state.migrate && { postcopy: state.migrate.postcopy, pauseBeforeSwitchover: !!state.migrate.pauseBeforeSwitchover },
         postcopyStarted: !!state.postcopyStarted,
       });
       if (r) put(report, site.nameSpan, r);
@@ -67,7 +88,11 @@ export function checkMigrationCommand(command: string, site: CommandSite, state:
     }
     case 'qmp_capabilities': {
       if (state.negotiated !== undefined) {
-        report.error(site.nameSpan, QmpCode.commandNotFound, `capabilities were already negotiated on line ${state.negotiated + 1}; QEMU refuses qmp_capabilities a second time`);
+        report.error(
+          site.nameSpan,
+          QmpCode.commandNotFound,
+          `capabilities were already negotiated on line ${state.negotiated + 1}; QEMU refuses qmp_capabilities a second time`,
+        );
         return;
       }
       state.negotiated = site.line;
@@ -117,10 +142,18 @@ function setCapabilities(site: CommandSite, state: MigrationState, version: stri
     }
   }
   if (spans.size) {
-    const running = commandStateRefusal(version, 'migrate-set-capabilities', { caps: capOn(state), migrate: state.migrate && { postcopy: state.migrate.postcopy, pauseBeforeSwitchover: false }, postcopyStarted: false });
+    const running = commandStateRefusal(version, 'migrate-set-capabilities', {
+      caps: capOn(state),
+      migrate: state.migrate && { postcopy: state.migrate.postcopy, pauseBeforeSwitchover: false },
+      postcopyStarted: false,
+    });
     if (running) put(report, site.nameSpan, running);
   }
-  for (const r of capabilityRefusals(version, (n) => next.get(n) === true, (n) => current(state, n))) {
+  for (const r of capabilityRefusals(
+    version,
+    (n) => next.get(n) === true,
+    (n) => current(state, n),
+  )) {
     put(report, spans.get(r.blame) ?? [...spans.values()][0] ?? site.nameSpan, r);
   }
   if (report.errors > before) return;

@@ -11,10 +11,16 @@ import type { FixData, Reporter } from './report';
 import { didYouMean, suggest } from '../../common/suggest';
 
 const INT_RANGE: Partial<Record<BuiltinName, [bigint, bigint]>> = {
-  int: [-(2n ** 63n), 2n ** 63n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  int8: [-128n, 127n], int16: [-32768n, 32767n], int32: [-(2n ** 31n), 2n ** 31n - 1n],
-  uint8: [0n, 255n], uint16: [0n, 65535n], uint32: [0n, 2n ** 32n - 1n],
-  uint64: [0n, 2n ** 64n - 1n], size: [0n, 2n ** 64n - 1n],
+  int: [-(2n ** 63n), 2n ** 63n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  int8: [-128n, 127n],
+  int16: [-32768n, 32767n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint8: [0n, 255n],
+  uint16: [0n, 65535n],
+  uint32: [0n, 2n ** 32n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+  size: [0n, 2n ** 64n - 1n],
 };
 
 /** What an introspection `int` may hold: QEMU's JSON parser reads integers up to 2^64-1 as integers. */
@@ -37,26 +43,48 @@ function accepts(schema: QmpSchema, t: SType | undefined): string[] {
   switch (t.kind) {
     case 'builtin':
       switch (t.builtin) {
-        case 'str': return ['string'];
-        case 'bool': return ['bool'];
-        case 'null': return ['null'];
-        case 'number': return ['number'];
-        case 'any': return ['string', 'bool', 'null', 'number', 'object', 'array'];
-        default: return ['integer'];
+        case 'str':
+          return ['string'];
+        case 'bool':
+          return ['bool'];
+        case 'null':
+          return ['null'];
+        case 'number':
+          return ['number'];
+        case 'any':
+          return ['string', 'bool', 'null', 'number', 'object', 'array'];
+        default:
+          return ['integer'];
       }
-    case 'enum': return ['string'];
-    case 'object': return ['object'];
-    case 'array': return ['array'];
-    case 'alternate': return t.types.flatMap((n) => accepts(schema, schema.types.get(n)));
+    case 'enum':
+      return ['string'];
+    case 'object':
+      return ['object'];
+    case 'array':
+      return ['array'];
+    case 'alternate':
+      return t.types.flatMap((n) => accepts(schema, schema.types.get(n)));
   }
 }
 
-const KIND_WORD: Record<string, string> = { string: 'a string', bool: 'true or false', null: 'null', number: 'a number', integer: 'an integer', object: 'an object', array: 'an array' };
+const KIND_WORD: Record<string, string> = {
+  string: 'a string',
+  bool: 'true or false',
+  null: 'null',
+  number: 'a number',
+  integer: 'an integer',
+  object: 'an object',
+  array: 'an array',
+};
 
 export function expectedText(schema: QmpSchema, typeName: string): string {
   const t = schema.types.get(typeName);
   if (t?.kind === 'builtin' && INT_RANGE[t.builtin]) return `an integer (${t.builtin})`;
-  if (t?.kind === 'enum') return `one of ${[...t.values.keys()].slice(0, 8).map((v) => `'${v}'`).join(', ')}${t.values.size > 8 ? ', ...' : ''}`;
+  if (t?.kind === 'enum')
+    return `one of ${[...t.values.keys()]
+      .slice(0, 8)
+      .map((v) => `'${v}'`)
+      .join(', ')}${t.values.size > 8 ? ', ...' : ''}`;
   return [...new Set(accepts(schema, t))].map((k) => KIND_WORD[k]).join(' or ') || 'a value';
 }
 
@@ -85,9 +113,15 @@ export function checkValue(ctx: ValueContext, v: JValue, typeName: string, what:
       const info = t.values.get(v.value);
       if (!info) {
         const fact = enumValueFact(t.values, v.value);
-        if (fact && !existsIn(fact, ctx.schema.version)) return ctx.report.error(v, QmpCode.notInVersion, versionMessage(`'${v.value}'`, fact, ctx.schema.version));
+        if (fact && !existsIn(fact, ctx.schema.version))
+          return ctx.report.error(v, QmpCode.notInVersion, versionMessage(`'${v.value}'`, fact, ctx.schema.version));
         const s = suggest(v.value, t.values);
-        return ctx.report.error(v, QmpCode.enumValue, `${what} does not accept '${v.value}'${didYouMean(s)}`, s.length ? { kind: 'suggest', names: s } : undefined);
+        return ctx.report.error(
+          v,
+          QmpCode.enumValue,
+          `${what} does not accept '${v.value}'${didYouMean(s)}`,
+          s.length ? { kind: 'suggest', names: s } : undefined,
+        );
       }
       if (info.deprecated) ctx.report.warn(v, QmpCode.deprecated, `'${v.value}' is deprecated and will be removed from QEMU`);
       if (info.unstable) ctx.report.warn(v, QmpCode.unstable, `'${v.value}' is unstable (experimental) and may change without notice`);
@@ -133,8 +167,12 @@ function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: 
     const bare = /^\s*\d+\s*$/.test(v.value);
     const r = qemuStrtosz(v.value, 1);
     if ('value' in r) {
-      return ctx.report.error(v, QmpCode.sizeString, `${what}: QMP takes a plain number, not the string ${JSON.stringify(v.value)}${bare ? '' : ' (size suffixes work only in HMP)'}; write ${r.value}`,
-        { kind: 'replace', title: `Replace with ${r.value}`, text: r.value.toString() });
+      return ctx.report.error(
+        v,
+        QmpCode.sizeString,
+        `${what}: QMP takes a plain number, not the string ${JSON.stringify(v.value)}${bare ? '' : ' (size suffixes work only in HMP)'}; write ${r.value}`,
+        { kind: 'replace', title: `Replace with ${r.value}`, text: r.value.toString() },
+      );
     }
   }
   if (v.kind !== 'number') return wrongType(ctx, v, typeName, what, '');
@@ -149,7 +187,11 @@ function checkInteger(ctx: ValueContext, v: JValue, b: BuiltinName, [min, max]: 
   if (SIGNED_64.has(b)) {
     // JSON integers of 2^63 and up reach the visitor as unsigned (past 2^64-1 as a double):
     // an int64 member refuses them as the wrong type ("Invalid parameter type").
-    return ctx.report.error(v, QmpCode.wrongType, `${what} must be an integer (${b}, at most ${max}); QEMU reads ${v.text} as ${n > 2n ** 64n - 1n || n < min ? 'a floating-point number' : 'an unsigned integer'} and refuses it as the wrong type`);
+    return ctx.report.error(
+      v,
+      QmpCode.wrongType,
+      `${what} must be an integer (${b}, at most ${max}); QEMU reads ${v.text} as ${n > 2n ** 64n - 1n || n < min ? 'a floating-point number' : 'an unsigned integer'} and refuses it as the wrong type`,
+    );
   }
   ctx.report.error(v, QmpCode.integerRange, `${what} must be between ${min} and ${max} (${b}), not ${v.text}`);
 }
@@ -166,7 +208,10 @@ function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'o
   const open = (ctx.open && what === 'arguments') || tagRefused;
   const seen = new Set<string>();
   for (const e of v.entries) {
-    if (seen.has(e.key)) { ctx.report.error(e.keySpan, QmpCode.duplicateKey, `'${e.key}' is given twice; QEMU refuses duplicate keys`); continue; }
+    if (seen.has(e.key)) {
+      ctx.report.error(e.keySpan, QmpCode.duplicateKey, `'${e.key}' is given twice; QEMU refuses duplicate keys`);
+      continue;
+    }
     seen.add(e.key);
     const m = members.get(e.key);
     if (!m) {
@@ -179,7 +224,12 @@ function checkObject(ctx: ValueContext, v: JObject, t: Extract<SType, { kind: 'o
   }
   if (v.elided || tagRefused) return;
   for (const m of members.values()) {
-    if (!m.optional && !seen.has(m.name)) ctx.report.error(spanOfOpen(v), QmpCode.missingArgument, `${what === 'arguments' ? `command '${ctx.command}'` : what} lacks the required member '${m.name}'`);
+    if (!m.optional && !seen.has(m.name))
+      ctx.report.error(
+        spanOfOpen(v),
+        QmpCode.missingArgument,
+        `${what === 'arguments' ? `command '${ctx.command}'` : what} lacks the required member '${m.name}'`,
+      );
   }
 }
 
@@ -199,13 +249,20 @@ export function memberWarnings(ctx: ValueContext, m: MemberInfo & { name: string
 function unknownMember(ctx: ValueContext, key: string, keySpan: Span, whole: Span, members: Map<string, SMember>, what: string): void {
   const fact = ctx.command === 'migrate-set-parameters' ? factFor('parameter', key) : factFor('argument', key, ctx.command);
   if (fact && !existsIn(fact, ctx.schema.version) && !members.has(key)) {
-    return ctx.report.error(keySpan, QmpCode.notInVersion, versionMessage(`'${key}'`, fact, ctx.schema.version),
-      { kind: 'remove', title: `Remove '${key}'`, span: whole });
+    return ctx.report.error(keySpan, QmpCode.notInVersion, versionMessage(`'${key}'`, fact, ctx.schema.version), {
+      kind: 'remove',
+      title: `Remove '${key}'`,
+      span: whole,
+    });
   }
   const s = suggest(key, members);
   const where = what === 'arguments' ? `command '${ctx.command}'` : what;
-  ctx.report.error(keySpan, QmpCode.unknownArgument, `${where} has no member '${key}'${didYouMean(s)}`,
-    s.length ? { kind: 'suggest', names: s } : { kind: 'remove', title: `Remove '${key}'`, span: whole });
+  ctx.report.error(
+    keySpan,
+    QmpCode.unknownArgument,
+    `${where} has no member '${key}'${didYouMean(s)}`,
+    s.length ? { kind: 'suggest', names: s } : { kind: 'remove', title: `Remove '${key}'`, span: whole },
+  );
 }
 
 export function versionMessage(what: string, fact: { since: string; removed?: string }, version: string): string {

@@ -12,7 +12,10 @@ export function codeActions(doc: TextDocument, range: Range, context: CodeAction
     const data = d.data as FixData | undefined;
     if (d.source !== 'qmp' || !data || typeof data !== 'object') continue;
     const edit = (range: Range, newText: string, title: string, preferred: boolean): CodeAction => ({
-      title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: preferred,
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: preferred,
       edit: { changes: { [doc.uri]: [{ range, newText }] } },
     });
     if (data.kind === 'replace') out.push(edit(d.range, data.text, data.title, true));
@@ -49,4 +52,3 @@ function removalRange(doc: TextDocument, span: { start: number; end: number }): 
   }
   return { start: doc.positionAt(start), end: doc.positionAt(end) };
 }
-

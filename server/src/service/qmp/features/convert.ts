@@ -19,7 +19,9 @@ export function conversions(doc: TextDocument, range: Range): CodeAction[] {
   if (typeof plain.execute !== 'string' || Object.keys(plain).some((k) => k !== 'execute' && k !== 'arguments')) return [];
   const target = { start: doc.positionAt(st.span.start), end: doc.positionAt(st.span.end) };
   const action = (title: string, newText: string): CodeAction => ({
-    title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [doc.uri]: [{ range: target, newText }] } },
+    title,
+    kind: CodeActionKind.RefactorRewrite,
+    edit: { changes: { [doc.uri]: [{ range: target, newText }] } },
   });
   if (st.format === 'shell') {
     return plain.execute === 'transaction' ? [] : [action('Convert to JSON', JSON.stringify(plain.arguments ? plain : { execute: plain.execute }))];
@@ -39,7 +41,10 @@ function toShell(command: string, args: Record<string, Plain>): string | undefin
   const isObject = (v: Plain): v is { [k: string]: Plain } => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0;
   const emit = (obj: Record<string, Plain>, prefix: string) => {
     let pending = prefix;
-    const word = (k: string, text: string) => { words.push(`${pending}${k}=${text}`); pending = ''; };
+    const word = (k: string, text: string) => {
+      words.push(`${pending}${k}=${text}`);
+      pending = '';
+    };
     const entries = Object.entries(obj);
     const nested = entries.filter(([, v]) => isObject(v));
     for (const [k, v] of entries) if (!isObject(v)) word(k, typeof v === 'string' ? v : JSON.stringify(v));
@@ -59,7 +64,11 @@ function readsBack(line: string, plain: unknown): boolean {
 /** JSON with keys sorted: QEMU does not care in which order members come. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -22,14 +22,22 @@ export function hover(a: Analysis, doc: TextDocument, pos: Position): Hover | nu
     lines.push(...facts(cmd));
     const args = schema.types.get(cmd.args ?? '');
     if (args?.kind === 'object' && args.members.size) {
-      lines.push('', `Arguments: ${[...args.members.values()].slice(0, 40).map((m) => `\`${m.name}${m.optional ? '?' : ''}\``).join(', ')}${args.members.size > 40 ? ', …' : ''}`);
+      lines.push(
+        '',
+        `Arguments: ${[...args.members.values()]
+          .slice(0, 40)
+          .map((m) => `\`${m.name}${m.optional ? '?' : ''}\``)
+          .join(', ')}${args.members.size > 40 ? ', …' : ''}`,
+      );
     }
     return { contents: { kind: 'markdown', value: lines.join('\n') } };
   }
   if (!at.entry || !at.path.length) return null;
   const m = memberAt(schema, at.command, at.path);
   if (!m) return null;
-  const lines = [`**${m.name}**: \`${typeLabel(schema, m.type)}\`${m.unit ? ` · ${m.unit}` : ''}${m.optional ? '' : ' · required'} — argument of \`${at.command}\``];
+  const lines = [
+    `**${m.name}**: \`${typeLabel(schema, m.type)}\`${m.unit ? ` · ${m.unit}` : ''}${m.optional ? '' : ' · required'} — argument of \`${at.command}\``,
+  ];
   lines.push(...facts(m));
   const v = at.node;
   if (v?.kind === 'number' && v.integer && m.unit) {
@@ -51,8 +59,10 @@ function typeLabel(schema: QmpSchema, name: string): string {
 
 function facts(m: MemberInfo & { name?: string }): string[] {
   const bits: string[] = [];
-  if (m.default !== undefined) bits.push(`default ${JSON.stringify(m.default)}${typeof m.default === 'number' && m.unit === 'B/s' ? ` (${describeBytes(m.default, true)})` : ''}`);
-  if (m.min !== undefined || m.max !== undefined) bits.push(`valid ${m.min ?? 0} … ${m.max ?? '∞'}${m.name === 'max-cpu-throttle' ? ' (and at least cpu-throttle-initial)' : ''}`);
+  if (m.default !== undefined)
+    bits.push(`default ${JSON.stringify(m.default)}${typeof m.default === 'number' && m.unit === 'B/s' ? ` (${describeBytes(m.default, true)})` : ''}`);
+  if (m.min !== undefined || m.max !== undefined)
+    bits.push(`valid ${m.min ?? 0} … ${m.max ?? '∞'}${m.name === 'max-cpu-throttle' ? ' (and at least cpu-throttle-initial)' : ''}`);
   if (m.since) bits.push(`since ${m.since}`);
   const out = bits.length ? [bits.join(' · ')] : [];
   if (m.deprecated) out.push('**Deprecated**: QEMU plans to remove it.');

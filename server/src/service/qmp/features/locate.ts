@@ -20,10 +20,15 @@ export interface Located {
 
 export function statementAt(script: Script, offset: number): Statement | undefined {
   const st = script.statements;
-  let lo = 0, hi = st.length - 1, found = -1;
+  let lo = 0,
+    hi = st.length - 1,
+    found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (st[mid].span.start <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (st[mid].span.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   const s = found >= 0 ? st[found] : undefined;
   return s && offset <= s.span.end ? s : undefined;
@@ -48,16 +53,25 @@ export function locate(script: Script, offset: number): Located | undefined {
     if (v.kind === 'object') {
       for (const e of v.entries) {
         if (inside(e.keySpan, offset) && !(e.value.kind === 'object' && e.value.start === e.keySpan.start)) {
-          out.path.push(e.key); out.entry = e; out.onKey = true; out.node = e.value;
+          out.path.push(e.key);
+          out.entry = e;
+          out.onKey = true;
+          out.node = e.value;
           return;
         }
         if (inside(e.value, offset)) {
-          out.path.push(e.key); out.entry = e; out.node = e.value;
+          out.path.push(e.key);
+          out.entry = e;
+          out.node = e.value;
           return walk(e.value);
         }
       }
     } else if (v.kind === 'array') {
-      for (const item of v.items) if (inside(item, offset)) { out.node = item; return walk(item); }
+      for (const item of v.items)
+        if (inside(item, offset)) {
+          out.node = item;
+          return walk(item);
+        }
     }
   };
   walk(args);
@@ -72,8 +86,9 @@ export function memberAt(schema: QmpSchema, command: string, path: string[]): SM
     let t = schema.types.get(typeName ?? '');
     while (t?.kind === 'array') t = schema.types.get(t.element);
     if (t?.kind !== 'object') return undefined;
-    m = objectMembers(schema, t).get(key) ?? [...(t.variants?.cases.values() ?? [])]
-      .map((c) => schema.types.get(c)).flatMap((c) => (c?.kind === 'object' ? [c.members.get(key)] : []))[0];
+    m =
+      objectMembers(schema, t).get(key) ??
+      [...(t.variants?.cases.values() ?? [])].map((c) => schema.types.get(c)).flatMap((c) => (c?.kind === 'object' ? [c.members.get(key)] : []))[0];
     if (!m) return undefined;
     typeName = m.type;
   }

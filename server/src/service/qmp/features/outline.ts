@@ -14,7 +14,10 @@ export function documentSymbols(a: Analysis, doc: TextDocument, max: number): Do
     const range = { start: doc.positionAt(st.span.start), end: doc.positionAt(st.span.end) };
     const name = st.nameSpan ?? exec.value;
     out.push({
-      name: exec.value.value, detail: st.hmp ? `HMP ${st.hmp.command}` : st.format, kind: SymbolKind.Function, range,
+      name: exec.value.value,
+      detail: st.hmp ? `HMP ${st.hmp.command}` : st.format,
+      kind: SymbolKind.Function,
+      range,
       selectionRange: { start: doc.positionAt(name.start), end: doc.positionAt(name.end) },
     });
   }

@@ -5,19 +5,36 @@
 // cursor, in that statement's format. The client only applies the result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { MigrationInputs } from '../inputs';
+import { MIGRATION_PARAMETERS } from '../../../migration/facts';
+import type { MigrationCapabilities, MigrationParameters } from '../../../migration/inputs';
 import { scriptOf, type Format, type Statement } from '../script/parse';
 import { member, type JObject } from '../script/value';
 
-export interface RecommendationChange { parameters?: MigrationInputs['parameters']; capabilities?: MigrationInputs['capabilities'] }
-type Value = MigrationInputs['parameters'][string];
-interface OffsetEdit { start: number; end: number; newText: string }
+export interface RecommendationChange {
+  parameters?: MigrationParameters;
+  capabilities?: MigrationCapabilities;
+}
+type Value = MigrationParameters[string];
+interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
 
-/** HMP sizes: a bare number is MiB/s for the two bandwidths, so always write a suffix there. */
+/**
+ * Byte sizes and rates (the facts' type and unit): HMP reads some of them in MiB by default,
+ * so they are written with an explicit suffix. Sizes in ms (announce-*) stay plain numbers.
+ */
+const BYTE_SIZES = new Set(MIGRATION_PARAMETERS.filter((p) => p.type === 'size' && p.unit?.startsWith('B')).map((p) => p.name));
+
 function hmpValue(name: string, v: Value): string {
   if (typeof v === 'boolean') return v ? 'on' : 'off';
-  if (typeof v === 'number' && /bandwidth/.test(name)) {
-    for (const [suffix, size] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) {
+  if (typeof v === 'number' && BYTE_SIZES.has(name)) {
+    for (const [suffix, size] of [
+      ['G', 2 ** 30],
+      ['M', 2 ** 20],
+      ['K', 2 ** 10],
+    ] as const) {
       if (v > 0 && v % size === 0) return `${v / size}${suffix}`;
     }
     return `${v}B`;
@@ -37,11 +54,13 @@ function newLines(format: Format, parameters: [string, Value][], capabilities: [
   }
   if (format === 'shell') {
     if (parameters.length) out.push(`migrate-set-parameters ${parameters.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
-    if (capabilities.length) out.push(`migrate-set-capabilities capabilities=${JSON.stringify(capabilities.map(([capability, state]) => ({ capability, state })))}`);
+    if (capabilities.length)
+      out.push(`migrate-set-capabilities capabilities=${JSON.stringify(capabilities.map(([capability, state]) => ({ capability, state })))}`);
     return out;
   }
   const prefix = format === 'transcript' ? '-> ' : '';
-  if (parameters.length) out.push(`${prefix}{"execute": "migrate-set-parameters", "arguments": {${parameters.map(([k, v]) => jsonMember(k, v, '"')).join(', ')}}}`);
+  if (parameters.length)
+    out.push(`${prefix}{"execute": "migrate-set-parameters", "arguments": {${parameters.map(([k, v]) => jsonMember(k, v, '"')).join(', ')}}}`);
   if (capabilities.length) {
     const list = capabilities.map(([k, v]) => `{"capability": "${k}", "state": ${v}}`).join(', ');
     out.push(`${prefix}{"execute": "migrate-set-capabilities", "arguments": {"capabilities": [${list}]}}`);
@@ -122,9 +141,12 @@ export function recommendationOffsetEdits(doc: TextDocument, cursorLine: number,
         return !word;
       });
     } else {
-      const found = nearest.format === 'shell' ? shellEdits(text, nearest, params)
-        : nearest.value.kind === 'object' ? jsonEdits(text, nearest.value, params) : undefined;
-      if (found) { edits.push(...found); params = []; }
+      const found =
+        nearest.format === 'shell' ? shellEdits(text, nearest, params) : nearest.value.kind === 'object' ? jsonEdits(text, nearest.value, params) : undefined;
+      if (found) {
+        edits.push(...found);
+        params = [];
+      }
     }
   }
 
@@ -133,8 +155,13 @@ export function recommendationOffsetEdits(doc: TextDocument, cursorLine: number,
   // Before the statement under the cursor (from the line it starts on), in its format;
   // else before the cursor line, in the format of the nearest statement above.
   const lineOf = (offset: number) => {
-    let lo = 0, hi = script.lineStarts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (script.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = script.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (script.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return lo;
   };
   const under = client.find((s) => s.line <= cursor && lineOf(s.span.end) >= cursor);
@@ -151,6 +178,7 @@ export function recommendationOffsetEdits(doc: TextDocument, cursorLine: number,
 /** The same edits as LSP text edits. */
 export function recommendationEdits(doc: TextDocument, cursorLine: number, change: RecommendationChange): TextEdit[] {
   return recommendationOffsetEdits(doc, cursorLine, change).map((e) => ({
-    range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText,
+    range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+    newText: e.newText,
   }));
 }

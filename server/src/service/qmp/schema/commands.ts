@@ -19,7 +19,10 @@ import { addBuiltins, type QmpSchema, type SCommand, type SMember, type SType } 
  */
 export type EncodedType = string[] | { m: Record<string, string>; tag?: string; v?: Record<string, string> };
 /** Per release: command -> its arguments type ('' for none; a leading '!' for commands that take any member, QAPI `gen: false`). */
-export interface EncodedRelease { c: Record<string, string>; t: Record<string, EncodedType> }
+export interface EncodedRelease {
+  c: Record<string, string>;
+  t: Record<string, EncodedType>;
+}
 export interface CommandsData {
   newest: string;
   full: EncodedRelease;
@@ -39,15 +42,20 @@ export function encodeRelease(schema: QmpSchema, builtins: Set<string>): Encoded
   for (const [name, ty] of [...schema.types].sort(([a], [b]) => a.localeCompare(b))) {
     if (builtins.has(name)) continue;
     switch (ty.kind) {
-      case 'enum': t[name] = ['e', ...ty.values.keys()]; break;
-      case 'alternate': t[name] = ['a', ...ty.types]; break;
+      case 'enum':
+        t[name] = ['e', ...ty.values.keys()];
+        break;
+      case 'alternate':
+        t[name] = ['a', ...ty.types];
+        break;
       case 'object': {
         const m: Record<string, string> = {};
         for (const [k, mem] of ty.members) m[k] = (mem.optional ? '?' : '') + mem.type;
         t[name] = ty.variants ? { m, tag: ty.variants.tag, v: Object.fromEntries(ty.variants.cases) } : { m };
         break;
       }
-      default: break;  // builtins and arrays ([T]) are made again when read
+      default:
+        break; // builtins and arrays ([T]) are made again when read
     }
   }
   return { c, t };
@@ -61,7 +69,10 @@ function release(version: string): EncodedRelease | undefined {
   if (!base) return undefined;
   const apply = <T>(a: Record<string, T>, delta: Record<string, T | null>) => {
     const out = { ...a };
-    for (const [k, v] of Object.entries(delta)) { if (v === null) delete out[k]; else out[k] = v; }
+    for (const [k, v] of Object.entries(delta)) {
+      if (v === null) delete out[k];
+      else out[k] = v;
+    }
     return out;
   };
   return { c: apply(base.c, d.c), t: apply(base.t, d.t) };
@@ -73,10 +84,15 @@ const cache = new Map<string, QmpSchema | null>();
 export function commandsSchema(version: string): QmpSchema | null {
   const v = parseVersion(version);
   const key = v ? `${v.major}.${v.minor}` : '?';
-  return remember(cache, key, () => {
-    const r = release(key);
-    return r ? decode(r, key) : null;
-  }, 16);
+  return remember(
+    cache,
+    key,
+    () => {
+      const r = release(key);
+      return r ? decode(r, key) : null;
+    },
+    16,
+  );
 }
 
 function decode(r: EncodedRelease, version: string): QmpSchema {

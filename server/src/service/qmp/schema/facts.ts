@@ -4,9 +4,7 @@
 // name exist" for the version-gate diagnostics.
 import { remember } from '../../common/memo';
 import { compareVersions, parseVersion, type QemuVersion } from '../../common/versions';
-import {
-  type Fact, MIGRATION_CAPABILITIES, MIGRATION_COMMANDS, MIGRATION_ENUMS, MIGRATION_PARAMETERS,
-} from '../../../migration/facts';
+import { type Fact, MIGRATION_CAPABILITIES, MIGRATION_COMMANDS, MIGRATION_ENUMS, MIGRATION_PARAMETERS } from '../../../migration/facts';
 import { addBuiltins, type MemberInfo, type QmpSchema, type SMember, type SType } from './types';
 
 const parsed = new Map<string, QemuVersion | undefined>();
@@ -17,7 +15,8 @@ export function version(text: string): QemuVersion | undefined {
 
 /** a >= b, both X.Y strings. */
 export function atLeast(a: string, b: string): boolean {
-  const va = version(a); const vb = version(b);
+  const va = version(a);
+  const vb = version(b);
   return !!va && !!vb && compareVersions(va, vb) >= 0;
 }
 
@@ -51,17 +50,27 @@ function buildFactsSchema(version: string): QmpSchema {
   for (const e of MIGRATION_ENUMS) enumOf(e.name, e.values);
   enumOf('MigrationCapability', MIGRATION_CAPABILITIES);
   types.set('StrOrNull', { kind: 'alternate', name: 'StrOrNull', types: ['str', 'null'] });
-  types.set('MigrationCapabilityStatus', { kind: 'object', name: 'MigrationCapabilityStatus', members: new Map([
-    ['capability', { name: 'capability', type: 'MigrationCapability', optional: false, doc: 'The capability to change.' }],
-    ['state', { name: 'state', type: 'bool', optional: false, doc: 'On or off.' }],
-  ]) });
+  types.set('MigrationCapabilityStatus', {
+    kind: 'object',
+    name: 'MigrationCapabilityStatus',
+    members: new Map([
+      ['capability', { name: 'capability', type: 'MigrationCapability', optional: false, doc: 'The capability to change.' }],
+      ['state', { name: 'state', type: 'bool', optional: false, doc: 'On or off.' }],
+    ]),
+  });
   types.set('BitmapMigrationNodeAlias', { kind: 'builtin', name: 'BitmapMigrationNodeAlias', builtin: 'any' });
   const params = new Map<string, SMember>();
   for (const p of MIGRATION_PARAMETERS) {
     if (!existsIn(p, version)) continue;
     params.set(p.name, {
-      name: p.name, type: p.type, optional: true, ...info(p, version),
-      unit: p.unit, default: p.default, min: p.min, max: p.max,
+      name: p.name,
+      type: p.type,
+      optional: true,
+      ...info(p, version),
+      unit: p.unit,
+      default: p.default,
+      min: p.min,
+      max: p.max,
     });
   }
   types.set('MigrateSetParameters', { kind: 'object', name: 'MigrateSetParameters', members: params });
@@ -92,8 +101,11 @@ export function addArrayType(types: Map<string, SType>, name: string): void {
 /** The fact with that name, for "appeared in X" / "removed in Y" messages. */
 export function factFor(kind: 'command' | 'parameter' | 'argument', name: string, command?: string): Fact | undefined {
   switch (kind) {
-    case 'command': return MIGRATION_COMMANDS.find((c) => c.name === name);
-    case 'parameter': return MIGRATION_PARAMETERS.find((p) => p.name === name);
-    case 'argument': return MIGRATION_COMMANDS.find((c) => c.name === command)?.args.find((a) => a.name === name);
+    case 'command':
+      return MIGRATION_COMMANDS.find((c) => c.name === name);
+    case 'parameter':
+      return MIGRATION_PARAMETERS.find((p) => p.name === name);
+    case 'argument':
+      return MIGRATION_COMMANDS.find((c) => c.name === command)?.args.find((a) => a.name === name);
   }
 }

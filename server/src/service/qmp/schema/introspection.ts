@@ -7,8 +7,16 @@ import { addBuiltins, type BuiltinName, type MemberInfo, type QmpSchema, type SC
 export type Loaded = { schema: QmpSchema } | { error: string };
 
 interface RawEntry {
-  name?: unknown; 'meta-type'?: unknown; members?: unknown; values?: unknown; features?: unknown;
-  'arg-type'?: unknown; 'element-type'?: unknown; tag?: unknown; variants?: unknown; 'allow-oob'?: unknown;
+  name?: unknown;
+  'meta-type'?: unknown;
+  members?: unknown;
+  values?: unknown;
+  features?: unknown;
+  'arg-type'?: unknown;
+  'element-type'?: unknown;
+  tag?: unknown;
+  variants?: unknown;
+  'allow-oob'?: unknown;
   'json-type'?: unknown;
 }
 
@@ -23,7 +31,7 @@ export function loadIntrospection(files: FileAccess, path: string, version: stri
   const hit = cache.get(path + '\0' + version);
   if (hit && hit.text === r.text) return hit.result;
   const result = parseIntrospection(r.text, path, version);
-  if (cache.size >= 16) cache.clear();  // the version comes from a script header: bound the keys
+  if (cache.size >= 16) cache.clear(); // the version comes from a script header: bound the keys
   cache.set(path + '\0' + version, { text: r.text, result });
   return result;
 }
@@ -35,7 +43,9 @@ const flags = (features: unknown): MemberInfo => {
 
 export function parseIntrospection(text: string, path: string, version: string): Loaded {
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (e) {
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
     return { error: `the introspection file ${path} is not JSON (${(e as Error).message})` };
   }
   // Accept the bare array and the whole reply object ({"return": [...]}).
@@ -49,8 +59,11 @@ export function parseIntrospection(text: string, path: string, version: string):
     switch (e['meta-type']) {
       case 'command':
         commands.set(name, {
-          name, args: typeof e['arg-type'] === 'string' ? e['arg-type'] : undefined, allowOob: e['allow-oob'] === true,
-          openArgs: OPEN_ARGS.has(name) || undefined, ...flags(e.features),
+          name,
+          args: typeof e['arg-type'] === 'string' ? e['arg-type'] : undefined,
+          allowOob: e['allow-oob'] === true,
+          openArgs: OPEN_ARGS.has(name) || undefined,
+          ...flags(e.features),
         });
         break;
       case 'builtin':
@@ -58,8 +71,11 @@ export function parseIntrospection(text: string, path: string, version: string):
         break;
       case 'enum': {
         const values = new Map<string, MemberInfo>();
-        const members = Array.isArray(e.members) ? e.members as { name?: unknown; features?: unknown }[] : [];
-        if (members.length) for (const m of members) { if (typeof m?.name === 'string') values.set(m.name, flags(m.features)); }
+        const members = Array.isArray(e.members) ? (e.members as { name?: unknown; features?: unknown }[]) : [];
+        if (members.length)
+          for (const m of members) {
+            if (typeof m?.name === 'string') values.set(m.name, flags(m.features));
+          }
         else if (Array.isArray(e.values)) for (const v of e.values) if (typeof v === 'string') values.set(v, {});
         types.set(name, { kind: 'enum', name, values });
         break;
@@ -76,9 +92,10 @@ export function parseIntrospection(text: string, path: string, version: string):
           if (typeof m?.name !== 'string') continue;
           members.set(m.name, { name: m.name, type: String(m.type), optional: 'default' in m, ...flags(m.features) });
         }
-        const variants = typeof e.tag === 'string' && Array.isArray(e.variants)
-          ? { tag: e.tag, cases: new Map((e.variants as { case?: unknown; type?: unknown }[]).map((c) => [String(c?.case), String(c?.type)])) }
-          : undefined;
+        const variants =
+          typeof e.tag === 'string' && Array.isArray(e.variants)
+            ? { tag: e.tag, cases: new Map((e.variants as { case?: unknown; type?: unknown }[]).map((c) => [String(c?.case), String(c?.type)])) }
+            : undefined;
         types.set(name, { kind: 'object', name, members, variants });
         break;
       }
@@ -92,5 +109,15 @@ export function parseIntrospection(text: string, path: string, version: string):
 function builtinOf(name: string, jsonType: unknown): BuiltinName {
   const known: Record<string, BuiltinName> = { str: 'str', int: 'int', number: 'number', bool: 'bool', null: 'null', any: 'any' };
   if (name in known) return known[name];
-  return jsonType === 'string' ? 'str' : jsonType === 'int' ? 'int' : jsonType === 'boolean' ? 'bool' : jsonType === 'number' ? 'number' : jsonType === 'null' ? 'null' : 'any';
+  return jsonType === 'string'
+    ? 'str'
+    : jsonType === 'int'
+      ? 'int'
+      : jsonType === 'boolean'
+        ? 'bool'
+        : jsonType === 'number'
+          ? 'number'
+          : jsonType === 'null'
+            ? 'null'
+            : 'any';
 }

@@ -14,8 +14,10 @@ function memberInfo(def: Definition, m: Member): MemberInfo {
   const doc = def.doc?.members.get(m.name)?.replace(/\s+/g, ' ').trim();
   const fs = m.features.map((f) => f.name);
   return {
-    doc, since: sinceOf(doc),
-    deprecated: fs.includes('deprecated') || undefined, unstable: fs.includes('unstable') || undefined,
+    doc,
+    since: sinceOf(doc),
+    deprecated: fs.includes('deprecated') || undefined,
+    unstable: fs.includes('unstable') || undefined,
   };
 }
 
@@ -49,19 +51,30 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
   for (const def of model.definitions) {
     const fs = def.features.map((f) => f.name);
     const flags: MemberInfo = {
-      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined, since: def.doc?.since,
-      deprecated: fs.includes('deprecated') || undefined, unstable: fs.includes('unstable') || undefined,
+      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined,
+      since: def.doc?.since,
+      deprecated: fs.includes('deprecated') || undefined,
+      unstable: fs.includes('unstable') || undefined,
     };
     switch (def.kind) {
       case 'enum':
-        types.set(def.name, { kind: 'enum', name: def.name, values: new Map(def.members.filter((m) => m.role === 'value').map((m) => [m.name, memberInfo(def, m)])) });
+        types.set(def.name, {
+          kind: 'enum',
+          name: def.name,
+          values: new Map(def.members.filter((m) => m.role === 'value').map((m) => [m.name, memberInfo(def, m)])),
+        });
         break;
       case 'struct':
         types.set(def.name, { kind: 'object', name: def.name, members: collect(def) });
         break;
       case 'union': {
         const cases = new Map(def.members.filter((m) => m.role === 'branch').map((m) => [m.name, refName(m.type)]));
-        types.set(def.name, { kind: 'object', name: def.name, members: collect(def), variants: def.discriminator ? { tag: def.discriminator.name, cases } : undefined });
+        types.set(def.name, {
+          kind: 'object',
+          name: def.name,
+          members: collect(def),
+          variants: def.discriminator ? { tag: def.discriminator.name, cases } : undefined,
+        });
         break;
       }
       case 'alternate':

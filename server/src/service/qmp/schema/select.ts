@@ -12,7 +12,7 @@ import { commandsSchema } from './commands';
 import { addArrayType, factsSchema } from './facts';
 import { loadIntrospection } from './introspection';
 import { qapiSchema } from './qapi';
-import { type MemberInfo, type QmpSchema, type SMember } from './types';
+import type { MemberInfo, QmpSchema, SMember } from './types';
 
 export interface SchemaChoice {
   schema: QmpSchema;
@@ -28,10 +28,13 @@ export interface SchemaChoice {
 export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string, settings: Settings, headerVersion?: string): SchemaChoice {
   const problems: string[] = [];
   const dependencies: string[] = [];
-  let version: string; let versionSource: string;
+  let version: string;
+  let versionSource: string;
   const hv = headerVersion ? parseVersion(headerVersion) : undefined;
-  if (hv) { version = `${hv.major}.${hv.minor}`; versionSource = 'script header'; }
-  else {
+  if (hv) {
+    version = `${hv.major}.${hv.minor}`;
+    versionSource = 'script header';
+  } else {
     const r = resolveVersion(settings.qemuVersion, path, files);
     version = `${r.version.major}.${r.version.minor}`;
     versionSource = r.source === 'VERSION file' ? `VERSION file ${r.versionFile}` : r.source;
@@ -65,10 +68,17 @@ export function chooseSchema(files: FileAccess, qapi: QapiLanguage, path: string
   return { schema: q ? enrich(q, facts) : facts, version, versionSource, problems, dependencies };
 }
 
-interface QapiEntry { files: string[]; texts: (string | undefined)[]; schema: QmpSchema | null }
+interface QapiEntry {
+  files: string[];
+  texts: (string | undefined)[];
+  schema: QmpSchema | null;
+}
 const fromSources = new Map<string, QapiEntry>();
 
-const textOf = (files: FileAccess, path: string) => { const r = files.read(path); return 'text' in r ? r.text : undefined; };
+const textOf = (files: FileAccess, path: string) => {
+  const r = files.read(path);
+  return 'text' in r ? r.text : undefined;
+};
 
 /**
  * The QMP schema of a QAPI tree, built once per root and version while none of its
@@ -135,7 +145,7 @@ export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
   const types = new Map(primary.types);
   const done = new Set<string>();
   // The shipped command list has names and types only: its deprecation flags come from the facts.
-  const keys = ['since', 'doc', 'unit', 'default', 'min', 'max', ...(primary.source === 'facts' ? ['deprecated', 'unstable'] as const : [])] as const;
+  const keys = ['since', 'doc', 'unit', 'default', 'min', 'max', ...(primary.source === 'facts' ? (['deprecated', 'unstable'] as const) : [])] as const;
   const fill = <T extends MemberInfo>(a: T, b: MemberInfo): T => {
     const out = { ...a };
     for (const k of keys) {
@@ -147,21 +157,32 @@ export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
     const key = pName + '\0' + sName;
     if (done.has(key)) return;
     done.add(key);
-    const p = types.get(pName); const s = secondary.types.get(sName);
+    const p = types.get(pName);
+    const s = secondary.types.get(sName);
     if (!p || !s) return;
     if (p.kind === 'object' && s.kind === 'object') {
       const members = new Map<string, SMember>();
       for (const [name, m] of p.members) {
         const sm = s.members.get(name);
-        if (!sm) { members.set(name, m); continue; }
+        if (!sm) {
+          members.set(name, m);
+          continue;
+        }
         const out = fill(m, sm);
         const width = integerWidth(m.type, sm.type);
-        if (width) { out.type = width; addArrayType(types, width); } else walk(m.type, sm.type);
+        if (width) {
+          out.type = width;
+          addArrayType(types, width);
+        } else walk(m.type, sm.type);
         members.set(name, out);
       }
       types.set(pName, { ...p, members });
       // A union's variants hold members too (BlockdevOptions' per-driver options).
-      if (p.variants && s.variants) for (const [tag, c] of p.variants.cases) { const sc = s.variants.cases.get(tag); if (sc) walk(c, sc); }
+      if (p.variants && s.variants)
+        for (const [tag, c] of p.variants.cases) {
+          const sc = s.variants.cases.get(tag);
+          if (sc) walk(c, sc);
+        }
     } else if (p.kind === 'enum' && s.kind === 'enum') {
       types.set(pName, { ...p, values: new Map([...p.values].map(([k, v]) => [k, fill(v, s.values.get(k) ?? {})])) });
     } else if (p.kind === 'array' && s.kind === 'array') walk(p.element, s.element);
@@ -174,8 +195,12 @@ export function enrich(primary: QmpSchema, secondary: QmpSchema): QmpSchema {
     commands.set(name, fill(c, sc));
     if (c.args && sc.args) walk(c.args, sc.args);
   }
-  const out: QmpSchema = { ...primary, types, commands, detail: `${primary.detail}, completed from ${secondary.source === 'facts' ? 'the shipped facts' : secondary.detail}` };
+  const out: QmpSchema = {
+    ...primary,
+    types,
+    commands,
+    detail: `${primary.detail}, completed from ${secondary.source === 'facts' ? 'the shipped facts' : secondary.detail}`,
+  };
   byFallback.set(secondary, out);
   return out;
 }
-

@@ -3,8 +3,21 @@
 // schema/select.ts for the precedence and how they are combined.
 
 export type BuiltinName =
-  | 'str' | 'number' | 'int' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'size' | 'bool' | 'any' | 'null';
+  | 'str'
+  | 'number'
+  | 'int'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'size'
+  | 'bool'
+  | 'any'
+  | 'null';
 
 /** Facts a member can carry beyond its type (from QAPI docs or the shipped facts). */
 export interface MemberInfo {
@@ -63,8 +76,21 @@ export function builtinType(name: BuiltinName): SType {
 }
 
 export const BUILTINS: BuiltinName[] = [
-  'str', 'number', 'int', 'int8', 'int16', 'int32', 'int64',
-  'uint8', 'uint16', 'uint32', 'uint64', 'size', 'bool', 'any', 'null',
+  'str',
+  'number',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'size',
+  'bool',
+  'any',
+  'null',
 ];
 
 export function addBuiltins(types: Map<string, SType>): void {
@@ -73,14 +99,14 @@ export function addBuiltins(types: Map<string, SType>): void {
 
 /**
  * The members of an object type, including those of the variant its tag selects
- * (`valueOf` gives the string value of a member in the object at hand); variants
+ * (`memberValue` gives the string value of a member in the object at hand); variants
  * nest (MigrationAddress -> SocketAddress -> InetSocketAddress).
  */
-export function objectMembers(schema: QmpSchema, t: SType, valueOf?: (key: string) => string | undefined, depth = 0): Map<string, SMember> {
+export function objectMembers(schema: QmpSchema, t: SType, memberValue?: (key: string) => string | undefined, depth = 0): Map<string, SMember> {
   if (t.kind !== 'object') return new Map();
-  const tagValue = t.variants && valueOf ? valueOf(t.variants.tag) : undefined;
+  const tagValue = t.variants && memberValue ? memberValue(t.variants.tag) : undefined;
   if (!t.variants || tagValue === undefined || depth > 8) return t.members;
   const caseType = schema.types.get(t.variants.cases.get(tagValue) ?? '');
   if (!caseType || caseType.kind !== 'object') return t.members;
-  return new Map([...t.members, ...objectMembers(schema, caseType, valueOf, depth + 1)]);
+  return new Map([...t.members, ...objectMembers(schema, caseType, memberValue, depth + 1)]);
 }

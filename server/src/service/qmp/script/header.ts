@@ -74,7 +74,12 @@ export function readHeaderLine(h: Header, text: string, offset: number, line: nu
     const eq = w[0].indexOf('=');
     const item = eq > 0 ? WORKLOAD_ITEMS[w[0].slice(0, eq)] : undefined;
     if (!item) {
-      h.problems.push({ ...span, message: `'${w[0]}' is not a workload item; use ${Object.keys(WORKLOAD_ITEMS).map((k) => k + '=').join(', ')}` });
+      h.problems.push({
+        ...span,
+        message: `'${w[0]}' is not a workload item; use ${Object.keys(WORKLOAD_ITEMS)
+          .map((k) => k + '=')
+          .join(', ')}`,
+      });
       continue;
     }
     const value = item.parse(w[0].slice(eq + 1));

@@ -4,22 +4,41 @@
 // span so the caller can report it and resume at a sensible place.
 import type { JEntry, JString, JValue, Span } from './value';
 
-export interface ParseProblem extends Span { message: string }
-export interface ParseResult { value?: JValue; end: number; problem?: ParseProblem }
+export interface ParseProblem extends Span {
+  message: string;
+}
+export interface ParseResult {
+  value?: JValue;
+  end: number;
+  problem?: ParseProblem;
+}
 
 /** QEMU refuses deeper nesting (json-parser.c MAX_NESTING); it also keeps our recursion bounded. */
 const MAX_DEPTH = 1024;
 
-class Fail { constructor(readonly problem: ParseProblem) {} }
+class Fail {
+  constructor(readonly problem: ParseProblem) {}
+}
 
 const ESCAPES: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const WORD_CHAR = /[A-Za-z0-9_]/;
-const LITERALS = [['true', true], ['false', false], ['null', null]] as const;
+const LITERALS = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+] as const;
 
-/** One parse; a class rather than closures so a 10,000-message script allocates little. */
-class Parser {
+/** One parse; a class rather than closures so a 10,000-message script allocates little (completion extends it). */
+export class Parser {
   i: number;
-  constructor(readonly text: string, readonly start: number, readonly allowEllipsis: boolean, readonly limit: number) { this.i = start; }
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly allowEllipsis: boolean,
+    readonly limit: number,
+  ) {
+    this.i = start;
+  }
 
   fail(message: string, s = this.i, e = Math.min(this.limit, s + 1)): never {
     throw new Fail({ message, start: s, end: Math.max(e, s + 1) });
@@ -60,8 +79,10 @@ class Parser {
       if (c === 92) {
         out += text.slice(run, i);
         const e = text[i + 1];
-        if (e !== undefined && e in ESCAPES) { out += ESCAPES[e]; this.i = i + 2; }
-        else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+        if (e !== undefined && e in ESCAPES) {
+          out += ESCAPES[e];
+          this.i = i + 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
           this.i = i + 6;
         } else this.fail(`'\\${e ?? ''}' is not a valid escape`, i, i + 2);
@@ -88,9 +109,14 @@ class Parser {
     if (text[this.i] === '-') this.i++;
     if (!this.digits()) this.fail('a number needs digits', s, this.i + 1);
     let integer = true;
-    if (text[this.i] === '.') { this.i++; integer = false; if (!this.digits()) this.fail('a fraction needs digits after the point', s, this.i); }
+    if (text[this.i] === '.') {
+      this.i++;
+      integer = false;
+      if (!this.digits()) this.fail('a fraction needs digits after the point', s, this.i);
+    }
     if (text[this.i] === 'e' || text[this.i] === 'E') {
-      this.i++; integer = false;
+      this.i++;
+      integer = false;
       if (text[this.i] === '+' || text[this.i] === '-') this.i++;
       if (!this.digits()) this.fail('an exponent needs digits', s, this.i);
     }
@@ -104,7 +130,10 @@ class Parser {
     const i = this.i;
     if (i >= limit) this.fail('a value is missing here', Math.max(this.start, limit - 1), limit);
     const c = text[i];
-    if (this.ellipsisAt(i)) { this.i += 3; return { kind: 'elided', start: i, end: i + 3 }; }
+    if (this.ellipsisAt(i)) {
+      this.i += 3;
+      return { kind: 'elided', start: i, end: i + 3 };
+    }
     if (c === '{' || c === '[') {
       if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
       return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
@@ -128,11 +157,16 @@ class Parser {
     const entries: JEntry[] = [];
     let elided = false;
     this.ws();
-    if (text[this.i] === '}') { this.i++; return { kind: 'object', entries, elided, start: s, end: this.i }; }
+    if (text[this.i] === '}') {
+      this.i++;
+      return { kind: 'object', entries, elided, start: s, end: this.i };
+    }
     for (;;) {
       this.ws();
-      if (this.ellipsisAt(this.i)) { this.i += 3; elided = true; }
-      else {
+      if (this.ellipsisAt(this.i)) {
+        this.i += 3;
+        elided = true;
+      } else {
         if (this.i >= limit) this.fail('this object is never closed', s, s + 1);
         if (text[this.i] !== '"' && text[this.i] !== "'") this.fail('expected a member name in quotes');
         const k = this.str();
@@ -142,8 +176,14 @@ class Parser {
         entries.push({ key: k.value, keySpan: k, value: this.value(depth) });
       }
       this.ws();
-      if (text[this.i] === ',') { this.i++; continue; }
-      if (text[this.i] === '}') { this.i++; return { kind: 'object', entries, elided, start: s, end: this.i }; }
+      if (text[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (text[this.i] === '}') {
+        this.i++;
+        return { kind: 'object', entries, elided, start: s, end: this.i };
+      }
       if (this.i >= limit) this.fail('this object is never closed', s, s + 1);
       this.fail("expected ',' or '}'");
     }
@@ -155,13 +195,23 @@ class Parser {
     const items: JValue[] = [];
     let elided = false;
     this.ws();
-    if (text[this.i] === ']') { this.i++; return { kind: 'array', items, elided, start: s, end: this.i }; }
+    if (text[this.i] === ']') {
+      this.i++;
+      return { kind: 'array', items, elided, start: s, end: this.i };
+    }
     for (;;) {
       const v = this.value(depth);
-      if (v.kind === 'elided') elided = true; else items.push(v);
+      if (v.kind === 'elided') elided = true;
+      else items.push(v);
       this.ws();
-      if (text[this.i] === ',') { this.i++; continue; }
-      if (text[this.i] === ']') { this.i++; return { kind: 'array', items, elided, start: s, end: this.i }; }
+      if (text[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      if (text[this.i] === ']') {
+        this.i++;
+        return { kind: 'array', items, elided, start: s, end: this.i };
+      }
       if (this.i >= limit) this.fail('this array is never closed', s, s + 1);
       this.fail("expected ',' or ']'");
     }

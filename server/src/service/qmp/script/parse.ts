@@ -62,7 +62,11 @@ export function parseScript(text: string): Script {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const script: Script = { statements: [], problems: [], header: emptyHeader(), lineStarts };
   if (looksBinary(text)) {
-    script.problems.push({ start: 0, end: Math.min(text.length, 1), message: 'this file looks binary (it contains NUL or many control characters), not a QMP script; nothing was checked' });
+    script.problems.push({
+      start: 0,
+      end: Math.min(text.length, 1),
+      message: 'this file looks binary (it contains NUL or many control characters), not a QMP script; nothing was checked',
+    });
     return script;
   }
   const lineEnd = (l: number) => {
@@ -70,8 +74,13 @@ export function parseScript(text: string): Script {
     return e > lineStarts[l] && text.charCodeAt(e - 1) === 13 ? e - 1 : e;
   };
   const lineOf = (offset: number) => {
-    let lo = 0, hi = lineStarts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    let lo = 0,
+      hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
     return lo;
   };
   let inHeader = true;
@@ -89,15 +98,27 @@ export function parseScript(text: string): Script {
         const le = lineEnd(l);
         while (j < le && (text[j] === ' ' || text[j] === '\t')) j++;
         if (j >= le) return l + 1;
-        if (format === 'json' && (text[j] === '{' || text[j] === '[')) { at = j; stmtStart = j; continue; }
-        script.problems.push({ start: j, end: le, message: 'unexpected text after the message; put one message after another, or start a comment line with #' });
+        if (format === 'json' && (text[j] === '{' || text[j] === '[')) {
+          at = j;
+          stmtStart = j;
+          continue;
+        }
+        script.problems.push({
+          start: j,
+          end: le,
+          message: 'unexpected text after the message; put one message after another, or start a comment line with #',
+        });
         return l + 1;
       }
       const p = r.problem!;
       const pl = lineOf(p.start);
       if (pl > line && !/string is never closed/.test(p.message)) {
         // The message ran into later lines without closing: blame its opening, resume where it broke.
-        script.problems.push({ start: stmtStart, end: Math.min(stmtStart + 1, end), message: `this message is never closed (reading stopped at line ${pl + 1}: ${p.message})` });
+        script.problems.push({
+          start: stmtStart,
+          end: Math.min(stmtStart + 1, end),
+          message: `this message is never closed (reading stopped at line ${pl + 1}: ${p.message})`,
+        });
         return text.slice(lineStarts[pl], p.start).trim() === '' ? pl : pl + 1;
       }
       script.problems.push(p);
@@ -111,11 +132,15 @@ export function parseScript(text: string): Script {
     const le = lineEnd(l);
     let i = ls;
     while (i < le && (text[i] === ' ' || text[i] === '\t')) i++;
-    if (i >= le) { l++; continue; }
+    if (i >= le) {
+      l++;
+      continue;
+    }
     const c = text[i];
     if (c === '#') {
       if (inHeader) readHeaderLine(script.header, text.slice(ls, le), ls, l);
-      l++; continue;
+      l++;
+      continue;
     }
     inHeader = false;
     if ((c === '-' && text[i + 1] === '>') || (c === '<' && text[i + 1] === '-')) {
@@ -124,7 +149,8 @@ export function parseScript(text: string): Script {
       while (j < le && (text[j] === ' ' || text[j] === '\t')) j++;
       if (j >= le && !/^\s/.test(text.slice(lineStarts[l + 1] ?? text.length))) {
         script.problems.push({ start: i, end: i + 2, message: `a message must follow ${c === '-' ? '->' : '<-'}` });
-        l++; continue;
+        l++;
+        continue;
       }
       l = readJson(j, l, 'transcript', dir, i);
       continue;
@@ -133,7 +159,10 @@ export function parseScript(text: string): Script {
       l = readJson(i, l, 'json', 'client', i);
       continue;
     }
-    if (c === '.' && text.slice(i, le).trim() === '...') { l++; continue; }
+    if (c === '.' && text.slice(i, le).trim() === '...') {
+      l++;
+      continue;
+    }
     const words = qmpShellWords(text, i, le);
     const span = { start: i, end: le };
     if (!tx && isHmp(words)) {
@@ -142,7 +171,8 @@ export function parseScript(text: string): Script {
       // migrate_set_parameter's value is judged per version by the checker (10.2 reads the rest of the line raw).
       if (hmp.problem && !(hmp.words[0]?.text === 'migrate_set_parameter' && hmp.words.length >= 2)) script.problems.push(hmp.problem);
       else readHmp(script, text, hmp.words, span, l, hmp.problem);
-      l++; continue;
+      l++;
+      continue;
     }
     tx = shellLine(script, words, span, l, tx);
     l++;
@@ -189,7 +219,11 @@ function shellLine(script: Script, words: Word[], span: Span, line: number, tx: 
   }
   if (rest.length && rest[0].text === ')' && tx) {
     if (rest.length > 1) {
-      script.problems.push({ start: rest[1].start, end: span.end, message: 'qmp-shell refuses anything after the ) that closes a transaction (the transaction is not sent)' });
+      script.problems.push({
+        start: rest[1].start,
+        end: span.end,
+        message: 'qmp-shell refuses anything after the ) that closes a transaction (the transaction is not sent)',
+      });
       return null;
     }
     closeTransaction(script, tx, { start: rest[0].start, end: span.end });
@@ -200,18 +234,30 @@ function shellLine(script: Script, words: Word[], span: Span, line: number, tx: 
     const finalize = rest.length > 1 && rest[rest.length - 1].text === ')';
     const [type, ...kv] = finalize ? rest.slice(0, -1) : rest;
     const { args, problems, unsendable } = shellArguments(kv, { start: type.end, end: span.end });
-    if (problems.length) { script.problems.push(...problems); return tx; }
+    if (problems.length) {
+      script.problems.push(...problems);
+      return tx;
+    }
     for (const u of unsendable) tx.unsendable.push({ line, message: u.message });
-    tx.actions.push({ kind: 'object', elided: false, ...span, entries: [
-      { key: 'type', keySpan: type, value: str(type.text, type) },
-      { key: 'data', keySpan: type, value: args },
-    ] });
-    if (finalize) { closeTransaction(script, tx, rest[rest.length - 1]); return null; }
+    tx.actions.push({
+      kind: 'object',
+      elided: false,
+      ...span,
+      entries: [
+        { key: 'type', keySpan: type, value: str(type.text, type) },
+        { key: 'data', keySpan: type, value: args },
+      ],
+    });
+    if (finalize) {
+      closeTransaction(script, tx, rest[rest.length - 1]);
+      return null;
+    }
     return tx;
   }
   const { args, problems, unsendable } = shellArguments(rest.slice(1), { start: rest[0].end, end: span.end });
   script.problems.push(...(problems.length ? problems : unsendable));
-  if (!problems.length && !unsendable.length) script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
+  if (!problems.length && !unsendable.length)
+    script.statements.push({ format: 'shell', direction: 'client', value: command(rest[0], args), span, line, nameSpan: rest[0] });
   return null;
 }
 
@@ -226,7 +272,14 @@ function closeTransaction(script: Script, tx: Transaction, closing: Span): void 
   const name = { ...tx.wordSpan, text: 'transaction' };
   const actions: JArray = { kind: 'array', items: tx.actions, elided: false, start: tx.start, end };
   const args: JObject = { kind: 'object', elided: false, start: tx.start, end, entries: [{ key: 'actions', keySpan: tx.wordSpan, value: actions }] };
-  script.statements.push({ format: 'shell', direction: 'client', value: command(name, args), span: { start: tx.start, end }, line: tx.line, nameSpan: tx.wordSpan });
+  script.statements.push({
+    format: 'shell',
+    direction: 'client',
+    value: command(name, args),
+    span: { start: tx.start, end },
+    line: tx.line,
+    nameSpan: tx.wordSpan,
+  });
 }
 
 /** HMP when the first word is an HMP migration command and (for `migrate`) no word is key=value. */
@@ -246,12 +299,12 @@ function readHmp(script: Script, text: string, words: Word[], span: Span, line: 
   switch (cmd.text) {
     case 'info': {
       const target = HMP_COMMANDS[`info ${rest[0]?.text ?? ''}`];
-      if (!target || rest.length !== 1) return problem(script, rest[0] ?? cmd, 'this checker knows the HMP info commands migrate, migrate_parameters and migrate_capabilities');
+      if (!target || rest.length !== 1)
+        return problem(script, rest[0] ?? cmd, 'this checker knows the HMP info commands migrate, migrate_parameters and migrate_capabilities');
       return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: target }, undefined), span, line, nameSpan: cmd, hmp });
     }
-    case 'migrate_set_parameter':
+    case 'migrate_set_parameter': {
       // A value is needed; words after it are judged per version by the checker (check/hmp.ts).
-    {
       let vs = rest[0]?.end ?? span.end;
       while (vs < span.end && /\s/.test(text[vs])) vs++;
       if (!rest[0] || vs >= span.end) return problem(script, rest[0] ?? cmd, 'HMP usage: migrate_set_parameter NAME VALUE');
@@ -260,11 +313,17 @@ function readHmp(script: Script, text: string, words: Word[], span: Span, line: 
       const inValue = wordProblem && (!rest[1] || wordProblem.start < rest[1].end + 1);
       const valueWord = rest[1] && !inValue ? rest[1] : { ...valueRest, text: valueRest.text.split(/\s/)[0], end: vs + valueRest.text.split(/\s/)[0].length };
       return push(script, {
-        format: 'hmp', direction: 'client', span, line, nameSpan: cmd,
+        format: 'hmp',
+        direction: 'client',
+        span,
+        line,
+        nameSpan: cmd,
         value: command({ ...cmd, text: 'migrate-set-parameters' }, obj(span, [{ key: rest[0].text, keySpan: rest[0], value: str(valueWord.text, valueWord) }])),
         hmp: {
-          command: cmd.text, valueWord, valueRest,
-          extra: inValue ? undefined : rest[2] ?? (wordProblem ? { text: '', start: wordProblem.start, end: span.end, plain: true } : undefined),
+          command: cmd.text,
+          valueWord,
+          valueRest,
+          extra: inValue ? undefined : (rest[2] ?? (wordProblem ? { text: '', start: wordProblem.start, end: span.end, plain: true } : undefined)),
           valueProblem: inValue ? wordProblem : undefined,
         },
       });
@@ -278,17 +337,42 @@ function readHmp(script: Script, text: string, words: Word[], span: Span, line: 
         { key: 'state', keySpan: rest[1], value: { kind: 'bool', value: state, start: rest[1].start, end: rest[1].end } },
       ]);
       const list: JArray = { kind: 'array', items: [item], elided: false, start: span.start, end: span.end };
-      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: 'migrate-set-capabilities' }, obj(span, [{ key: 'capabilities', keySpan: cmd, value: list }])), span, line, nameSpan: cmd, hmp });
+      return push(script, {
+        format: 'hmp',
+        direction: 'client',
+        value: command({ ...cmd, text: 'migrate-set-capabilities' }, obj(span, [{ key: 'capabilities', keySpan: cmd, value: list }])),
+        span,
+        line,
+        nameSpan: cmd,
+        hmp,
+      });
     }
-    case 'migrate': case 'migrate_incoming': {
+    case 'migrate':
+    case 'migrate_incoming': {
       const uris = rest.filter((w) => !/^-[a-z]+$/.test(w.text));
       if (uris.length !== 1) return problem(script, uris[1] ?? cmd, `HMP usage: ${cmd.text} ${cmd.text === 'migrate' ? '[-d] ' : ''}URI`);
       const args = obj(span, [{ key: 'uri', keySpan: uris[0], value: str(uris[0].text, uris[0]) }]);
-      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, args), span, line, nameSpan: cmd, hmp });
+      return push(script, {
+        format: 'hmp',
+        direction: 'client',
+        value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, args),
+        span,
+        line,
+        nameSpan: cmd,
+        hmp,
+      });
     }
     default:
       if (!arity(script, cmd, rest, 0, span, `HMP ${cmd.text} takes no arguments`)) return;
-      return push(script, { format: 'hmp', direction: 'client', value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, undefined), span, line, nameSpan: cmd, hmp });
+      return push(script, {
+        format: 'hmp',
+        direction: 'client',
+        value: command({ ...cmd, text: HMP_COMMANDS[cmd.text] }, undefined),
+        span,
+        line,
+        nameSpan: cmd,
+        hmp,
+      });
   }
 }
 

@@ -50,35 +50,59 @@ function digitValue(ch: string): number {
   if (ch >= '0' && ch <= '9') return ch.charCodeAt(0) - 48;
   let cp = ch.codePointAt(0)!;
   let back = 0;
-  while (/\p{Nd}/u.test(String.fromCodePoint(cp - 1))) { cp--; back++; }
+  while (/\p{Nd}/u.test(String.fromCodePoint(cp - 1))) {
+    cp--;
+    back++;
+  }
   return back % 10;
 }
 
-class Fail { constructor(readonly problem?: string, readonly crash?: true) {} }
+class Fail {
+  constructor(
+    readonly problem?: string,
+    readonly crash?: true,
+  ) {}
+}
 
 // ---- json.loads (Python's json module: standard JSON plus NaN, Infinity, -Infinity) ----
 
 function pyJson(text: string, start: number, end: number): ShellValue | null {
   let i = start;
   let depth = 0;
-  const ws = () => { while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++; };
-  const fail = (): never => { throw new Fail(); };
+  const ws = () => {
+    while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const fail = (): never => {
+    throw new Fail();
+  };
   const str = (): string => {
     i++;
     let out = '';
     for (;;) {
       if (i >= end) fail();
       const c = text[i];
-      if (c === '"') { i++; return out; }
+      if (c === '"') {
+        i++;
+        return out;
+      }
       if (c < ' ') fail();
       if (c === '\\') {
         const e = text[i + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e in simple) { out += simple[e]; i += 2; continue; }
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) && i + 6 <= end) { out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)); i += 6; continue; }
+        if (e in simple) {
+          out += simple[e];
+          i += 2;
+          continue;
+        }
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) && i + 6 <= end) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+          continue;
+        }
         fail();
       }
-      out += c; i++;
+      out += c;
+      i++;
     }
   };
   const value = (): JValue => {
@@ -88,35 +112,76 @@ function pyJson(text: string, start: number, end: number): ShellValue | null {
     if (c === '{' || c === '[') {
       // Python's json recurses per level; past its recursion limit qmp-shell dies of RecursionError.
       if (++depth > 990) throw new Fail('qmp-shell fails on this value (Python RecursionError: nested too deeply)', true);
-      i++; ws();
+      i++;
+      ws();
       if (c === '[') {
         const items: JValue[] = [];
-        if (text[i] === ']') { i++; depth--; return { kind: 'array', items, elided: false, start: s, end: i }; }
+        if (text[i] === ']') {
+          i++;
+          depth--;
+          return { kind: 'array', items, elided: false, start: s, end: i };
+        }
         for (;;) {
-          items.push(value()); ws();
-          if (text[i] === ',') { i++; continue; }
-          if (text[i] === ']') { i++; depth--; return { kind: 'array', items, elided: false, start: s, end: i }; }
+          items.push(value());
+          ws();
+          if (text[i] === ',') {
+            i++;
+            continue;
+          }
+          if (text[i] === ']') {
+            i++;
+            depth--;
+            return { kind: 'array', items, elided: false, start: s, end: i };
+          }
           fail();
         }
       }
       const entries: JEntry[] = [];
-      if (text[i] === '}') { i++; depth--; return { kind: 'object', entries, elided: false, start: s, end: i }; }
+      if (text[i] === '}') {
+        i++;
+        depth--;
+        return { kind: 'object', entries, elided: false, start: s, end: i };
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
-        const ks = i; const key = str(); const keySpan = { start: ks, end: i };
-        ws(); if (text[i] !== ':') fail(); i++;
-        setKey(entries, key, keySpan, value()); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; depth--; return { kind: 'object', entries, elided: false, start: s, end: i }; }
+        const ks = i;
+        const key = str();
+        const keySpan = { start: ks, end: i };
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        setKey(entries, key, keySpan, value());
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          depth--;
+          return { kind: 'object', entries, elided: false, start: s, end: i };
+        }
         fail();
       }
     }
-    if (c === '"') { const v = str(); return { kind: 'string', value: v, start: s, end: i }; }
-    for (const [word, v] of [['true', true], ['false', false]] as const) {
-      if (text.startsWith(word, i) && i + word.length <= end) { i += word.length; return { kind: 'bool', value: v, start: s, end: i }; }
+    if (c === '"') {
+      const v = str();
+      return { kind: 'string', value: v, start: s, end: i };
     }
-    if (text.startsWith('null', i) && i + 4 <= end) { i += 4; return { kind: 'null', start: s, end: i }; }
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+    ] as const) {
+      if (text.startsWith(word, i) && i + word.length <= end) {
+        i += word.length;
+        return { kind: 'bool', value: v, start: s, end: i };
+      }
+    }
+    if (text.startsWith('null', i) && i + 4 <= end) {
+      i += 4;
+      return { kind: 'null', start: s, end: i };
+    }
     for (const word of ['NaN', 'Infinity', '-Infinity']) {
       if (text.startsWith(word, i) && i + word.length <= end) throw new Fail(`qmp-shell reads ${word} and sends it, but QEMU's JSON has no ${word}`);
     }
@@ -126,7 +191,8 @@ function pyJson(text: string, start: number, end: number): ShellValue | null {
     return number(m![0], !m![1] && !m![2], s, i);
   };
   try {
-    const v = value(); ws();
+    const v = value();
+    ws();
     return i === end ? { value: v } : null;
   } catch (e) {
     if (e instanceof Fail) return e.problem ? { problem: e.problem, ...(e.crash ? { crash: true as const } : {}) } : null;
@@ -135,7 +201,10 @@ function pyJson(text: string, start: number, end: number): ShellValue | null {
 }
 
 function number(lexeme: string, integer: boolean, start: number, end: number): JValue {
-  if (integer) { const t = BigInt(lexeme).toString(); return { kind: 'number', value: Number(t), text: t, integer: true, start, end }; }
+  if (integer) {
+    const t = BigInt(lexeme).toString();
+    return { kind: 'number', value: Number(t), text: t, integer: true, start, end };
+  }
   const v = Number(lexeme.replace(/_/g, ''));
   if (!Number.isFinite(v)) throw new Fail(`qmp-shell reads ${lexeme} as infinity and sends it as Infinity, which QEMU's JSON refuses`);
   return { kind: 'number', value: v, text: lexeme, integer: false, start, end };
@@ -164,12 +233,17 @@ const PY_MAX_NESTING = 200;
 function pyLiteral(text: string, start: number, end: number): ShellValue | null {
   let i = start;
   let depth = 0;
-  const fail = (problem?: string): never => { throw new Fail(problem, problem ? true : undefined); };
+  const fail = (problem?: string): never => {
+    throw new Fail(problem, problem ? true : undefined);
+  };
   const ws = () => {
     for (;;) {
       while (i < end && /[ \t\f]/.test(text[i])) i++;
       if (text[i] === '\\' && (text[i + 1] === '\n' || i + 1 === end)) fail();
-      if (text[i] === '#') { i = end; return; }
+      if (text[i] === '#') {
+        i = end;
+        return;
+      }
       return;
     }
   };
@@ -197,49 +271,73 @@ function pyLiteral(text: string, start: number, end: number): ShellValue | null 
       i += mm[0].length;
       for (;;) {
         if (i >= end) fail();
-        if (text.startsWith(q, i)) { i += q.length; break; }
+        if (text.startsWith(q, i)) {
+          i += q.length;
+          break;
+        }
         const c = text[i];
         if (c === '\n' && q.length === 1) fail();
         if (c === '\\') {
           if (i + 1 >= end) fail();
           const e = text[i + 1];
-          if (raw) { out += c + e; i += 2; continue; }
+          if (raw) {
+            out += c + e;
+            i += 2;
+            continue;
+          }
           const simple: Record<string, string> = { '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-          if (e in simple) { out += simple[e]; i += 2; continue; }
+          if (e in simple) {
+            out += simple[e];
+            i += 2;
+            continue;
+          }
           const oct = /^[0-7]{1,3}/.exec(text.slice(i + 1, Math.min(end, i + 4)));
-          if (oct) { out += String.fromCharCode(parseInt(oct[0], 8)); i += 1 + oct[0].length; continue; }
+          if (oct) {
+            out += String.fromCharCode(parseInt(oct[0], 8));
+            i += 1 + oct[0].length;
+            continue;
+          }
           const hexLen = e === 'x' ? 2 : e === 'u' && k !== 'bytes' ? 4 : e === 'U' && k !== 'bytes' ? 8 : 0;
           if (hexLen) {
             const h = text.slice(i + 2, i + 2 + hexLen);
             if (h.length !== hexLen || !/^[0-9a-fA-F]+$/.test(h) || i + 2 + hexLen > end) fail();
             const cp = parseInt(h, 16);
             if (cp > 0x10ffff) fail();
-            out += String.fromCodePoint(cp); i += 2 + hexLen; continue;
+            out += String.fromCodePoint(cp);
+            i += 2 + hexLen;
+            continue;
           }
-          if (e === 'N' && k !== 'bytes') fail();  // \N{name}: names are not known here; read as not a literal
-          out += c + e; i += 2; continue;
+          if (e === 'N' && k !== 'bytes') fail(); // \N{name}: names are not known here; read as not a literal
+          out += c + e;
+          i += 2;
+          continue;
         }
-        out += c; i++;
+        out += c;
+        i++;
       }
       ws();
     }
-    if (kind === 'fstr') fail();  // an f-string is no literal (ValueError)
+    if (kind === 'fstr') fail(); // an f-string is no literal (ValueError)
     if (kind === 'bytes') return { t: 'other', what: 'bytes', start: s, end: i };
     return { t: 'json', v: { kind: 'string', value: out, start: s, end: i } };
   };
 
   const num = (): Py | null => {
     const rest = text.slice(i, end);
-    const m = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.?)(?:[eE][-+]?[0-9](?:_?[0-9])*)?[jJ]?)/.exec(rest);
+    const m =
+      /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.?)(?:[eE][-+]?[0-9](?:_?[0-9])*)?[jJ]?)/.exec(
+        rest,
+      );
     if (!m) return null;
     const lex = m[0];
     if (isId(text[i + lex.length]) || text[i + lex.length] === '.') fail();
-    const s = i; i += lex.length;
+    const s = i;
+    i += lex.length;
     if (/[jJ]$/.test(lex)) return { t: 'other', what: 'complex number', start: s, end: i };
     const clean = lex.replace(/_/g, '');
     if (/^0[xXoObB]/.test(clean)) return { t: 'json', v: number(BigInt(clean).toString(), true, s, i) };
     if (/^[0-9]+$/.test(clean)) {
-      if (/^0+[1-9]/.test(clean)) fail();  // leading zeros in a decimal literal
+      if (/^0+[1-9]/.test(clean)) fail(); // leading zeros in a decimal literal
       return { t: 'json', v: number(clean, true, s, i) };
     }
     return { t: 'json', v: number(clean, false, s, i) };
@@ -248,25 +346,37 @@ function pyLiteral(text: string, start: number, end: number): ShellValue | null 
   const container = (open: string, close: string): Py => {
     const s = i;
     if (++depth > PY_MAX_NESTING) fail();
-    i++; ws();
+    i++;
+    ws();
     const items: Py[] = [];
     const entries: [Py, Py][] = [];
-    let isDict = false; let isSet = false; let sawComma = false;
+    let isDict = false;
+    let isSet = false;
+    let sawComma = false;
     while (text[i] !== close) {
-      const k = expr(); ws();
+      const k = expr();
+      ws();
       if (open === '{' && (text[i] === ':' || isDict)) {
         if (text[i] !== ':' || isSet) fail();
-        isDict = true; i++;
-        const v = expr(); ws();
+        isDict = true;
+        i++;
+        const v = expr();
+        ws();
         entries.push([k, v]);
       } else {
         if (open === '{') isSet = true;
         items.push(k);
       }
-      if (text[i] === ',') { i++; sawComma = true; ws(); continue; }
+      if (text[i] === ',') {
+        i++;
+        sawComma = true;
+        ws();
+        continue;
+      }
       if (text[i] !== close) fail();
     }
-    i++; depth--;
+    i++;
+    depth--;
     const e = i;
     if (open === '(') return items.length === 1 && !sawComma ? items[0] : { t: 'tuple', items, start: s, end: e };
     if (open === '[') return { t: 'list', items, start: s, end: e };
@@ -296,7 +406,14 @@ function pyLiteral(text: string, start: number, end: number): ShellValue | null 
       if (name === 'set') {
         // set() is the one call literal_eval allows.
         ws();
-        if (text[i] === '(') { i++; ws(); if (text[i] === ')') { i++; return { t: 'other', what: 'set', start: s, end: i }; } }
+        if (text[i] === '(') {
+          i++;
+          ws();
+          if (text[i] === ')') {
+            i++;
+            return { t: 'other', what: 'set', start: s, end: i };
+          }
+        }
         fail();
       }
       const k = consts[name];
@@ -337,7 +454,8 @@ function pyLiteral(text: string, start: number, end: number): ShellValue | null 
   };
 
   try {
-    const v = expr(); ws();
+    const v = expr();
+    ws();
     if (i !== end) return null;
     return toJson(v);
   } catch (e) {
@@ -364,9 +482,13 @@ function toJson(p: Py): ShellValue {
 
 function convert(p: Py): JValue {
   switch (p.t) {
-    case 'json': return p.v;
-    case 'other': throw new Fail(`qmp-shell cannot send a Python ${p.what} (json.dumps refuses it)`);
-    case 'tuple': case 'list': return { kind: 'array', items: p.items.map(convert), elided: false, start: p.start, end: p.end };
+    case 'json':
+      return p.v;
+    case 'other':
+      throw new Fail(`qmp-shell cannot send a Python ${p.what} (json.dumps refuses it)`);
+    case 'tuple':
+    case 'list':
+      return { kind: 'array', items: p.items.map(convert), elided: false, start: p.start, end: p.end };
     case 'dict': {
       const entries: JEntry[] = [];
       // Keys equal in Python (1, 1.0 and True) are one key: the first spelling, the last value.
@@ -375,7 +497,10 @@ function convert(p: Py): JValue {
         const id = keyId(k);
         const value = convert(v);
         const at = ids.indexOf(id);
-        if (at >= 0) { entries[at] = { ...entries[at], value }; continue; }
+        if (at >= 0) {
+          entries[at] = { ...entries[at], value };
+          continue;
+        }
         ids.push(id);
         entries.push({ key: keyText(k), keySpan: spanOf(k), value });
       }
@@ -403,13 +528,19 @@ function keyText(k: Py): string {
   if (k.t === 'json') {
     const v = k.v;
     switch (v.kind) {
-      case 'string': return v.value;
-      case 'null': return 'null';
-      case 'bool': return String(v.value);
-      case 'number': return v.integer ? v.text : pythonFloatRepr(v.value);
+      case 'string':
+        return v.value;
+      case 'null':
+        return 'null';
+      case 'bool':
+        return String(v.value);
+      case 'number':
+        return v.integer ? v.text : pythonFloatRepr(v.value);
     }
   }
-  throw new Fail(`qmp-shell cannot send a dict key that is a Python ${k.t === 'tuple' ? 'tuple' : k.t === 'other' ? k.what : 'value of this kind'} (json.dumps refuses it)`);
+  throw new Fail(
+    `qmp-shell cannot send a dict key that is a Python ${k.t === 'tuple' ? 'tuple' : k.t === 'other' ? k.what : 'value of this kind'} (json.dumps refuses it)`,
+  );
 }
 
 /** Python's repr() of a float: the shortest digits, fixed between 1e-4 and 1e16. */

@@ -43,7 +43,8 @@ export function shellArguments(words: Word[], span: Span): ShellArguments {
     const path = key.split('.');
     // Keys nest from where the previous dotted key left off: bound the whole depth, as
     // json.dumps does when qmp-shell sends it (and every walk over the value stays bounded).
-    if (depth + path.length > MAX_DEPTH) return refuse(args, w, `these keys nest deeper than ${MAX_DEPTH} levels; qmp-shell cannot send that (Python RecursionError)`, problems, unsendable);
+    if (depth + path.length > MAX_DEPTH)
+      return refuse(args, w, `these keys nest deeper than ${MAX_DEPTH} levels; qmp-shell cannot send that (Python RecursionError)`, problems, unsendable);
     depth += path.length - 1;
     const cur: string[] = [];
     let at = w.start;
@@ -52,8 +53,12 @@ export function shellArguments(words: Word[], span: Span): ShellArguments {
       const segSpan = { start: at, end: at + seg.length };
       at += seg.length + 1;
       const existing = parent.entries.find((e) => e.key === seg);
-      if (existing && existing.value.kind !== 'object') return refuse(args, w, `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`, problems, unsendable);
-      if (existing) { parent = existing.value as JObject; continue; }
+      if (existing && existing.value.kind !== 'object')
+        return refuse(args, w, `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`, problems, unsendable);
+      if (existing) {
+        parent = existing.value as JObject;
+        continue;
+      }
       const child: JObject = { kind: 'object', entries: [], elided: false, start: w.start, end: w.end };
       parent.entries.push({ key: seg, keySpan: segSpan, value: child });
       parent = child;
@@ -61,9 +66,15 @@ export function shellArguments(words: Word[], span: Span): ShellArguments {
     const last = path[path.length - 1];
     const existing = parent.entries.find((e) => e.key === last);
     if (existing) {
-      return refuse(args, w, existing.value.kind === 'object'
-        ? `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`
-        : `qmp-shell refuses setting "${key}" more than once`, problems, unsendable);
+      return refuse(
+        args,
+        w,
+        existing.value.kind === 'object'
+          ? `qmp-shell refuses "${cur.join('.')}" as both a leaf and a non-leaf key`
+          : `qmp-shell refuses setting "${key}" more than once`,
+        problems,
+        unsendable,
+      );
     }
     parent.entries.push({ key: last, keySpan: { start: at, end: at + last.length }, value });
   }
@@ -78,7 +89,12 @@ function refuse(args: JObject, w: Word, message: string, problems: Problem[], un
 /** A value read from a word's own text, moved to the word's place in the document. */
 function moved(v: JValue, by: number): JValue {
   const base = { start: v.start + by, end: v.end + by };
-  if (v.kind === 'object') return { ...v, ...base, entries: v.entries.map((e) => ({ key: e.key, keySpan: { start: e.keySpan.start + by, end: e.keySpan.end + by }, value: moved(e.value, by) })) };
+  if (v.kind === 'object')
+    return {
+      ...v,
+      ...base,
+      entries: v.entries.map((e) => ({ key: e.key, keySpan: { start: e.keySpan.start + by, end: e.keySpan.end + by }, value: moved(e.value, by) })),
+    };
   if (v.kind === 'array') return { ...v, ...base, items: v.items.map((i) => moved(i, by)) };
   return { ...v, ...base };
 }

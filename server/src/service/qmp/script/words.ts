@@ -13,7 +13,10 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13) { i++; continue; }
+    if (c === 32 || c === 9 || c === 13) {
+      i++;
+      continue;
+    }
     const start = i;
     // Fast path: a word without quotes or escapes is one slice.
     while (i < to) {
@@ -22,7 +25,10 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
       i++;
     }
     const ch = text.charCodeAt(i);
-    if (i >= to || ch === 32 || ch === 9 || ch === 13) { words.push({ text: text.slice(start, i), start, end: i, plain: true }); continue; }
+    if (i >= to || ch === 32 || ch === 9 || ch === 13) {
+      words.push({ text: text.slice(start, i), start, end: i, plain: true });
+      continue;
+    }
     let out = text.slice(start, i);
     let plain = true;
     while (i < to) {
@@ -31,14 +37,18 @@ export function splitWords(text: string, from: number, to: number): { words: Wor
       if (ch === "'" || ch === '"') {
         plain = false;
         const close = text.indexOf(ch, i + 1);
-        if (close < 0 || close >= to) return { words, problem: { start: i, end: i + 1, message: `this ${ch === '"' ? 'double' : 'single'} quote is never closed` } };
+        if (close < 0 || close >= to)
+          return { words, problem: { start: i, end: i + 1, message: `this ${ch === '"' ? 'double' : 'single'} quote is never closed` } };
         out += ch === '"' ? text.slice(i + 1, close).replace(/\\(["\\$`])/g, '$1') : text.slice(i + 1, close);
         i = close + 1;
       } else if (ch === '\\' && i + 1 < to) {
         plain = false;
         out += text[i + 1];
         i += 2;
-      } else { out += ch; i++; }
+      } else {
+        out += ch;
+        i++;
+      }
     }
     words.push({ text: out, start, end: i, plain });
   }
@@ -87,7 +97,7 @@ export function qmpShellWords(text: string, from: number, to: number): Word[] {
       else i++;
     }
     if (i > start) words.push({ text: text.slice(start, i), start, end: i, plain: true });
-    else i++;  // whitespace, or a quote without a partner
+    else i++; // whitespace, or a quote without a partner
   }
   return words;
 }
@@ -115,8 +125,13 @@ export function hmpWords(text: string, from: number, to: number): { words: Word[
     while (i < to && text[i] !== '"') {
       if (text[i] === '\\') {
         const e = text[i + 1];
-        if (!(e in ESC)) return { words, problem: { start: i, end: Math.min(to, i + 2), message: `HMP does not know the escape \\${e ?? ''} (it knows \\n \\r \\\\ \\' \\")` } };
-        out += ESC[e]; i += 2;
+        if (!(e in ESC))
+          return {
+            words,
+            problem: { start: i, end: Math.min(to, i + 2), message: `HMP does not know the escape \\${e ?? ''} (it knows \\n \\r \\\\ \\' \\")` },
+          };
+        out += ESC[e];
+        i += 2;
       } else out += text[i++];
     }
     if (i >= to) return { words, problem: { start, end: start + 1, message: 'this HMP string is never closed with "' } };
