@@ -2,7 +2,7 @@
 // only when the client asks (each request follows a user action in the editor). While
 // connected, QMP scripts are checked against that QEMU's own query-qmp-schema (kept in
 // memory under a virtual path the schema chooser reads like an introspection file).
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { connectTo } from '../live/connect';
 import type { QmpConnection } from '../live/qmpClient';
@@ -49,14 +49,21 @@ export function registerLiveRequests(
     /** The overlay the service reads files through (the schema is put there while connected). */
     openTexts: Map<string, string>;
     revalidateAll: () => void;
+    /** The client handles workspace/codeLens/refresh. */
+    canRefreshLenses?: () => boolean;
     log: (m: string) => void;
   },
 ): void {
   const { live } = ctx;
+  // The "▶ Send" lenses (liveLenses.ts) come and go with the connection.
+  const refreshLenses = () => {
+    if (ctx.canRefreshLenses?.()) void connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined);
+  };
   const drop = () => {
     live.conn = null;
     ctx.openTexts.delete(LIVE_SCHEMA_PATH);
     ctx.revalidateAll();
+    refreshLenses();
   };
 
   connection.onRequest(LiveConnectRequest, async (p): Promise<LiveConnectResponse> => {
@@ -79,6 +86,7 @@ export function registerLiveRequests(
         }
       });
       ctx.revalidateAll();
+      refreshLenses();
       return { label: conn.label, version: `${conn.version.major}.${conn.version.minor}.${conn.version.micro}` };
     } catch (e) {
       return { error: (e as Error).message };

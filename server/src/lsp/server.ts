@@ -18,6 +18,7 @@ import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
 import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
+import { liveLenses } from './liveLenses';
 import { LiveSession, registerLiveRequests } from './liveRequests';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
@@ -45,6 +46,7 @@ export function startServer(connection: Connection): void {
   };
 
   let pullConfiguration = false;
+  let canRefreshLenses = false;
   const settingsCache = new Map<string, Promise<Settings>>();
   const resolvedSettings = new Map<string, Settings>();
   let workspaceRoots: string[] = [];
@@ -120,6 +122,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     return {
       capabilities: {
@@ -193,7 +196,9 @@ export function startServer(connection: Connection): void {
   connection.onDocumentLinks((p, token) => withDoc('documentLinks', p.textDocument.uri, token, [], (doc, s) => service.documentLinks(doc, s)));
   connection.onFoldingRanges((p, token) => withDoc('foldingRanges', p.textDocument.uri, token, [], (doc, s) => service.foldingRanges(doc, s)));
   connection.onCodeAction((p, token) => withDoc('codeAction', p.textDocument.uri, token, [], (doc, s) => service.codeActions(doc, p.range, p.context, s)));
-  connection.onCodeLens((p, token) => withDoc('codeLens', p.textDocument.uri, token, [], (doc, s) => service.codeLenses(doc, s)));
+  connection.onCodeLens((p, token) =>
+    withDoc('codeLens', p.textDocument.uri, token, [], (doc, s) => [...service.codeLenses(doc, s), ...liveLenses(doc, live)]),
+  );
   connection.onWorkspaceSymbol((p, token) => {
     const any = documents.all()[0];
     return runSafe(log, 'workspaceSymbol', token, [], () => service.workspaceSymbols(p.query, any ? settingsNow(any.uri) : normalizeSettings({}).settings));
@@ -205,6 +210,7 @@ export function startServer(connection: Connection): void {
     documents,
     openTexts,
     log,
+    canRefreshLenses: () => canRefreshLenses,
     revalidateAll: () => {
       for (const doc of documents.all()) scheduler.schedule(doc.uri, 0);
     },
