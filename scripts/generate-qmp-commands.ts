@@ -16,7 +16,7 @@ import { defaultSettings } from '../server/src/service/common/settings';
 import { createLanguageService } from '../server/src/service/languageService';
 import { qapiSchema } from '../server/src/service/qmp/schema/qapi';
 import { encodeRelease, type CommandsData, type EncodedRelease } from '../server/src/service/qmp/schema/commands';
-import { BUILTINS } from '../server/src/service/qmp/schema/types';
+import { BUILTIN_TYPES } from '../server/src/service/qapi/model';
 
 const GIT = process.argv[2] ?? '/work/.mirror/pbo-linaro+qemu-ci/repo';
 /** Release commits ("Update version for ..."), oldest first. */
@@ -44,7 +44,7 @@ try {
     const check = svc.qapi.project.check(join(dir, 'qapi', 'qapi-schema.json'), { ...defaultSettings, qemuVersion: version });
     const schema = qapiSchema(check.model, version);
     if (!schema) throw new Error(`QEMU ${version}: no definitions read`);
-    full[version] = encodeRelease(schema, new Set(BUILTINS));
+    full[version] = encodeRelease(schema, new Set<string>(BUILTIN_TYPES));
     console.log(`QEMU ${version}: ${Object.keys(full[version].c).length} commands, ${Object.keys(full[version].t).length} types`);
   }
   // Newest in full; each older release as what differs from the next newer one.

@@ -1,23 +1,10 @@
 // The one schema abstraction the QMP checks, hover and completion read. Three
 // sources feed it (introspection reply, QAPI sources, shipped facts); see
 // schema/select.ts for the precedence and how they are combined.
+import { BUILTIN_TYPES } from '../../qapi/model';
 
-export type BuiltinName =
-  | 'str'
-  | 'number'
-  | 'int'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'size'
-  | 'bool'
-  | 'any'
-  | 'null';
+/** QAPI's built-in types, as the QAPI model lists them. */
+export type BuiltinName = (typeof BUILTIN_TYPES)[number];
 
 /** Facts a member can carry beyond its type (from QAPI docs or the shipped facts). */
 export interface MemberInfo {
@@ -75,26 +62,8 @@ export function builtinType(name: BuiltinName): SType {
   return { kind: 'builtin', name, builtin: name };
 }
 
-export const BUILTINS: BuiltinName[] = [
-  'str',
-  'number',
-  'int',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'size',
-  'bool',
-  'any',
-  'null',
-];
-
 export function addBuiltins(types: Map<string, SType>): void {
-  for (const b of BUILTINS) if (!types.has(b)) types.set(b, builtinType(b));
+  for (const b of BUILTIN_TYPES) if (!types.has(b)) types.set(b, builtinType(b));
 }
 
 /**
