@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import test from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-types';
-import type { LiveConnectResponse, LiveRunResponse } from '../../server/src/protocol/lsp';
-import { LspClient } from '../protocol/lspClient';
+import { LiveConnectRequest, type LiveConnectResponse, LiveDisconnectRequest, LiveRunRequest, type LiveRunResponse } from '../../server/src/protocol/lsp';
+import { LspClient } from '../helpers/lspClient';
 import { qemu102, qemu72, startQemu } from './qemus';
 
 const bin = [qemu72(), qemu102()].find((b) => !b.skip);
@@ -34,7 +34,7 @@ test(
         (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).filter((l) => l.command?.command === 'qapi.runScript');
       assert.deepEqual(await sends(), [], 'lenses offered before any connection');
 
-      const ok = await client.request<LiveConnectResponse>('qapi/liveConnect', { address: `unix:${q.socket}` });
+      const ok = await client.request<LiveConnectResponse>(LiveConnectRequest.method, { address: `unix:${q.socket}` });
       assert.ok('version' in ok, JSON.stringify(ok));
       const lenses = await sends();
       assert.deepEqual(
@@ -50,7 +50,7 @@ test(
         [1, 'query-status'],
         [4, 'query-name'],
       ] as const) {
-        const run = await client.request<LiveRunResponse>('qapi/liveRun', {
+        const run = await client.request<LiveRunResponse>(LiveRunRequest.method, {
           textDocument: { uri },
           lines: { start: line, end: line },
           yes: false,
@@ -59,7 +59,7 @@ test(
         assert.ok('outcomes' in run && run.outcomes.length === 1 && run.outcomes[0].command === command && run.outcomes[0].ok, JSON.stringify(run));
       }
 
-      await client.request('qapi/liveDisconnect', null);
+      await client.request(LiveDisconnectRequest.method, null);
       assert.deepEqual(await sends(), [], 'lenses remain after disconnecting');
     } finally {
       await client.stop();
