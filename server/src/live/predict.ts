@@ -10,7 +10,7 @@
 // The prediction simulates "from now": RAM still to send plus the working set, with
 // the parameters in force now. QEMU's time of the prediction is added, so the figure
 // is comparable with total-time at the real switchover.
-import { recommend, simulate, type Recommendation, type Scenario } from '../simulator/index';
+import { MODELLED_PARAMETERS, recommend, simulate, type Recommendation, type Scenario } from '../simulator/index';
 import { measuredBytesPerSecond, SENDING, type MigrationSample } from './sample';
 
 export interface LiveContext {
@@ -306,20 +306,7 @@ function withMargin(params: Record<string, unknown>, link: number): Record<strin
 
 /** Parameters the simulator reads (the rest of query-migrate-parameters is not its business). */
 function pickKnown(p: Scenario['parameters']): Scenario['parameters'] {
-  const keep = [
-    'downtime-limit',
-    'max-bandwidth',
-    'avail-switchover-bandwidth',
-    'throttle-trigger-threshold',
-    'cpu-throttle-initial',
-    'cpu-throttle-increment',
-    'cpu-throttle-tailslow',
-    'max-cpu-throttle',
-    'multifd-channels',
-    'xbzrle-cache-size',
-    'vcpu-dirty-limit',
-  ];
   const out: Scenario['parameters'] = {};
-  for (const k of keep) if (p[k] !== undefined) out[k] = p[k];
+  for (const k of MODELLED_PARAMETERS) if (p[k] !== undefined) out[k] = p[k];
   return out;
 }

@@ -5,6 +5,7 @@ import { configure } from './scenario';
 import type { Scenario, SimulationResult } from './types';
 import { toResult } from './verdict';
 
+export { MODELLED_PARAMETERS } from './config';
 export { recommend } from './recommend';
 export { sweep, type SweepAxis, type SweepParameter, type SweepResult } from './sweep';
 export { scenarioFromInputs, DEFAULT_GUEST, DEFAULT_LINK, DEFAULT_MAX_SECONDS, type ScenarioOverrides } from './fromInputs';
