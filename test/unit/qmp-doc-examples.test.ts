@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { memoryFiles } from '../../server/src/service/common/files';
+import { memoryFiles, overlayFiles } from '../../server/src/service/common/files';
 import { checkDocExamples } from '../../server/src/service/qmp/docExamples';
+import { qapiSchema } from '../../server/src/service/qmp/schema/qapi';
 import { sharedQemu } from '../helpers/shared';
 import { disk, service, settings } from '../helpers/qmp';
 
@@ -82,4 +83,38 @@ test('doc examples of the real QEMU 10.2 schema: findings point at the example t
     const lines = readFileSync(path, 'utf8').split('\n');
     for (const d of diags) assert.match(lines[d.range.start.line], /^#/, `${path}:${d.range.start.line + 1} is a doc comment line`);
   }
+});
+
+test('doc examples after edits: the QAPI-derived schema is reused while its content is the same, and findings follow the text', () => {
+  const overlay = new Map<string, string>([
+    [ROOT, schema],
+    ['/q/qapi/mig.json', mig],
+    ['/q/VERSION', '10.2.0\n'],
+  ]);
+  const svc = service(overlayFiles(overlay, memoryFiles({})));
+  const s = settings({ qemuVersion: 'auto' });
+  const lines = (check: ReturnType<typeof svc.qapi.project.check>) =>
+    (checkDocExamples(check).get('/q/qapi/mig.json') ?? []).map((d) => `${d.range.start.line + 1}:${d.code}`);
+  const first = svc.qapi.project.check(ROOT, s);
+  assert.deepEqual(lines(first), ['20:qmp-unknown-argument', '21:qmp-size-string', '31:qmp-command-not-found']);
+  const base = qapiSchema(first.model, '10.2');
+  // Two lines inserted at the top, nothing the schema says changed: same schema object, findings moved down.
+  overlay.set('/q/qapi/mig.json', `\n\n${mig}`);
+  const moved = svc.qapi.project.check(ROOT, s);
+  assert.notEqual(moved.model, first.model);
+  assert.equal(qapiSchema(moved.model, '10.2'), base);
+  assert.deepEqual(lines(moved), ['22:qmp-unknown-argument', '23:qmp-size-string', '33:qmp-command-not-found']);
+  // The member becomes a string: a new schema, and the example's "300" is no longer wrong.
+  overlay.set('/q/qapi/mig.json', mig.replace("'*downtime-limit': 'uint64'", "'*downtime-limit': 'str'"));
+  const changed = svc.qapi.project.check(ROOT, s);
+  const other = qapiSchema(changed.model, '10.2');
+  assert.notEqual(other, base);
+  const t = other?.types.get('MigrateSetParameters');
+  assert.equal(t?.kind === 'object' ? t.members.get('downtime-limit')?.type : undefined, 'str');
+  assert.deepEqual(lines(changed), ['20:qmp-unknown-argument', '31:qmp-command-not-found']);
+  // A type of another file that did not change keeps its object.
+  overlay.set('/q/qapi/mig.json', `${mig}\n{ 'struct': 'Extra', 'data': { 'a': 'int' } }\n`);
+  const added = qapiSchema(svc.qapi.project.check(ROOT, s).model, '10.2');
+  assert.notEqual(added, other);
+  assert.ok(added?.types.has('Extra'));
 });

@@ -1,5 +1,12 @@
 // The schema read from QAPI sources (the checked model of qapi/qapi-schema.json):
 // readable type names, exact integer widths, docs and Since: lines.
+//
+// Built incrementally: what one definition contributes is remembered per Definition
+// object (the QAPI checker keeps those while their file's parse is cached), and a new
+// build reuses the previous build's objects wherever their content is the same. A
+// re-check that changed nothing the schema says therefore gives back the very same
+// QmpSchema object, so what is cached on it (enrich(), the doc-example findings)
+// stays valid: the cache is keyed by content, not by which model object asked.
 import type { Definition, Member, SchemaModel, TypeRef } from '../../qapi/model';
 import { addArrayType } from './facts';
 import { addBuiltins, type MemberInfo, type QmpSchema, type SCommand, type SMember, type SType } from './types';
@@ -21,13 +28,64 @@ function memberInfo(def: Definition, m: Member): MemberInfo {
   };
 }
 
-const cache = new WeakMap<SchemaModel, Map<string, QmpSchema | null>>();
+/** What one definition says by itself (its base's members are added per build). */
+interface DefPart {
+  /** Own members (role 'member'), in order. */
+  members: Map<string, SMember>;
+  /** enum values */
+  values?: Map<string, MemberInfo>;
+  /** union cases, alternate branches */
+  cases?: Map<string, string>;
+  branches?: string[];
+  flags: MemberInfo;
+}
+
+const parts = new WeakMap<Definition, DefPart>();
+
+function partOf(def: Definition): DefPart {
+  let p = parts.get(def);
+  if (p) return p;
+  const members = new Map<string, SMember>();
+  for (const m of def.members) {
+    if (m.role === 'member') members.set(m.name, { name: m.name, type: refName(m.type), optional: m.optional, ...memberInfo(def, m) });
+  }
+  const fs = def.features.map((f) => f.name);
+  p = {
+    members,
+    flags: {
+      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined,
+      since: def.doc?.since,
+      deprecated: fs.includes('deprecated') || undefined,
+      unstable: fs.includes('unstable') || undefined,
+    },
+  };
+  if (def.kind === 'enum') p.values = new Map(def.members.filter((m) => m.role === 'value').map((m) => [m.name, memberInfo(def, m)]));
+  if (def.kind === 'union') p.cases = new Map(def.members.filter((m) => m.role === 'branch').map((m) => [m.name, refName(m.type)]));
+  if (def.kind === 'alternate') p.branches = def.members.filter((m) => m.role === 'branch').map((m) => refName(m.type));
+  parts.set(def, p);
+  return p;
+}
+
+const byModel = new WeakMap<SchemaModel, Map<string, QmpSchema | null>>();
+/** The last build per root and version, whose objects the next build reuses where equal. */
+const latest = new Map<string, QmpSchema>();
+const MAX_LATEST = 8;
 
 export function qapiSchema(model: SchemaModel, version: string): QmpSchema | null {
-  let byVersion = cache.get(model);
-  if (!byVersion) cache.set(model, (byVersion = new Map()));
-  if (!byVersion.has(version)) byVersion.set(version, buildQapiSchema(model, version));
-  return byVersion.get(version)!;
+  let forModel = byModel.get(model);
+  if (!forModel) byModel.set(model, (forModel = new Map()));
+  if (!forModel.has(version)) {
+    const key = `${model.root}\0${version}`;
+    const built = buildQapiSchema(model, version);
+    const schema = built && reuse(latest.get(key), built);
+    if (schema) {
+      latest.delete(key);
+      if (latest.size >= MAX_LATEST) latest.delete(latest.keys().next().value!);
+      latest.set(key, schema);
+    }
+    forModel.set(version, schema);
+  }
+  return forModel.get(version)!;
 }
 
 function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null {
@@ -35,50 +93,39 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
   const types = new Map<string, SType>();
   const commands = new Map<string, SCommand>();
   const collect = (def: Definition, seen = new Set<string>()): Map<string, SMember> => {
-    const out = new Map<string, SMember>();
-    if (seen.has(def.name)) return out;
+    if (seen.has(def.name)) return new Map();
     seen.add(def.name);
+    const own = partOf(def).members;
+    for (const m of own.values()) addArrayType(types, m.type);
     const base = def.base ? model.byName.get(def.base.name) : undefined;
-    if (base) for (const [k, v] of collect(base, seen)) out.set(k, v);
-    for (const m of def.members) {
-      if (m.role !== 'member') continue;
-      const type = refName(m.type);
-      addArrayType(types, type);
-      out.set(m.name, { name: m.name, type, optional: m.optional, ...memberInfo(def, m) });
-    }
-    return out;
+    if (!base) return own;
+    const inherited = collect(base, seen);
+    if (!own.size) return inherited;
+    // A new map: `own` and the base's maps are shared by every build.
+    const merged = new Map(inherited);
+    for (const [k, v] of own) merged.set(k, v);
+    return merged;
   };
   for (const def of model.definitions) {
-    const fs = def.features.map((f) => f.name);
-    const flags: MemberInfo = {
-      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined,
-      since: def.doc?.since,
-      deprecated: fs.includes('deprecated') || undefined,
-      unstable: fs.includes('unstable') || undefined,
-    };
+    const part = partOf(def);
     switch (def.kind) {
       case 'enum':
-        types.set(def.name, {
-          kind: 'enum',
-          name: def.name,
-          values: new Map(def.members.filter((m) => m.role === 'value').map((m) => [m.name, memberInfo(def, m)])),
-        });
+        types.set(def.name, { kind: 'enum', name: def.name, values: part.values! });
         break;
       case 'struct':
         types.set(def.name, { kind: 'object', name: def.name, members: collect(def) });
         break;
       case 'union': {
-        const cases = new Map(def.members.filter((m) => m.role === 'branch').map((m) => [m.name, refName(m.type)]));
         types.set(def.name, {
           kind: 'object',
           name: def.name,
           members: collect(def),
-          variants: def.discriminator ? { tag: def.discriminator.name, cases } : undefined,
+          variants: def.discriminator ? { tag: def.discriminator.name, cases: part.cases! } : undefined,
         });
         break;
       }
       case 'alternate':
-        types.set(def.name, { kind: 'alternate', name: def.name, types: def.members.filter((m) => m.role === 'branch').map((m) => refName(m.type)) });
+        types.set(def.name, { kind: 'alternate', name: def.name, types: part.branches! });
         break;
       case 'command': {
         let args: string | undefined;
@@ -87,7 +134,13 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
           args = `${def.name}-arguments`;
           types.set(args, { kind: 'object', name: args, members: collect(def) });
         }
-        commands.set(def.name, { name: def.name, args, allowOob: def.flags['allow-oob'] === true, openArgs: def.flags.gen === false || undefined, ...flags });
+        commands.set(def.name, {
+          name: def.name,
+          args,
+          allowOob: def.flags['allow-oob'] === true,
+          openArgs: def.flags.gen === false || undefined,
+          ...part.flags,
+        });
         break;
       }
     }
@@ -95,4 +148,68 @@ function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null 
   for (const t of [...types.values()]) if (t.kind === 'alternate') t.types.forEach((n) => addArrayType(types, n));
   addBuiltins(types);
   return { source: 'qapi', detail: `QAPI sources ${model.root}`, version, commands, types, complete: true };
+}
+
+// ---- reuse of equal content ----
+
+/** `next` with every type and command equal to `prev`'s replaced by `prev`'s object; `prev` itself when all are. */
+function reuse(prev: QmpSchema | undefined, next: QmpSchema): QmpSchema {
+  if (!prev || prev.detail !== next.detail) return next;
+  let all = prev.types.size === next.types.size && prev.commands.size === next.commands.size;
+  for (const [name, t] of next.types) {
+    const old = prev.types.get(name);
+    if (old && old !== t && sameType(old, t)) next.types.set(name, old);
+    else if (old !== t) all = false;
+  }
+  for (const [name, c] of next.commands) {
+    const old = prev.commands.get(name);
+    if (old && old !== c && sameFlat(old, c)) next.commands.set(name, old);
+    else if (old !== c) all = false;
+  }
+  if (all && sameOrder(prev.types, next.types) && sameOrder(prev.commands, next.commands)) return prev;
+  return next;
+}
+
+function sameOrder<K, V>(a: Map<K, V>, b: Map<K, V>): boolean {
+  const ib = b.keys();
+  for (const k of a.keys()) if (ib.next().value !== k) return false;
+  return true;
+}
+
+/** Plain objects whose values are primitives (members, commands, value infos). */
+function sameFlat(a: object, b: object): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
+}
+
+function sameMap<V>(a: Map<string, V>, b: Map<string, V>, same: (x: V, y: V) => boolean): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size || !sameOrder(a, b)) return false;
+  for (const [k, v] of a) if (!same(v, b.get(k)!)) return false;
+  return true;
+}
+
+function sameType(a: SType, b: SType): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false;
+  switch (a.kind) {
+    case 'builtin':
+      return a.builtin === (b as typeof a).builtin;
+    case 'array':
+      return a.element === (b as typeof a).element;
+    case 'alternate': {
+      const t = (b as typeof a).types;
+      return a.types.length === t.length && a.types.every((x, i) => x === t[i]);
+    }
+    case 'enum':
+      return sameMap(a.values, (b as typeof a).values, sameFlat);
+    case 'object': {
+      const o = b as typeof a;
+      if (!sameMap(a.members, o.members, sameFlat)) return false;
+      if (!a.variants || !o.variants) return a.variants === o.variants;
+      return a.variants.tag === o.variants.tag && sameMap(a.variants.cases, o.variants.cases, (x, y) => x === y);
+    }
+  }
 }
