@@ -18,6 +18,8 @@ export class LspClient {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly connection: MessageConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publishDiagnostics received, in order. */
+  readonly publishes: PublishDiagnosticsParams[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
   private waiters: (() => void)[] = [];
@@ -31,6 +33,7 @@ export class LspClient {
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.publishes.push(p);
       this.wake();
     });
     this.connection.onNotification((method, params) => {

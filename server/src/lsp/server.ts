@@ -79,6 +79,8 @@ export function startServer(connection: Connection): void {
   const settingsNow = (uri: string): Settings => live.apply(resolvedSettings.get(uri) ?? normalizeSettings({}).settings);
 
   const collector = new IdleCollector();
+  /** Open documents whose validation included the doc-example warnings once. */
+  const examplesShown = new Set<string>();
   const scheduler = new ValidationScheduler(
     {
       versionOf: (uri) => documents.get(uri)?.version,
@@ -86,11 +88,24 @@ export function startServer(connection: Connection): void {
         const doc = documents.get(uri);
         if (!doc) return undefined;
         const settings = settingsNow(uri);
-        const byPath = service.validate(doc, settings, {
-          get isCancellationRequested() {
-            return isStale();
+        // A newly opened file gets QEMU's verdict first; its doc-example warnings (QMP
+        // checks of the examples, a cold start of the QMP side) come in a second publish.
+        // Later runs send both at once, so the warnings never flicker while typing.
+        const docExamples = doc.languageId !== 'qapi' || examplesShown.has(uri);
+        const byPath = service.validate(
+          doc,
+          settings,
+          {
+            get isCancellationRequested() {
+              return isStale();
+            },
           },
-        });
+          { docExamples },
+        );
+        if (!docExamples && !isStale()) {
+          examplesShown.add(uri);
+          setImmediate(() => documents.get(uri) && scheduler.scheduleIfIdle(uri, 0));
+        }
         // What this document depends on, remembered until its next check: every file its
         // diagnostics cover (the include tree) plus what the language names (schema root,
         // introspection file). Asking all documents on every change would be quadratic.
@@ -170,6 +185,7 @@ export function startServer(connection: Connection): void {
     settingsCache.delete(document.uri);
     resolvedSettings.delete(document.uri);
     scheduler.forget(document.uri);
+    examplesShown.delete(document.uri);
     dependenciesOf.delete(document.uri);
     revalidateDependents(path);
   });

@@ -14,6 +14,12 @@ export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** owner document URI -> URIs it published diagnostics for */
   private readonly published = new Map<string, Map<string, unknown[]>>();
+  /**
+   * What was last sent per URI. A check of a schema reports every file of its include
+   * tree (46 for QEMU's), nearly all with no diagnostics: sending them all again on each
+   * keystroke cost more than the check of the edit itself.
+   */
+  private readonly sent = new Map<string, { list: unknown[]; version?: number }>();
 
   constructor(
     private readonly host: ValidationHost,
@@ -26,6 +32,11 @@ export class ValidationScheduler {
       uri,
       setTimeout(() => this.run(uri), delayMs),
     );
+  }
+
+  /** Schedules a run unless one is pending already (whose delay then stands). */
+  scheduleIfIdle(uri: string, delayMs = this.delayMs): void {
+    if (!this.timers.has(uri)) this.schedule(uri, delayMs);
   }
 
   cancel(uri: string): void {
@@ -64,6 +75,10 @@ export class ValidationScheduler {
     let merged: unknown[] | undefined;
     for (const diags of this.published.values()) merged = diags.get(target) ?? merged;
     const version = this.host.versionOf(target);
-    this.host.publish(target, merged ?? [], version);
+    const list = merged ?? [];
+    const last = this.sent.get(target);
+    if (last && last.version === version && (last.list === list || (last.list.length === 0 && list.length === 0))) return;
+    this.sent.set(target, { list, version });
+    this.host.publish(target, list, version);
   }
 }

@@ -46,7 +46,11 @@ export interface LanguageService extends Omit<DocumentLanguage, 'validate' | 'st
   readonly cSource: CSource;
   /** A schema check's diagnostics plus the C wiring warnings where the schema is in a QEMU tree with C sources. */
   withWiring(check: SchemaCheck, path: string, diagnostics: Map<string, Diagnostic[]>): Map<string, Diagnostic[]>;
-  validate(doc: TextDocument, settings: Settings, token?: Cancellation): Map<string, Diagnostic[]>;
+  /**
+   * `docExamples: false` leaves out the doc-example warnings of a QAPI file: the server's
+   * first publish for a newly opened file does not wait for them (they follow at once).
+   */
+  validate(doc: TextDocument, settings: Settings, token?: Cancellation, options?: { docExamples?: boolean }): Map<string, Diagnostic[]>;
   /** null for a document of neither language. */
   status(doc: TextDocument, settings: Settings): LanguageStatus | null;
   /** Migration parameters, capabilities and workload in force at a position (convergence preview). */
@@ -104,17 +108,13 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     qmp,
     cSource,
     withWiring,
-    validate: (doc, s, token = neverCancelled) => {
+    validate: (doc, s, token = neverCancelled, options = {}) => {
       const v = per('validate', new Map<string, Diagnostic[]>(), (l) => l.validate(doc, s, token))(doc);
       if (doc.languageId !== 'qapi' || token.isCancellationRequested) return v;
       // QAPI: QEMU's checks plus doc examples checked as QMP (composed here, above both languages), plus the C wiring.
       const check = qapiCheck(doc, s);
       const path = uriToPath(doc.uri);
-      return withWiring(
-        check,
-        path,
-        guard('docExamples', doc, v, () => withDocExampleWarnings(check, path)),
-      );
+      return withWiring(check, path, options.docExamples === false ? v : guard('docExamples', doc, v, () => withDocExampleWarnings(check, path)));
     },
     hover,
     completion: (doc, pos, s) => per('completion', emptyCompletion, (l) => l.completion(doc, pos, s))(doc),
