@@ -17,12 +17,31 @@ function sinceOf(text: string | undefined): string | undefined {
   return text ? /\(since:?\s*(\d+\.\d+)/i.exec(text)?.[1] : undefined;
 }
 
+/**
+ * A doc text as one line, remembered by its raw text: a re-parse of an edited file
+ * makes new strings with the same texts, and the regular expressions over every
+ * member's doc were most of the cost of re-deriving the file's types.
+ */
+const oneLine = new Map<string, { doc: string; since?: string }>();
+const MAX_DOCS = 20_000;
+
+function docOf(raw: string | undefined): { doc?: string; since?: string } {
+  if (raw === undefined) return {};
+  let d = oneLine.get(raw);
+  if (!d) {
+    if (oneLine.size >= MAX_DOCS) oneLine.clear();
+    const doc = raw.replace(/\s+/g, ' ').trim();
+    oneLine.set(raw, (d = { doc, since: sinceOf(doc) }));
+  }
+  return d;
+}
+
 function memberInfo(def: Definition, m: Member): MemberInfo {
-  const doc = def.doc?.members.get(m.name)?.replace(/\s+/g, ' ').trim();
+  const { doc, since } = docOf(def.doc?.members.get(m.name));
   const fs = m.features.map((f) => f.name);
   return {
     doc,
-    since: sinceOf(doc),
+    since,
     deprecated: fs.includes('deprecated') || undefined,
     unstable: fs.includes('unstable') || undefined,
   };
@@ -53,7 +72,7 @@ function partOf(def: Definition): DefPart {
   p = {
     members,
     flags: {
-      doc: def.doc?.body.replace(/\s+/g, ' ').trim() || undefined,
+      doc: docOf(def.doc?.body).doc || undefined,
       since: def.doc?.since,
       deprecated: fs.includes('deprecated') || undefined,
       unstable: fs.includes('unstable') || undefined,
