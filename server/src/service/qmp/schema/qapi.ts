@@ -86,8 +86,14 @@ function partOf(def: Definition): DefPart {
 }
 
 const byModel = new WeakMap<SchemaModel, Map<string, QmpSchema | null>>();
-/** The last build per root and version, whose objects the next build reuses where equal. */
-const latest = new Map<string, QmpSchema>();
+
+/** The last build per root and version: its schema (whose objects the next build reuses where equal) and what made it. */
+interface Build {
+  schema: QmpSchema;
+  parts: DefPart[];
+  byName: Map<string, { def: Definition; part: DefPart }>;
+}
+const latest = new Map<string, Build>();
 const MAX_LATEST = 8;
 
 export function qapiSchema(model: SchemaModel, version: string): QmpSchema | null {
@@ -95,17 +101,55 @@ export function qapiSchema(model: SchemaModel, version: string): QmpSchema | nul
   if (!forModel) byModel.set(model, (forModel = new Map()));
   if (!forModel.has(version)) {
     const key = `${model.root}\0${version}`;
-    const built = buildQapiSchema(model, version);
-    const schema = built && reuse(latest.get(key), built);
+    const prev = latest.get(key);
+    // A definition re-parsed with the same content (the rest of an edited file) takes the part of the one it replaces.
+    const defParts = model.definitions.map((def) => {
+      const known = parts.get(def);
+      if (known) return known;
+      const old = prev?.byName.get(def.name);
+      if (old && sameDefinition(old.def, def)) {
+        parts.set(def, old.part);
+        return old.part;
+      }
+      return partOf(def);
+    });
+    let schema: QmpSchema | null;
+    if (prev && defParts.length === prev.parts.length && defParts.every((p, i) => p === prev.parts[i])) {
+      schema = prev.schema; // the same parts in the same order: the same schema
+    } else {
+      const built = buildQapiSchema(model, version);
+      schema = built && reuse(prev?.schema, built);
+    }
     if (schema) {
       latest.delete(key);
       if (latest.size >= MAX_LATEST) latest.delete(latest.keys().next().value!);
-      latest.set(key, schema);
+      const byName = new Map<string, { def: Definition; part: DefPart }>();
+      model.definitions.forEach((def, i) => byName.has(def.name) || byName.set(def.name, { def, part: defParts[i] }));
+      latest.set(key, { schema, parts: defParts, byName });
     }
     forModel.set(version, schema);
   }
   return forModel.get(version)!;
 }
+
+/** Whether two definitions say the same to this schema: every field partOf and buildQapiSchema read. */
+function sameDefinition(a: Definition, b: Definition): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.name !== b.name || a.members.length !== b.members.length) return false;
+  if (a.base?.name !== b.base?.name || refKey(a.argsType) !== refKey(b.argsType) || a.discriminator?.name !== b.discriminator?.name) return false;
+  if (!sameFlat(a.flags, b.flags) || !sameNames(a.features, b.features)) return false;
+  if (a.doc?.body !== b.doc?.body || a.doc?.since !== b.doc?.since) return false;
+  for (let i = 0; i < a.members.length; i++) {
+    const x = a.members[i];
+    const y = b.members[i];
+    if (x.name !== y.name || x.role !== y.role || x.optional !== y.optional || refKey(x.type) !== refKey(y.type)) return false;
+    if (!sameNames(x.features, y.features) || a.doc?.members.get(x.name) !== b.doc?.members.get(y.name)) return false;
+  }
+  return true;
+}
+
+const refKey = (t: TypeRef | undefined) => (t ? refName(t) : undefined);
+const sameNames = (a: { name: string }[], b: { name: string }[]) => a.length === b.length && a.every((f, i) => f.name === b[i].name);
 
 function buildQapiSchema(model: SchemaModel, version: string): QmpSchema | null {
   if (model.definitions.length === 0) return null;
