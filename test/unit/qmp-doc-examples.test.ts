@@ -104,6 +104,12 @@ test('doc examples after edits: the QAPI-derived schema is reused while its cont
   assert.notEqual(moved.model, first.model);
   assert.equal(qapiSchema(moved.model, '10.2'), base);
   assert.deepEqual(lines(moved), ['22:qmp-unknown-argument', '23:qmp-size-string', '33:qmp-command-not-found']);
+  // A member's doc changes: a new schema with the new doc (hover reads it).
+  overlay.set('/q/qapi/mig.json', mig.replace('# @downtime-limit: pause limit', '# @downtime-limit: the pause limit'));
+  const redoc = qapiSchema(svc.qapi.project.check(ROOT, s).model, '10.2');
+  assert.notEqual(redoc, base);
+  const rt = redoc?.types.get('MigrateSetParameters');
+  assert.equal(rt?.kind === 'object' ? rt.members.get('downtime-limit')?.doc : undefined, 'the pause limit');
   // The member becomes a string: a new schema, and the example's "300" is no longer wrong.
   overlay.set('/q/qapi/mig.json', mig.replace("'*downtime-limit': 'uint64'", "'*downtime-limit': 'str'"));
   const changed = svc.qapi.project.check(ROOT, s);
