@@ -61,7 +61,11 @@ interface DefPart {
 
 const parts = new WeakMap<Definition, DefPart>();
 
+/** Events are not part of this schema: one shared, empty part for all. */
+const EVENT: DefPart = { members: new Map(), flags: {} };
+
 function partOf(def: Definition): DefPart {
+  if (def.kind === 'event') return EVENT;
   let p = parts.get(def);
   if (p) return p;
   const members = new Map<string, SMember>();
@@ -104,7 +108,7 @@ export function qapiSchema(model: SchemaModel, version: string): QmpSchema | nul
     const prev = latest.get(key);
     // A definition re-parsed with the same content (the rest of an edited file) takes the part of the one it replaces.
     const defParts = model.definitions.map((def) => {
-      const known = parts.get(def);
+      const known = def.kind === 'event' ? EVENT : parts.get(def);
       if (known) return known;
       const old = prev?.byName.get(def.name);
       if (old && sameDefinition(old.def, def)) {
