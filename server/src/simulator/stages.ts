@@ -25,9 +25,17 @@ export function newlyDirtyBytes(c: Config, s: PrecopyState): number {
   return W > 0 ? Math.max(0, s.hotDirtiedSinceSync * W * (1 - (s.hotAhead + s.hotBehind) / W)) : 0;
 }
 
-/** The guest's write rate under the throttle (cpu_throttle_set) or the dirty limit. */
+/**
+ * The guest's write rate under the throttle or the dirty limit. cpu-throttle.c: a tick
+ * every P = 10 ms / (1 - p) queues a vCPU sleep of S = p / (1 - p) x 10 ms = P - 10 ms,
+ * unless the vCPU's last sleep is still running (throttle_thread_scheduled). A sleep
+ * that starts or ends more than 10 ms late (the vCPU must leave guest code first, and on
+ * a loaded host wait for a CPU) is still running at the next tick, which is skipped: that
+ * cycle is 2P with one sleep. With a share q of late sleeps the vCPU sleeps p / (1 + q) of
+ * the time (q = 0: QEMU's design, 1 - p; q = 1: at 99% it still runs half the time).
+ */
 function applyThrottle(c: Config, s: PrecopyState): void {
-  s.dirtyBytesPerMs = c.dirtyBytesPerMs * (1 - s.throttlePercent / 100);
+  s.dirtyBytesPerMs = c.dirtyBytesPerMs * (1 - s.throttlePercent / 100 / (1 + c.host.throttleLateFraction));
   if (s.dirtyLimitOn) s.dirtyBytesPerMs = Math.min(s.dirtyBytesPerMs, (c.vcpus * (c.dirtyLimitMBps + c.host.dirtyLimitSlackMBps) * 1e6) / 1000);
 }
 
