@@ -111,6 +111,26 @@ test('a result says how sure it is, from the measured errors of the mechanisms i
   const dirtyLimit = fidelityFor(configure({ ...base, capabilities: { 'dirty-limit': true } }), table);
   assert.equal(dirtyLimit.level, 'unmeasured');
   assert.match(dirtyLimit.message, /KVM/);
+  // switchover-ack with no device to wait for is recorded; an ack a device holds back is not.
+  const ackTable: MeasuredError[] = [
+    ...table,
+    {
+      mechanism: 'switchover-ack',
+      version: '10.2',
+      recordings: 3,
+      verdictsAgree: 3,
+      switchoverMedian: 0.05,
+      switchoverWorst: 0.08,
+      bytesWorst: 0.05,
+      withinTolerance: 3,
+    },
+  ];
+  const ackAtOnce = fidelityFor(configure({ ...base, capabilities: { 'return-path': true, 'switchover-ack': true } }), ackTable);
+  assert.equal(ackAtOnce.level, 'measured');
+  assert.ok(ackAtOnce.mechanisms.some((m) => m.mechanism === 'switchover-ack' && m.recordings === 3));
+  const ackHeld = fidelityFor(configure({ ...base, capabilities: { 'return-path': true, 'switchover-ack': true }, switchoverAckSeconds: 5 }), ackTable);
+  assert.equal(ackHeld.level, 'unmeasured');
+  assert.match(ackHeld.message, /VFIO/);
   // simulate() fills it from the committed table.
   const r = simulate({ ...base, capabilities: { multifd: true } } as Scenario);
   assert.ok(

@@ -14,7 +14,8 @@ export type Mechanism =
   | 'downtime-limit'
   | 'avail-switchover-bandwidth'
   | 'auto-converge'
-  | 'forced-sync';
+  | 'forced-sync'
+  | 'switchover-ack';
 
 export interface MechanismCase extends MigrationCase {
   mechanism: Mechanism;
@@ -257,6 +258,37 @@ function forcedSync(): MechanismCase[] {
   ];
 }
 
+function switchoverAck(): MechanismCase[] {
+  // 8.1+. With no device that needs to ack (no VFIO here), QEMU's destination sends the ack
+  // as soon as the return path opens (savevm.c, MIG_CMD_OPEN_RETURN_PATH: no
+  // switchover_ack_pending_num), so the switchover is the one without the capability:
+  // the same cases as maxbw-64 and the downtime-limit flip, with return-path + switchover-ack.
+  const caps = { 'return-path': true, 'switchover-ack': true };
+  const base = { ramMiB: 512, capSeconds: 20, versions: ['10.2' as const], capabilities: caps, mechanism: 'switchover-ack' as const };
+  return [
+    {
+      ...base,
+      name: 'switchover-ack-maxbw64',
+      fillMiB: 128,
+      wsMiB: 32,
+      rateMiBps: 12,
+      maxBandwidthMiBps: 64,
+      downtimeLimitMs: 300,
+      description: 'maxbw-64 with return-path and switchover-ack on both sides (no device needs to ack: the destination acks at once)',
+    },
+    ...[300, 150].map((dl) => ({
+      ...base,
+      name: `switchover-ack-downtime-${dl}ms`,
+      fillMiB: 64,
+      wsMiB: 16,
+      rateMiBps: 40,
+      maxBandwidthMiBps: 32,
+      downtimeLimitMs: dl,
+      description: `downtime-${dl}ms with return-path and switchover-ack on both sides (no device needs to ack)`,
+    })),
+  ];
+}
+
 export const MECHANISM_CASES: MechanismCase[] = [
   ...multifd(),
   ...xbzrle(),
@@ -267,6 +299,7 @@ export const MECHANISM_CASES: MechanismCase[] = [
   ...availSwitchoverBandwidth(),
   ...autoConverge(),
   ...forcedSync(),
+  ...switchoverAck(),
 ];
 
 /** The cases of one version, with `qemu` and `dest` filled in. */
