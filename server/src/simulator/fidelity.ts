@@ -38,12 +38,12 @@ export const MEASURED_ERRORS: MeasuredError[] = [
   {
     mechanism: 'auto-converge',
     version: '7.2',
-    recordings: 4,
-    verdictsAgree: 4,
-    switchoverMedian: 0.05,
-    switchoverWorst: 0.05,
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.1,
+    switchoverWorst: 0.16,
     bytesWorst: 0.25,
-    withinTolerance: 2,
+    withinTolerance: 3,
   },
   {
     mechanism: 'avail-switchover-bandwidth',
@@ -200,9 +200,11 @@ export const MEASURED_ERRORS: MeasuredError[] = [
 ];
 // END MEASURED ERRORS
 
-/** Mechanisms the model honours that cannot be recorded here (no KVM, no VFIO device), and why. */
+/** Mechanisms the model honours that could not be recorded (BENCHMARKS.md says why), and why in one line. */
 const UNRECORDABLE: Record<string, string> = {
-  'dirty-limit': "dirty-limit needs KVM's dirty ring, which TCG does not have: no recording",
+  // It throttles a vCPU when its KVM dirty ring fills; on the recording host (KVM without
+  // hardware virtualization) a vCPU never ran again after its first dirty-ring-full exit.
+  'dirty-limit': "dirty-limit acts when a vCPU's KVM dirty ring fills, which could not be recorded: no recording",
   // With no device that needs to ack, QEMU's destination acks as soon as the return path
   // opens: that is recorded (mechanism switchover-ack). A device that holds the ack is not.
   'switchover-ack-delayed': 'an ack held back by a device (VFIO) is not recorded: only switchover-ack with no device to wait for is',

@@ -15,7 +15,8 @@ export type Mechanism =
   | 'avail-switchover-bandwidth'
   | 'auto-converge'
   | 'forced-sync'
-  | 'switchover-ack';
+  | 'switchover-ack'
+  | 'dirty-limit';
 
 export interface MechanismCase extends MigrationCase {
   mechanism: Mechanism;
@@ -287,6 +288,35 @@ function switchoverAck(): MechanismCase[] {
       description: `downtime-${dl}ms with return-path and switchover-ack on both sides (no device needs to ack)`,
     })),
   ];
+}
+
+/** vcpu-dirty-limit values (MB/s) of the dirty-limit sweep. */
+export const DIRTY_LIMIT_SWEEP = [1, 4, 8, 16];
+
+export function dirtyLimitCases(): MechanismCase[] {
+  // 8.1+, KVM with a dirty ring only (migrate_caps_check). The guest under KVM runs with no
+  // floating point (mode=cpu with a fixed delay) and a sparse fill: on a host without
+  // hardware virtualization KVM emulates it instruction by instruction. It writes ~40-48
+  // MiB/s into 64 MiB, above the 32 MiB/s cap: without a limit it never converges.
+  return DIRTY_LIMIT_SWEEP.map((limit) => ({
+    mechanism: 'dirty-limit' as const,
+    name: `dirty-limit-${limit}`,
+    versions: ['10.2'],
+    accel: 'kvm',
+    ramMiB: 512,
+    fillMiB: 64,
+    sparseFill: true,
+    wsMiB: 64,
+    rateMiBps: 0,
+    writer: 'cpu',
+    delay: 1,
+    maxBandwidthMiBps: 32,
+    downtimeLimitMs: 300,
+    capSeconds: 40,
+    capabilities: { 'dirty-limit': true },
+    parameters: { 'vcpu-dirty-limit': limit, 'x-vcpu-dirty-limit-period': 1000 },
+    description: `KVM (dirty ring ${4096}), CPU-bound writer into 64 MiB, max-bandwidth 32 MiB/s, dirty-limit with vcpu-dirty-limit ${limit} MB/s`,
+  }));
 }
 
 export const MECHANISM_CASES: MechanismCase[] = [
