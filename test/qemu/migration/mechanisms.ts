@@ -291,9 +291,9 @@ function switchoverAck(): MechanismCase[] {
 }
 
 /** vcpu-dirty-limit values (MB/s) of the dirty-limit sweep. */
-export const DIRTY_LIMIT_SWEEP = [1, 4, 8, 16];
+export const DIRTY_LIMIT_SWEEP = [1, 4, 8, 12, 16];
 
-export function dirtyLimitCases(): MechanismCase[] {
+function dirtyLimit(): MechanismCase[] {
   // 8.1+, KVM with a dirty ring only (migrate_caps_check). The guest under KVM runs with no
   // floating point (mode=cpu with a fixed delay) and a sparse fill: on a host without
   // hardware virtualization KVM emulates it instruction by instruction. It writes ~40-48
@@ -330,6 +330,7 @@ export const MECHANISM_CASES: MechanismCase[] = [
   ...autoConverge(),
   ...forcedSync(),
   ...switchoverAck(),
+  ...dirtyLimit(),
 ];
 
 /** The cases of one version, with `qemu` and `dest` filled in. */
