@@ -12,11 +12,43 @@ const PAGE_BYTES = PAGE,
   THROTTLE_PERIOD = THROTTLE_PERIOD_MS,
   TIMER_TICK = FORCED_SYNC_MS;
 
-/** Simulated time passes: the guest keeps writing its hot set (uniformly, saturating). */
+/** Simulated time passes: the guest keeps writing its hot set (uniformly, saturating) while its vCPU runs. */
 export function elapse(c: Config, s: PrecopyState, dt: number): void {
+  const runMs = s.throttlePercent > 0 ? throttleRunMs(c, s, s.nowMs, s.nowMs + dt) : dt;
   s.nowMs += dt;
   const W = c.workingSetBytes;
-  if (W > 0 && s.hotDirtiedSinceSync < 1) s.hotDirtiedSinceSync = Math.min(1, s.hotDirtiedSinceSync + (s.dirtyBytesPerMs * dt) / W);
+  if (W > 0 && s.hotDirtiedSinceSync < 1) s.hotDirtiedSinceSync = Math.min(1, s.hotDirtiedSinceSync + (s.runningBytesPerMs * runMs) / W);
+}
+
+/**
+ * cpu-throttle.c, tick by tick: each tick starts a cycle of P = 10 ms / (1 - p) whose first
+ * S = P - 10 ms the vCPU sleeps (cpu_throttle_thread); a late sleep is still running at the
+ * next tick, which is skipped, so that cycle lasts 2P. How long the vCPU runs in [from, to).
+ */
+function throttleRunMs(c: Config, s: PrecopyState, from: number, to: number): number {
+  let t = from,
+    run = 0;
+  for (let guard = 0; t < to && guard < 1e6; guard++) {
+    // The next tick is due at the cycle's end (or now, when the throttle has just started).
+    if (t >= s.throttleCycleEndMs) startThrottleCycle(c, s, Math.max(t, s.throttleCycleEndMs));
+    const end = Math.min(to, s.throttleCycleEndMs);
+    if (t < s.throttleSleepEndMs) t = Math.min(end, s.throttleSleepEndMs);
+    if (t < end) {
+      run += end - t;
+      t = end;
+    }
+  }
+  return run;
+}
+
+function startThrottleCycle(c: Config, s: PrecopyState, at: number): void {
+  const p = s.throttlePercent / 100;
+  const period = 10 / (1 - p);
+  s.throttleLateCredit += c.host.throttleLateFraction;
+  const late = s.throttleLateCredit >= 1 - 1e-9;
+  if (late) s.throttleLateCredit -= 1;
+  s.throttleSleepEndMs = at + period - 10;
+  s.throttleCycleEndMs = at + (late ? 2 : 1) * period;
 }
 
 /** Hot-set pages written since the last sync and not already set in the bitmap. */
@@ -36,7 +68,12 @@ export function newlyDirtyBytes(c: Config, s: PrecopyState): number {
  */
 function applyThrottle(c: Config, s: PrecopyState): void {
   s.dirtyBytesPerMs = c.dirtyBytesPerMs * (1 - s.throttlePercent / 100 / (1 + c.host.throttleLateFraction));
-  if (s.dirtyLimitOn) s.dirtyBytesPerMs = Math.min(s.dirtyBytesPerMs, (c.vcpus * (c.dirtyLimitMBps + c.host.dirtyLimitSlackMBps) * 1e6) / 1000);
+  s.runningBytesPerMs = c.dirtyBytesPerMs;
+  if (s.dirtyLimitOn) {
+    const limit = (c.vcpus * (c.dirtyLimitMBps + c.host.dirtyLimitSlackMBps) * 1e6) / 1000;
+    s.dirtyBytesPerMs = Math.min(s.dirtyBytesPerMs, limit);
+    s.runningBytesPerMs = Math.min(s.runningBytesPerMs, limit);
+  }
 }
 
 /**
@@ -50,8 +87,11 @@ export function migrationTriggerThrottle(c: Config, s: PrecopyState): void {
   if ((c.autoConverge || c.dirtyLimit) && s.bytesDirtyPeriod > limit && ++s.dirtyRateHighCount >= 2) {
     s.dirtyRateHighCount = 0;
     if (c.autoConverge) {
-      if (s.throttlePercent === 0) s.throttlePercent = c.throttleInitial;
-      else {
+      if (s.throttlePercent === 0) {
+        s.throttlePercent = c.throttleInitial;
+        // cpu_throttle_set: the first tick runs at once.
+        s.throttleCycleEndMs = s.nowMs;
+      } else {
         let increment = c.throttleIncrement;
         if (c.tailslow) {
           const cpuNow = 100 - s.throttlePercent;
