@@ -20,6 +20,7 @@ import { StatusNotification } from '../protocol/lsp';
 import { registerCustomRequests } from './customRequests';
 import { liveLenses } from './liveLenses';
 import { LiveSession, registerLiveRequests } from './liveRequests';
+import { registerLiveWatch } from './liveWatch';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
 import { ValidationScheduler } from './validationScheduler';
@@ -215,6 +216,8 @@ export function startServer(connection: Connection): void {
       for (const doc of documents.all()) scheduler.schedule(doc.uri, 0);
     },
   });
+
+  registerLiveWatch(connection, { live, documents, service, settingsNow, log });
 
   connection.onShutdown(() => {
     scheduler.dispose();
