@@ -81,6 +81,7 @@ test("QEMU 10.2 stuck: the real curve with the prediction over it, the seed's ca
   await page.screenshot({ path: join(REPO, 'test-output', 'live-preview-stuck.png'), fullPage: true });
 
   await items.first().getByRole('button', { name: 'Apply now' }).click();
+  assert.equal(await items.first().getByRole('button', { name: 'Apply now' }).isDisabled(), true, 'one request per click');
   const apply = (await posted(page)).find((x) => x.type === 'liveApply');
   const shown = m.view.recommendations[0];
   assert.deepEqual(apply, { type: 'liveApply', kind: 'avail-switchover-bandwidth', arguments: shown.arguments });
@@ -123,6 +124,35 @@ test('a replayed recording: the change marked where it was applied, the real swi
   assert.equal(await page.locator('button.stop').textContent(), 'Back to the script');
   await page.locator('button.stop').click();
   assert.ok((await posted(page)).some((x) => x.type === 'liveStop'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('before any poll: waiting for a migration, axes and no series, nothing to apply', { skip }, async () => {
+  const m = liveMessage('seed-10.2', 'stuck');
+  const waiting = {
+    ...m,
+    view: {
+      ...m.view,
+      phase: 'waiting',
+      status: 'none',
+      note: 'no migration in progress (status none); the preview follows the next one',
+      points: [],
+      syncs: [],
+      prediction: null,
+      predictions: [],
+      diagnosis: null,
+      recommendations: [],
+      canApply: false,
+    },
+  };
+  const { page, errors } = await open();
+  await send(page, waiting);
+  await page.waitForSelector('svg.live-chart .panel-title');
+  assert.equal(await page.locator('h1.live-verdict').textContent(), 'Waiting for a migration');
+  assert.equal(await page.locator('svg.live-chart path.series').count(), 0);
+  assert.match((await page.locator('ul.live-recommendations').textContent()) ?? '', /recommendations come once the migration is seen stuck/);
+  assert.equal(await page.locator('button.stop').textContent(), 'Stop watching');
   assert.deepEqual(errors, []);
   await page.close();
 });

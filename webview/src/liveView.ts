@@ -175,7 +175,11 @@ export class LiveModeView {
         b.type = 'button';
         b.title = `Sends ${r.command} to the connected QEMU (after you confirm)`;
         const args = r.arguments;
-        b.addEventListener('click', () => this.actions.apply({ kind: r.kind, arguments: args }));
+        b.addEventListener('click', () => {
+          // One request per click; the next view from the server brings the button back (or the change applied).
+          b.disabled = true;
+          this.actions.apply({ kind: r.kind, arguments: args });
+        });
         li.append(b);
       }
       if (r.notApplicable && r.appliedAt === undefined) li.append(h('p', { class: 'outcome', text: `Not applied live: ${r.notApplicable}.` }));

@@ -9,8 +9,20 @@ import { LivePredictor, type LiveContext, type LiveRecommendation, type Predicti
 import { FINISHED, measuredBytesPerSecond, type MigrationSample } from './sample';
 import type { Observation } from './watch';
 
-/** Polls kept in the view; older ones are thinned (every other one) beyond this. */
-export const MAX_POINTS = 1500;
+/**
+ * Polls (and syncs, predictions) kept in the view; beyond this the older half is thinned to
+ * every other one. The whole view goes to the page after each poll: at 400 points it is
+ * about 120 kB (BENCHMARKS.md), and a chart a few hundred pixels wide shows no more.
+ */
+export const MAX_POINTS = 400;
+
+/** Keeps the recent half at full resolution and every other one of the older half. */
+function thin<T>(xs: T[]): T[] {
+  if (xs.length <= MAX_POINTS) return xs;
+  const half = Math.floor(xs.length / 2);
+  return [...xs.slice(0, half).filter((_, i) => i % 2 === 0), ...xs.slice(half)];
+}
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
 /** Points of a predicted curve. */
 const CURVE_POINTS = 240;
 
@@ -193,7 +205,7 @@ export class LiveViewBuilder {
       v.note = this.options.intervalMs ? `watching: query-migrate every ${this.options.intervalMs} ms` : 'replayed from the recording';
     }
     if (s.totalTimeMs === null) return; // setup: nothing measured yet
-    const t = s.totalTimeMs / 1000;
+    const t = r3(s.totalTimeMs / 1000);
     this.lastT = t;
     // The threshold as QEMU computes it at this poll (the predictor's own formula).
     const predictor = new LivePredictor(this.context);
@@ -202,23 +214,19 @@ export class LiveViewBuilder {
       t,
       remainingBytes: s.ram.remaining ?? 0,
       transferredBytes: s.ram.transferred ?? 0,
-      bytesPerSecond: measuredBytesPerSecond(s),
+      bytesPerSecond: Math.round(measuredBytesPerSecond(s)),
       dirtySyncCount: s.ram.dirtySyncCount ?? 0,
       expectedDowntimeMs: s.expectedDowntimeMs,
       throttlePercent: s.throttlePercent,
-      thresholdBytes: threshold,
-      assumedBytesPerSecond: predictor.asb() || measuredBytesPerSecond(s),
+      thresholdBytes: Math.round(threshold),
+      assumedBytesPerSecond: Math.round(predictor.asb() || measuredBytesPerSecond(s)),
       downtimeLimitMs: predictor.downtimeLimitMs(),
     };
     v.points.push(point);
-    if (v.points.length > MAX_POINTS) {
-      // Thin the older half: the recent polls keep their full resolution.
-      const half = Math.floor(v.points.length / 2);
-      v.points = [...v.points.slice(0, half).filter((_, i) => i % 2 === 0), ...v.points.slice(half)];
-    }
+    v.points = thin(v.points);
     if (sync) {
-      v.syncs.push({ t: sync.at, count: sync.count, pendingBytes: sync.pendingBytes, thresholdBytes: sync.thresholdBytes });
-      if (v.syncs.length > MAX_POINTS) v.syncs.splice(0, v.syncs.length - MAX_POINTS);
+      v.syncs.push({ t: r3(sync.at), count: sync.count, pendingBytes: Math.round(sync.pendingBytes), thresholdBytes: Math.round(sync.thresholdBytes) });
+      v.syncs = thin(v.syncs);
     }
     if (prediction && prediction !== this.shown) this.showPrediction(prediction);
   }
@@ -228,7 +236,7 @@ export class LiveViewBuilder {
     this.shown = p;
     const v = this.view;
     v.predictions.push({ at: p.at, converges: p.converges, switchoverAt: p.switchoverAt });
-    if (v.predictions.length > MAX_POINTS) v.predictions.splice(0, v.predictions.length - MAX_POINTS);
+    v.predictions = thin(v.predictions);
     let curve: LivePrediction['curve'] = [];
     try {
       const r = simulate(p.scenario);

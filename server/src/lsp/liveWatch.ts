@@ -30,6 +30,8 @@ interface Running {
   builder: LiveViewBuilder;
   control: WatchControl;
   abort: AbortController;
+  /** An Apply now on its way to QEMU: a second one waits for its answer (never two changes at once). */
+  applying: boolean;
 }
 
 export function registerLiveWatch(
@@ -85,6 +87,7 @@ export function registerLiveWatch(
       builder: new LiveViewBuilder({ source: 'live', title: `QEMU ${live.version} at ${conn.label}`, linkNote: note, intervalMs: interval.ms }),
       control: new WatchControl(),
       abort: new AbortController(),
+      applying: false,
     };
     running = r;
     send(r);
@@ -117,9 +120,15 @@ export function registerLiveWatch(
     const r = running;
     if (!r || !live.conn || live.conn.closed) return { error: 'no migration is being watched on a connected QEMU' };
     if (typeof p?.kind !== 'string' || !p.arguments || typeof p.arguments !== 'object') return { error: 'malformed request' };
+    if (r.applying) return { error: 'another change is being applied; look at the preview again' };
     const rec = r.builder.offered(p.kind, p.arguments);
     if (!rec) return { error: `${p.kind} with these values is not a change this watch offers now (already applied, or the view is out of date)` };
-    return r.control.apply(rec);
+    r.applying = true;
+    try {
+      return await r.control.apply(rec);
+    } finally {
+      r.applying = false;
+    }
   });
 
   connection.onRequest(LiveReplayRequest, (p): LiveReplayResponse => {
