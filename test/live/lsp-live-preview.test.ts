@@ -68,6 +68,9 @@ async function stuckThenApplied(bin: QemuBinary, expectedKind: string) {
     const fast = await client.request<LiveWatchResponse>(LiveWatchStartRequest.method, { pollInterval: 5 });
     assert.ok('intervalMs' in fast && fast.intervalMs === 100 && /faster/.test(fast.problem ?? ''));
 
+    // Stopped: its last view says so, and nothing of it comes after (the views below are the next watch's).
+    await client.request(LiveWatchStopRequest.method, null);
+    await waitView(client, (v) => v.phase === 'stopped' && v.note === 'stopped', 'the stopped view');
     const start = client.notifications.length;
     const r = await client.request<LiveWatchResponse>(LiveWatchStartRequest.method, {
       pollInterval: 200,

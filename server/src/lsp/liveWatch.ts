@@ -97,7 +97,8 @@ export function registerLiveWatch(
       send(r);
     }).then(
       () => {
-        if (running === r) running = null;
+        if (running !== r) return; // stopped or replaced: its last view was sent then
+        running = null;
         send(r);
       },
       (e: Error) => {
