@@ -273,6 +273,9 @@ class PreviewPanel implements vscode.Disposable {
       Object.entries(shown.arguments).every(([k, v]) => m.arguments[k] === v);
     if (this.liveMode !== 'watch' || !shown || !same || !this.liveView?.canApply) {
       this.output.warn(`convergence preview: ignored Apply now for ${m.kind.slice(0, 60)} (not a change the preview offers now)`);
+      // A real click on a view that has just changed (the recommendation was made again from newer numbers): say so.
+      if (this.liveMode === 'watch' && shown)
+        void vscode.window.showInformationMessage('QEMU: the recommendation changed with the latest numbers; look at the preview and apply again.');
       return;
     }
     const command = `${shown.command} ${JSON.stringify(shown.arguments)}`;
