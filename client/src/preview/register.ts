@@ -213,6 +213,7 @@ class PreviewPanel implements vscode.Disposable {
     const raw = vscode.workspace.getConfiguration('qapi', target?.uri).get<unknown>('live.pollInterval');
     this.liveMode = 'watch';
     this.declined = false;
+    this.liveView = undefined; // the last watch's view is over; the new one comes with the request's answer
     this.seq++; // an answer for the cursor still on its way is dropped
     const r = await client.sendRequest(LiveWatchStartRequest, {
       pollInterval: raw,
