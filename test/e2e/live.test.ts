@@ -6,9 +6,10 @@
 // workspace the same palette command is disabled and running it is refused.
 // Each QEMU is stopped by its PID in an after hook, pass or fail.
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parseRecordingText, replay } from '../../server/src/live/recording';
 import { GUEST, LINK_BYTES_PER_S, PARAMS } from '../live/cases';
 import { bootGuest, migrationSkip, startMigration, type LiveMigration } from '../live/migration';
 import { qemu102, qemu72, startQemu, type RunningQemu } from '../live/qemus';
@@ -267,6 +268,12 @@ describe('Live preview in code-server: a stuck migration followed, unblocked by 
     await s.bridge.call('command', { command: 'notifications.clearAll' });
     await title.scrollIntoViewIfNeeded();
     await s.screenshot('live-preview');
+    // Saved as a recording (the command the page's button runs, given a path instead of the dialog): it replays.
+    const saved = ws.path('watched.jsonl');
+    await s.bridge.call('command', { command: 'qapi.saveRecording', args: [saved] });
+    const events = [...replay(parseRecordingText(readFileSync(saved, 'utf8')))];
+    assert.ok(events.some((o) => o.type === 'applied' && o.recommendation.kind === kind));
+    assert.ok(events.some((o) => o.type === 'end' && o.status === 'completed'));
   });
 
   test('a recording replays into the preview', async () => {

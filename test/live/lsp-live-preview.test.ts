@@ -13,16 +13,19 @@ import test from 'node:test';
 import {
   LiveApplyRequest,
   LiveConnectRequest,
+  LiveRecordingRequest,
   LiveReplayRequest,
   LiveViewNotification,
   LiveWatchStartRequest,
   LiveWatchStopRequest,
   type LiveApplyResponse,
   type LiveConnectResponse,
+  type LiveRecordingResponse,
   type LiveReplayResponse,
   type LiveWatchResponse,
 } from '../../server/src/protocol/lsp';
 import { isLiveView, type LiveView } from '../../server/src/protocol/page';
+import { parseRecordingText, replay } from '../../server/src/live/recording';
 import { LspClient } from '../helpers/lspClient';
 import { REPO } from '../helpers/shared';
 import { GUEST, LINK_BYTES_PER_S, PARAMS } from './cases';
@@ -125,6 +128,15 @@ async function stuckThenApplied(bin: QemuBinary, expectedKind: string) {
     assert.ok(end.recommendations.find((x) => x.kind === best.kind)!.appliedAt! >= stuck.diagnosis!.at);
     assert.equal(end.canApply, false);
     assert.match(end.note, /^migration completed: switchover at/);
+    // Saved as a recording: it replays to the same diagnosis, change and outcome.
+    const saved = await client.request<LiveRecordingResponse>(LiveRecordingRequest.method, null);
+    assert.ok('text' in saved, JSON.stringify(saved));
+    // Every poll (a poll still in setup has no total-time, so no point on the chart).
+    assert.ok(saved.polls >= end.points.length && saved.polls <= end.points.length + 5, `${saved.polls} polls, ${end.points.length} points`);
+    const replayed = [...replay(parseRecordingText(saved.text))];
+    assert.ok(replayed.some((o) => o.type === 'stuck' && o.diagnosis.seedCase));
+    assert.ok(replayed.some((o) => o.type === 'applied' && o.recommendation.kind === best.kind));
+    assert.ok(replayed.some((o) => o.type === 'end' && o.status === 'completed'));
     return end;
   } finally {
     await client.stop();
@@ -176,6 +188,8 @@ test('a recording replays into the same view (no QEMU); a broken one is refused 
     assert.deepEqual(bad, { error: 'line 2 is not JSON' });
     const none = await client.request<LiveReplayResponse>(LiveReplayRequest.method, { name: 'x.jsonl', text: '{"type":"header"}\n' });
     assert.ok('error' in none && /no query-migrate poll/.test(none.error));
+    const nothing = await client.request<LiveRecordingResponse>(LiveRecordingRequest.method, null);
+    assert.deepEqual(nothing, { error: 'no migration was watched in the preview yet (nothing to save)' });
     const malformed = await client.request<LiveReplayResponse>(LiveReplayRequest.method, { name: 3 });
     assert.deepEqual(malformed, { error: 'malformed request' });
     assert.equal(await client.request(LiveWatchStopRequest.method, null), null, 'stopping with no watch is harmless');

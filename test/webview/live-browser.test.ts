@@ -80,6 +80,11 @@ test("QEMU 10.2 stuck: the real curve with the prediction over it, the seed's ca
   assert.match((await auto.textContent()) ?? '', /QEMU refuses migrate-set-capabilities while a migration runs/);
   await page.screenshot({ path: join(REPO, 'test-output', 'live-preview-stuck.png'), fullPage: true });
 
+  await page.locator('button.save').click();
+  assert.ok(
+    (await posted(page)).some((x) => x.type === 'liveSave'),
+    'Save as recording asks the extension',
+  );
   await items.first().getByRole('button', { name: 'Apply now' }).click();
   assert.equal(await items.first().getByRole('button', { name: 'Apply now' }).isDisabled(), true, 'one request per click');
   const apply = (await posted(page)).find((x) => x.type === 'liveApply');
@@ -122,6 +127,7 @@ test('a replayed recording: the change marked where it was applied, the real swi
   assert.match((await page.locator('p.note').textContent()) ?? '', /^migration completed: switchover at 5\.2 s/);
   await page.screenshot({ path: join(REPO, 'test-output', 'live-preview-replay.png'), fullPage: true });
   assert.equal(await page.locator('button.stop').textContent(), 'Back to the script');
+  assert.equal(await page.locator('button.save').isVisible(), false, 'a replay is already a recording');
   await page.locator('button.stop').click();
   assert.ok((await posted(page)).some((x) => x.type === 'liveStop'));
   assert.deepEqual(errors, []);

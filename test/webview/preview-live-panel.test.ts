@@ -53,7 +53,7 @@ const client = {
       case ConvergencePreviewRequest.method:
         return null;
       default:
-        return JSON.parse(JSON.stringify(await handlers.get(type.method)!(JSON.parse(JSON.stringify(p)))));
+        return JSON.parse(JSON.stringify(await handlers.get(type.method)!(p === undefined ? null : JSON.parse(JSON.stringify(p)))));
     }
   },
 };
@@ -141,6 +141,11 @@ test('Stop watching stops the watch and goes back to the script; the same migrat
   hooks.migrationStatus('completed');
   hooks.migrationStatus('active');
   await until(() => count(LiveWatchStartRequest.method) === 2, 'the next migration followed');
+});
+
+test('Save as recording with no watched migration says so', async () => {
+  panel.received.fire({ type: 'liveSave' });
+  await until(() => fake.state.errors.some((e) => /no migration was watched in the preview yet/.test(e)), 'the message');
 });
 
 test('a recording replays through the server into the panel, stopping a running watch', async () => {

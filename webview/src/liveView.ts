@@ -9,6 +9,7 @@ import { drawLiveChart } from './svg';
 export interface LiveActions {
   apply(m: Omit<LiveApplyMessage, 'type'>): void;
   stop(): void;
+  save(): void;
 }
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
@@ -61,6 +62,7 @@ export class LiveModeView {
   private readonly predictions = h('ol', { class: 'predictions' });
   private readonly predictionsSummary = h('summary');
   private readonly stopButton = h('button', { class: 'secondary stop' });
+  private readonly saveButton = h('button', { class: 'secondary save', text: 'Save as recording…' });
   private current?: LiveView;
 
   constructor(
@@ -71,6 +73,8 @@ export class LiveModeView {
     this.svg.setAttribute('class', 'live-chart');
     this.stopButton.type = 'button';
     this.stopButton.addEventListener('click', () => this.actions.stop());
+    this.saveButton.type = 'button';
+    this.saveButton.addEventListener('click', () => this.actions.save());
     const legend = h('ul', { class: 'legend' });
     for (const [id, label] of LEGEND) legend.append(h('li', {}, h('span', { class: `swatch ${id}` }), document.createTextNode(label)));
     this.root.append(
@@ -86,7 +90,7 @@ export class LiveModeView {
       ),
       h('section', {}, h('h2', { text: 'What would unblock it' }), this.recs),
       h('details', { class: 'prediction-list' }, this.predictionsSummary, this.predictions),
-      this.stopButton,
+      h('div', { class: 'live-actions' }, this.stopButton, this.saveButton),
     );
     new ResizeObserver(() => this.redraw()).observe(this.svg);
   }
@@ -115,6 +119,7 @@ export class LiveModeView {
         }),
       ),
     );
+    this.saveButton.hidden = v.source !== 'live' || v.points.length === 0;
     this.stopButton.textContent = v.source === 'live' && (v.phase === 'migrating' || v.phase === 'waiting') ? 'Stop watching' : 'Back to the script';
     // Announce changes of the headline only (not every poll).
     if (!before || liveTitle(before).text !== t.text) this.announce(`${t.text}. ${v.diagnosis?.message ?? ''}`);

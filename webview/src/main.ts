@@ -28,6 +28,7 @@ const live = new LiveModeView(
   {
     apply: (change) => post({ type: 'liveApply', ...change }),
     stop: () => post({ type: 'liveStop' }),
+    save: () => post({ type: 'liveSave' }),
   },
   (text) => view.announceText(text),
 );

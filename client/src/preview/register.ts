@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   ConvergencePreviewRequest,
   LiveApplyRequest,
+  LiveRecordingRequest,
   LiveReplayRequest,
   LiveWatchStartRequest,
   LiveWatchStopRequest,
@@ -195,6 +196,9 @@ class PreviewPanel implements vscode.Disposable {
       case 'liveStop':
         void this.leaveLive();
         break;
+      case 'liveSave':
+        void vscode.commands.executeCommand('qapi.saveRecording');
+        break;
     }
   }
 
@@ -383,6 +387,28 @@ export function registerPreview(context: vscode.ExtensionContext, client: () => 
       const p = openPanel();
       if (target) p.follow(target, 0);
       await p.startWatch();
+    }),
+    // The last migration watched in the preview, as `watch --record` writes it (replayable; the simulator calibrates from it).
+    vscode.commands.registerCommand('qapi.saveRecording', async (given?: unknown) => {
+      const c = client();
+      if (!c?.isRunning()) {
+        void vscode.window.showErrorMessage('QEMU: the language server is not running.');
+        return;
+      }
+      const r = await c.sendRequest(LiveRecordingRequest);
+      if ('error' in r) {
+        void vscode.window.showErrorMessage(`QEMU: ${r.error}`);
+        return;
+      }
+      const uri =
+        given instanceof vscode.Uri
+          ? given
+          : typeof given === 'string'
+            ? vscode.Uri.file(given)
+            : await vscode.window.showSaveDialog({ title: 'Save the watched migration as a recording', filters: { 'Migration recordings': ['jsonl'] } });
+      if (!uri) return;
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(r.text));
+      void vscode.window.showInformationMessage(`QEMU: ${r.polls} polls saved to ${uri.fsPath} (QEMU: Replay Migration Recording… draws it again).`);
     }),
     vscode.commands.registerCommand('qapi.replayRecording', async (given?: unknown) => {
       const c = client();

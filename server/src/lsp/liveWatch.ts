@@ -7,15 +7,17 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { LiveViewBuilder } from '../live/liveView';
-import { parseRecordingText, replay } from '../live/recording';
+import { parseRecordingText, RecordingWriter, replay } from '../live/recording';
 import { pollInterval, WatchControl, watchMigration } from '../live/watch';
 import {
   LiveApplyRequest,
+  LiveRecordingRequest,
   LiveReplayRequest,
   LiveViewNotification,
   LiveWatchStartRequest,
   LiveWatchStopRequest,
   type LiveApplyResponse,
+  type LiveRecordingResponse,
   type LiveReplayResponse,
   type LiveWatchResponse,
 } from '../protocol/lsp';
@@ -25,6 +27,8 @@ import type { LiveSession } from './liveRequests';
 
 /** Recordings larger than this are refused (the committed ones are a few kB; an hour at 100 ms is ~20 MB). */
 export const MAX_RECORDING_BYTES = 32 * 2 ** 20;
+/** Lines kept of a live watch's recording (an hour of polls at 100 ms, ~15 MB); later polls are not recorded. */
+export const MAX_RECORDING_LINES = 36_000;
 
 interface Running {
   builder: LiveViewBuilder;
@@ -32,6 +36,22 @@ interface Running {
   abort: AbortController;
   /** An Apply now on its way to QEMU: a second one waits for its answer (never two changes at once). */
   applying: boolean;
+  /** The session as `watch --record` writes it (kept after the watch ends, for Save as recording). */
+  recording: { writer: RecordingWriter; lines: string[]; polls: number; truncated: boolean };
+}
+
+function record(r: Running, o: Parameters<RecordingWriter['observe']>[0]): void {
+  const rec = r.recording;
+  if (rec.truncated) return;
+  rec.writer.observe(o);
+  for (const line of rec.writer.drain()) {
+    if (rec.lines.length >= MAX_RECORDING_LINES) {
+      rec.truncated = true;
+      return;
+    }
+    rec.lines.push(line);
+  }
+  if (o.type === 'sample') rec.polls++;
 }
 
 export function registerLiveWatch(
@@ -46,6 +66,8 @@ export function registerLiveWatch(
 ): void {
   const { live } = ctx;
   let running: Running | null = null;
+  /** The last watch, running or over: its recording can be saved. */
+  let last: Running | null = null;
   const send = (r: Running) => void connection.sendNotification(LiveViewNotification, { view: r.builder.get() }).catch(() => undefined);
 
   const stop = (note: string) => {
@@ -88,12 +110,15 @@ export function registerLiveWatch(
       control: new WatchControl(),
       abort: new AbortController(),
       applying: false,
+      recording: { writer: new RecordingWriter(conn.label, 'editor'), lines: [], polls: 0, truncated: false },
     };
     running = r;
+    last = r;
     send(r);
     void watchMigration(conn, { linkBytesPerSecond: link, intervalMs: interval.ms, apply: false, signal: r.abort.signal, control: r.control }, (o) => {
       if (running !== r) return;
       r.builder.observe(o);
+      record(r, o);
       send(r);
     }).then(
       () => {
@@ -110,6 +135,12 @@ export function registerLiveWatch(
       },
     );
     return interval.problem ? { intervalMs: interval.ms, problem: interval.problem } : { intervalMs: interval.ms };
+  });
+
+  connection.onRequest(LiveRecordingRequest, (): LiveRecordingResponse => {
+    const r = last;
+    if (!r || !r.recording.polls) return { error: 'no migration was watched in the preview yet (nothing to save)' };
+    return { text: r.recording.lines.join(''), polls: r.recording.polls };
   });
 
   connection.onRequest(LiveWatchStopRequest, () => {

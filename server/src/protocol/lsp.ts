@@ -159,3 +159,7 @@ export interface LiveReplayParams {
 }
 export type LiveReplayResponse = { view: LiveView } | { error: string };
 export const LiveReplayRequest = new RequestType<LiveReplayParams, LiveReplayResponse, void>('qapi/liveReplay');
+
+/** The last live watch as a recording (the JSONL of `watch --record`), to save: replayable, and the simulator calibrates from it. */
+export type LiveRecordingResponse = { text: string; polls: number } | { error: string };
+export const LiveRecordingRequest = new RequestType0<LiveRecordingResponse, void>('qapi/liveRecording');

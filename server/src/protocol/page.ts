@@ -163,7 +163,11 @@ export interface LiveApplyMessage {
 export interface LiveStopMessage {
   type: 'liveStop';
 }
-export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage | LiveApplyMessage | LiveStopMessage;
+/** Save the watched migration as a recording (the extension asks where). */
+export interface LiveSaveMessage {
+  type: 'liveSave';
+}
+export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage | LiveApplyMessage | LiveStopMessage | LiveSaveMessage;
 
 /** What the page saves with vscode.setState and gets back after a reload. */
 export interface PageState {
@@ -406,6 +410,7 @@ export function isToExtension(m: unknown): m is ToExtension {
     case 'liveApply':
       return isStr(m.kind) && m.kind.length <= 100 && isNumMap(m.arguments) && Object.keys(m.arguments).length > 0;
     case 'liveStop':
+    case 'liveSave':
       return true;
     default:
       return false;
