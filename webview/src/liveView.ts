@@ -56,7 +56,7 @@ export class LiveModeView {
   private readonly source = h('p', { class: 'source' });
   private readonly note = h('p', { class: 'note' });
   private readonly diagnosis = h('p', { class: 'diagnosis' });
-  private readonly figures = h('dl', { class: 'figures live-figures' });
+  private readonly figures = h('dl', { class: 'live-figures' });
   private readonly svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   private readonly recs = h('ul', { class: 'live-recommendations' });
   private readonly predictions = h('ol', { class: 'predictions' });
