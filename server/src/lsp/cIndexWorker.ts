@@ -1,0 +1,91 @@
+// A worker thread of the C index (dist/cindex.js): lists a QEMU tree's C files, and
+// reads and scans the chunks of them it is sent, so the server's own thread only merges
+// compact results. Names are sent once each (ids of this worker's table), occurrences as
+// transferred Int32Arrays.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { diskFiles, MAX_FILE_BYTES } from '../service/common/files';
+import { codeUnits, NameTable, PairList, scanBytes } from '../service/csource/cScan';
+import { listCFiles, type QemuTree, treeAccess } from '../service/csource/qemuTree';
+
+export type ToWorker = { list: QemuTree } | { seq: number; paths: string[] };
+export type FromWorker =
+  | { listed: string[] }
+  | {
+      seq: number;
+      /** Names new since this worker's last message; the first has id `firstName`. */
+      firstName: number;
+      names: string[];
+      paths: string[];
+      /** Per path: end of its pairs in `pairs` (the start is the previous end). */
+      ends: Int32Array;
+      /** Per path: its size in UTF-16 units, or -1 when it could not be read (then it is dropped from the index). */
+      sizes: Int32Array;
+      pairs: Int32Array;
+    };
+
+/** A regular file's bytes, or undefined (missing, not a regular file, too large). O_NONBLOCK: a FIFO never hangs the read. */
+function readBytes(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+    const b = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < b.length) {
+      const n = readSync(fd, b, got, b.length - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === b.length ? b : b.subarray(0, got);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const table = new NameTable();
+const out = new PairList();
+let sentNames = 0;
+
+function scanChunk(seq: number, paths: string[]): FromWorker {
+  out.length = 0;
+  const ends = new Int32Array(paths.length);
+  const sizes = new Int32Array(paths.length);
+  for (let i = 0; i < paths.length; i++) {
+    const b = readBytes(paths[i]);
+    let size = -1;
+    if (b) {
+      const mark = out.length;
+      size = b.length;
+      if (!scanBytes(b, table, out)) {
+        // Not ASCII: offsets must count UTF-16 units, as the editor does.
+        out.length = mark;
+        const units = codeUnits(b.toString('utf8'));
+        scanBytes(units, table, out);
+        size = units.length;
+      }
+    }
+    ends[i] = out.length;
+    sizes[i] = size;
+  }
+  const names = table.names.slice(sentNames);
+  const firstName = sentNames;
+  sentNames = table.size;
+  return { seq, firstName, names, paths, ends, sizes, pairs: out.data.slice(0, out.length) };
+}
+
+parentPort?.on('message', (m: ToWorker) => {
+  if ('list' in m) {
+    parentPort!.postMessage({ listed: listCFiles(m.list, treeAccess(diskFiles)) } satisfies FromWorker);
+    return;
+  }
+  const r = scanChunk(m.seq, m.paths);
+  if ('pairs' in r) parentPort!.postMessage(r, [r.pairs.buffer as ArrayBuffer, r.ends.buffer as ArrayBuffer, r.sizes.buffer as ArrayBuffer]);
+});

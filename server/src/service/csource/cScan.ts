@@ -1,0 +1,188 @@
+// The C index's scanner: one pass over a file's bytes finds the identifiers of the
+// indexed shapes (see cIndex.ts) and interns them in a byte-keyed hash table, so an
+// identifier seen before costs no string at all. Pure: bytes in, name ids out; the
+// server runs it in worker threads, the CLI and single-file updates on the caller's thread.
+
+/** Bytes per character class: 0 not part of an identifier, 1 digit, 2 upper, 3 lower, 4 '_'; 5 any byte >= 0x80. */
+const CLASS = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) CLASS[c] = 1;
+for (let c = 65; c <= 90; c++) CLASS[c] = 2;
+for (let c = 97; c <= 122; c++) CLASS[c] = 3;
+CLASS[95] = 4;
+for (let c = 128; c < 256; c++) CLASS[c] = 5;
+
+/** The generator's lower-case families (an identifier longer than the prefix). */
+const LOWER_PREFIXES = ['qmp_', 'qapi_', 'visit_type_', 'has_', 'q_obj_'].map((p) => Uint8Array.from(p, (ch) => ch.charCodeAt(0)));
+
+const latin1 = new TextDecoder('latin1');
+
+/** Interned identifiers: id -> name, looked up by their bytes (no string is made for a name seen before). */
+export class NameTable {
+  readonly names: string[] = [];
+  private hashes = new Int32Array(1024);
+  private starts = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+  private arena = new Uint8Array(1 << 16);
+  private used = 0;
+  private slots = new Int32Array(2048); // id + 1; 0 = empty
+  private shift = 32 - 11;
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** The id of the identifier in b[start, end) whose hash is `h` (as `scanBytes` computes it), added when new. */
+  internBytes(b: Uint8Array, start: number, end: number, h: number): number {
+    const len = end - start;
+    const mask = this.slots.length - 1;
+    for (let s = Math.imul(h, 0x9e3779b1) >>> this.shift; ; s = (s + 1) & mask) {
+      const v = this.slots[s];
+      if (v === 0) {
+        const id = this.add(latin1.decode(b.subarray(start, end)), h);
+        this.arena.set(b.subarray(start, end), this.starts[id]);
+        return id;
+      }
+      const id = v - 1;
+      if (this.hashes[id] !== h || this.lengths[id] !== len) continue;
+      const a = this.arena;
+      let k = this.starts[id];
+      let j = start;
+      while (j < end && a[k] === b[j]) {
+        k++;
+        j++;
+      }
+      if (j === end) return id;
+    }
+  }
+
+  private add(name: string, h: number): number {
+    const id = this.names.length;
+    if (id === this.hashes.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+    }
+    if (this.used + name.length > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + name.length));
+      a.set(this.arena);
+      this.arena = a;
+    }
+    this.names.push(name);
+    this.hashes[id] = h;
+    this.starts[id] = this.used;
+    this.lengths[id] = name.length;
+    this.used += name.length;
+    if (2 * this.names.length > this.slots.length) this.rehash();
+    else this.place(id);
+    return id;
+  }
+
+  private place(id: number): void {
+    const mask = this.slots.length - 1;
+    let s = Math.imul(this.hashes[id], 0x9e3779b1) >>> this.shift;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.shift--;
+    for (let id = 0; id < this.names.length; id++) this.place(id);
+  }
+}
+
+/** A growable list of int32 pairs (name id, offset). */
+export class PairList {
+  data = new Int32Array(1 << 12);
+  length = 0;
+  push(a: number, b: number): void {
+    if (this.length + 2 > this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = a;
+    this.data[this.length++] = b;
+  }
+}
+
+/**
+ * Appends (name id, offset) for each identifier of the indexed shapes in `b`: starting
+ * with an upper-case letter and holding a lower-case letter or '_', or starting with one
+ * of the generator's lower-case prefixes. Returns false, with `out` partly filled, at the
+ * first byte >= 0x80: offsets must then count UTF-16 units (see `codeUnits`).
+ */
+export function scanBytes(b: Uint8Array, table: NameTable, out: PairList): boolean {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i];
+    const k = CLASS[c];
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    if (k === 5) return false;
+    const start = i++;
+    if (k === 2) {
+      // Upper-case start: a candidate when it holds a lower-case letter or '_'.
+      let h = c;
+      let lowerOrUnderscore = false;
+      for (; i < n; i++) {
+        const d = b[i];
+        const e = CLASS[d];
+        if (e === 0 || e === 5) break;
+        if (e >= 3) lowerOrUnderscore = true;
+        h = (Math.imul(h, 31) + d) | 0;
+      }
+      if (lowerOrUnderscore) out.push(table.internBytes(b, start, i, h), start);
+    } else if (k === 3 && (c === 113 || c === 118 || c === 104)) {
+      // q, v, h: maybe one of the generator's lower-case families.
+      let h = c;
+      for (; i < n; i++) {
+        const d = b[i];
+        const e = CLASS[d];
+        if (e === 0 || e === 5) break;
+        h = (Math.imul(h, 31) + d) | 0;
+      }
+      const len = i - start;
+      if (len > 4)
+        for (const p of LOWER_PREFIXES) {
+          if (len <= p.length) continue;
+          let j = 0;
+          while (j < p.length && b[start + j] === p[j]) j++;
+          if (j === p.length) {
+            out.push(table.internBytes(b, start, i, h), start);
+            break;
+          }
+        }
+    } else {
+      while (i < n) {
+        const e = CLASS[b[i]];
+        if (e === 0 || e === 5) break;
+        i++;
+      }
+    }
+  }
+  return true;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One byte per UTF-16 unit of `text`, every non-ASCII unit made 0x7f (never part of an
+ * identifier), so scanning it gives the offsets an editor uses.
+ */
+export function codeUnits(text: string): Uint8Array {
+  return encoder.encode(text.replace(/[^\x00-\x7f]/g, '\x7f'));
+}
+
+/** Scans a file's text (any characters): (name id, offset in UTF-16 units) pairs appended to `out`. */
+export function scanText(text: string, table: NameTable, out: PairList): void {
+  scanBytes(codeUnits(text), table, out);
+}
