@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type CIdentifierIndex, NameRemap } from '../service/csource/cIndex';
+import type { CIdentifierIndex } from '../service/csource/cIndex';
 import type { QemuTree } from '../service/csource/qemuTree';
 import type { FromWorker, ToWorker } from './cIndexWorker';
 
@@ -42,7 +42,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
     const count = Math.max(1, Math.min(4, options.workers ?? availableParallelism()));
     const chunk = options.chunk ?? 48;
     const workers: Worker[] = [];
-    const remaps: NameRemap[] = [];
+    const spaces: number[] = [];
     let chunks: string[][] = [];
     let handedOut = 0;
     let merged = 0;
@@ -58,13 +58,13 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
       if (handedOut < chunks.length) workers[w].postMessage({ seq: handedOut, paths: chunks[handedOut++] } satisfies ToWorker);
     };
     const merge = (w: number, r: Extract<FromWorker, { seq: number }>) => {
-      const pairs = remaps[w].apply(r.pairs);
+      const pairs = r.pairs;
       let start = 0;
       for (let i = 0; i < r.paths.length; i++) {
         const end = r.ends[i];
         // A file indexed meanwhile from the editor or a change on disk is newer than this read.
         if (!index.has(r.paths[i])) {
-          if (r.sizes[i] >= 0) index.addScanned(r.paths[i], pairs.subarray(start, end), r.sizes[i]);
+          if (r.sizes[i] >= 0) index.addScanned(r.paths[i], pairs.subarray(start, end), r.sizes[i], spaces[w]);
         }
         start = end;
       }
@@ -94,7 +94,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
         // Two chunks in flight per worker: one being scanned, one waiting.
         for (let k = 0; k < 2; k++) for (let i = 0; i < workers.length; i++) handOut(i);
       } else {
-        remaps[w].learn(m.firstName, m.names);
+        index.addNames(spaces[w], m.firstName, m.names);
         ready.set(m.seq, { w, r: m });
         handOut(w);
         for (let next = ready.get(merged); next; next = ready.get(merged)) {
@@ -119,7 +119,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
         break;
       }
       workers.push(w);
-      remaps.push(new NameRemap(index));
+      spaces.push(index.newSpace());
       w.on('message', (m: FromWorker) => onMessage(i, m));
       w.on('error', (e) => failed(String(e)));
       w.on('exit', (code) => {

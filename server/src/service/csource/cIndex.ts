@@ -15,48 +15,23 @@ export interface Occurrence {
   offset: number;
 }
 
-/**
- * A scanner's name ids (its own NameTable's: a worker thread's, or the index's for texts
- * it scans itself) as ids of one index.
- */
-export class NameRemap {
-  private ids = new Int32Array(1024);
-  constructor(private readonly index: CIdentifierIndex) {}
-
-  /** The scanner's names from id `first` on, in order. */
-  learn(first: number, names: string[]): void {
-    const need = first + names.length;
-    if (this.ids.length < need) {
-      const a = new Int32Array(Math.max(need, this.ids.length * 2));
-      a.set(this.ids);
-      this.ids = a;
-    }
-    for (let i = 0; i < names.length; i++) this.ids[first + i] = this.index.nameId(names[i]);
-  }
-
-  /** Rewrites the name ids of (name id, offset) pairs in place. */
-  apply(pairs: Int32Array): Int32Array {
-    const ids = this.ids;
-    for (let i = 0; i < pairs.length; i += 2) pairs[i] = ids[pairs[i]];
-    return pairs;
-  }
-}
-
 export class CIdentifierIndex {
-  /** Every identifier seen, by id (ids are never reused). */
-  readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
-  /** For texts scanned here: the scanner's table, and its ids as this index's. */
+  /**
+   * Name spaces: the names of one scanner by its ids. Space 0 is this index's own
+   * scanner (texts indexed here); each worker thread gets one (`newSpace`), so taking
+   * in its results never looks a name up: ids stay the scanner's own.
+   */
+  private readonly spaces: string[][] = [];
   private readonly table = new NameTable();
-  private readonly remap = new NameRemap(this);
   private readonly paths: string[] = [];
   private readonly ids = new Map<string, number>();
   /**
-   * fileId -> flat [nameId, offset, …] in offset order. Nothing else is kept: a look-up
-   * reads them all (about a million pairs for QEMU, a few ms), so taking in a file costs
-   * no allocation beyond its pairs and the server's thread never pauses to collect them.
+   * fileId -> flat [nameId, offset, …] in offset order, ids of the file's space. Nothing
+   * else is kept: a look-up reads them all (about a million pairs for QEMU, a few ms),
+   * so taking in a file allocates nothing beyond its pairs.
    */
   private readonly occurrences: (Int32Array | undefined)[] = [];
+  private readonly spaceOf: number[] = [];
   private pending: string[] = [];
   private next = 0;
   private readonly scratch = new PairList();
@@ -64,7 +39,20 @@ export class CIdentifierIndex {
   filesIndexed = 0;
   bytesIndexed = 0;
 
-  constructor(private readonly files: FileAccess) {}
+  constructor(private readonly files: FileAccess) {
+    this.spaces.push(this.table.names);
+  }
+
+  /** A name space for a scanner elsewhere (a worker thread's NameTable). */
+  newSpace(): number {
+    return this.spaces.push([]) - 1;
+  }
+
+  /** A space's names from id `first` on, in order. */
+  addNames(space: number, first: number, names: string[]): void {
+    const a = this.spaces[space];
+    for (let i = 0; i < names.length; i++) a[first + i] = names[i];
+  }
 
   /** Queue files to (re)index, in order; `step` does the work. */
   enqueue(paths: Iterable<string>): void {
@@ -101,25 +89,12 @@ export class CIdentifierIndex {
   indexText(path: string, text: string): void {
     const out = this.scratch;
     out.length = 0;
-    const known = this.table.size;
     scanText(text, this.table, out);
-    this.remap.learn(known, this.table.names.slice(known));
-    this.addScanned(path, this.remap.apply(out.data.slice(0, out.length)), text.length);
+    this.addScanned(path, out.data.slice(0, out.length), text.length, 0);
   }
 
-  /** The id of a name, added when new. */
-  nameId(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.nameIds.set(name, id);
-    }
-    return id;
-  }
-
-  /** (Re)index one file from its scanned (name id, offset) pairs, ids of this index (see NameRemap). */
-  addScanned(path: string, pairs: Int32Array, size: number): void {
+  /** (Re)index one file from its scanned (name id, offset) pairs, ids of `space`. */
+  addScanned(path: string, pairs: Int32Array, size: number, space: number): void {
     let id = this.ids.get(path);
     if (id === undefined) {
       id = this.paths.length;
@@ -127,6 +102,7 @@ export class CIdentifierIndex {
       this.ids.set(path, id);
     }
     this.occurrences[id] = pairs;
+    this.spaceOf[id] = space;
     this.filesIndexed++;
     this.bytesIndexed += size;
   }
@@ -144,59 +120,54 @@ export class CIdentifierIndex {
 
   /** Where the identifiers occur: files in the order they were first indexed, each in offset order. */
   lookup(...names: string[]): Occurrence[] {
-    const want = this.idsOf(names);
     const out: Occurrence[] = [];
-    if (!want.size) return out;
-    this.occurrences.forEach((pairs, f) => {
-      if (pairs)
-        for (let i = 0; i < pairs.length; i += 2) if (want.has(pairs[i])) out.push({ name: this.names[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
+    this.scan(names, (f, pairs, want, space) => {
+      for (let i = 0; i < pairs.length; i += 2) if (want[pairs[i]]) out.push({ name: space[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
     });
     return out;
   }
 
   /** Files that mention one of the identifiers. */
   filesWith(...names: string[]): string[] {
-    const want = this.idsOf(names);
     const out: string[] = [];
-    if (!want.size) return out;
-    this.occurrences.forEach((pairs, f) => {
-      if (pairs)
-        for (let i = 0; i < pairs.length; i += 2)
-          if (want.has(pairs[i])) {
-            out.push(this.paths[f]);
-            break;
-          }
+    this.scan(names, (f, pairs, want) => {
+      for (let i = 0; i < pairs.length; i += 2)
+        if (want[pairs[i]]) {
+          out.push(this.paths[f]);
+          break;
+        }
     });
     return out;
   }
 
-  private idsOf(names: string[]): Set<number> {
-    const ids = new Set<number>();
-    for (const n of names) {
-      const id = this.nameIds.get(n);
-      if (id !== undefined) ids.add(id);
-    }
-    return ids;
+  /** Calls `visit` for each file of a space holding one of the names, with that space's ids of them marked. */
+  private scan(names: string[], visit: (file: number, pairs: Int32Array, want: Uint8Array, space: string[]) => void): void {
+    const wants = this.spaces.map((space) => {
+      let want: Uint8Array | undefined;
+      for (const n of names) {
+        const id = space.indexOf(n);
+        if (id >= 0) (want ??= new Uint8Array(space.length))[id] = 1;
+      }
+      return want;
+    });
+    this.occurrences.forEach((pairs, f) => {
+      const want = wants[this.spaceOf[f]];
+      if (pairs && want) visit(f, pairs, want, this.spaces[this.spaceOf[f]]);
+    });
   }
 
   /** Every occurrence, files in the order they were first indexed (tests, status). */
   forEach(found: (o: Occurrence) => void): void {
     this.occurrences.forEach((pairs, f) => {
-      if (pairs) for (let i = 0; i < pairs.length; i += 2) found({ name: this.names[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
+      const space = this.spaces[this.spaceOf[f]];
+      if (pairs) for (let i = 0; i < pairs.length; i += 2) found({ name: space[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
     });
   }
 
   /** Distinct identifiers in the indexed files. */
   get identifierCount(): number {
-    const seen = new Uint8Array(this.names.length);
-    let count = 0;
-    for (const pairs of this.occurrences)
-      if (pairs)
-        for (let i = 0; i < pairs.length; i += 2)
-          if (!seen[pairs[i]]) {
-            seen[pairs[i]] = 1;
-            count++;
-          }
-    return count;
+    const names = new Set<string>();
+    this.forEach((o) => names.add(o.name));
+    return names.size;
   }
 }
