@@ -75,6 +75,7 @@ function scanChunk(seq: number, paths: string[]): FromWorker {
     ends[i] = out.length;
     sizes[i] = size;
   }
+  table.flush();
   const names = table.names.slice(sentNames);
   const firstName = sentNames;
   sentNames = table.size;

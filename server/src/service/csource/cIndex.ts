@@ -90,6 +90,7 @@ export class CIdentifierIndex {
     const out = this.scratch;
     out.length = 0;
     scanText(text, this.table, out);
+    this.table.flush();
     this.addScanned(path, out.data.slice(0, out.length), text.length, 0);
   }
 

@@ -18,34 +18,47 @@ const latin1 = new TextDecoder('latin1');
 
 /** Interned identifiers: id -> name, looked up by their bytes (no string is made for a name seen before). */
 export class NameTable {
+  /** Names by id, up to the last `flush` (strings are made for all new names at once, not one by one). */
   readonly names: string[] = [];
-  private hashes = new Int32Array(1024);
-  private starts = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
+  private count = 0;
+  /** Per id: where its bytes start in `arena` and how many there are. */
+  private spans = new Int32Array(2048);
   private arena = new Uint8Array(1 << 16);
   private used = 0;
-  private slots = new Int32Array(2048); // id + 1; 0 = empty
+  /** Open addressing, two ints per slot: the hash and id + 1 (0 = empty), so most probes touch one cache line. */
+  private slots = new Int32Array(4096);
   private shift = 32 - 11;
 
+  /** Names interned (some perhaps not yet in `names`). */
   get size(): number {
-    return this.names.length;
+    return this.count;
+  }
+
+  /** Makes the strings of the names interned since the last flush. */
+  flush(): void {
+    const first = this.names.length;
+    if (first === this.count) return;
+    const from = this.spans[2 * first];
+    const all = latin1.decode(this.arena.subarray(from, this.used));
+    for (let id = first; id < this.count; id++) {
+      const at = this.spans[2 * id] - from;
+      this.names.push(all.slice(at, at + this.spans[2 * id + 1]));
+    }
   }
 
   /** The id of the identifier in b[start, end) whose hash is `h` (as `scanBytes` computes it), added when new. */
   internBytes(b: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     for (let s = Math.imul(h, 0x9e3779b1) >>> this.shift; ; s = (s + 1) & mask) {
-      const v = this.slots[s];
-      if (v === 0) {
-        const id = this.add(latin1.decode(b.subarray(start, end)), h);
-        this.arena.set(b.subarray(start, end), this.starts[id]);
-        return id;
-      }
+      const v = slots[2 * s + 1];
+      if (v === 0) return this.add(b, start, end, h);
+      if (slots[2 * s] !== h) continue;
       const id = v - 1;
-      if (this.hashes[id] !== h || this.lengths[id] !== len) continue;
+      if (this.spans[2 * id + 1] !== len) continue;
       const a = this.arena;
-      let k = this.starts[id];
+      let k = this.spans[2 * id];
       let j = start;
       while (j < end && a[k] === b[j]) {
         k++;
@@ -55,44 +68,41 @@ export class NameTable {
     }
   }
 
-  private add(name: string, h: number): number {
-    const id = this.names.length;
-    if (id === this.hashes.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.hashes = grow(this.hashes);
-      this.starts = grow(this.starts);
-      this.lengths = grow(this.lengths);
+  private add(b: Uint8Array, start: number, end: number, h: number): number {
+    const id = this.count++;
+    const len = end - start;
+    if (2 * id + 2 > this.spans.length) {
+      const spans = new Int32Array(this.spans.length * 2);
+      spans.set(this.spans);
+      this.spans = spans;
     }
-    if (this.used + name.length > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + name.length));
+    if (this.used + len > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
       a.set(this.arena);
       this.arena = a;
     }
-    this.names.push(name);
-    this.hashes[id] = h;
-    this.starts[id] = this.used;
-    this.lengths[id] = name.length;
-    this.used += name.length;
-    if (2 * this.names.length > this.slots.length) this.rehash();
-    else this.place(id);
+    this.arena.set(b.subarray(start, end), this.used);
+    this.spans[2 * id] = this.used;
+    this.spans[2 * id + 1] = len;
+    this.used += len;
+    if (4 * this.count > this.slots.length) this.rehash();
+    else this.place(id, h);
     return id;
   }
 
-  private place(id: number): void {
-    const mask = this.slots.length - 1;
-    let s = Math.imul(this.hashes[id], 0x9e3779b1) >>> this.shift;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = id + 1;
+  private place(id: number, h: number): void {
+    const mask = (this.slots.length >> 1) - 1;
+    let s = Math.imul(h, 0x9e3779b1) >>> this.shift;
+    while (this.slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+    this.slots[2 * s] = h;
+    this.slots[2 * s + 1] = id + 1;
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
     this.shift--;
-    for (let id = 0; id < this.names.length; id++) this.place(id);
+    for (let s = 0; s < old.length; s += 2) if (old[s + 1] !== 0) this.place(old[s + 1] - 1, old[s]);
   }
 }
 
