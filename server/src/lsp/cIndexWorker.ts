@@ -24,7 +24,13 @@ export type FromWorker =
       pairs: Int32Array;
     };
 
-/** A regular file's bytes, or undefined (missing, not a regular file, too large). O_NONBLOCK: a FIFO never hangs the read. */
+/** One buffer for every read (grown when a file needs more): no allocation per file. */
+let buffer = Buffer.allocUnsafeSlow(1 << 20);
+
+/**
+ * A regular file's bytes (valid until the next read), or undefined (missing, not a
+ * regular file, too large). O_NONBLOCK: a FIFO never hangs the read.
+ */
 function readBytes(path: string): Buffer | undefined {
   let fd: number;
   try {
@@ -35,14 +41,11 @@ function readBytes(path: string): Buffer | undefined {
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    const b = Buffer.allocUnsafe(st.size);
+    if (st.size >= buffer.length) buffer = Buffer.allocUnsafeSlow(Math.max(st.size + 1, buffer.length * 2));
+    // Read to the end, as readFileSync does: a file growing meanwhile is read as far as the buffer holds.
     let got = 0;
-    while (got < b.length) {
-      const n = readSync(fd, b, got, b.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === b.length ? b : b.subarray(0, got);
+    for (let n; got < buffer.length && (n = readSync(fd, buffer, got, buffer.length - got, null)) > 0; ) got += n;
+    return buffer.subarray(0, got);
   } catch {
     return undefined;
   } finally {
