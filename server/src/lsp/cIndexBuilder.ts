@@ -1,7 +1,7 @@
-// Builds a QEMU tree's C index with worker threads (cIndexWorker.ts): they list, read
-// and scan the files; this thread only merges their compact results, a chunk of files
-// per message (well under a millisecond each), so a request or a QAPI re-check never
-// waits behind the index. Chunks are merged in order, so the index is the same as one
+// Builds a QEMU tree's C index with worker threads (cIndexWorker.ts): they list (the
+// first hands the files over as it walks), read and scan the files; this thread only
+// merges their compact results, a chunk of files per message (well under a millisecond
+// each), so a request or a QAPI re-check never waits behind the index. Chunks are merged in order, so the index is the same as one
 // built in a single pass. Without the worker script (or when a worker fails) the rest
 // is indexed here in time-bounded slices.
 import { existsSync } from 'node:fs';
@@ -43,7 +43,10 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
     const chunk = options.chunk ?? 48;
     const workers: Worker[] = [];
     const spaces: number[] = [];
-    let chunks: string[][] = [];
+    const chunks: string[][] = [];
+    let listed: string[] = [];
+    let listingDone = false;
+    const inFlight: number[] = [];
     let handedOut = 0;
     let merged = 0;
     const ready = new Map<number, { w: number; r: Extract<FromWorker, { seq: number }> }>();
@@ -54,8 +57,19 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
       stopped = true;
       for (const w of workers) void w.terminate();
     };
-    const handOut = (w: number) => {
-      if (handedOut < chunks.length) workers[w].postMessage({ seq: handedOut, paths: chunks[handedOut++] } satisfies ToWorker);
+    /** Two chunks in flight per worker: one being scanned, one waiting. */
+    const handOut = () => {
+      for (let k = 0; k < 2; k++)
+        for (let w = 0; w < workers.length && handedOut < chunks.length; w++)
+          if (inFlight[w] < 2) {
+            inFlight[w]++;
+            workers[w].postMessage({ seq: handedOut, paths: chunks[handedOut++] } satisfies ToWorker);
+          }
+    };
+    const complete = () => {
+      if (!listingDone || merged < chunks.length) return;
+      stop();
+      finish(threads());
     };
     const merge = (w: number, r: Extract<FromWorker, { seq: number }>) => {
       const pairs = r.pairs;
@@ -73,7 +87,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
       if (stopped) return;
       stop();
       options.log?.(`C index worker failed (${why}); indexing the rest on the main thread`);
-      if (!chunks.length) return fallback();
+      if (!listingDone) return fallback();
       const rest = chunks.slice(merged).flat();
       index.enqueue(rest.filter((p) => !index.has(p)));
       const run = () => (index.step(4) ? finish('partly on the main thread: a worker failed') : setImmediate(run));
@@ -84,28 +98,21 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
       if (stopped) return;
       const t0 = performance.now();
       if ('listed' in m) {
-        chunks = [];
-        for (let i = 0; i < m.listed.length; i += chunk) chunks.push(m.listed.slice(i, i + chunk));
-        if (!chunks.length) {
-          stop();
-          finish(threads());
-          return;
-        }
-        // Two chunks in flight per worker: one being scanned, one waiting.
-        for (let k = 0; k < 2; k++) for (let i = 0; i < workers.length; i++) handOut(i);
+        listed = listed.concat(m.listed);
+        listingDone = m.done;
+        while (listed.length >= chunk || (listingDone && listed.length)) chunks.push(listed.splice(0, chunk));
+        handOut();
       } else {
+        inFlight[w]--;
         index.addNames(spaces[w], m.firstName, m.names);
         ready.set(m.seq, { w, r: m });
-        handOut(w);
+        handOut();
         for (let next = ready.get(merged); next; next = ready.get(merged)) {
           ready.delete(merged++);
           merge(next.w, next.r);
         }
-        if (merged === chunks.length) {
-          stop();
-          finish(threads());
-        }
       }
+      complete();
       options.onMerge?.(performance.now() - t0);
     };
 
@@ -119,6 +126,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
         break;
       }
       workers.push(w);
+      inFlight.push(0);
       spaces.push(index.newSpace());
       w.on('message', (m: FromWorker) => onMessage(i, m));
       w.on('error', (e) => failed(String(e)));
@@ -126,7 +134,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
         if (!stopped) failed(`exit ${code}`);
       });
     }
-    workers[0].postMessage({ list: tree } satisfies ToWorker);
+    workers[0].postMessage({ list: tree, batch: chunk } satisfies ToWorker);
     return true;
   };
 }

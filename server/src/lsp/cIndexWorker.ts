@@ -8,9 +8,10 @@ import { diskFiles, MAX_FILE_BYTES } from '../service/common/files';
 import { codeUnits, NameTable, PairList, scanBytes } from '../service/csource/cScan';
 import { listCFiles, type QemuTree, treeAccess } from '../service/csource/qemuTree';
 
-export type ToWorker = { list: QemuTree } | { seq: number; paths: string[] };
+export type ToWorker = { list: QemuTree; batch: number } | { seq: number; paths: string[] };
 export type FromWorker =
-  | { listed: string[] }
+  /** The tree's files in walk order, a batch at a time (scanning starts before the walk ends); `done` with the last. */
+  | { listed: string[]; done: boolean }
   | {
       seq: number;
       /** Names new since this worker's last message; the first has id `firstName`. */
@@ -87,7 +88,8 @@ function scanChunk(seq: number, paths: string[]): FromWorker {
 
 parentPort?.on('message', (m: ToWorker) => {
   if ('list' in m) {
-    parentPort!.postMessage({ listed: listCFiles(m.list, treeAccess(diskFiles)) } satisfies FromWorker);
+    listCFiles(m.list, treeAccess(diskFiles), (listed) => parentPort!.postMessage({ listed, done: false } satisfies FromWorker), m.batch);
+    parentPort!.postMessage({ listed: [], done: true } satisfies FromWorker);
     return;
   }
   const r = scanChunk(m.seq, m.paths);
