@@ -90,6 +90,16 @@ function assertSameDump(actual: Dump, expected: Dump, what: string) {
   assert.deepEqual(differing.slice(0, 10), [], `${what}: occurrences differ`);
 }
 
+/** The look-ups the features make (a generated enum constant, a type, a handler; several at once), and names absent. */
+function assertLookups(index: CIdentifierIndex, expected: Dump) {
+  const names = ['MIGRATION_PARAMETER_MAX_BANDWIDTH', 'MigrationParameters', 'qmp_migrate_set_parameters'];
+  const where = (l: { path: string; offset: number }[]) => l.map((o) => `${o.path}:${o.offset}`).sort();
+  for (const name of names) assert.deepEqual(where(index.lookup(name)), expected.get(name), name);
+  assert.deepEqual(where(index.lookup(...names)), names.flatMap((n) => expected.get(n)!).sort());
+  assert.deepEqual(index.filesWith('MigrationParameters').sort(), [...new Set(expected.get('MigrationParameters')!.map((w) => w.replace(/:\d+$/, '')))].sort());
+  for (const absent of ['NoSuchQapiName', 'MigrationParameters\nMIGRATION_PARAMETER_MAX_BANDWIDTH', '']) assert.deepEqual(index.lookup(absent), [], absent);
+}
+
 for (const v of ['v8.2.0', 'v10.2.0']) {
   const shared = sharedQemu(`c-trees/${v}`);
   describe(`C index on QEMU ${v}: the same identifiers as the plain scan`, { skip: shared.skip }, () => {
@@ -105,16 +115,7 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       assert.equal(index.filesIndexed, files.length);
       assert.equal(index.identifierCount, expected.size);
       assertSameDump(indexDump(index), expected, 'this thread');
-      // The look-ups the features make: a generated enum constant, a type, a handler.
-      for (const name of ['MIGRATION_PARAMETER_MAX_BANDWIDTH', 'MigrationParameters', 'qmp_migrate_set_parameters'])
-        assert.deepEqual(
-          index
-            .lookup(name)
-            .map((o) => `${o.path}:${o.offset}`)
-            .sort(),
-          expected.get(name),
-          name,
-        );
+      assertLookups(index, expected);
     });
 
     test('built by worker threads', async () => {
@@ -122,6 +123,7 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
       assert.equal(how, '2 worker threads');
       assert.equal(index.filesIndexed, files.length);
       assertSameDump(indexDump(index), expected, 'worker threads');
+      assertLookups(index, expected);
       // Chunks are merged in order: files in listing order, as on this thread.
       const order: string[] = [];
       index.forEach((o) => {

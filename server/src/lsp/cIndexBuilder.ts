@@ -104,7 +104,7 @@ export function workerIndexBuilder(options: WorkerBuildOptions = {}) {
         handOut();
       } else {
         inFlight[w]--;
-        index.addNames(spaces[w], m.firstName, m.names);
+        index.addNames(spaces[w], m.firstName, m.names, m.nameCount);
         ready.set(m.seq, { w, r: m });
         handOut();
         for (let next = ready.get(merged); next; next = ready.get(merged)) {

@@ -14,9 +14,10 @@ export type FromWorker =
   | { listed: string[]; done: boolean }
   | {
       seq: number;
-      /** Names new since this worker's last message; the first has id `firstName`. */
+      /** The `nameCount` names new since this worker's last message, from id `firstName` on, as '\n' + names.join('\n') + '\n' (one string to send, not thousands). */
       firstName: number;
-      names: string[];
+      nameCount: number;
+      names: string;
       paths: string[];
       /** Per path: end of its pairs in `pairs` (the start is the previous end). */
       ends: Int32Array;
@@ -83,7 +84,16 @@ function scanChunk(seq: number, paths: string[]): FromWorker {
   const names = table.names.slice(sentNames);
   const firstName = sentNames;
   sentNames = table.size;
-  return { seq, firstName, names, paths, ends, sizes, pairs: out.data.slice(0, out.length) };
+  return {
+    seq,
+    firstName,
+    nameCount: names.length,
+    names: names.length ? `\n${names.join('\n')}\n` : '',
+    paths,
+    ends,
+    sizes,
+    pairs: out.data.slice(0, out.length),
+  };
 }
 
 parentPort?.on('message', (m: ToWorker) => {

@@ -15,13 +15,63 @@ export interface Occurrence {
   offset: number;
 }
 
+/**
+ * One scanner's names by id. A worker's arrive as one '\n'-joined text per chunk, and
+ * stay so: taking them in makes one string, not thousands (less for the server's thread
+ * to collect); a look-up finds a name in them with indexOf.
+ */
+class NameSpace {
+  private readonly texts: string[] = [];
+  private readonly firsts: number[] = [];
+  private readonly split: (string[] | undefined)[] = [];
+  private count = 0;
+  /** `names`: a live array of names by id instead (the index's own scanner). */
+  constructor(private readonly names?: string[]) {}
+
+  get size(): number {
+    return this.names ? this.names.length : this.count;
+  }
+
+  /** `count` names from id `first` on, as '\n' + names.join('\n') + '\n'. */
+  add(first: number, joined: string, count: number): void {
+    if (!count) return;
+    this.texts.push(joined);
+    this.firsts.push(first);
+    this.count = first + count;
+  }
+
+  /** The id of a name, or -1. */
+  find(name: string): number {
+    if (this.names) return this.names.indexOf(name);
+    if (!name || name.includes('\n')) return -1;
+    const needle = `\n${name}\n`;
+    for (let k = 0; k < this.texts.length; k++) {
+      const t = this.texts[k];
+      const at = t.indexOf(needle);
+      if (at < 0) continue;
+      let id = this.firsts[k];
+      for (let i = t.indexOf('\n', 1); i >= 0 && i <= at; i = t.indexOf('\n', i + 1)) id++;
+      return id;
+    }
+    return -1;
+  }
+
+  name(id: number): string {
+    if (this.names) return this.names[id];
+    let k = this.firsts.length - 1;
+    while (k > 0 && this.firsts[k] > id) k--;
+    const split = (this.split[k] ??= this.texts[k].slice(1, -1).split('\n'));
+    return split[id - this.firsts[k]];
+  }
+}
+
 export class CIdentifierIndex {
   /**
    * Name spaces: the names of one scanner by its ids. Space 0 is this index's own
    * scanner (texts indexed here); each worker thread gets one (`newSpace`), so taking
    * in its results never looks a name up: ids stay the scanner's own.
    */
-  private readonly spaces: string[][] = [];
+  private readonly spaces: NameSpace[] = [];
   private readonly table = new NameTable();
   private readonly paths: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -40,18 +90,17 @@ export class CIdentifierIndex {
   bytesIndexed = 0;
 
   constructor(private readonly files: FileAccess) {
-    this.spaces.push(this.table.names);
+    this.spaces.push(new NameSpace(this.table.names));
   }
 
   /** A name space for a scanner elsewhere (a worker thread's NameTable). */
   newSpace(): number {
-    return this.spaces.push([]) - 1;
+    return this.spaces.push(new NameSpace()) - 1;
   }
 
-  /** A space's names from id `first` on, in order. */
-  addNames(space: number, first: number, names: string[]): void {
-    const a = this.spaces[space];
-    for (let i = 0; i < names.length; i++) a[first + i] = names[i];
+  /** A space's `count` names from id `first` on, as '\n' + names.join('\n') + '\n'. */
+  addNames(space: number, first: number, joined: string, count: number): void {
+    this.spaces[space].add(first, joined, count);
   }
 
   /** Queue files to (re)index, in order; `step` does the work. */
@@ -122,8 +171,11 @@ export class CIdentifierIndex {
   /** Where the identifiers occur: files in the order they were first indexed, each in offset order. */
   lookup(...names: string[]): Occurrence[] {
     const out: Occurrence[] = [];
-    this.scan(names, (f, pairs, want, space) => {
-      for (let i = 0; i < pairs.length; i += 2) if (want[pairs[i]]) out.push({ name: space[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
+    this.scan(names, (f, pairs, want) => {
+      for (let i = 0; i < pairs.length; i += 2) {
+        const name = want.get(pairs[i]);
+        if (name !== undefined) out.push({ name, path: this.paths[f], offset: pairs[i + 1] });
+      }
     });
     return out;
   }
@@ -133,7 +185,7 @@ export class CIdentifierIndex {
     const out: string[] = [];
     this.scan(names, (f, pairs, want) => {
       for (let i = 0; i < pairs.length; i += 2)
-        if (want[pairs[i]]) {
+        if (want.has(pairs[i])) {
           out.push(this.paths[f]);
           break;
         }
@@ -141,19 +193,19 @@ export class CIdentifierIndex {
     return out;
   }
 
-  /** Calls `visit` for each file of a space holding one of the names, with that space's ids of them marked. */
-  private scan(names: string[], visit: (file: number, pairs: Int32Array, want: Uint8Array, space: string[]) => void): void {
+  /** Calls `visit` for each file whose space holds one of the names, with that space's ids of them. */
+  private scan(names: string[], visit: (file: number, pairs: Int32Array, want: Map<number, string>) => void): void {
     const wants = this.spaces.map((space) => {
-      let want: Uint8Array | undefined;
+      const want = new Map<number, string>();
       for (const n of names) {
-        const id = space.indexOf(n);
-        if (id >= 0) (want ??= new Uint8Array(space.length))[id] = 1;
+        const id = space.find(n);
+        if (id >= 0) want.set(id, n);
       }
       return want;
     });
     this.occurrences.forEach((pairs, f) => {
       const want = wants[this.spaceOf[f]];
-      if (pairs && want) visit(f, pairs, want, this.spaces[this.spaceOf[f]]);
+      if (pairs && want.size) visit(f, pairs, want);
     });
   }
 
@@ -161,7 +213,7 @@ export class CIdentifierIndex {
   forEach(found: (o: Occurrence) => void): void {
     this.occurrences.forEach((pairs, f) => {
       const space = this.spaces[this.spaceOf[f]];
-      if (pairs) for (let i = 0; i < pairs.length; i += 2) found({ name: space[pairs[i]], path: this.paths[f], offset: pairs[i + 1] });
+      if (pairs) for (let i = 0; i < pairs.length; i += 2) found({ name: space.name(pairs[i]), path: this.paths[f], offset: pairs[i + 1] });
     });
   }
 
