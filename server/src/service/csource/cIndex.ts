@@ -173,8 +173,8 @@ export class CIdentifierIndex {
     const out: Occurrence[] = [];
     this.scan(names, (f, pairs, want) => {
       for (let i = 0; i < pairs.length; i += 2) {
-        const name = want.get(pairs[i]);
-        if (name !== undefined) out.push({ name, path: this.paths[f], offset: pairs[i + 1] });
+        const k = want[pairs[i]];
+        if (k) out.push({ name: names[k - 1], path: this.paths[f], offset: pairs[i + 1] });
       }
     });
     return out;
@@ -185,7 +185,7 @@ export class CIdentifierIndex {
     const out: string[] = [];
     this.scan(names, (f, pairs, want) => {
       for (let i = 0; i < pairs.length; i += 2)
-        if (want.has(pairs[i])) {
+        if (want[pairs[i]]) {
           out.push(this.paths[f]);
           break;
         }
@@ -193,19 +193,19 @@ export class CIdentifierIndex {
     return out;
   }
 
-  /** Calls `visit` for each file whose space holds one of the names, with that space's ids of them. */
-  private scan(names: string[], visit: (file: number, pairs: Int32Array, want: Map<number, string>) => void): void {
+  /** Calls `visit` for each file whose space holds one of the names, with that space's id of `names[k]` marked k + 1. */
+  private scan(names: string[], visit: (file: number, pairs: Int32Array, want: Uint16Array) => void): void {
     const wants = this.spaces.map((space) => {
-      const want = new Map<number, string>();
-      for (const n of names) {
+      let want: Uint16Array | undefined;
+      names.slice(0, 0xffff).forEach((n, k) => {
         const id = space.find(n);
-        if (id >= 0) want.set(id, n);
-      }
+        if (id >= 0) (want ??= new Uint16Array(space.size))[id] = k + 1;
+      });
       return want;
     });
     this.occurrences.forEach((pairs, f) => {
       const want = wants[this.spaceOf[f]];
-      if (pairs && want.size) visit(f, pairs, want);
+      if (pairs && want) visit(f, pairs, want);
     });
   }
 
