@@ -73,7 +73,8 @@ function scanChunk(seq: number, paths: string[]): FromWorker {
         // Not ASCII: offsets must count UTF-16 units, as the editor does.
         out.length = mark;
         const units = codeUnits(b.toString('utf8'));
-        scanBytes(units, table, out);
+        // As a Buffer, like every other file: one kind of array keeps the compiled scanner valid.
+        scanBytes(Buffer.from(units.buffer, units.byteOffset, units.length), table, out);
         size = units.length;
       }
     }
