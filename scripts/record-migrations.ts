@@ -1,9 +1,11 @@
 // Re-records the real migrations kept in bench/recordings-<version>/ (the evidence behind
 // BENCHMARKS.md (Simulator vs real QEMU)), or prints the simulator-vs-QEMU table.
-//   node --import tsx scripts/record-migrations.ts [--qemu 7.2|10.2] [--missing] [names or mechanisms...]
+//   node --import tsx scripts/record-migrations.ts [--qemu 7.2|10.2] [--missing] [--take N] [names or mechanisms...]
 //       records the named cases (all of the version when none is named; a mechanism name such
-//       as `multifd` selects its cases); --missing skips cases already recorded.
-//       Needs qemu-system-x86_64 (7.2) or ../shared/qemu/bin/10.2, gcc and binutils.
+//       as `multifd` selects its cases); --missing skips cases already recorded; --take N keeps
+//       a repeat beside the first (<name>.takeN.jsonl).
+//       Needs qemu-system-x86_64 (7.2) or ../shared/qemu/bin/10.2, gcc and binutils; the KVM
+//       cases (dirty-limit) need /dev/kvm and a QEMU 10.2 built with KVM named by QEMU_10_2_KVM.
 //   node --import tsx scripts/record-migrations.ts --table [folder]   (no QEMU; default both folders)
 //   node --import tsx scripts/record-migrations.ts --summary          (the per-mechanism table of BENCHMARKS.md)
 //   node --import tsx scripts/record-migrations.ts --fidelity         (rewrites the simulator's table of measured errors)
@@ -43,15 +45,20 @@ function known(v: QemuUnderTest): (MigrationCase & { mechanism?: string })[] {
   return [...(v === '7.2' ? CASES : []), ...casesFor(v)];
 }
 
-async function record(v: QemuUnderTest, names: string[], missing: boolean): Promise<void> {
+async function record(v: QemuUnderTest, names: string[], missing: boolean, take?: string): Promise<void> {
   const all = known(v);
   const unknown = names.filter((n) => !all.some((c) => c.name === n || c.mechanism === n));
   if (unknown.length) throw new Error(`unknown case(s) ${unknown.join(', ')} for QEMU ${v}; known: ${all.map((c) => c.name).join(', ')}`);
   const out = folder(v);
   mkdirSync(out, { recursive: true });
   for (const c of all.filter((x) => names.length === 0 || names.includes(x.name) || names.includes(x.mechanism ?? ''))) {
-    const file = join(out, `${c.name}.jsonl`);
+    // --take N keeps a repeat of a case beside the first (<name>.take<N>.jsonl; same header name).
+    const file = join(out, take ? `${c.name}.take${take}.jsonl` : `${c.name}.jsonl`);
     if (missing && existsSync(file)) continue;
+    if (c.accel === 'kvm' && !existsSync('/dev/kvm')) {
+      console.warn(`${v} ${c.name}: skipped: it runs under KVM and this machine has no /dev/kvm`);
+      continue;
+    }
     // The host here is rarely quiet (other jobs): wait a little only for the CPU-bound writer.
     await quietHost(c.autoConverge ? 30 : 0);
     let text: string;
@@ -104,7 +111,9 @@ const run = async () => {
   const v = option('--qemu') ?? '7.2';
   if (v !== '7.2' && v !== '10.2') throw new Error(`--qemu must be 7.2 or 10.2, got ${v}`);
   const missing = flag('--missing');
-  return record(v, args, missing);
+  const take = option('--take');
+  if (take !== undefined && !/^[2-9]$/.test(take)) throw new Error(`--take must be 2-9, got ${take}`);
+  return record(v, args, missing, take);
 };
 run().catch((e) => {
   console.error(e instanceof Error ? e.message : e);

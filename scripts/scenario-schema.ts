@@ -138,7 +138,20 @@ export function scenarioSchema(): Schema {
         type: 'object',
         additionalProperties: false,
         description: "The model's host assumptions (docs/converge.md).",
-        properties: Object.fromEntries(Object.entries(HOST_DEFAULTS).map(([k, v]) => [k, { ...positive(`Model assumption ${k}.`), default: v }])),
+        properties: Object.fromEntries(
+          Object.entries(HOST_DEFAULTS).map(([k, v]) => [
+            k,
+            k === 'throttleLateFraction'
+              ? {
+                  type: 'number',
+                  minimum: 0,
+                  maximum: 1,
+                  default: v,
+                  description: "Share of auto-converge's vCPU sleeps that end after the next throttle tick (a loaded host).",
+                }
+              : { ...positive(`Model assumption ${k}.`), default: v },
+          ]),
+        ),
       },
     },
   };

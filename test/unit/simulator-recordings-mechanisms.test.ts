@@ -26,30 +26,21 @@ function describe(r: Row): string {
     .join('\n');
 }
 
-test('every mechanism case is recorded on each QEMU version it is meant for', () => {
+test('every mechanism case is recorded on each QEMU version it is meant for (the KVM ones where KVM could run them)', () => {
   const missing: string[] = [];
   for (const v of ['7.2', '10.2'] as const) {
-    for (const c of casesFor(v)) if (!existsSync(join(RECORDING_DIRS[v], `${c.name}.jsonl`))) missing.push(`${v} ${c.name}`);
+    // The KVM cases (dirty-limit) could not be recorded on the machine that recorded the
+    // rest (BENCHMARKS.md: its KVM stalls a vCPU at the first dirty-ring-full exit); a
+    // recording of one, once made on hardware KVM, is held like every other.
+    for (const c of casesFor(v)) if (c.accel !== 'kvm' && !existsSync(join(RECORDING_DIRS[v], `${c.name}.jsonl`))) missing.push(`${v} ${c.name}`);
   }
   assert.deepEqual(missing, [], `not recorded (run scripts/record-migrations.ts --qemu <v> --missing): ${missing.join(', ')}`);
+  assert.ok(casesFor('10.2').filter((c) => c.mechanism === 'dirty-limit').length >= 3, 'the recorder keeps a dirty-limit sweep');
 });
 
 for (const r of rows) {
   test(`QEMU ${r.version} "${r.name}" (${r.mechanism}): the simulator gives QEMU's verdict`, () => {
     const verdict = r.comparison.checks.find((k) => k.metric === 'verdict')!;
-    const ignored = r.comparison.throttleIgnored;
-    if (!verdict.ok && ignored) {
-      // The host broke the model's premise: the guest did not slow down under the throttle.
-      // Counted as a disagreement in the measured-error table (the preview says so); here the
-      // premise check must be what explains it.
-      assert.ok(ignored.guestBytesPerSecond > 3 * (1 - ignored.percent / 100) * r.comparison.observed.guestWriteBytesPerSecond);
-      assert.equal(
-        MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.verdictsAgree <
-          MEASURED_ERRORS.find((m) => m.mechanism === r.mechanism && m.version === r.version)!.recordings,
-        true,
-      );
-      return;
-    }
     assert.ok(verdict.ok, `QEMU ${verdict.real}, simulator ${verdict.simulated}:\n${describe(r)}`);
   });
 }
@@ -124,6 +115,26 @@ test('a result says how sure it is, from the measured errors of the mechanisms i
   const dirtyLimit = fidelityFor(configure({ ...base, capabilities: { 'dirty-limit': true } }), table);
   assert.equal(dirtyLimit.level, 'unmeasured');
   assert.match(dirtyLimit.message, /KVM/);
+  // switchover-ack with no device to wait for is recorded; an ack a device holds back is not.
+  const ackTable: MeasuredError[] = [
+    ...table,
+    {
+      mechanism: 'switchover-ack',
+      version: '10.2',
+      recordings: 3,
+      verdictsAgree: 3,
+      switchoverMedian: 0.05,
+      switchoverWorst: 0.08,
+      bytesWorst: 0.05,
+      withinTolerance: 3,
+    },
+  ];
+  const ackAtOnce = fidelityFor(configure({ ...base, capabilities: { 'return-path': true, 'switchover-ack': true } }), ackTable);
+  assert.equal(ackAtOnce.level, 'measured');
+  assert.ok(ackAtOnce.mechanisms.some((m) => m.mechanism === 'switchover-ack' && m.recordings === 3));
+  const ackHeld = fidelityFor(configure({ ...base, capabilities: { 'return-path': true, 'switchover-ack': true }, switchoverAckSeconds: 5 }), ackTable);
+  assert.equal(ackHeld.level, 'unmeasured');
+  assert.match(ackHeld.message, /VFIO/);
   // simulate() fills it from the committed table.
   const r = simulate({ ...base, capabilities: { multifd: true } } as Scenario);
   assert.ok(

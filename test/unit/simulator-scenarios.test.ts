@@ -137,6 +137,29 @@ test('6: auto-converge converges with a final throttle of 50-70%; 9.2+ much soon
   assert.ok(gaps.length >= 2 && median >= 8 && median <= 12, `step gaps ${gaps}`);
 });
 
+test('6b: throttle sleeps that run past the next tick (cpu-throttle.c) take half as much: 40/20 at 99% then does not converge', () => {
+  // The 7.2 recording autoconverge-40-20: 64 MiB written at ~77 MiB/s, 32 MiB/s cap, 40/20.
+  const at = (late: number) =>
+    run({
+      v: '7.2',
+      M: 512 * 2 ** 20,
+      W: 64 * 2 ** 20,
+      D: 77 * 2 ** 20,
+      n: 1,
+      L: G1,
+      p: { 'max-bandwidth': 32 * 2 ** 20, 'cpu-throttle-initial': 40, 'cpu-throttle-increment': 20 },
+      c: { 'auto-converge': true },
+      max: 120,
+      extra: { host: { throttleLateFraction: late } },
+    });
+  const onTime = at(0),
+    late = at(1);
+  assert.equal(onTime.converged, true, 'every sleep on time: at 99% the guest writes 1% of 77 MiB/s');
+  assert.equal(late.converged, false, 'every sleep late: at 99% it still writes ~39 MiB/s, above the 32 MiB/s cap');
+  assert.equal(late.finalThrottlePercent, 99);
+  assert.throws(() => at(1.5), /throttleLateFraction is a share/);
+});
+
 test('7: dirty-limit converges (4 vCPUs x (1 + 25) MB/s < 125 MB/s); 7.2 rejects the capability', () => {
   const o = { M: 8 * GiB, L: G1, W: 4 * GiB, D: 200e6, n: 4, p: { 'max-bandwidth': 0 }, c: { 'dirty-limit': true } };
   assert.equal(run(o).converged, true);

@@ -28,22 +28,22 @@ export const MEASURED_ERRORS: MeasuredError[] = [
   {
     mechanism: 'auto-converge',
     version: '10.2',
-    recordings: 3,
-    verdictsAgree: 3,
-    switchoverMedian: 0.06,
-    switchoverWorst: 0.11,
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.07,
+    switchoverWorst: 0.34,
     bytesWorst: 0.22,
-    withinTolerance: 1,
+    withinTolerance: 3,
   },
   {
     mechanism: 'auto-converge',
     version: '7.2',
-    recordings: 4,
-    verdictsAgree: 3,
-    switchoverMedian: 0.01,
-    switchoverWorst: 0.01,
-    bytesWorst: 0.35,
-    withinTolerance: 2,
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.1,
+    switchoverWorst: 0.17,
+    bytesWorst: 0.25,
+    withinTolerance: 3,
   },
   {
     mechanism: 'avail-switchover-bandwidth',
@@ -78,11 +78,11 @@ export const MEASURED_ERRORS: MeasuredError[] = [
   {
     mechanism: 'downtime-limit',
     version: '10.2',
-    recordings: 5,
-    verdictsAgree: 5,
-    switchoverMedian: 0.11,
-    switchoverWorst: 0.16,
-    bytesWorst: 0.17,
+    recordings: 6,
+    verdictsAgree: 6,
+    switchoverMedian: 0.14,
+    switchoverWorst: 0.58,
+    bytesWorst: 0.57,
     withinTolerance: 3,
   },
   {
@@ -118,12 +118,12 @@ export const MEASURED_ERRORS: MeasuredError[] = [
   {
     mechanism: 'max-bandwidth',
     version: '10.2',
-    recordings: 5,
-    verdictsAgree: 5,
-    switchoverMedian: 0.05,
+    recordings: 6,
+    verdictsAgree: 6,
+    switchoverMedian: 0.06,
     switchoverWorst: 0.07,
     bytesWorst: 0.07,
-    withinTolerance: 3,
+    withinTolerance: 4,
   },
   {
     mechanism: 'max-bandwidth',
@@ -177,6 +177,16 @@ export const MEASURED_ERRORS: MeasuredError[] = [
     withinTolerance: 5,
   },
   {
+    mechanism: 'switchover-ack',
+    version: '10.2',
+    recordings: 5,
+    verdictsAgree: 5,
+    switchoverMedian: 0.06,
+    switchoverWorst: 0.08,
+    bytesWorst: 0.1,
+    withinTolerance: 3,
+  },
+  {
     mechanism: 'xbzrle',
     version: '10.2',
     recordings: 5,
@@ -190,10 +200,14 @@ export const MEASURED_ERRORS: MeasuredError[] = [
 ];
 // END MEASURED ERRORS
 
-/** Mechanisms the model honours that cannot be recorded here (no KVM, no VFIO device), and why. */
+/** Mechanisms the model honours that could not be recorded (BENCHMARKS.md says why), and why in one line. */
 const UNRECORDABLE: Record<string, string> = {
-  'dirty-limit': "dirty-limit needs KVM's dirty ring, which TCG does not have: no recording",
-  'switchover-ack': 'switchover-ack needs a device that acks the switchover (VFIO): no recording',
+  // It throttles a vCPU when its KVM dirty ring fills; on the recording host (KVM without
+  // hardware virtualization) a vCPU never ran again after its first dirty-ring-full exit.
+  'dirty-limit': "dirty-limit acts when a vCPU's KVM dirty ring fills, which could not be recorded: no recording",
+  // With no device that needs to ack, QEMU's destination acks as soon as the return path
+  // opens: that is recorded (mechanism switchover-ack). A device that holds the ack is not.
+  'switchover-ack-delayed': 'an ack held back by a device (VFIO) is not recorded: only switchover-ack with no device to wait for is',
 };
 
 /** The mechanisms a configuration exercises (plain precopy always). */
@@ -207,7 +221,7 @@ export function mechanismsOf(c: Config): string[] {
   if (c.availSwitchoverBandwidth > 0) out.push('avail-switchover-bandwidth');
   if (c.ramBytes >= 2 * 2 ** 30) out.push('big-guest');
   if (c.dirtyLimit) out.push('dirty-limit');
-  if (c.switchoverAck) out.push('switchover-ack');
+  if (c.switchoverAck) out.push(c.switchoverAckMs > 0 ? 'switchover-ack-delayed' : 'switchover-ack');
   return out;
 }
 

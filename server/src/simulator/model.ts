@@ -17,6 +17,12 @@ export interface HostModel {
   xbzrleRatio: number;
   /** Dirty-limit controller slack per vCPU above its quota (MB/s, DIRTYLIMIT_TOLERANCE_RANGE). */
   dirtyLimitSlackMBps: number;
+  /**
+   * Share (0-1) of auto-converge's vCPU sleeps that end after the next throttle tick: the
+   * vCPU started its sleep (or woke from it) more than 10 ms late, as on a loaded host. That
+   * tick is skipped (cpu-throttle.c, see stages.ts applyThrottle). 0: QEMU's design, (1 - p).
+   */
+  throttleLateFraction: number;
 }
 
 // Calibrated on real runs here: QEMU 7.2 (bench/recordings-7.2) reported 0-4 ms downtimes
@@ -30,6 +36,7 @@ export const HOST_DEFAULTS: HostModel = {
   deviceStateBytes: 1e6,
   xbzrleRatio: 8,
   dirtyLimitSlackMBps: 25,
+  throttleLateFraction: 0,
 };
 
 export const PAGE = 4096;

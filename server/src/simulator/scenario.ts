@@ -109,6 +109,8 @@ function hostModel(raw: unknown): HostModel {
   for (const key of Object.keys(HOST_DEFAULTS) as (keyof HostModel)[]) {
     out[key] = num(h[key], `host.${key}`, { min: 0, fallback: HOST_DEFAULTS[key] });
   }
+  if (out.throttleLateFraction > 1)
+    throw new ScenarioError('host.throttleLateFraction', `host.throttleLateFraction is a share (0-1), got ${out.throttleLateFraction}`);
   for (const key of ['zeroScanBytesPerSecond', 'perChannelBytesPerSecond'] as const) {
     if (!(out[key] > 0)) throw new ScenarioError(`host.${key}`, `host.${key} must be a positive number, got ${out[key]}`);
   }

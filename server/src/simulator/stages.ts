@@ -12,11 +12,43 @@ const PAGE_BYTES = PAGE,
   THROTTLE_PERIOD = THROTTLE_PERIOD_MS,
   TIMER_TICK = FORCED_SYNC_MS;
 
-/** Simulated time passes: the guest keeps writing its hot set (uniformly, saturating). */
+/** Simulated time passes: the guest keeps writing its hot set (uniformly, saturating) while its vCPU runs. */
 export function elapse(c: Config, s: PrecopyState, dt: number): void {
+  const runMs = s.throttlePercent > 0 ? throttleRunMs(c, s, s.nowMs, s.nowMs + dt) : dt;
   s.nowMs += dt;
   const W = c.workingSetBytes;
-  if (W > 0 && s.hotDirtiedSinceSync < 1) s.hotDirtiedSinceSync = Math.min(1, s.hotDirtiedSinceSync + (s.dirtyBytesPerMs * dt) / W);
+  if (W > 0 && s.hotDirtiedSinceSync < 1) s.hotDirtiedSinceSync = Math.min(1, s.hotDirtiedSinceSync + (s.runningBytesPerMs * runMs) / W);
+}
+
+/**
+ * cpu-throttle.c, tick by tick: each tick starts a cycle of P = 10 ms / (1 - p) whose first
+ * S = P - 10 ms the vCPU sleeps (cpu_throttle_thread); a late sleep is still running at the
+ * next tick, which is skipped, so that cycle lasts 2P. How long the vCPU runs in [from, to).
+ */
+function throttleRunMs(c: Config, s: PrecopyState, from: number, to: number): number {
+  let t = from,
+    run = 0;
+  for (let guard = 0; t < to && guard < 1e6; guard++) {
+    // The next tick is due at the cycle's end (or now, when the throttle has just started).
+    if (t >= s.throttleCycleEndMs) startThrottleCycle(c, s, Math.max(t, s.throttleCycleEndMs));
+    const end = Math.min(to, s.throttleCycleEndMs);
+    if (t < s.throttleSleepEndMs) t = Math.min(end, s.throttleSleepEndMs);
+    if (t < end) {
+      run += end - t;
+      t = end;
+    }
+  }
+  return run;
+}
+
+function startThrottleCycle(c: Config, s: PrecopyState, at: number): void {
+  const p = s.throttlePercent / 100;
+  const period = 10 / (1 - p);
+  s.throttleLateCredit += c.host.throttleLateFraction;
+  const late = s.throttleLateCredit >= 1 - 1e-9;
+  if (late) s.throttleLateCredit -= 1;
+  s.throttleSleepEndMs = at + period - 10;
+  s.throttleCycleEndMs = at + (late ? 2 : 1) * period;
 }
 
 /** Hot-set pages written since the last sync and not already set in the bitmap. */
@@ -25,10 +57,23 @@ export function newlyDirtyBytes(c: Config, s: PrecopyState): number {
   return W > 0 ? Math.max(0, s.hotDirtiedSinceSync * W * (1 - (s.hotAhead + s.hotBehind) / W)) : 0;
 }
 
-/** The guest's write rate under the throttle (cpu_throttle_set) or the dirty limit. */
+/**
+ * The guest's write rate under the throttle or the dirty limit. cpu-throttle.c: a tick
+ * every P = 10 ms / (1 - p) queues a vCPU sleep of S = p / (1 - p) x 10 ms = P - 10 ms,
+ * unless the vCPU's last sleep is still running (throttle_thread_scheduled). A sleep
+ * that starts or ends more than 10 ms late (the vCPU must leave guest code first, and on
+ * a loaded host wait for a CPU) is still running at the next tick, which is skipped: that
+ * cycle is 2P with one sleep. With a share q of late sleeps the vCPU sleeps p / (1 + q) of
+ * the time (q = 0: QEMU's design, 1 - p; q = 1: at 99% it still runs half the time).
+ */
 function applyThrottle(c: Config, s: PrecopyState): void {
-  s.dirtyBytesPerMs = c.dirtyBytesPerMs * (1 - s.throttlePercent / 100);
-  if (s.dirtyLimitOn) s.dirtyBytesPerMs = Math.min(s.dirtyBytesPerMs, (c.vcpus * (c.dirtyLimitMBps + c.host.dirtyLimitSlackMBps) * 1e6) / 1000);
+  s.dirtyBytesPerMs = c.dirtyBytesPerMs * (1 - s.throttlePercent / 100 / (1 + c.host.throttleLateFraction));
+  s.runningBytesPerMs = c.dirtyBytesPerMs;
+  if (s.dirtyLimitOn) {
+    const limit = (c.vcpus * (c.dirtyLimitMBps + c.host.dirtyLimitSlackMBps) * 1e6) / 1000;
+    s.dirtyBytesPerMs = Math.min(s.dirtyBytesPerMs, limit);
+    s.runningBytesPerMs = Math.min(s.runningBytesPerMs, limit);
+  }
 }
 
 /**
@@ -42,8 +87,11 @@ export function migrationTriggerThrottle(c: Config, s: PrecopyState): void {
   if ((c.autoConverge || c.dirtyLimit) && s.bytesDirtyPeriod > limit && ++s.dirtyRateHighCount >= 2) {
     s.dirtyRateHighCount = 0;
     if (c.autoConverge) {
-      if (s.throttlePercent === 0) s.throttlePercent = c.throttleInitial;
-      else {
+      if (s.throttlePercent === 0) {
+        s.throttlePercent = c.throttleInitial;
+        // cpu_throttle_set: the first tick runs at once.
+        s.throttleCycleEndMs = s.nowMs;
+      } else {
         let increment = c.throttleIncrement;
         if (c.tailslow) {
           const cpuNow = 100 - s.throttlePercent;

@@ -164,6 +164,13 @@ export class PrecopyState {
   /** mig_stats.dirty_pages_rate is non-zero (expected_downtime is computed only then). */
   dirtyRateKnown = false;
   dirtyLimitOn = false;
+  /** The guest's rate while its vCPU runs (the dirty limit applied, not the throttle's sleeps). */
+  runningBytesPerMs: number;
+  /** cpu-throttle.c: the current tick's cycle ends, and the vCPU's sleep in it ends (ms). */
+  throttleCycleEndMs = 0;
+  throttleSleepEndMs = 0;
+  /** Accumulates host.throttleLateFraction per cycle: a whole one makes that cycle's sleep late. */
+  throttleLateCredit = 0;
 
   // --- 9.2+ cpu_throttle_dirty_sync_timer_tick ---
   nextTimerTickMs: number;
@@ -188,6 +195,7 @@ export class PrecopyState {
     this.coldAhead = c.ramBytes - c.workingSetBytes - c.zeroBytes;
     this.zeroAhead = c.zeroBytes;
     this.dirtyBytesPerMs = c.dirtyBytesPerMs;
+    this.runningBytesPerMs = c.dirtyBytesPerMs;
     this.downtimeLimitMs = c.downtimeLimitMs;
     this.expectedDowntimeMs = c.downtimeLimitMs;
     this.nextTimerTickMs = forcedSyncMs;

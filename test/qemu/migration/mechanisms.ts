@@ -14,7 +14,9 @@ export type Mechanism =
   | 'downtime-limit'
   | 'avail-switchover-bandwidth'
   | 'auto-converge'
-  | 'forced-sync';
+  | 'forced-sync'
+  | 'switchover-ack'
+  | 'dirty-limit';
 
 export interface MechanismCase extends MigrationCase {
   mechanism: Mechanism;
@@ -257,6 +259,66 @@ function forcedSync(): MechanismCase[] {
   ];
 }
 
+function switchoverAck(): MechanismCase[] {
+  // 8.1+. With no device that needs to ack (no VFIO here), QEMU's destination sends the ack
+  // as soon as the return path opens (savevm.c, MIG_CMD_OPEN_RETURN_PATH: no
+  // switchover_ack_pending_num), so the switchover is the one without the capability:
+  // the same cases as maxbw-64 and the downtime-limit flip, with return-path + switchover-ack.
+  const caps = { 'return-path': true, 'switchover-ack': true };
+  const base = { ramMiB: 512, capSeconds: 20, versions: ['10.2' as const], capabilities: caps, mechanism: 'switchover-ack' as const };
+  return [
+    {
+      ...base,
+      name: 'switchover-ack-maxbw64',
+      fillMiB: 128,
+      wsMiB: 32,
+      rateMiBps: 12,
+      maxBandwidthMiBps: 64,
+      downtimeLimitMs: 300,
+      description: 'maxbw-64 with return-path and switchover-ack on both sides (no device needs to ack: the destination acks at once)',
+    },
+    ...[300, 150].map((dl) => ({
+      ...base,
+      name: `switchover-ack-downtime-${dl}ms`,
+      fillMiB: 64,
+      wsMiB: 16,
+      rateMiBps: 40,
+      maxBandwidthMiBps: 32,
+      downtimeLimitMs: dl,
+      description: `downtime-${dl}ms with return-path and switchover-ack on both sides (no device needs to ack)`,
+    })),
+  ];
+}
+
+/** vcpu-dirty-limit values (MB/s) of the dirty-limit sweep. */
+export const DIRTY_LIMIT_SWEEP = [1, 4, 8, 12, 16];
+
+function dirtyLimit(): MechanismCase[] {
+  // 8.1+, KVM with a dirty ring only (migrate_caps_check). The guest under KVM runs with no
+  // floating point (mode=cpu with a fixed delay) and a sparse fill: on a host without
+  // hardware virtualization KVM emulates it instruction by instruction. It writes ~40-48
+  // MiB/s into 64 MiB, above the 32 MiB/s cap: without a limit it never converges.
+  return DIRTY_LIMIT_SWEEP.map((limit) => ({
+    mechanism: 'dirty-limit' as const,
+    name: `dirty-limit-${limit}`,
+    versions: ['10.2'],
+    accel: 'kvm',
+    ramMiB: 512,
+    fillMiB: 64,
+    sparseFill: true,
+    wsMiB: 64,
+    rateMiBps: 0,
+    writer: 'cpu',
+    delay: 1,
+    maxBandwidthMiBps: 32,
+    downtimeLimitMs: 300,
+    capSeconds: 40,
+    capabilities: { 'dirty-limit': true },
+    parameters: { 'vcpu-dirty-limit': limit, 'x-vcpu-dirty-limit-period': 1000 },
+    description: `KVM (dirty ring ${4096}), CPU-bound writer into 64 MiB, max-bandwidth 32 MiB/s, dirty-limit with vcpu-dirty-limit ${limit} MB/s`,
+  }));
+}
+
 export const MECHANISM_CASES: MechanismCase[] = [
   ...multifd(),
   ...xbzrle(),
@@ -267,6 +329,8 @@ export const MECHANISM_CASES: MechanismCase[] = [
   ...availSwitchoverBandwidth(),
   ...autoConverge(),
   ...forcedSync(),
+  ...switchoverAck(),
+  ...dirtyLimit(),
 ];
 
 /** The cases of one version, with `qemu` and `dest` filled in. */

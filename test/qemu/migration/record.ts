@@ -23,12 +23,32 @@ export const MIGRATION_URI = 'exec:cat > /dev/null';
 
 export type QemuUnderTest = '7.2' | '10.2';
 
+/**
+ * The 10.2 build in ../shared is TCG only (its README: `--without-default-features
+ * --enable-tcg`), so a KVM recording on 10.2 needs a QEMU 10.2 built with `--enable-kvm`
+ * from the same source (../shared/qemu/bin/10.2/qemu-10.2.0-src.tar.xz), named here.
+ */
+export const KVM_QEMU_ENV = 'QEMU_10_2_KVM';
+
 /** The binary and its extra arguments: Debian's 7.2 on PATH, or the 10.2 build beside the repository. */
-export function qemuCommand(v: QemuUnderTest): { binary: string; args: string[] } {
+export function qemuCommand(v: QemuUnderTest, accel: 'tcg' | 'kvm' = 'tcg'): { binary: string; args: string[] } {
   if (v === '7.2') return { binary: 'qemu-system-x86_64', args: [] };
   const dir = join(sharedDir(), 'qemu', 'bin', '10.2');
-  return { binary: join(dir, 'qemu-system-x86_64'), args: ['-L', join(dir, 'firmware')] };
+  const firmware = ['-L', join(dir, 'firmware')];
+  if (accel === 'kvm') {
+    const binary = process.env[KVM_QEMU_ENV];
+    if (!binary) {
+      throw new Error(
+        `${dir}/qemu-system-x86_64 is built without KVM; build QEMU 10.2 with --enable-kvm from its qemu-10.2.0-src.tar.xz (BENCHMARKS.md) and set ${KVM_QEMU_ENV} to it`,
+      );
+    }
+    return { binary, args: firmware };
+  }
+  return { binary: join(dir, 'qemu-system-x86_64'), args: firmware };
 }
+
+/** KVM's dirty ring, in entries (dirty-limit needs it): QEMU's recommended size. */
+export const DIRTY_RING_SIZE = 4096;
 
 export interface MigrationCase {
   name: string;
@@ -61,6 +81,12 @@ export interface MigrationCase {
   parameters?: Record<string, number | boolean>;
   /** Issue migrate-start-postcopy this long after migrate (needs postcopy-ram). */
   postcopyAfterSeconds?: number;
+  /** tcg (default), or kvm with a dirty ring (dirty-limit needs it). */
+  accel?: 'tcg' | 'kvm';
+  /** mode=cpu: a fixed busy-loop count per write instead of calibrating (no floating point in the guest). */
+  delay?: number;
+  /** One word per page at fill time instead of every word (guest.c sparse=1). */
+  sparseFill?: boolean;
 }
 
 /** The query-migrate `ram` fields the comparison uses (the full section is mostly zeros). */
@@ -96,10 +122,14 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
     `pattern=${c.pattern ?? 'sweep'}`,
     `mode=${c.writer ?? 'paced'}`,
     `touch=${c.touch ?? 'byte'}`,
+    ...(c.delay ? [`delay=${c.delay}`] : []),
+    ...(c.sparseFill ? ['sparse=1'] : []),
   ].join(' ');
   const version = c.qemu ?? '7.2';
-  const { binary, args } = qemuCommand(version);
-  const machine = [...args, '-M', 'pc', '-accel', 'tcg', '-smp', '1', '-m', String(c.ramMiB), '-kernel', elf, '-append', append];
+  const accel = c.accel ?? 'tcg';
+  const { binary, args } = qemuCommand(version, accel);
+  const accelArg = accel === 'kvm' ? `kvm,dirty-ring-size=${DIRTY_RING_SIZE}` : 'tcg';
+  const machine = [...args, '-M', 'pc', '-accel', accelArg, '-smp', '1', '-m', String(c.ramMiB), '-kernel', elf, '-append', append];
   const uri = c.dest === 'qemu' ? `unix:${join(dir, 'migrate.sock')}` : MIGRATION_URI;
   const caps: Record<string, boolean> = { 'auto-converge': !!c.autoConverge, ...c.capabilities };
   const capList = Object.entries(caps).map(([capability, state]) => ({ capability, state }));
@@ -153,7 +183,7 @@ export async function recordMigration(c: MigrationCase): Promise<RecordingLine[]
       name: c.name,
       description: c.description,
       qemu: qv ? `${qv.major}.${qv.minor}.${qv.micro}` : 'unknown',
-      accel: 'tcg',
+      accel: accelArg,
       host_ncpu: cpus().length,
       host_loadavg: loadavg(),
       wall_start: new Date().toISOString(),
@@ -282,6 +312,12 @@ function poll(t: number, info: Json, g: GuestStatus | null): RecordingLine {
     'expected-downtime': info['expected-downtime'] ?? null,
     downtime: info.downtime ?? null,
     'cpu-throttle-percentage': info['cpu-throttle-percentage'] ?? null,
+    ...('dirty-limit-throttle-time-per-round' in info
+      ? {
+          'dirty-limit-throttle-time-per-round': info['dirty-limit-throttle-time-per-round'],
+          'dirty-limit-ring-full-time': info['dirty-limit-ring-full-time'] ?? null,
+        }
+      : {}),
     ram: slim,
     guest_pages: g?.pages ?? null,
     guest_passes: g?.passes ?? null,
