@@ -181,6 +181,25 @@ describe('C index: bad and changing input', () => {
     assert.deepEqual(index.filesWith('QapiFoo'), [join(root, 'migration/b.h')]);
   });
 
+  test('a worker that fails before listing hands the build back to the caller (slices on its thread)', async () => {
+    const broken = join(root, 'broken-worker.js');
+    writeFileSync(broken, "throw new Error('broken worker');\n");
+    const logs: string[] = [];
+    const index = new CIdentifierIndex(access);
+    const outcome = await new Promise<string>((resolve) => {
+      const started = workerIndexBuilder({ script: broken, workers: 2, log: (m) => logs.push(m) })(
+        tree,
+        index,
+        (how) => resolve(`finished ${how}`),
+        () => resolve('fallback'),
+      );
+      assert.equal(started, true);
+    });
+    assert.equal(outcome, 'fallback');
+    assert.match(logs.join('\n'), /C index worker failed \(.*broken worker/);
+    assert.equal(index.filesIndexed, 0);
+  });
+
   test('a file that vanishes between listing and reading is left out', async () => {
     const gone = join(root, 'migration/gone.c');
     const index = new CIdentifierIndex(access);
