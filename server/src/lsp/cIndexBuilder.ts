@@ -1,9 +1,9 @@
 // Builds a QEMU tree's C index with worker threads (cIndexWorker.ts): they list (the
 // first hands the files over as it walks), read and scan the files; this thread only
-// merges their compact results, a chunk of files per message (well under a millisecond
-// each), so a request or a QAPI re-check never waits behind the index. Chunks are merged in order, so the index is the same as one
-// built in a single pass. Without the worker script (or when a worker fails) the rest
-// is indexed here in time-bounded slices.
+// stores their compact results, a chunk of files per message (well under a millisecond
+// each), so a request or a QAPI re-check never waits behind the index. Chunks are
+// merged in order, so the index is the same as one built in a single pass. Without the
+// worker script (or when a worker fails) the rest is indexed here in time-bounded slices.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
