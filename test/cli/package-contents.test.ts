@@ -66,6 +66,7 @@ test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, (t) => {
     'changelog.md',
     'dist/extension.js',
     'dist/server.js',
+    'dist/cindex.js',
     'dist/cli.js',
     'dist/webview/preview.js',
     'syntaxes/qapi.tmLanguage.json',
