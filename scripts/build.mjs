@@ -26,6 +26,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.bundle.js' },
+  // The C index's worker thread, started by the server from beside its bundle.
+  { ...node, entryPoints: ['server/src/lsp/cIndexWorker.ts'], outfile: 'dist/cindex.js' },
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js' },
   {
     bundle: true,

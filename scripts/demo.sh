@@ -33,4 +33,5 @@ done
 # (skipped with a message when no QEMU or no gcc is installed).
 echo
 node --import tsx scripts/live-demo.ts || exit 1
+echo "(In VS Code the same watch is drawn in the convergence preview, with Apply now: QEMU: Connect to QMP…, then open the preview; a recording replays there too.)"
 exit 0

@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StatusNotification } from '../../server/src/protocol/lsp';
+import { LiveViewNotification, StatusNotification } from '../../server/src/protocol/lsp';
 import { registerLive } from './live';
-import { registerPreview } from './preview/register';
+import { registerPreview, type PreviewHooks } from './preview/register';
 import { LanguageStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
 
@@ -25,9 +25,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const status = new LanguageStatus();
   context.subscriptions.push(output, status);
 
+  let preview: PreviewHooks | undefined;
   const start = async () => {
     client = createClient(context, output);
     client.onNotification(StatusNotification, (p) => status.update(p));
+    client.onNotification(LiveViewNotification, (p) => preview?.liveView(p?.view));
     await client.start();
   };
 
@@ -42,9 +44,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   );
 
   // Registered first, so the command and the panel serializer exist even if the server fails to start.
-  registerPreview(context, () => client, output);
+  preview = registerPreview(context, () => client, output);
   registerWalkthrough(context);
-  registerLive(context, () => client);
+  registerLive(
+    context,
+    () => client,
+    (migration) => preview?.migrationStatus(migration),
+  );
   await start();
   return { client: () => client };
 }

@@ -20,7 +20,12 @@ import {
 const RECENT_KEY = 'qapi.live.recentAddresses';
 const STATUS_POLL_MS = 2000;
 
-export function registerLive(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
+export function registerLive(
+  context: vscode.ExtensionContext,
+  client: () => LanguageClient | undefined,
+  /** The migration status at each status poll (undefined once disconnected): the preview follows a migration live. */
+  onMigrationStatus?: (status: string | undefined) => void,
+): void {
   const item = vscode.window.createStatusBarItem('qapi.live', vscode.StatusBarAlignment.Left, 50);
   item.name = 'QEMU live connection';
   item.command = 'qapi.disconnect';
@@ -52,8 +57,10 @@ export function registerLive(context: vscode.ExtensionContext, client: () => Lan
         timer = undefined;
       }
       void vscode.commands.executeCommand('setContext', 'qapi.live.connected', false);
+      onMigrationStatus?.(undefined);
       return;
     }
+    onMigrationStatus?.(s.migrationStatus);
     item.text = `$(plug) QEMU ${s.version} · ${s.vmStatus}${s.migrationStatus !== 'none' ? ` · migration ${s.migrationStatus}` : ''}`;
     item.tooltip = `Connected to ${s.label}: QMP scripts are checked against this QEMU's schema. Click to disconnect.`;
     item.show();

@@ -67,6 +67,7 @@ test('the .vsix holds exactly what a user needs', { timeout: 240_000 }, (t) => {
     'dist/extension.js',
     'dist/server.js',
     'dist/server.bundle.js',
+    'dist/cindex.js',
     'dist/cli.js',
     'dist/cli.bundle.js',
     'dist/webview/preview.js',

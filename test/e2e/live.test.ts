@@ -6,10 +6,15 @@
 // workspace the same palette command is disabled and running it is refused.
 // Each QEMU is stopped by its PID in an after hook, pass or fail.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { qemu72, startQemu, type RunningQemu } from '../live/qemus';
+import { parseRecordingText, replay } from '../../server/src/live/recording';
+import { GUEST, LINK_BYTES_PER_S, PARAMS } from '../live/cases';
+import { bootGuest, migrationSkip, startMigration, type LiveMigration } from '../live/migration';
+import { qemu102, qemu72, startQemu, type RunningQemu } from '../live/qemus';
 import { codeServerSkip, useSession, type Session } from './session';
+import { REPO } from './tools';
 
 const UI_TIMEOUT = 30_000;
 const SCRIPT = 'scripts/live-query.qmp';
@@ -187,5 +192,99 @@ describe('Live QEMU refused in an untrusted workspace (restricted mode)', { skip
     await s.bridge.call('command', { command: 'qapi.connect', args: [`unix:${qemu!.socket}`] }).catch(() => undefined);
     await s.page.locator('.notifications-toasts').getByText('disabled in an untrusted workspace', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
     assert.equal(await s.page.locator('.statusbar-item').filter({ hasText: 'QEMU 7.2' }).count(), 0, 'a status bar item says connected');
+  });
+});
+
+// The live mode of the convergence preview: the tiny guest of the live tests migrating on a
+// real QEMU (10.2 from ../shared for the seed's case, else Debian's 7.2) and never
+// converging; connected from the palette with the preview open, the preview follows the
+// migration by itself, names the case and offers Apply now; the modal confirmation, then
+// the migration completes with the change marked. Then a recording replayed into it.
+const previewBin = [qemu102(), qemu72()].find((b) => !migrationSkip(b));
+const previewSkip = codeServerSkip() || (previewBin ? false : `no QEMU to migrate with: ${migrationSkip(qemu72())}`);
+
+describe('Live preview in code-server: a stuck migration followed, unblocked by Apply now', { skip: previewSkip }, () => {
+  const session = useSession('live-preview');
+  let m: LiveMigration | undefined;
+  before(
+    async () => {
+      m = await bootGuest(previewBin!, GUEST, PARAMS);
+    },
+    { timeout: 90_000 },
+  );
+  after(async () => {
+    await m?.driver.execute('migrate_cancel').catch(() => undefined);
+    await m?.stop();
+  });
+
+  const page = (s: Session) => s.page.frameLocator('iframe.webview').frameLocator('iframe');
+
+  test('the preview follows the migration, names the case, and Apply now (confirmed) unblocks it', async () => {
+    const { s, ws } = session();
+    const rel = 'scripts/live-migration.qmp';
+    // The link the migration really has (QMP cannot measure it): 8 Gbit/s = 1 GB/s.
+    writeFileSync(ws.path(rel), `# workload: link=${(LINK_BYTES_PER_S * 8) / 1e9}Gbit/s\nquery-migrate\n`);
+    await s.bridge.call('open', { path: ws.path(rel) });
+    await palette(s, 'QEMU: Connect to QMP…');
+    await s.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Enter an address' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await s.page.keyboard.press('Enter');
+    await s.page
+      .locator('.quick-input-widget')
+      .getByText('unix:PATH, tcp:HOST:PORT or libvirt:DOMAIN', { exact: false })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    await s.page.locator('.quick-input-widget input.input').fill(`unix:${m!.watchSocket}`);
+    await s.page.keyboard.press('Enter');
+    await s.page
+      .locator('.statusbar-item')
+      .filter({ hasText: `QEMU ${previewBin!.name}` })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    await palette(s, 'QEMU: Open Convergence Preview');
+    await page(s).locator('main#app').waitFor({ timeout: UI_TIMEOUT });
+    // Room for the preview in the screenshots: no side bar, no toasts.
+    await s.bridge.call('command', { command: 'workbench.action.closeSidebar' });
+    await s.bridge.call('command', { command: 'notifications.clearAll' });
+
+    await startMigration(m!);
+    // The status poll sees the migration and the open preview switches to live mode on its own.
+    const title = page(s).locator('h1.live-verdict');
+    await title.filter({ hasText: 'Stuck' }).waitFor({ timeout: 90_000 });
+    assert.match((await page(s).locator('p.diagnosis').textContent()) ?? '', /the seed's case: QEMU measures/);
+    const first = page(s).locator('ul.live-recommendations > li').first();
+    const kind = await first.getAttribute('data-kind');
+    assert.equal(kind, previewBin!.name === '10.2' ? 'avail-switchover-bandwidth' : 'downtime-limit');
+    await s.screenshot('live-preview-stuck');
+
+    await first.getByRole('button', { name: 'Apply now' }).click();
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.getByText('to the migrating QEMU', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
+    assert.match(await dialog.innerText(), new RegExp(`migrate-set-parameters \\{"${kind}":\\d+\\}`));
+    await dialog.getByRole('button', { name: 'Apply now' }).click();
+    await title.filter({ hasText: 'Completed' }).waitFor({ timeout: 90_000 });
+    await page(s).locator('svg .marker.m-applied').waitFor({ timeout: UI_TIMEOUT });
+    assert.match((await page(s).locator('li[data-kind] .badge').first().textContent()) ?? '', /^applied at/);
+    assert.match((await page(s).locator('p.note').textContent()) ?? '', /^migration completed: switchover at/);
+    await s.bridge.call('command', { command: 'notifications.clearAll' });
+    await title.scrollIntoViewIfNeeded();
+    await s.screenshot('live-preview');
+    // Saved as a recording (the command the page's button runs, given a path instead of the dialog): it replays.
+    const saved = ws.path('watched.jsonl');
+    await s.bridge.call('command', { command: 'qapi.saveRecording', args: [saved] });
+    const events = [...replay(parseRecordingText(readFileSync(saved, 'utf8')))];
+    assert.ok(events.some((o) => o.type === 'applied' && o.recommendation.kind === kind));
+    assert.ok(events.some((o) => o.type === 'end' && o.status === 'completed'));
+  });
+
+  test('a recording replays into the preview', async () => {
+    const { s, ws } = session();
+    const file = ws.path('seed-10.2.jsonl');
+    copyFileSync(join(REPO, 'bench/recordings-live/seed-10.2.jsonl'), file);
+    await s.bridge.call('command', { command: 'qapi.replayRecording', args: [file] });
+    const title = page(s).locator('header p.source').filter({ hasText: 'seed-10.2.jsonl (replay)' });
+    await title.waitFor({ timeout: UI_TIMEOUT });
+    assert.match((await page(s).locator('h1.live-verdict').textContent()) ?? '', /^Completed: switchover at 5\.24 s/);
+    assert.equal(await page(s).locator('button.apply-now').count(), 0);
+    await s.screenshot('live-preview-replay');
   });
 });

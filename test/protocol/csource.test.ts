@@ -48,6 +48,13 @@ for (const v of ['v8.2.0', 'v10.2.0']) {
     });
     after(() => client.stop());
 
+    test('the index is built by worker threads, off the thread that answers requests', () => {
+      const done = client.notifications.find(
+        (n) => n.method === 'window/logMessage' && /indexed \d+ C files of /.test((n.params as { message: string }).message),
+      )!;
+      assert.match((done.params as { message: string }).message, /indexed \d{4,} C files of .* \(\d worker threads?\)$/);
+    });
+
     test("QEMU's own tree: no wiring warning", () => {
       assert.deepEqual(wiring(client.diagnostics.get(jsonUri)!.diagnostics), []);
     });

@@ -2,6 +2,7 @@
 // valid `update` the extension sends. Invalid messages are logged back, never thrown.
 import './preview.css';
 import { describeRejected, isToPage, type PageState, type ToExtension, type ToPage } from '../../server/src/protocol/page';
+import { LiveModeView } from './liveView';
 import { PreviewView } from './view';
 
 interface VsCodeApi {
@@ -14,17 +15,46 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const post = (m: ToExtension) => vscode.postMessage(m);
 
-const view = new PreviewView(document.getElementById('app') ?? document.body, {
+// Two modes in one page: the simulation at the cursor, and live mode (a watched or replayed migration).
+const app = document.getElementById('app') ?? document.body;
+const scriptMode = document.createElement('div');
+scriptMode.className = 'script-mode';
+app.append(scriptMode);
+const view = new PreviewView(scriptMode, {
   setAssumptions: (assumptions) => post({ type: 'setAssumptions', assumptions }),
   apply: (change) => post({ type: 'applyRecommendation', ...change }),
 });
+const live = new LiveModeView(
+  {
+    apply: (change) => post({ type: 'liveApply', ...change }),
+    stop: () => post({ type: 'liveStop' }),
+    save: () => post({ type: 'liveSave' }),
+  },
+  (text) => view.announceText(text),
+);
+live.root.hidden = true;
+app.append(live.root);
+// The aria-live region stays visible in both modes (a hidden one announces nothing).
+const region = scriptMode.querySelector('[aria-live]');
+if (region) app.append(region);
+
+function mode(isLive: boolean): void {
+  live.root.hidden = !isLive;
+  scriptMode.hidden = isLive;
+}
 
 function handle(m: ToPage): void {
   switch (m.type) {
     case 'update':
     case 'empty':
+      mode(false);
       if (m.type === 'update') view.show(m);
       else view.showEmpty(m);
+      vscode.setState({ last: m } satisfies PageState);
+      break;
+    case 'live':
+      mode(true);
+      live.show(m.view);
       vscode.setState({ last: m } satisfies PageState);
       break;
     case 'theme':

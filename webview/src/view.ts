@@ -163,6 +163,11 @@ export class PreviewView {
     this.actions.setAssumptions({ ...this.current?.overrides, [c.key]: value });
   }
 
+  /** Says something through the page's one aria-live region (live mode uses it too). */
+  announceText(text: string): void {
+    this.announce.textContent = text;
+  }
+
   showEmpty(m: EmptyMessage): void {
     this.current = undefined;
     this.title.textContent = 'Convergence preview';

@@ -47,7 +47,7 @@ export class RecordingWriter {
         break;
       case 'applied':
         this.lines.push(
-          JSON.stringify({ type: 'event', t: o.prediction?.at ?? null, event: o.command, arguments: o.arguments, kind: o.recommendation.kind }) + '\n',
+          JSON.stringify({ type: 'event', t: o.at ?? o.prediction?.at ?? null, event: o.command, arguments: o.arguments, kind: o.recommendation.kind }) + '\n',
         );
         break;
       case 'event':
@@ -154,6 +154,7 @@ export function* replay(rec: ParsedRecording, link?: number | null): Generator<O
         command: 'migrate-set-parameters',
         arguments: args,
         prediction: p,
+        ...(typeof l.t === 'number' ? { at: l.t } : {}),
         recommendation: {
           kind: String(l.kind ?? 'recorded'),
           message: 'recorded change',
@@ -169,7 +170,7 @@ export function* replay(rec: ParsedRecording, link?: number | null): Generator<O
     const sample = toSample(Number(l.t ?? 0), l);
     const newSync = predictor.add(sample);
     if (newSync && predictor.prediction) predictions.push(predictor.prediction);
-    yield { type: 'sample', sample, raw: l, prediction: predictor.prediction, newSync };
+    yield { type: 'sample', sample, raw: l, prediction: predictor.prediction, newSync, sync: newSync ? predictor.syncs.at(-1) : undefined };
     if (FINISHED.has(sample.status)) {
       const real =
         sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;

@@ -2,16 +2,24 @@
 // dirty sync, says when it is stuck and what would unblock it, and (only when asked)
 // applies the best change once. Everything it sees goes to `emit` as an observation,
 // which the CLI prints, the editor draws and a recording keeps.
-import { LivePredictor, type Diagnosis, type LiveContext, type LiveRecommendation, type Prediction } from './predict';
+import { LivePredictor, type Diagnosis, type LiveContext, type LiveRecommendation, type Prediction, type SyncPoint } from './predict';
 import type { QmpConnection } from './qmpClient';
 import { FINISHED, toSample, type MigrationSample } from './sample';
 
 export type Observation =
   | { type: 'start'; qemu: string; parameters: Record<string, unknown>; capabilities: Record<string, boolean>; link: number | null; vcpus: number }
   | { type: 'waiting'; status: string }
-  | { type: 'sample'; sample: MigrationSample; raw: unknown; prediction: Prediction | null; newSync: boolean }
+  | { type: 'sample'; sample: MigrationSample; raw: unknown; prediction: Prediction | null; newSync: boolean; sync?: SyncPoint }
   | { type: 'stuck'; diagnosis: Diagnosis; recommendations: LiveRecommendation[] }
-  | { type: 'applied'; recommendation: LiveRecommendation; command: string; arguments: Record<string, unknown>; prediction: Prediction | null }
+  | {
+      type: 'applied';
+      recommendation: LiveRecommendation;
+      command: string;
+      arguments: Record<string, unknown>;
+      prediction: Prediction | null;
+      /** QEMU time (s, like total-time) when the change was in. */
+      at?: number;
+    }
   | { type: 'apply-failed'; recommendation: LiveRecommendation; error: string }
   | { type: 'event'; event: string; data?: unknown; t: number }
   | {
@@ -31,10 +39,60 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Our clock (ms); injectable for replays. */
   now?: () => number;
+  /** Changes the user asked for while watching (the editor's Apply now), sent between two polls. */
+  control?: WatchControl;
 }
 
 export const MIN_INTERVAL_MS = 100;
 export const DEFAULT_INTERVAL_MS = 500;
+
+/** The poll interval from a setting (anything a user can write): the default with a message when it makes no sense, never faster than MIN_INTERVAL_MS. */
+export function pollInterval(raw: unknown): { ms: number; problem?: string } {
+  if (raw === undefined || raw === null) return { ms: DEFAULT_INTERVAL_MS };
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0)
+    return {
+      ms: DEFAULT_INTERVAL_MS,
+      problem: `qapi.live.pollInterval: ${JSON.stringify(raw)} is not a number of milliseconds; using ${DEFAULT_INTERVAL_MS}.`,
+    };
+  if (n < MIN_INTERVAL_MS)
+    return { ms: MIN_INTERVAL_MS, problem: `qapi.live.pollInterval: ${n} ms is faster than QEMU should be polled; using ${MIN_INTERVAL_MS}.` };
+  if (n > 3_600_000) return { ms: 3_600_000, problem: `qapi.live.pollInterval: ${n} ms is more than an hour; using 3600000.` };
+  return { ms: Math.round(n) };
+}
+
+export type ApplyOutcome = { ok: true } | { error: string };
+
+/**
+ * A running watch's mailbox for changes the user confirmed (the editor's Apply now): the
+ * watch sends each between two polls, through the same code as --apply, and answers.
+ */
+export class WatchControl {
+  private queue: { recommendation: LiveRecommendation; done: (r: ApplyOutcome) => void }[] = [];
+  private wake: (() => void) | null = null;
+
+  apply(recommendation: LiveRecommendation): Promise<ApplyOutcome> {
+    return new Promise((done) => {
+      this.queue.push({ recommendation, done });
+      this.wake?.();
+    });
+  }
+
+  /** @internal The watch takes the waiting requests. */
+  take(): { recommendation: LiveRecommendation; done: (r: ApplyOutcome) => void }[] {
+    return this.queue.splice(0);
+  }
+
+  /** @internal The watch sleeps until the next poll or a request, whichever comes first. */
+  onWake(f: (() => void) | null): void {
+    this.wake = f;
+  }
+
+  /** Answers what is still waiting when the watch ends. */
+  close(reason: string): void {
+    for (const r of this.take()) r.done({ error: reason });
+  }
+}
 
 export async function liveContext(conn: QmpConnection, link: number | null): Promise<LiveContext> {
   const parameters = (await conn.execute('query-migrate-parameters')) as Record<string, unknown>;
@@ -78,6 +136,31 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
     capabilities: new Set(Object.keys(context.capabilities)),
   };
   const predictions: Prediction[] = [];
+  /** Sends one recommendation (--apply, or the user's Apply now), then predicts from QEMU's state with the change in. */
+  const applyChange = async (rec: LiveRecommendation): Promise<ApplyOutcome> => {
+    if (!rec.apply) return { error: `${rec.kind} cannot be applied while migrating: ${rec.notApplicable ?? 'no value to send'}` };
+    try {
+      await conn.execute('migrate-set-parameters', rec.apply, { signal: options.signal });
+      context.parameters = (await conn.execute('query-migrate-parameters', undefined, { signal: options.signal })) as Record<string, unknown>;
+      // Predict from QEMU's state once the change is in (finding the change takes time).
+      const after = toSample(t(), await conn.execute('query-migrate', undefined, { signal: options.signal }));
+      predictor.add(after);
+      const p = predictor.repredict();
+      if (p) predictions.push(p);
+      emit({
+        type: 'applied',
+        recommendation: rec,
+        command: 'migrate-set-parameters',
+        arguments: rec.apply,
+        prediction: p,
+        at: (after.totalTimeMs ?? 0) / 1000,
+      });
+      return { ok: true };
+    } catch (e) {
+      emit({ type: 'apply-failed', recommendation: rec, error: (e as Error).message });
+      return { error: (e as Error).message };
+    }
+  };
   let applied = false,
     reportedStuck = false,
     started = false,
@@ -93,7 +176,7 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
         started = true;
         const newSync = predictor.add(sample);
         if (newSync && predictor.prediction) predictions.push(predictor.prediction);
-        emit({ type: 'sample', sample, raw, prediction: predictor.prediction, newSync });
+        emit({ type: 'sample', sample, raw, prediction: predictor.prediction, newSync, sync: newSync ? predictor.syncs.at(-1) : undefined });
         if (FINISHED.has(sample.status)) {
           const real =
             sample.status === 'completed' && sample.totalTimeMs !== null && sample.downtimeMs !== null ? (sample.totalTimeMs - sample.downtimeMs) / 1000 : null;
@@ -110,41 +193,32 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
               const best = recs.find((r) => r.apply);
               if (best) {
                 applied = true;
-                try {
-                  await conn.execute('migrate-set-parameters', best.apply!, { signal: options.signal });
-                  context.parameters = (await conn.execute('query-migrate-parameters', undefined, { signal: options.signal })) as Record<string, unknown>;
-                  // Predict from QEMU's state once the change is in (finding the change takes time).
-                  const after = toSample(t(), await conn.execute('query-migrate', undefined, { signal: options.signal }));
-                  predictor.add(after);
-                  const p = predictor.repredict();
-                  if (p) predictions.push(p);
-                  emit({ type: 'applied', recommendation: best, command: 'migrate-set-parameters', arguments: best.apply!, prediction: p });
-                } catch (e) {
-                  emit({ type: 'apply-failed', recommendation: best, error: (e as Error).message });
-                }
+                await applyChange(best);
               }
             }
           } else if (!d.stuck) reportedStuck = false;
         }
       }
-      await sleep(interval, options.signal);
+      for (const r of options.control?.take() ?? []) r.done(await applyChange(r.recommendation));
+      await sleep(interval, options.signal, options.control);
     }
   } finally {
     offEvent();
+    options.control?.close('the watch has ended');
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal, control?: WatchControl): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }, ms);
     const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      control?.onWake(null);
       resolve();
     };
+    const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
+    control?.onWake(done);
   });
 }

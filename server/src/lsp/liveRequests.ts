@@ -34,6 +34,8 @@ export class LiveSession {
   conn: QmpConnection | null = null;
   schema = '';
   version = '';
+  /** Ends the preview's live watch (lsp/liveWatch.ts) when the connection goes. */
+  stopWatch: ((note: string) => void) | null = null;
 
   /** The settings a document is checked with: the connected QEMU's schema wins while connected. */
   apply(s: Settings): Settings {
@@ -60,6 +62,7 @@ export function registerLiveRequests(
     if (ctx.canRefreshLenses?.()) void connection.sendRequest(CodeLensRefreshRequest.type).then(undefined, () => undefined);
   };
   const drop = () => {
+    live.stopWatch?.('disconnected from the QEMU');
     live.conn = null;
     ctx.openTexts.delete(LIVE_SCHEMA_PATH);
     ctx.revalidateAll();

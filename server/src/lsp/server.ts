@@ -17,9 +17,11 @@ import { pathToUri, uriToPath } from '../service/common/paths';
 import { normalizeSettings, type Settings } from '../service/common/settings';
 import { createLanguageService } from '../service/languageService';
 import { StatusNotification } from '../protocol/lsp';
+import { workerIndexBuilder } from './cIndexBuilder';
 import { registerCustomRequests } from './customRequests';
 import { liveLenses } from './liveLenses';
 import { LiveSession, registerLiveRequests } from './liveRequests';
+import { registerLiveWatch } from './liveWatch';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
 import { ValidationScheduler } from './validationScheduler';
@@ -32,11 +34,12 @@ export function startServer(connection: Connection): void {
   const service = createLanguageService({
     files: overlayFiles(openTexts, disk),
     log,
-    // A QEMU tree's C index is built in slices between requests, never on one.
+    // A QEMU tree's C index is built by worker threads (or in slices between requests), never on one.
     cSource: {
       schedule: (work) => void setImmediate(work),
+      buildIndex: workerIndexBuilder({ log }),
       indexReads: overlayFiles(openTexts, diskFiles),
-      onIndexed: (tree, index, ms) => log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms`),
+      onIndexed: (tree, index, ms, how) => log(`indexed ${index.filesIndexed} C files of ${tree.root} in ${Math.round(ms)} ms (${how})`),
     },
   });
   /** Inside a QEMU tree, start its C index (in the background) as soon as one of its files opens. */
@@ -231,6 +234,8 @@ export function startServer(connection: Connection): void {
       for (const doc of documents.all()) scheduler.schedule(doc.uri, 0);
     },
   });
+
+  registerLiveWatch(connection, { live, documents, service, settingsNow, log });
 
   connection.onShutdown(() => {
     scheduler.dispose();

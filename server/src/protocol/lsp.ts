@@ -7,7 +7,7 @@
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { MigrationCapabilities, MigrationInputs, MigrationParameters } from '../migration/inputs';
 import type { Scenario, SimulationResult } from '../simulator/types';
-import type { Assumptions, ParameterUnits } from './page';
+import type { Assumptions, LiveView, ParameterUnits } from './page';
 
 /** A place in a document, as LSP's TextDocumentPositionParams. */
 export interface DocumentPosition {
@@ -124,3 +124,42 @@ export interface LiveMeasureParams {
 }
 export type LiveMeasureResponse = { line: string; ramBytes: number; dirtyBytesPerSecond: number; vcpus: number } | { error: string };
 export const LiveMeasureRequest = new RequestType<LiveMeasureParams, LiveMeasureResponse, void>('qapi/liveMeasure');
+
+// ---- live mode of the convergence preview ------------------------------------
+
+/**
+ * Watch the connected QEMU's migration in the preview (the user opened the preview while
+ * connected, or ran the watch command): the server polls query-migrate and sends the view.
+ * `pollInterval` is the raw qapi.live.pollInterval setting (the server validates it); the
+ * link is taken from the `# workload: link=` header of the script at the position.
+ */
+export interface LiveWatchParams {
+  pollInterval?: unknown;
+  textDocument?: { uri: string };
+  position?: { line: number; character: number };
+}
+export type LiveWatchResponse = { intervalMs: number; problem?: string } | { error: string };
+export const LiveWatchStartRequest = new RequestType<LiveWatchParams, LiveWatchResponse, void>('qapi/liveWatchStart');
+export const LiveWatchStopRequest = new RequestType0<null, void>('qapi/liveWatchStop');
+/** server -> client: the live view, after each poll that changed it. */
+export const LiveViewNotification = new NotificationType<{ view: LiveView }>('qapi/liveView');
+
+/** Apply now (the user confirmed): sent only when it is exactly a recommendation the server offered for this migration. */
+export interface LiveApplyParams {
+  kind: string;
+  arguments: Record<string, number | boolean>;
+}
+export type LiveApplyResponse = { ok: true } | { error: string };
+export const LiveApplyRequest = new RequestType<LiveApplyParams, LiveApplyResponse, void>('qapi/liveApply');
+
+/** A recording (the JSONL of `watch --record`) replayed through the live predictor into the same view; no QEMU involved. */
+export interface LiveReplayParams {
+  name: string;
+  text: string;
+}
+export type LiveReplayResponse = { view: LiveView } | { error: string };
+export const LiveReplayRequest = new RequestType<LiveReplayParams, LiveReplayResponse, void>('qapi/liveReplay');
+
+/** The last live watch as a recording (the JSONL of `watch --record`), to save: replayable, and the simulator calibrates from it. */
+export type LiveRecordingResponse = { text: string; polls: number } | { error: string };
+export const LiveRecordingRequest = new RequestType0<LiveRecordingResponse, void>('qapi/liveRecording');

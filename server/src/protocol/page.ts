@@ -44,7 +44,96 @@ export interface ThemeMessage {
   type: 'theme';
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 }
-export type ToPage = UpdateMessage | EmptyMessage | ThemeMessage;
+/** Live mode: a migration watched on the connected QEMU, or replayed from a recording. */
+export interface LiveMessage {
+  type: 'live';
+  view: LiveView;
+}
+export type ToPage = UpdateMessage | EmptyMessage | ThemeMessage | LiveMessage;
+
+// ---- live mode --------------------------------------------------------------
+// Everything below is computed by the language server (server/src/live/liveView.ts) from
+// query-migrate and the live predictor; the page draws it. Times are QEMU's total-time in
+// seconds, sizes bytes, rates bytes per second.
+
+/** One query-migrate poll. */
+export interface LivePoint {
+  t: number;
+  remainingBytes: number;
+  transferredBytes: number;
+  /** QEMU's mbps, in bytes per second. */
+  bytesPerSecond: number;
+  dirtySyncCount: number;
+  expectedDowntimeMs: number | null;
+  throttlePercent: number;
+  /** QEMU's switchover threshold at that poll: (avail-switchover-bandwidth or measured) x downtime-limit. */
+  thresholdBytes: number;
+  /** The bandwidth that threshold assumes (avail-switchover-bandwidth when set, else measured) and the downtime-limit in force. */
+  assumedBytesPerSecond: number;
+  downtimeLimitMs: number;
+}
+/** What a dirty bitmap sync found: the bytes still dirty, against the threshold in force. */
+export interface LiveSync {
+  t: number;
+  count: number;
+  pendingBytes: number;
+  thresholdBytes: number;
+}
+/** The simulator's prediction from the live numbers, made at `at` (re-made at each dirty sync). */
+export interface LivePrediction {
+  at: number;
+  converges: boolean;
+  switchoverAt: number | null;
+  downtimeMs: number | null;
+  reason: string;
+  /** The simulated curve from `at` on (absolute times). */
+  curve: { t: number; pendingBytes: number; thresholdBytes: number }[];
+}
+export interface LiveRecommendationView {
+  kind: string;
+  message: string;
+  /** The change in words ("avail-switchover-bandwidth = 124.5 MiB/s"). */
+  change: string;
+  /** What Apply now sends, or null when it cannot be applied live (`notApplicable` says why). */
+  command: 'migrate-set-parameters' | 'migrate-set-capabilities' | null;
+  arguments: Record<string, number | boolean> | null;
+  notApplicable?: string;
+  /** Set once applied (QEMU time). */
+  appliedAt?: number;
+}
+export interface LiveMark {
+  t: number;
+  kind: 'applied' | 'apply-failed';
+  label: string;
+}
+export interface LiveView {
+  source: 'live' | 'replay';
+  /** "QEMU 10.2 at unix:/run/vm.qmp" or "seed-10.2.jsonl (replay)". */
+  title: string;
+  qemuVersion: string;
+  /** query-migrate's status. */
+  status: string;
+  phase: 'waiting' | 'migrating' | 'ended' | 'stopped';
+  /** One line on the state of the watch (waiting, lost the connection, …). */
+  note: string;
+  linkBytesPerSecond: number | null;
+  /** Where the link came from, or why it is unknown. */
+  linkNote: string;
+  downtimeLimitMs: number;
+  /** avail-switchover-bandwidth in force (0 = QEMU uses what it measures); null when this QEMU has none. */
+  availSwitchoverBytesPerSecond: number | null;
+  points: LivePoint[];
+  syncs: LiveSync[];
+  prediction: LivePrediction | null;
+  /** Every prediction so far (one per dirty sync and per change). */
+  predictions: { at: number; converges: boolean; switchoverAt: number | null }[];
+  diagnosis: { at: number; stuck: boolean; seedCase: boolean; message: string } | null;
+  recommendations: LiveRecommendationView[];
+  marks: LiveMark[];
+  end: { status: string; switchoverAt: number | null; downtimeMs: number | null; totalSeconds: number | null; predictedSwitchoverAt: number | null } | null;
+  /** Apply now is offered (a live watch of a running migration). */
+  canApply: boolean;
+}
 
 // page -> extension
 export interface ReadyMessage {
@@ -64,11 +153,25 @@ export interface LogMessage {
   level: 'info' | 'warn' | 'error';
   message: string;
 }
-export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage;
+/** Apply now on a live recommendation: the extension asks for confirmation, the server checks it is the one it offered. */
+export interface LiveApplyMessage {
+  type: 'liveApply';
+  kind: string;
+  arguments: Record<string, number | boolean>;
+}
+/** Leave live mode: stop watching, follow the cursor again. */
+export interface LiveStopMessage {
+  type: 'liveStop';
+}
+/** Save the watched migration as a recording (the extension asks where). */
+export interface LiveSaveMessage {
+  type: 'liveSave';
+}
+export type ToExtension = ReadyMessage | SetAssumptionsMessage | ApplyRecommendationMessage | LogMessage | LiveApplyMessage | LiveStopMessage | LiveSaveMessage;
 
 /** What the page saves with vscode.setState and gets back after a reload. */
 export interface PageState {
-  last?: UpdateMessage | EmptyMessage;
+  last?: UpdateMessage | EmptyMessage | LiveMessage;
 }
 
 // ---- validators -------------------------------------------------------------
@@ -203,9 +306,84 @@ export function isToPage(m: unknown): m is ToPage {
       return isStr(m.reason);
     case 'theme':
       return m.kind === 'light' || m.kind === 'dark' || m.kind === 'high-contrast' || m.kind === 'high-contrast-light';
+    case 'live':
+      return isLiveView(m.view);
     default:
       return false;
   }
+}
+
+const isNumMap = (v: unknown): v is Record<string, number | boolean> => isObj(v) && Object.values(v).every((x) => isNum(x) || isBool(x));
+const hasNums = (v: unknown, keys: readonly string[]): v is Obj => isObj(v) && keys.every((k) => isNum(v[k]));
+const LIMIT = 100_000; // no series longer than this (the server sends at most a few thousand)
+const listOf = (v: unknown, item: (x: unknown) => boolean) => Array.isArray(v) && v.length <= LIMIT && v.every(item);
+
+function isLivePoint(v: unknown): boolean {
+  return (
+    hasNums(v, [
+      't',
+      'remainingBytes',
+      'transferredBytes',
+      'bytesPerSecond',
+      'dirtySyncCount',
+      'throttlePercent',
+      'thresholdBytes',
+      'assumedBytesPerSecond',
+      'downtimeLimitMs',
+    ]) && isNumOrNull(v.expectedDowntimeMs)
+  );
+}
+
+function isLivePrediction(v: unknown): boolean {
+  return (
+    hasNums(v, ['at']) &&
+    isBool(v.converges) &&
+    isNumOrNull(v.switchoverAt) &&
+    isNumOrNull(v.downtimeMs) &&
+    isStr(v.reason) &&
+    listOf(v.curve, (p) => hasNums(p, ['t', 'pendingBytes', 'thresholdBytes']))
+  );
+}
+
+function isLiveRecommendation(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    isStr(v.kind) &&
+    isStr(v.message) &&
+    isStr(v.change) &&
+    (v.command === null || v.command === 'migrate-set-parameters' || v.command === 'migrate-set-capabilities') &&
+    (v.arguments === null || isNumMap(v.arguments)) &&
+    isOptStr(v.notApplicable) &&
+    isOptNum(v.appliedAt)
+  );
+}
+
+export function isLiveView(v: unknown): v is LiveView {
+  return (
+    isObj(v) &&
+    (v.source === 'live' || v.source === 'replay') &&
+    isStr(v.title) &&
+    isStr(v.qemuVersion) &&
+    isStr(v.status) &&
+    ['waiting', 'migrating', 'ended', 'stopped'].includes(v.phase as string) &&
+    isStr(v.note) &&
+    isNumOrNull(v.linkBytesPerSecond) &&
+    isStr(v.linkNote) &&
+    isNum(v.downtimeLimitMs) &&
+    isNumOrNull(v.availSwitchoverBytesPerSecond) &&
+    listOf(v.points, isLivePoint) &&
+    listOf(v.syncs, (x) => hasNums(x, ['t', 'count', 'pendingBytes', 'thresholdBytes'])) &&
+    (v.prediction === null || isLivePrediction(v.prediction)) &&
+    listOf(v.predictions, (x) => hasNums(x, ['at']) && isBool(x.converges) && isNumOrNull(x.switchoverAt)) &&
+    (v.diagnosis === null || (hasNums(v.diagnosis, ['at']) && isBool(v.diagnosis.stuck) && isBool(v.diagnosis.seedCase) && isStr(v.diagnosis.message))) &&
+    listOf(v.recommendations, isLiveRecommendation) &&
+    listOf(v.marks, (x) => hasNums(x, ['t']) && (x.kind === 'applied' || x.kind === 'apply-failed') && isStr(x.label)) &&
+    (v.end === null ||
+      (isObj(v.end) &&
+        isStr(v.end.status) &&
+        ['switchoverAt', 'downtimeMs', 'totalSeconds', 'predictedSwitchoverAt'].every((k) => isNumOrNull((v.end as Obj)[k])))) &&
+    isBool(v.canApply)
+  );
 }
 
 /** A recommendation to write into the script: at least one parameter or capability, all of them values. */
@@ -229,6 +407,11 @@ export function isToExtension(m: unknown): m is ToExtension {
       return isRecommendationChange(m);
     case 'log':
       return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isStr(m.message);
+    case 'liveApply':
+      return isStr(m.kind) && m.kind.length <= 100 && isNumMap(m.arguments) && Object.keys(m.arguments).length > 0;
+    case 'liveStop':
+    case 'liveSave':
+      return true;
     default:
       return false;
   }

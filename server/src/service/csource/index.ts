@@ -28,8 +28,14 @@ export interface CSourceOptions {
    * uncached reads so thousands of C texts are not kept in its read cache.
    */
   indexReads?: FileAccess;
-  /** Called when a tree's index is complete (the server logs it). */
-  onIndexed?: (tree: QemuTree, index: CIdentifierIndex, ms: number) => void;
+  /**
+   * Builds a tree's index away from this thread (the server: worker threads) and calls
+   * `finish` when complete, or `fallback` to build it in slices instead; returns false
+   * when it cannot start (then slices are used).
+   */
+  buildIndex?: (tree: QemuTree, index: CIdentifierIndex, finish: (how: string) => void, fallback: () => void) => boolean;
+  /** Called when a tree's index is complete, with how it was built (the server logs it). */
+  onIndexed?: (tree: QemuTree, index: CIdentifierIndex, ms: number, how: string) => void;
 }
 
 export interface CSource {
@@ -68,19 +74,21 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
     indexes.set(tree.root, index);
     const started = performance.now();
     const idx = index;
-    const finish = () => options.onIndexed?.(tree, idx, performance.now() - started);
+    const finish = (how: string) => options.onIndexed?.(tree, idx, performance.now() - started, how);
     if (options.schedule) {
       const schedule = options.schedule;
       // Listing the tree is itself a slice: nothing runs on the request that asked.
-      schedule(() => {
-        idx.enqueue(listCFiles(tree, access));
-        const run = () => (idx.step() ? finish() : schedule(run));
-        run();
-      });
+      const slices = () =>
+        schedule(() => {
+          idx.enqueue(listCFiles(tree, access));
+          const run = () => (idx.step() ? finish('in slices on the main thread') : schedule(run));
+          run();
+        });
+      if (!options.buildIndex?.(tree, idx, finish, slices)) slices();
     } else {
       idx.enqueue(listCFiles(tree, access));
       idx.drain();
-      finish();
+      finish('at once');
     }
     return index;
   }
@@ -103,20 +111,18 @@ export function createCSource(qapi: QapiLanguage, access: TreeAccess, options: C
     return c ? { uri: pathToUri(path), range: c.rangeOf(offset, offset + length) } : undefined;
   };
   const occurrences = (tree: QemuTree, names: string[]): Location[] => {
-    const index = indexOf(tree);
     const out: Location[] = [];
-    for (const n of names)
-      for (const o of index.lookup(n)) {
-        const l = locationAt(o.path, o.offset, n.length);
-        if (l) out.push(l);
-      }
+    for (const o of indexOf(tree).lookup(...names)) {
+      const l = locationAt(o.path, o.offset, o.name.length);
+      if (l) out.push(l);
+    }
     return out;
   };
 
   /** Field accesses `->f` / `.f` / has_f in the files that name one of the owning C types. */
   function fieldUses(tree: QemuTree, owners: string[], field: string): Location[] {
     const index = indexOf(tree);
-    const files = new Set(owners.flatMap((o) => index.filesWith(o)));
+    const files = new Set(index.filesWith(...owners));
     const re = new RegExp(`(?:->|\\.)\\s*((?:has_)?${field})\\b`, 'g');
     const out: Location[] = [];
     for (const f of [...files].sort()) {

@@ -31,8 +31,12 @@ export function findQemuTree(path: string, files: FileAccess, maxDepth = 12): Qe
 /** Folders never worth indexing for C (build output, VCS, vendored roms and tests data). */
 const SKIP_DIRS = new Set(['.git', 'build', 'node_modules', '.cache', 'subprojects', 'roms', 'tests/qapi-schema']);
 
-/** Every .c/.h file under the tree's root, relative walk order (sorted per folder). */
-export function listCFiles(tree: QemuTree, access: TreeAccess): string[] {
+/**
+ * Every .c/.h file under the tree's root, relative walk order (sorted per folder). With
+ * `batch`, the files are handed over as the walk goes (after each top-level entry, once
+ * at least `batchSize` are found) and the result is empty.
+ */
+export function listCFiles(tree: QemuTree, access: TreeAccess, batch?: (paths: string[]) => void, batchSize = 48): string[] {
   const out: string[] = [];
   const walk = (dir: string, rel: string) => {
     for (const e of access.list(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -40,9 +44,11 @@ export function listCFiles(tree: QemuTree, access: TreeAccess): string[] {
       if (e.dir) {
         if (!SKIP_DIRS.has(r) && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), r);
       } else if (e.name.endsWith('.c') || e.name.endsWith('.h')) out.push(join(dir, e.name));
+      if (batch && !rel && out.length >= batchSize) batch(out.splice(0));
     }
   };
   walk(tree.root, '');
+  if (batch && out.length) batch(out.splice(0));
   return out;
 }
 
