@@ -5,48 +5,25 @@
 // now (which posts exactly the one shown), the replay with the change marked, bad
 // messages ignored, QEMU's strings shown as text, and the switch back to the script.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import { liveMessage } from '../helpers/webview/liveSamples';
 import { sampleUpdates } from '../helpers/webview/samples';
-import { buildPage, startHarness } from '../helpers/webview/harness';
+import { chromiumSkip, type PageBrowser, posted, send, startPageBrowser } from '../helpers/webview/browser';
 import { REPO } from '../helpers/shared';
 
-const CHROMIUM = process.env.QAPI_QMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set QAPI_QMP_CHROMIUM)`;
-
-let browser: Browser;
-let harness: Awaited<ReturnType<typeof startHarness>>;
+const skip = chromiumSkip;
+let browser: PageBrowser;
 
 before(async () => {
-  if (skip) return;
-  await buildPage();
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  harness = await startHarness();
-  mkdirSync(join(REPO, 'test-output'), { recursive: true });
+  if (!skip) browser = await startPageBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  await harness?.close();
 });
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(harness.url);
-  await page.waitForFunction(() => (window as any).__posted?.some((m: any) => m.type === 'ready'));
-  return { page, errors };
-}
-const send = (page: Page, m: unknown) => page.evaluate((x) => window.postMessage(x, '*'), m);
-const posted = (page: Page) => page.evaluate(() => (window as any).__posted as any[]);
+const open = () => browser.open(1200);
 const points = (d: string | null) => (d ?? '').split(/[ML]/).filter(Boolean).length;
 
 test("QEMU 10.2 stuck: the real curve with the prediction over it, the seed's case named, Apply now posts the change shown", { skip }, async () => {

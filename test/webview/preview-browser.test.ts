@@ -1,48 +1,26 @@
 // The preview page in a real Chromium (Debian's /usr/bin/chromium through
 // playwright-core): handshake, drawing, redraw, bad messages, escaping, CSP, reload.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { UpdateMessage } from '../../server/src/protocol/page';
 import { sampleUpdates } from '../helpers/webview/samples';
-import { buildPage, startHarness } from '../helpers/webview/harness';
+import { chromiumSkip, type PageBrowser, posted, send, startPageBrowser } from '../helpers/webview/browser';
 import { REPO } from '../helpers/shared';
 
-const CHROMIUM = process.env.QAPI_QMP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set QAPI_QMP_CHROMIUM)`;
-
-let browser: Browser;
-let harness: Awaited<ReturnType<typeof startHarness>>;
+const skip = chromiumSkip;
+let browser: PageBrowser;
 
 before(async () => {
-  if (skip) return;
-  await buildPage(); // the page as its sources are now, not a stale bundle
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  harness = await startHarness();
-  mkdirSync(join(REPO, 'test-output'), { recursive: true });
+  if (!skip) browser = await startPageBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  await harness?.close();
 });
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(harness.url);
-  await page.waitForFunction(() => (window as any).__posted?.some((m: any) => m.type === 'ready'));
-  return { page, errors };
-}
-const send = (page: Page, m: unknown) => page.evaluate((x) => window.postMessage(x, '*'), m);
-const posted = (page: Page) => page.evaluate(() => (window as any).__posted as any[]);
+const open = () => browser.open(1000);
 const verdict = (page: Page) => page.locator('h1.verdict').textContent();
 
 test('the page says ready, then draws the chart and the verdict of an update', { skip }, async () => {
