@@ -34,6 +34,9 @@ register({
     const path = join(schema.path, 'migration.json');
     const uri = `file://${path}`;
     const text = readFileSync(path, 'utf8');
+    const member = "'*avail-switchover-bandwidth': 'size'";
+    const before = text.slice(0, text.indexOf(member) + member.length).split('\n');
+    const where = { line: before.length - 1, character: before[before.length - 1].length };
     const first: { wall: number; cpu: number }[] = [];
     const withExamples: { wall: number; cpu: number }[] = [];
     const edits: { wall: number; cpu: number }[] = [];
@@ -55,10 +58,12 @@ register({
       if (run === OPENS - 1) {
         for (let i = 0; i < EDITS; i++) {
           const v = 2 + i;
-          const edited = text.replace("'*avail-switchover-bandwidth': 'size'", `'*avail-switchover-bandwidth': 'size'${' '.repeat(1 + (i % 2))}`);
+          // A keystroke as VS Code sends it: a space typed after the member, then deleted.
+          const at = { line: where.line, character: where.character };
+          const range = i % 2 === 0 ? { start: at, end: at } : { start: at, end: { line: at.line, character: at.character + 1 } };
           const e0 = performance.now();
           const ec = cpuMs(pid);
-          await client.change(uri, v, edited);
+          await client.changeRange(uri, v, range, i % 2 === 0 ? ' ' : '');
           await client.waitForDiagnostics(uri, (d, version) => version === v && d.some(isDocExample), 60_000);
           edits.push({ wall: performance.now() - e0, cpu: cpuMs(pid) - ec });
         }
