@@ -6,13 +6,8 @@
 // (FUSE exports), a migration state set by commands the test did not log.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { CachedFiles, diskFiles } from '../../server/src/service/common/files';
-import { defaultSettings } from '../../server/src/service/common/settings';
-import { createLanguageService } from '../../server/src/service/languageService';
 import { sharedQemu } from '../helpers/shared';
-import { agreement, iotestsCorpus, iotestsSkipReason, percent } from './iotestsCorpus';
+import { checkerAgreement, iotestsSkipReason, percent } from './iotestsCorpus';
 
 const UNAVOIDABLE = [
   /QEMU: return\n {4}ours: qmp-command-not-found: capabilities were already negotiated/,
@@ -26,18 +21,7 @@ for (const version of ['7.2', '10.2']) {
     `QEMU ${version} iotests: the checker agrees with QEMU's replies on every command but the unavoidable`,
     { skip: iotestsSkipReason() || intro.skip },
     () => {
-      const svc = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
-      const settings = { ...defaultSettings, qemuVersion: version, introspectionFile: intro.path };
-      let n = 0;
-      const a = agreement(version, iotestsCorpus(version), (script) => {
-        const doc = TextDocument.create(`file:///iotests/${n++}.qmp`, 'qmp', 1, script);
-        return [...svc.validate(doc, settings).values()].flat().map((d) => ({
-          line: d.range.start.line,
-          error: d.severity === DiagnosticSeverity.Error,
-          code: String(d.code),
-          message: String(d.message),
-        }));
-      });
+      const a = checkerAgreement(version, intro.path);
       const total = a.total.ok + a.total['schema-error'] + a.total['state-error'];
       assert.ok(total > 1000 && a.total['schema-error'] > 0, `the corpus is too small: ${percent(a)}`);
       const unexplained = a.disagreements.filter((d) => !UNAVOIDABLE.some((r) => r.test(d)));

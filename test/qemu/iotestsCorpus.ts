@@ -10,6 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { CachedFiles, diskFiles } from '../../server/src/service/common/files';
+import { lineAt, lineStartsOf } from '../../server/src/service/common/lines';
+import { defaultSettings } from '../../server/src/service/common/settings';
+import { createLanguageService } from '../../server/src/service/languageService';
 import { parseJson } from '../../server/src/service/qmp/script/json';
 import { toPlain } from '../../server/src/service/qmp/script/value';
 
@@ -76,22 +82,8 @@ const COMMAND_START = /^\s*\{\s*["'](execute|exec-oob)["']\s*:/;
  */
 export function extractCommands(file: string, text: string): IotestCommand[] {
   const lines = text.split('\n');
-  const starts: number[] = [];
-  let o = 0;
-  for (const l of lines) {
-    starts.push(o);
-    o += l.length + 1;
-  }
-  const lineAt = (offset: number) => {
-    let lo = 0,
-      hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const starts = lineStartsOf(text);
+  const lineOf = (offset: number) => lineAt(starts, offset);
   const out: IotestCommand[] = [];
   let l = 0;
   while (l < lines.length) {
@@ -106,7 +98,7 @@ export function extractCommands(file: string, text: string): IotestCommand[] {
       continue;
     }
     const cmdLine = l;
-    l = lineAt(cmd.end) + 1;
+    l = lineOf(cmd.end) + 1;
     // The reply: the next {"return"...} or {"error"...} line; events and other output may come between.
     let reply: IotestCommand['qemu'] | undefined;
     while (l < lines.length) {
@@ -124,7 +116,7 @@ export function extractCommands(file: string, text: string): IotestCommand[] {
           if (/^\{\s*"return"/.test(s)) reply = { kind: 'ok' };
           else if (cls) reply = { kind: 'error', class: cls[1], desc: desc ? desc[1] : '' };
         }
-        l = (r.value ? lineAt(r.end) : l) + 1;
+        l = (r.value ? lineOf(r.end) : l) + 1;
         break;
       }
       l++;
@@ -211,6 +203,22 @@ export function agreement(
     });
   }
   return { version, total, agreed, disagreements };
+}
+
+/** The QMP checker's agreement with QEMU on a release's corpus, given only that release's query-qmp-schema reply. */
+export function checkerAgreement(version: string, introspectionFile: string): Agreement {
+  const svc = createLanguageService({ files: new CachedFiles(diskFiles, Infinity) });
+  const settings = { ...defaultSettings, qemuVersion: version, introspectionFile };
+  let n = 0;
+  return agreement(version, iotestsCorpus(version), (script) => {
+    const doc = TextDocument.create(`file:///iotests/${n++}.qmp`, 'qmp', 1, script);
+    return [...svc.validate(doc, settings).values()].flat().map((d) => ({
+      line: d.range.start.line,
+      error: d.severity === DiagnosticSeverity.Error,
+      code: String(d.code),
+      message: String(d.message),
+    }));
+  });
 }
 
 export function percent(a: Agreement): string {

@@ -5,7 +5,7 @@
 import type { Scenario } from '../simulator/index';
 import { LivePredictor, type LiveContext, type Prediction } from './predict';
 import { FINISHED, toSample, type MigrationSample } from './sample';
-import type { Observation } from './watch';
+import { type Observation, startObservation } from './watch';
 
 type Json = Record<string, unknown>;
 
@@ -133,14 +133,7 @@ export function contextOf(rec: ParsedRecording, link?: number | null): LiveConte
 export function* replay(rec: ParsedRecording, link?: number | null): Generator<Observation> {
   const context = contextOf(rec, link);
   const predictor = new LivePredictor(context);
-  yield {
-    type: 'start',
-    qemu: context.qemuVersion,
-    parameters: context.parameters,
-    capabilities: context.capabilities,
-    link: context.linkBytesPerSecond,
-    vcpus: context.vcpus,
-  };
+  yield startObservation(context);
   let reported = false;
   const predictions: Prediction[] = [];
   for (const l of rec.lines) {

@@ -112,6 +112,18 @@ export async function liveContext(conn: QmpConnection, link: number | null): Pro
   };
 }
 
+/** The first observation of a watch (live or replayed): what the predictor starts from. */
+export function startObservation(context: LiveContext): Observation {
+  return {
+    type: 'start',
+    qemu: context.qemuVersion,
+    parameters: context.parameters,
+    capabilities: context.capabilities,
+    link: context.linkBytesPerSecond,
+    vcpus: context.vcpus,
+  };
+}
+
 /** Resolves with the migration's final status ('completed', 'failed', 'cancelled'). */
 export async function watchMigration(conn: QmpConnection, options: WatchOptions, emit: (o: Observation) => void): Promise<string> {
   const interval = Math.max(MIN_INTERVAL_MS, options.intervalMs);
@@ -120,14 +132,7 @@ export async function watchMigration(conn: QmpConnection, options: WatchOptions,
   const t = () => (now() - t0) / 1000;
   const context = await liveContext(conn, options.linkBytesPerSecond);
   const predictor = new LivePredictor(context);
-  emit({
-    type: 'start',
-    qemu: context.qemuVersion,
-    parameters: context.parameters,
-    capabilities: context.capabilities,
-    link: context.linkBytesPerSecond,
-    vcpus: context.vcpus,
-  });
+  emit(startObservation(context));
   const offEvent = conn.onEvent((e) => {
     if (e.event.startsWith('MIGRATION') || e.event === 'STOP' || e.event === 'RESUME') emit({ type: 'event', event: e.event, data: e.data, t: t() });
   });

@@ -174,13 +174,7 @@ export function scenarioFor(rec: Recording, efficiency = SENDING_EFFICIENCY): Sc
   const slowZeroScan = zeroScan !== null && zeroScan < HOST_ZERO_SCAN * efficiency;
   return {
     qemuVersion: versionOf(h),
-    guest: {
-      ramBytes: o.ramBytes,
-      workingSetBytes: h.ws_mib * MiB,
-      dirtyBytesPerSecond: h.ws_mib > 0 ? o.guestWriteBytesPerSecond : 0,
-      zeroPageFraction: 1 - nonZero / o.ramBytes,
-      vcpus: 1,
-    },
+    guest: guestOf(h, o, nonZero),
     link: { bytesPerSecond: LOCAL_PIPE_BYTES_PER_SECOND, sendingEfficiency: efficiency },
     // The sender is one thread writing into a pipe: the pipe and the efficiency are its
     // whole limit, so the model's separate per-thread cap must not bind first.
@@ -196,6 +190,17 @@ export function scenarioFor(rec: Recording, efficiency = SENDING_EFFICIENCY): Sc
     capabilities: { 'auto-converge': h.auto_converge },
     // A run cut at the cap is compared at the moment of its last active poll.
     maxSeconds: o.converged ? h.cap_s : o.seconds,
+  };
+}
+
+/** The guest as the recording saw it: its RAM, working set, measured write rate and non-zero pages. */
+function guestOf(h: Recording['header'], o: Observed, nonZero: number): Scenario['guest'] {
+  return {
+    ramBytes: o.ramBytes,
+    workingSetBytes: h.ws_mib * MiB,
+    dirtyBytesPerSecond: h.ws_mib > 0 ? o.guestWriteBytesPerSecond : 0,
+    zeroPageFraction: 1 - nonZero / o.ramBytes,
+    vcpus: 1,
   };
 }
 
@@ -216,13 +221,7 @@ function destScenario(rec: Recording, o: Observed, nonZero: number): Scenario {
   const started = rec.lines.find((l) => l.type === 'event' && l.event === 'migrate-start-postcopy') as { t: number } | undefined;
   return {
     qemuVersion: versionOf(h),
-    guest: {
-      ramBytes: o.ramBytes,
-      workingSetBytes: h.ws_mib * MiB,
-      dirtyBytesPerSecond: h.ws_mib > 0 ? o.guestWriteBytesPerSecond : 0,
-      zeroPageFraction: 1 - nonZero / o.ramBytes,
-      vcpus: 1,
-    },
+    guest: guestOf(h, o, nonZero),
     link: { bytesPerSecond: link, sendingEfficiency: efficiency },
     // The engine scales the zero scan by the efficiency too: undo that for the measured rate.
     host: {

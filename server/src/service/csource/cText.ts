@@ -2,6 +2,7 @@
 // offsets), top-level functions and initialised arrays found by their names, the
 // identifier at an offset, offsets turned into LSP positions. No preprocessor, no types.
 import type { Position, Range } from 'vscode-languageserver-types';
+import { lineAt, lineStartsOf } from '../common/lines';
 
 const memo = new WeakMap<object, CText>();
 
@@ -19,14 +20,8 @@ export class CText {
 
   positionAt(offset: number): Position {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let lo = 0,
-      hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
+    const line = lineAt(starts, offset);
+    return { line, character: offset - starts[line] };
   }
 
   offsetAt(p: Position): number {
@@ -130,12 +125,6 @@ function textKey(path: string, text: string): object {
   const key = {};
   keys.set(path, { text, key });
   return key;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /** Every file-level `{ … }` block named by the function or array before it, in one pass. */

@@ -6,6 +6,7 @@
 //  - `#` comment lines; the leading ones may form the header (header.ts).
 // Nothing here throws: unreadable parts become problems and reading resumes at the next line.
 import { HMP_COMMANDS } from '../../../migration/facts';
+import { lineAt, lineStartsOf } from '../../common/lines';
 import { emptyHeader, readHeaderLine, type Header } from './header';
 import { parseJson } from './json';
 import { shellArguments, type Problem } from './shell';
@@ -58,8 +59,7 @@ export function scriptOf(doc: { getText(): string; version: number }): Script {
 }
 
 export function parseScript(text: string): Script {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const script: Script = { statements: [], problems: [], header: emptyHeader(), lineStarts };
   if (looksBinary(text)) {
     script.problems.push({
@@ -73,16 +73,7 @@ export function parseScript(text: string): Script {
     const e = l + 1 < lineStarts.length ? lineStarts[l + 1] - 1 : text.length;
     return e > lineStarts[l] && text.charCodeAt(e - 1) === 13 ? e - 1 : e;
   };
-  const lineOf = (offset: number) => {
-    let lo = 0,
-      hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number) => lineAt(lineStarts, offset);
   let inHeader = true;
   let tx: Transaction | null = null;
 
