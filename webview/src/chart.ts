@@ -106,6 +106,21 @@ export function byteUnit(max: number): number {
   return u;
 }
 
+/** A panel's y ticks and scale: log (bytes) from the smallest positive value, or linear from 0 to a round top. */
+export function yScale(
+  minPositive: number,
+  max: number,
+  log: boolean,
+  count: number,
+  unit: number,
+  bottom: number,
+  top: number,
+): { ticks: number[]; sy: (v: number) => number } {
+  const ticks = log ? logByteTicks(Number.isFinite(minPositive) ? minPositive : 1, max || 1) : niceTicks(max || 1, count, unit);
+  const last = ticks[ticks.length - 1];
+  return { ticks, sy: log ? logScale(ticks[0], last, bottom, top) : linear(last, bottom, top) };
+}
+
 /**
  * An SVG path through the points. Long runs are reduced to the first, lowest, highest
  * and last point of every pixel column, which keeps every peak the eye could see.
@@ -183,9 +198,8 @@ export function buildChart(r: SimulationResult, width: number, height: number): 
         max = Math.max(max, v);
         if (v > 0) minPositive = Math.min(minPositive, v);
       }
-    const ticks = log ? logByteTicks(Number.isFinite(minPositive) ? minPositive : 1, max || 1) : niceTicks(max || 1, 4, byteUnit(max || 1));
+    const { ticks, sy } = yScale(minPositive, max, log, 4, byteUnit(max || 1), bottom, top);
     const top1 = ticks[ticks.length - 1];
-    const sy = log ? logScale(ticks[0], top1, bottom, top) : linear(top1, bottom, top);
     return [
       {
         title,

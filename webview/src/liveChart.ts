@@ -3,7 +3,7 @@
 // simulator's prediction drawn over the first one, the dirty syncs, the changes applied
 // and the switchover (predicted and real) as markers.
 import type { LiveView } from '../../server/src/protocol/page';
-import { byteUnit, linear, logByteTicks, logScale, niceTicks, pathData, timeTicks, type Tick } from './chart';
+import { byteUnit, linear, pathData, timeTicks, type Tick, yScale } from './chart';
 import { formatBytes, formatMs, formatRate, formatSeconds } from './format';
 
 export type LiveSeriesId =
@@ -105,13 +105,8 @@ export function buildLiveChart(v: LiveView, width: number, height: number): Live
         max = Math.max(max, val);
         if (val > 0) minPositive = Math.min(minPositive, val);
       }
-    const ticks = log
-      ? logByteTicks(Number.isFinite(minPositive) ? minPositive : 1, max || 1)
-      : fmt === formatBytes || fmt === formatRate
-        ? niceTicks(max || 1, 3, byteUnit(max || 1))
-        : niceTicks(max || 1, 3);
-    const topTick = ticks[ticks.length - 1];
-    const sy = log ? logScale(ticks[0], topTick, bottom, top) : linear(topTick, bottom, top);
+    const unit = fmt === formatBytes || fmt === formatRate ? byteUnit(max || 1) : 1;
+    const { ticks, sy } = yScale(minPositive, max, log, 3, unit, bottom, top);
     return {
       title,
       top,
