@@ -2,7 +2,7 @@
 // watch of the connected QEMU, or a replayed recording) folded into the LiveView the page
 // draws. The numbers and words are all made here (and in the predictor the CLI's `watch`
 // uses); the page only draws them.
-import { inRange, PARAMETER_FACTS } from '../migration/index';
+import { hasParameter, PARAMETER_FACTS } from '../migration/index';
 import type { LivePoint, LivePrediction, LiveRecommendationView, LiveView } from '../protocol/page';
 import { simulate } from '../simulator/index';
 import { LivePredictor, type LiveContext, type LiveRecommendation, type Prediction } from './predict';
@@ -256,7 +256,7 @@ export class LiveViewBuilder {
   /** A recommendation as offered here: applicable only when this QEMU version has the parameter (the migration facts say since when). */
   private recommendationView(r: LiveRecommendation): LiveRecommendationView {
     const args = r.apply;
-    const missing = args ? Object.keys(args).find((k) => !versionHas(k, this.context.qemuVersion)) : undefined;
+    const missing = args ? Object.keys(args).find((k) => !hasParameter(this.context.qemuVersion, k)) : undefined;
     const change = args
       ? Object.entries(args)
           .map(([k, x]) => describeValue(k, x))
@@ -277,9 +277,4 @@ export class LiveViewBuilder {
       ...(notApplicable ? { notApplicable } : this.options.source === 'replay' ? { notApplicable: 'a replay: no QEMU to apply it to' } : {}),
     };
   }
-}
-
-function versionHas(parameter: string, version: string): boolean {
-  const f = PARAMETER_FACTS.get(parameter);
-  return !f || inRange(version, f.since, f.removed);
 }

@@ -25,6 +25,12 @@ const inWindow = (v: Version, r: { since: string; until?: string }) => inRange(v
 
 export const PARAMETER_FACTS = new Map<string, ParameterFact>(MIGRATION_PARAMETERS.map((p) => [p.name, p]));
 
+/** Whether QEMU `version` has the migration parameter (an unknown name: true, the facts do not judge it). */
+export function hasParameter(version: Version, name: string): boolean {
+  const f = PARAMETER_FACTS.get(name);
+  return !f || inRange(version, f.since, f.removed);
+}
+
 /** The default QEMU gives a parameter (facts.ts). */
 export function parameterDefault(name: string): unknown {
   return PARAMETER_FACTS.get(name)?.default;

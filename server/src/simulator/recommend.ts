@@ -2,7 +2,7 @@
 // smallest change (by bisection over whole simulations) that makes the scenario
 // converge, with the outcome of that simulation.
 import { runPrecopy, type Run } from './engine';
-import { atLeast, BEHAVIOUR, inRange, MIGRATION_CAPABILITIES, PARAMETER_FACTS } from '../migration/index';
+import { atLeast, BEHAVIOUR, hasParameter, inRange, MIGRATION_CAPABILITIES } from '../migration/index';
 import { configure, HARD_CAP_SECONDS, type Config } from './scenario';
 import type { Recommendation, Scenario } from './types';
 import { mb, mbps, novaSteps, NOVA, secs } from './verdict';
@@ -29,7 +29,7 @@ function bisect(lo: number, hi: number, unit: number, ok: (v: number) => boolean
 }
 
 function availSwitchoverBandwidth(c: Config): Recommendation | null {
-  if (!inRange(c.version, PARAMETER_FACTS.get('avail-switchover-bandwidth')!.since)) return null;
+  if (!hasParameter(c.version, 'avail-switchover-bandwidth')) return null;
   const link = Math.floor(c.linkBytesPerMs * 1000);
   const at = (asb: number) => converges({ ...c, availSwitchoverBandwidth: asb });
   if (!at(link)) {
