@@ -51,3 +51,22 @@ test('a cache made from another bundle of the same length is not used', { skip }
   assert.equal(readFileSync(bundle).length, Buffer.byteLength(text));
   assert.equal(run(dir, ['--version']).stdout.trim(), other);
 });
+
+// The command line optimizes later than V8's default and the server does not: each cache
+// must be made under its own loader's flags, or V8 refuses it and every start compiles.
+for (const name of ['cli', 'server']) {
+  const files = [`${name}.js`, `${name}.bundle.js`, `${name}.bundle.cache`].map((f) => join(dist, f));
+  test(
+    `V8 accepts the built ${name} cache under the flags of its loader`,
+    { skip: files.every(existsSync) ? false : `dist/${name}.* not built: run \`npm run build\`` },
+    () => {
+      const flags = /setFlagsFromString\('([^']*)'\)/.exec(readFileSync(files[0], 'utf8'))?.[1] ?? '';
+      const probe = `const v8 = require('node:v8'), vm = require('node:vm'), fs = require('node:fs'), Module = require('node:module');
+      if (${JSON.stringify(flags)}) v8.setFlagsFromString(${JSON.stringify(flags)});
+      const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(files[1])}, 'utf8')), { filename: ${JSON.stringify(files[1])}, cachedData: fs.readFileSync(${JSON.stringify(files[2])}).subarray(32) });
+      process.stdout.write(String(s.cachedDataRejected));`;
+      const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      assert.equal(r.stdout, 'false', `cache rejected (loader flags: '${flags}'): ${r.stderr}`);
+    },
+  );
+}
