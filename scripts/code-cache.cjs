@@ -22,9 +22,8 @@ const vm = require('node:vm');
  * V8 waits this long (16 times its default interrupt budget) before it optimizes a
  * function. A check of a whole schema is a short run: with the default, the CPU spent
  * compiling optimized code (on other threads) was more than it saved; hot loops are
- * still optimized within the run (the server returns to V8's default after its first
- * check). Set before the bundle is compiled, in the loader and when the cache is
- * written (V8 refuses a cache made under other flags).
+ * still optimized within the run. Set before the bundle is compiled, in the loader and
+ * when the cache is written (V8 refuses a cache made under other flags).
  */
 const TIER_UP = '--interrupt-budget=1081344';
 
@@ -86,9 +85,6 @@ if (require.main === module && process.argv[2] === 'write') {
   process.argv = [process.argv[0], file, ...(dash > 0 ? process.argv.slice(dash + 1) : [])];
   const { source, script } = run(file, undefined, true);
   process.on('exit', () => {
-    // The server optimizes early once its first check is done (server/src/lsp/tierUp.ts);
-    // V8 stamps a cache with the flags of its making, and the loader's are these.
-    v8.setFlagsFromString(TIER_UP);
     const cache = file.replace(/\.js$/, '.cache');
     writeFileSync(cache, Buffer.concat([createHash('sha256').update(source).digest(), script.createCachedData()]));
   });

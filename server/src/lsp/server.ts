@@ -25,7 +25,6 @@ import { registerLiveWatch } from './liveWatch';
 import { IdleCollector } from './idleCollector';
 import { runSafe } from './runSafe';
 import { ValidationScheduler } from './validationScheduler';
-import { optimizeEarlyFromNowOn } from './tierUp';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -106,7 +105,6 @@ export function startServer(connection: Connection): void {
           },
           { docExamples },
         );
-        optimizeEarlyFromNowOn();
         if (!docExamples && !isStale()) {
           examplesShown.add(uri);
           setImmediate(() => documents.get(uri) && scheduler.scheduleIfIdle(uri, 0));
