@@ -120,6 +120,11 @@ export interface IncludeRef {
 
 export interface SchemaModel {
   root: string;
+  /**
+   * The project (one per language service) that made it. What other views derive from
+   * models and keep between checks is kept per project, so two services never share it.
+   */
+  project: object;
   /** Every file of the include tree, in the order QEMU parses them. */
   files: string[];
   definitions: Definition[];

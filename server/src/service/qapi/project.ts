@@ -97,6 +97,7 @@ export class QapiProject {
         firstError: { path: root, line: 1, message },
         model: {
           root,
+          project: this,
           files: [root],
           definitions: [],
           byName: new Map(),
@@ -119,6 +120,7 @@ export class QapiProject {
     }
     const model: SchemaModel = {
       root,
+      project: this,
       files: t.files,
       definitions: [],
       byName: new Map(),

@@ -97,13 +97,16 @@ interface Build {
   parts: DefPart[];
   byName: Map<string, { def: Definition; part: DefPart }>;
 }
-const latest = new Map<string, Build>();
+/** Per project (language service): a fresh service builds from scratch, whatever another one kept. */
+const latestOf = new WeakMap<object, Map<string, Build>>();
 const MAX_LATEST = 8;
 
 export function qapiSchema(model: SchemaModel, version: string): QmpSchema | null {
   let forModel = byModel.get(model);
   if (!forModel) byModel.set(model, (forModel = new Map()));
   if (!forModel.has(version)) {
+    let latest = latestOf.get(model.project);
+    if (!latest) latestOf.set(model.project, (latest = new Map()));
     const key = `${model.root}\0${version}`;
     const prev = latest.get(key);
     // A definition re-parsed with the same content (the rest of an edited file) takes the part of the one it replaces.
