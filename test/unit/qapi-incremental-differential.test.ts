@@ -61,10 +61,12 @@ for (const r of RELEASES.filter((x) => ['7.2', '8.2', '9.2', '10.2'].includes(x.
 }
 
 // What the doc-example warnings keep per definition must change with anything an example
-// is checked against: every third optional member of 10.2's migration.json made required,
-// one at a time (an example that leaves it out now lacks an argument), then optional again.
+// is checked against. On 10.2's migration.json, one at a time and then undone: every third
+// optional member made required (an example that leaves it out now lacks an argument), and
+// every sixth integer or boolean member made a string (an example's value is now of the wrong
+// type).
 const tree102 = schemaTreeOf(RELEASES.find((x) => x.version === '10.2')!);
-test("QEMU 10.2's migration.json: each optional member made required and back, warm as fresh", { skip: tree102.skip }, () => {
+test("QEMU 10.2's migration.json: members made required or retyped and back, warm as fresh", { skip: tree102.skip }, () => {
   const dir = join(tree102.path, 'qapi');
   const open = join(dir, 'migration.json');
   const text = readFileSync(open, 'utf8');
@@ -72,23 +74,30 @@ test("QEMU 10.2's migration.json: each optional member made required and back, w
   const warm = createLanguageService({ files: overlayFiles(overlay, new CachedFiles(diskFiles, Infinity)) });
   const settings = { ...defaultSettings, qemuVersion: '10.2', schemaRoot: join(dir, 'qapi-schema.json') };
   let version = 1;
-  const check = (t: string, what: string) => {
+  const validate = (t: string) => {
     overlay.set(open, t);
-    const doc = TextDocument.create(`file://${open}`, 'qapi', version++, t);
-    const got = plain(warm.validate(doc, settings));
-    assert.deepEqual(got, plain(createLanguageService({ files: overlayFiles(overlay, diskFiles) }).validate(doc, settings)), what);
-    return got;
+    return plain(warm.validate(TextDocument.create(`file://${open}`, 'qapi', version++, t), settings));
   };
-  const clean = check(text, 'QEMU’s text');
-  let changed = 0;
-  const optional = [...text.matchAll(/'\*([a-z0-9-]+)'/g)].filter((_, i) => i % 3 === 0);
-  for (const m of optional) {
-    const required = check(text.slice(0, m.index + 1) + text.slice(m.index + 2), `'${m[1]}' at offset ${m.index} made required`);
-    if (JSON.stringify(required) !== JSON.stringify(clean)) changed++;
-    overlay.set(open, text);
-    const doc = TextDocument.create(`file://${open}`, 'qapi', version++, text);
-    assert.deepEqual(plain(warm.validate(doc, settings)), clean, `'${m[1]}' optional again`);
+  const clean = validate(text);
+  const edits = [
+    ...[...text.matchAll(/'\*([a-z0-9-]+)'/g)]
+      .filter((_, i) => i % 3 === 0)
+      .map((m) => ({ what: `'${m[1]}' at offset ${m.index} made required`, at: m.index + 1, cut: 1, put: '' })),
+    ...[...text.matchAll(/: '(bool|int|uint8|uint32|uint64|int64|size|number)'/g)]
+      .filter((_, i) => i % 6 === 0)
+      .map((m) => ({ what: `'${m[1]}' at offset ${m.index} made 'str'`, at: m.index + 3, cut: m[1].length, put: 'str' })),
+  ];
+  const groups = new Map<string, number>();
+  for (const e of edits) {
+    const edited = text.slice(0, e.at) + e.put + text.slice(e.at + e.cut);
+    const got = validate(edited);
+    const fresh = createLanguageService({ files: overlayFiles(overlay, diskFiles) });
+    assert.deepEqual(got, plain(fresh.validate(TextDocument.create(`file://${open}`, 'qapi', version, edited), settings)), e.what);
+    const kind = e.put ? 'retyped' : 'required';
+    if (JSON.stringify(got) !== JSON.stringify(clean)) groups.set(kind, (groups.get(kind) ?? 0) + 1);
+    assert.deepEqual(validate(text), clean, `${e.what}, then undone`);
   }
-  // Some of those members are left out by an example, so the warnings did change.
-  assert.ok(changed > 0, 'no optional member made required changed any diagnostic');
+  // Examples leave some of those members out and give others numbers or booleans, so the
+  // warnings did change, for both kinds of edit.
+  assert.ok(groups.get('required') && groups.get('retyped'), `edits that changed a diagnostic: ${JSON.stringify([...groups])}`);
 });
