@@ -52,8 +52,9 @@ test('a cache made from another bundle of the same length is not used', { skip }
   assert.equal(run(dir, ['--version']).stdout.trim(), other);
 });
 
-// The command line optimizes later than V8's default and the server does not: each cache
-// must be made under its own loader's flags, or V8 refuses it and every start compiles.
+// V8 uses a cache only under the flags it was made with (the loaders set a later tier-up):
+// each cache must be made under its loader's flags, or V8 silently refuses it and every
+// start compiles the whole bundle again.
 for (const name of ['cli', 'server']) {
   const files = [`${name}.js`, `${name}.bundle.js`, `${name}.bundle.cache`].map((f) => join(dist, f));
   test(
