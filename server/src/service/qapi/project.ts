@@ -13,7 +13,7 @@ import { type ResolvedVersion, resolveVersion } from '../common/versions';
 import { buildDefinition, ifMacros, typeRefsOf, get } from './check/definitions';
 import { checkExprs } from './check/exprs';
 import { SchemaChecker } from './check/schema';
-import { parseFile, type ParsedFile } from './check/parser';
+import { adoptUnchanged, parseFile, type ParsedFile } from './check/parser';
 import type { Problem } from './check/problem';
 import { rulesFor } from './check/rules';
 import { type SourceExpr, traverse } from './check/traverse';
@@ -39,7 +39,10 @@ export class QapiProject {
     const hit = this.cache.get(path);
     if (hit && hit.text === r.text) return hit;
     const p = parseFile(path, r.text, token);
-    if (!p.cancelled) this.cache.set(path, p);
+    if (!p.cancelled) {
+      if (hit) adoptUnchanged(hit, p);
+      this.cache.set(path, p);
+    }
     return p;
   }
 

@@ -310,18 +310,18 @@ export function pragmaKey(p: Pragmas): string {
   return [p.docRequired, ...[p.commandNameExceptions, p.memberNameExceptions, p.documentationExceptions].map((s) => [...s].join(','))].join('|');
 }
 
-/** The expression check, for the rules and pragmas it was made with. */
-const CHECK = memoSlot<{ rules: QapiRules; pragmaKey: string; result: ExprResult }>();
+/** The expression check, for the rules, pragmas and doc it was made with. */
+const CHECK = memoSlot<{ rules: QapiRules; pragmaKey: string; doc: SourceExpr['doc']; result: ExprResult }>();
 
 /** Checks every definition expression; returns those that passed and adds problems for the others. */
 export function checkExprs(exprs: SourceExpr[], pragmas: Pragmas, rules: QapiRules, problems: Problem[], brokenNames: Set<string>): CheckedExpr[] {
   const ok: CheckedExpr[] = [];
   const key = pragmaKey(pragmas);
   for (const e of exprs) {
-    // The result is kept while the file is unchanged, for the rules and pragmas it was computed with.
+    // The result is kept while the expression is unchanged, for the rules, pragmas and doc it was computed with.
     let hit = e.memo.get(CHECK);
-    if (!hit || hit.rules !== rules || hit.pragmaKey !== key) {
-      hit = e.memo.set(CHECK, { rules, pragmaKey: key, result: checkExpr(e, pragmas, rules) });
+    if (!hit || hit.rules !== rules || hit.pragmaKey !== key || hit.doc !== e.doc) {
+      hit = e.memo.set(CHECK, { rules, pragmaKey: key, doc: e.doc, result: checkExpr(e, pragmas, rules) });
     }
     const r = hit.result;
     if ('ok' in r) ok.push(r.ok);

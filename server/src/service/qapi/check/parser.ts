@@ -32,7 +32,8 @@ export interface RawDocLine {
  */
 export class RawDocBlock {
   constructor(
-    private readonly text: string,
+    /** The text of the file the block was read from: what its offsets refer to. */
+    readonly text: string,
     /** The opening `##` line. */
     readonly open: RawDocLine,
     /** Per line between the `##`s: its number, the offsets of its `#`, of its start and of its end. */
@@ -45,6 +46,8 @@ export class RawDocBlock {
     readonly memo: Memo,
     /** A plain comment right after the closing `##` (QEMU 9.0 refuses it). */
     readonly commentAfter?: RawDocLine,
+    /** Where the block's text ends (after the comment after it, if any). */
+    readonly end = 0,
   ) {}
 
   get lineCount(): number {
@@ -59,7 +62,8 @@ export class RawDocBlock {
 }
 
 export type FileItem =
-  | { kind: 'expr'; node: QNode; line: number; memo: Memo; nextTokenBad?: boolean }
+  /** `start`/`end`: the expression's text in the file (from its first token to the end of its last). */
+  | { kind: 'expr'; node: QNode; line: number; memo: Memo; nextTokenBad?: boolean; start: number; end: number }
   | { kind: 'doc'; block: RawDocBlock }
   | { kind: 'error'; problem: Problem; partial?: QObject };
 
@@ -136,6 +140,52 @@ export function parseFile(path: string, text: string, token?: Cancellation): Par
   return new Parser(path, text).run(token);
 }
 
+/**
+ * Takes over from the previous parse of a file every expression and doc block whose text
+ * is unchanged and starts on the same line and column: the very same nodes, blocks and
+ * memos, so what was worked out for them (expression checks, interpreted docs, plans,
+ * model entries) is not worked out again after an edit elsewhere in the file. Positions
+ * are lines and columns, which such an item keeps; a doc block keeps the text its offsets
+ * refer to. Blocks that did not parse cleanly are always new.
+ */
+export function adoptUnchanged(prev: ParsedFile, next: ParsedFile): void {
+  const old = new Map<number, FileItem>();
+  for (const item of prev.items) {
+    if (item.kind === 'expr') old.set(item.line, item);
+    else if (item.kind === 'doc' && item.block.close && !item.block.broken) old.set(item.block.open.line, item);
+  }
+  if (!old.size) return;
+  const items = next.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.kind === 'expr') {
+      const o = old.get(item.line);
+      if (
+        o?.kind === 'expr' &&
+        o.node.range.start.character === item.node.range.start.character &&
+        !o.nextTokenBad === !item.nextTokenBad &&
+        o.end - o.start === item.end - item.start &&
+        prev.text.startsWith(next.text.slice(item.start, item.end), o.start)
+      ) {
+        items[i] = o;
+      }
+    } else if (item.kind === 'doc') {
+      const b = item.block;
+      const o = old.get(b.open.line);
+      if (
+        o?.kind === 'doc' &&
+        b.close &&
+        !b.broken &&
+        o.block.open.offset - o.block.open.lineStart === b.open.offset - b.open.lineStart &&
+        o.block.end - o.block.open.offset === b.end - b.open.offset &&
+        o.block.text.startsWith(next.text.slice(b.open.offset, b.end), o.block.open.offset)
+      ) {
+        items[i] = o;
+      }
+    }
+  }
+}
+
 class Parser {
   private pos = 0;
   private line = 0;
@@ -146,6 +196,8 @@ class Parser {
   private tokEnd = 0;
   private tokLine = 0;
   private tokLineStart = 0;
+  /** Where the token before the current one ended. */
+  private prevTokEnd = 0;
   private val = '';
   private lexError: LexError | null = null;
   private readonly items: FileItem[] = [];
@@ -189,6 +241,7 @@ class Parser {
   private next(skipComment: boolean): void {
     const s = this.text;
     this.lexError = null;
+    this.prevTokEnd = this.tokEnd;
     for (;;) {
       if (this.pos >= this.len) {
         this.setTok(T.EOF, this.pos, this.pos);
@@ -368,6 +421,7 @@ class Parser {
 
   private topLevel(): void {
     const first = this.tokLine;
+    const start = this.tokStart;
     const stack: Frame[] = [];
     let root: QNode | undefined;
     let problem: Problem | undefined;
@@ -486,7 +540,7 @@ class Parser {
       return;
     }
     // The token after the expression is already read: QEMU meets its lexical error before acting on an include.
-    this.items.push({ kind: 'expr', node: root!, line: first, memo: new Memo(), nextTokenBad: this.at(T.Bad) || undefined });
+    this.items.push({ kind: 'expr', node: root!, line: first, memo: new Memo(), nextTokenBad: this.at(T.Bad) || undefined, start, end: this.prevTokEnd });
   }
 
   private isValueStart(): boolean {
@@ -567,6 +621,7 @@ class Parser {
     }
     let close: RawDocLine | undefined;
     let commentAfter: RawDocLine | undefined;
+    let end = 0;
     // Where the last line read ends, for the block's range.
     let lastLine = this.tokLine;
     let lastEnd = this.tokEnd - this.tokLineStart;
@@ -583,10 +638,12 @@ class Parser {
       if (this.text.charCodeAt(this.tokStart + 1) === C_HASH) {
         if (this.tokEnd - this.tokStart !== 2) endError = this.problemAtTok("junk after '##' at end of documentation comment", 'doc-junk-at-end');
         close = this.rawLine();
+        end = this.tokEnd;
         // QEMU 9.0 reads the token after the closing '##' without skipping comments: keep a comment found there.
         this.next(false);
         if (this.at(T.Hash) && this.text.charCodeAt(this.tokStart + 1) !== C_HASH) {
           commentAfter = this.rawLine();
+          end = this.tokEnd;
           this.next(true);
         }
         break;
@@ -594,7 +651,7 @@ class Parser {
       packed.push(this.tokLine, this.tokStart, this.tokLineStart, this.tokEnd);
     }
     const range = { start: startRange.start, end: { line: lastLine, character: lastEnd } };
-    const block = new RawDocBlock(this.text, open, Int32Array.from(packed), endError ? undefined : close, range, broken, new Memo(), commentAfter);
+    const block = new RawDocBlock(this.text, open, Int32Array.from(packed), endError ? undefined : close, range, broken, new Memo(), commentAfter, end);
     this.items.push({ kind: 'doc', block });
     if (endError && !broken) this.items.push({ kind: 'error', problem: endError });
   }

@@ -153,7 +153,7 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
           code: 'doc-junk-at-start',
           message: "junk after '##' at start of documentation comment (QEMU 9.0 takes a comment right after a doc block for a new one)",
           line: after.line + 1,
-          column: qemuColumn(w.file.text, after.lineStart, after.offset),
+          column: qemuColumn(item.block.text, after.lineStart, after.offset),
           range: rangeAt(after.line, after.offset - after.lineStart, after.offset - after.lineStart + after.text.length),
         });
       }
@@ -302,7 +302,7 @@ function docFor(file: ParsedFile, block: RawDocBlock, rules: QapiRules, set: Rul
   // The interpreted block lives as long as its parsed file; one rule set at a time (versions rarely change).
   const hit = block.memo.get(PARSED);
   if (hit?.set === set) return hit.doc;
-  const doc = parseDoc(file.path, file.text, block, rules);
+  const doc = parseDoc(file.path, block.text, block, rules);
   block.memo.set(PARSED, { set, doc });
   return doc;
 }
