@@ -146,44 +146,76 @@ export function parseFile(path: string, text: string, token?: Cancellation): Par
  * memos, so what was worked out for them (expression checks, interpreted docs, plans,
  * model entries) is not worked out again after an edit elsewhere in the file. Positions
  * are lines and columns, which such an item keeps; a doc block keeps the text its offsets
- * refer to. Blocks that did not parse cleanly are always new.
+ * refer to. Blocks that did not parse cleanly are always new. An item is unchanged when
+ * it lies wholly before the edited region or wholly after it (the texts' common prefix
+ * and suffix), which needs no comparison of the items' own texts.
  */
 export function adoptUnchanged(prev: ParsedFile, next: ParsedFile): void {
+  const a = prev.text;
+  const b = next.text;
+  const prefix = commonPrefix(a, b);
+  const suffix = commonSuffix(a, b, prefix);
+  const shift = b.length - a.length;
   const old = new Map<number, FileItem>();
   for (const item of prev.items) {
-    if (item.kind === 'expr') old.set(item.line, item);
-    else if (item.kind === 'doc' && item.block.close && !item.block.broken) old.set(item.block.open.line, item);
+    if (item.kind === 'expr') old.set(item.start, item);
+    else if (item.kind === 'doc' && item.block.close && !item.block.broken) old.set(item.block.open.offset, item);
   }
-  if (!old.size) return;
+  /**
+   * Where the item at `at` began in the old text, given its first line's start and its end
+   * in the new one (its whole first line counts: a tab before it changes QEMU's columns);
+   * -1 when it overlaps the edit.
+   */
+  const before = (at: number, lineStart: number, end: number) => (end <= prefix ? at : lineStart >= b.length - suffix ? at - shift : -1);
   const items = next.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item.kind === 'expr') {
-      const o = old.get(item.line);
+      const o = old.get(before(item.start, item.start - item.node.range.start.character, item.end));
       if (
         o?.kind === 'expr' &&
-        o.node.range.start.character === item.node.range.start.character &&
-        !o.nextTokenBad === !item.nextTokenBad &&
         o.end - o.start === item.end - item.start &&
-        prev.text.startsWith(next.text.slice(item.start, item.end), o.start)
+        o.line === item.line &&
+        o.node.range.start.character === item.node.range.start.character &&
+        !o.nextTokenBad === !item.nextTokenBad
       ) {
         items[i] = o;
       }
     } else if (item.kind === 'doc') {
-      const b = item.block;
-      const o = old.get(b.open.line);
+      const n = item.block;
+      const o = old.get(before(n.open.offset, n.open.lineStart, n.end));
       if (
         o?.kind === 'doc' &&
-        b.close &&
-        !b.broken &&
-        o.block.open.offset - o.block.open.lineStart === b.open.offset - b.open.lineStart &&
-        o.block.end - o.block.open.offset === b.end - b.open.offset &&
-        o.block.text.startsWith(next.text.slice(b.open.offset, b.end), o.block.open.offset)
+        n.close &&
+        !n.broken &&
+        o.block.end - o.block.open.offset === n.end - n.open.offset &&
+        o.block.open.line === n.open.line &&
+        o.block.open.offset - o.block.open.lineStart === n.open.offset - n.open.lineStart
       ) {
         items[i] = o;
       }
     }
   }
+}
+
+/** Length of the texts' common prefix, compared a chunk at a time (native string compares). */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (n + step <= max && a.slice(n, n + step) === b.slice(n, n + step)) n += step;
+  }
+  return n;
+}
+
+/** Length of the texts' common suffix, not overlapping their common prefix. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const max = Math.min(a.length, b.length) - prefix;
+  let n = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (n + step <= max && a.slice(a.length - n - step, a.length - n) === b.slice(b.length - n - step, b.length - n)) n += step;
+  }
+  return n;
 }
 
 class Parser {
