@@ -162,7 +162,6 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       continue;
     }
     const node = item.node;
-    const lineRange = rangeAt(item.line, node.range.start.character, node.range.start.character + 1);
     if (node.kind !== 'object') {
       t.problems.push(semAt(w, item.line, 'a top-level expression must be an object', 'top-level-not-object', node.range));
       w.curDoc = undefined;
@@ -179,7 +178,10 @@ export function traverse(root: string, src: FileSource, token: Cancellation | un
       rejectDoc(w);
       w.exprs.push({ path: w.file.path, node });
       if (node.entries.length !== 1) {
-        t.problems.push(semAt(w, item.line, `invalid '${directive.key}' directive: it must have no other key`, `invalid-${directive.key}`, lineRange));
+        const at = node.range.start.character;
+        t.problems.push(
+          semAt(w, item.line, `invalid '${directive.key}' directive: it must have no other key`, `invalid-${directive.key}`, rangeAt(item.line, at, at + 1)),
+        );
         continue;
       }
     }
