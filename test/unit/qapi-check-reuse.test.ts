@@ -76,3 +76,46 @@ test('doc connections reused between checks follow a change of the documentation
   texts.set(ROOT, `${pragma("'Paint'")}{ 'include': 'a.json' }\n`);
   assert.deepEqual(codes(), []);
 });
+
+test('an edited file keeps the expressions and doc blocks the edit did not touch, and holds few old versions of its text', () => {
+  const enums = (said: (i: number) => string) =>
+    Array.from({ length: 12 }, (_, i) => `##\n# @Colour${i}:\n#\n# ${said(i)}\n#\n# @a: a value\n##\n{ 'enum': 'Colour${i}', 'data': [ 'a' ] }\n`).join('');
+  const texts = new Map([
+    [ROOT, "{ 'include': 'a.json' }\n"],
+    [A, enums(() => 'plain')],
+  ]);
+  const p = project(texts);
+  assert.equal(p.check(ROOT, settings).firstError, null);
+  const items = () => {
+    const f = p.parsed(A);
+    assert.ok(!('error' in f));
+    return f.items;
+  };
+  const first = items();
+  // One word of block 5 changed: its block is new; every other item is the very same object.
+  texts.set(
+    A,
+    enums((i) => (i === 5 ? 'other' : 'plain')),
+  );
+  const second = items();
+  assert.equal(second.length, first.length);
+  const kept = second.filter((item, i) => item === first[i]);
+  assert.equal(kept.length, first.length - 1);
+  assert.equal(second.indexOf(second.find((item, i) => item !== first[i])!), 10, 'the doc block of Colour5 is the one read again');
+  assert.equal(p.check(ROOT, settings).firstError, null);
+  // Each edit touches another block: blocks of many versions would keep each version's text alive.
+  for (let k = 0; k < 12; k++) {
+    texts.set(
+      A,
+      enums((i) => (i <= k ? `edit ${i}` : 'plain')),
+    );
+    assert.equal(p.check(ROOT, settings).firstError, null);
+  }
+  const versions = new Set(items().flatMap((item) => (item.kind === 'doc' ? [item.block.text] : [])));
+  assert.ok(versions.size <= 4, `doc blocks hold ${versions.size} versions of the file's text`);
+  // A line added at the top moves everything: nothing is kept.
+  const moved = `\n${texts.get(A)!}`;
+  const before = items();
+  texts.set(A, moved);
+  assert.ok(items().every((item) => !before.includes(item)));
+});

@@ -148,7 +148,8 @@ export function parseFile(path: string, text: string, token?: Cancellation): Par
  * are lines and columns, which such an item keeps; a doc block keeps the text its offsets
  * refer to. Blocks that did not parse cleanly are always new. An item is unchanged when
  * it lies wholly before the edited region or wholly after it (the texts' common prefix
- * and suffix), which needs no comparison of the items' own texts.
+ * and suffix), which needs no comparison of the items' own texts. A kept block keeps its
+ * file text alive: blocks of more than MAX_OLD_TEXTS earlier versions are read again instead.
  */
 export function adoptUnchanged(prev: ParsedFile, next: ParsedFile): void {
   const a = prev.text;
@@ -168,6 +169,7 @@ export function adoptUnchanged(prev: ParsedFile, next: ParsedFile): void {
    */
   const before = (at: number, lineStart: number, end: number) => (end <= prefix ? at : lineStart >= b.length - suffix ? at - shift : -1);
   const items = next.items;
+  const oldTexts = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item.kind === 'expr') {
@@ -190,13 +192,18 @@ export function adoptUnchanged(prev: ParsedFile, next: ParsedFile): void {
         !n.broken &&
         o.block.end - o.block.open.offset === n.end - n.open.offset &&
         o.block.open.line === n.open.line &&
-        o.block.open.offset - o.block.open.lineStart === n.open.offset - n.open.lineStart
+        o.block.open.offset - o.block.open.lineStart === n.open.offset - n.open.lineStart &&
+        (oldTexts.has(o.block.text) || oldTexts.size < MAX_OLD_TEXTS)
       ) {
+        oldTexts.add(o.block.text);
         items[i] = o;
       }
     }
   }
 }
+
+/** How many earlier versions of a file's text kept doc blocks may hold on to (a few hundred kB each). */
+const MAX_OLD_TEXTS = 3;
 
 /** Length of the texts' common prefix, compared a chunk at a time (native string compares). */
 function commonPrefix(a: string, b: string): number {
