@@ -45,9 +45,9 @@ export class RawDocBlock {
     readonly broken: boolean,
     readonly memo: Memo,
     /** A plain comment right after the closing `##` (QEMU 9.0 refuses it). */
-    readonly commentAfter?: RawDocLine,
+    readonly commentAfter: RawDocLine | undefined,
     /** Where the block's text ends (after the comment after it, if any). */
-    readonly end = 0,
+    readonly end: number,
   ) {}
 
   get lineCount(): number {
