@@ -44,7 +44,6 @@ register({
       const client = new LspClient({
         workspaceFolder: schema.path,
         settings: { qemuVersion: 'auto', validation: { delay: 0 } },
-        nodeArgs: ['--max-semi-space-size=32'], // as the extension starts it (client/src/extension.ts)
       });
       await client.initialize();
       const pid = client.proc.pid!;

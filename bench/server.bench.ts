@@ -27,7 +27,6 @@ register({
     const client = new LspClient({
       workspaceFolder: dir,
       settings: { qemuVersion: 'auto', validation: { delay: 0 } },
-      nodeArgs: ['--expose-gc', '--max-semi-space-size=32'],
     }); // as the extension starts it (client/src/extension.ts)
     await client.initialize();
     const pid = client.proc.pid!;

@@ -5,10 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const only = process.argv[2];
-const flags = ['--expose-gc', '--max-semi-space-size=32'];
+const flags = createRequire(import.meta.url)('../client/src/serverNodeFlags.json');
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log(
   `date: ${new Date().toISOString().slice(0, 10)}; load average at start: ${loadavg()

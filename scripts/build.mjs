@@ -76,7 +76,11 @@ function writeCliCache() {
 
 /** The server's cache: an LSP session that opens an example schema and script and waits for their diagnostics. */
 async function writeServerCache() {
-  const child = spawn(process.execPath, ['scripts/code-cache.cjs', 'write', 'dist/server.bundle.js', '--', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Under the node flags the extension starts the server with: V8 refuses a cache made under others.
+  const flags = createRequire(import.meta.url)('../client/src/serverNodeFlags.json');
+  const child = spawn(process.execPath, [...flags, 'scripts/code-cache.cjs', 'write', 'dist/server.bundle.js', '--', '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const send = (m) => {
     const body = JSON.stringify({ jsonrpc: '2.0', ...m });
     child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);

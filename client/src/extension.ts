@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { LiveViewNotification, StatusNotification } from '../../server/src/protocol/lsp';
 import { registerLive } from './live';
 import { registerPreview, type PreviewHooks } from './preview/register';
+import serverNodeFlags from './serverNodeFlags.json';
 import { LanguageStatus } from './status';
 import { registerWalkthrough } from './walkthrough';
 
@@ -17,8 +18,10 @@ let client: LanguageClient | undefined;
  * burst of edits (lsp/idleCollector.ts); a 32 MiB young generation keeps a check's
  * short-lived parse objects from being promoted (a full check of QEMU's 10.2 schema:
  * ~17.5 ms with the default 16 MiB, ~16 ms with 32; 64 costs too much memory; BENCHMARKS.md).
+ * In a JSON file of their own: the build makes the server's V8 code cache under the same
+ * flags (V8 refuses a cache made under others), and tests and benches start it with them.
  */
-export const SERVER_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=32'];
+export const SERVER_NODE_FLAGS: string[] = serverNodeFlags;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
   const output = vscode.window.createOutputChannel('QEMU QAPI & QMP', { log: true });

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import SERVER_NODE_FLAGS from '../../client/src/serverNodeFlags.json';
 import { REPO } from '../helpers/shared';
 
 const dist = join(REPO, 'dist');
@@ -52,13 +53,16 @@ test('a cache made from another bundle of the same length is not used', { skip }
   assert.equal(run(dir, ['--version']).stdout.trim(), other);
 });
 
-// V8 uses a cache only under the flags it was made with (the loaders set a later tier-up):
-// each cache must be made under its loader's flags, or V8 silently refuses it and every
-// start compiles the whole bundle again.
-for (const name of ['cli', 'server']) {
+// V8 uses a cache only under the flags it was made with (the loaders set a later tier-up,
+// the extension starts the server with node flags of its own): each cache must be made
+// under exactly those, or V8 silently refuses it and every start compiles the bundle again.
+for (const [name, nodeFlags] of [
+  ['cli', []],
+  ['server', SERVER_NODE_FLAGS],
+] as const) {
   const files = [`${name}.js`, `${name}.bundle.js`, `${name}.bundle.cache`].map((f) => join(dist, f));
   test(
-    `V8 accepts the built ${name} cache under the flags of its loader`,
+    `V8 accepts the built ${name} cache under the flags it is started with (${[...nodeFlags, "its loader's"].join(', ')})`,
     { skip: files.every(existsSync) ? false : `dist/${name}.* not built: run \`npm run build\`` },
     () => {
       const flags = /setFlagsFromString\('([^']*)'\)/.exec(readFileSync(files[0], 'utf8'))?.[1] ?? '';
@@ -66,7 +70,7 @@ for (const name of ['cli', 'server']) {
       if (${JSON.stringify(flags)}) v8.setFlagsFromString(${JSON.stringify(flags)});
       const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(files[1])}, 'utf8')), { filename: ${JSON.stringify(files[1])}, cachedData: fs.readFileSync(${JSON.stringify(files[2])}).subarray(32) });
       process.stdout.write(String(s.cachedDataRejected));`;
-      const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [...nodeFlags, '-e', probe], { encoding: 'utf8' });
       assert.equal(r.stdout, 'false', `cache rejected (loader flags: '${flags}'): ${r.stderr}`);
     },
   );

@@ -4,13 +4,14 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import SERVER_NODE_FLAGS from '../../client/src/serverNodeFlags.json';
 import { REPO } from './shared';
 
 export interface LspClientOptions {
   /** Answer to workspace/configuration for section 'qapi'. */
   settings?: Record<string, unknown>;
   workspaceFolder?: string;
-  /** Extra node flags for the server process (e.g. a `--require` preload in trust tests). */
+  /** Node flags for the server process besides the extension's own (e.g. a `--require` preload in trust tests). */
   nodeArgs?: string[];
 }
 
@@ -28,7 +29,8 @@ export class LspClient {
 
   constructor(private readonly options: LspClientOptions = {}) {
     this.settings = options.settings ?? {};
-    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
+    // Started as the extension starts it: with its node flags (under which its code cache was made).
+    this.proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
     this.proc.stderr.on('data', (d) => this.stderr.push(String(d)));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

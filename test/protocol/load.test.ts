@@ -30,7 +30,6 @@ describe('server under load', { timeout: 300_000 }, () => {
     // Started as the extension starts it (--expose-gc: memory is given back after bursts).
     client = new LspClient({
       workspaceFolder: dir,
-      nodeArgs: ['--expose-gc', '--max-semi-space-size=32'],
       settings: { qemuVersion: '10.2', validation: { delay: 50 } },
     });
     await client.initialize();
