@@ -6,24 +6,14 @@
 // messages ignored, QEMU's strings shown as text, and the switch back to the script.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { liveMessage } from '../helpers/webview/liveSamples';
 import { sampleUpdates } from '../helpers/webview/samples';
-import { chromiumSkip, type PageBrowser, posted, send, startPageBrowser } from '../helpers/webview/browser';
+import { chromiumSkip, pageForTests, posted, send } from '../helpers/webview/browser';
 import { REPO } from '../helpers/shared';
 
 const skip = chromiumSkip;
-let browser: PageBrowser;
-
-before(async () => {
-  if (!skip) browser = await startPageBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-const open = () => browser.open(1200);
+const open = pageForTests(1200);
 const points = (d: string | null) => (d ?? '').split(/[ML]/).filter(Boolean).length;
 
 test("QEMU 10.2 stuck: the real curve with the prediction over it, the seed's case named, Apply now posts the change shown", { skip }, async () => {
@@ -112,23 +102,7 @@ test('a replayed recording: the change marked where it was applied, the real swi
 });
 
 test('before any poll: waiting for a migration, axes and no series, nothing to apply', { skip }, async () => {
-  const m = liveMessage('seed-10.2', 'stuck');
-  const waiting = {
-    ...m,
-    view: {
-      ...m.view,
-      phase: 'waiting',
-      status: 'none',
-      note: 'no migration in progress (status none); the preview follows the next one',
-      points: [],
-      syncs: [],
-      prediction: null,
-      predictions: [],
-      diagnosis: null,
-      recommendations: [],
-      canApply: false,
-    },
-  };
+  const waiting = liveMessage('seed-10.2', 'waiting');
   const { page, errors } = await open();
   await send(page, waiting);
   await page.waitForSelector('svg.live-chart .panel-title');

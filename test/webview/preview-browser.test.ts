@@ -2,25 +2,15 @@
 // playwright-core): handshake, drawing, redraw, bad messages, escaping, CSP, reload.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { UpdateMessage } from '../../server/src/protocol/page';
 import { sampleUpdates } from '../helpers/webview/samples';
-import { chromiumSkip, type PageBrowser, posted, send, startPageBrowser } from '../helpers/webview/browser';
+import { chromiumSkip, pageForTests, posted, send } from '../helpers/webview/browser';
 import { REPO } from '../helpers/shared';
 
 const skip = chromiumSkip;
-let browser: PageBrowser;
-
-before(async () => {
-  if (!skip) browser = await startPageBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-const open = () => browser.open(1000);
+const open = pageForTests(1000);
 const verdict = (page: Page) => page.locator('h1.verdict').textContent();
 
 test('the page says ready, then draws the chart and the verdict of an update', { skip }, async () => {

@@ -29,13 +29,16 @@ export interface Marker {
   seconds: number;
   label: string;
 }
-export interface ChartModel {
+/** What every chart of the page has: its size, plot edges and time axis. */
+export interface ChartFrame {
   width: number;
   height: number;
   left: number;
   right: number;
   xMax: number;
   xTicks: Tick[];
+}
+export interface ChartModel extends ChartFrame {
   bytes: Panel;
   bandwidth: Panel;
   switchover?: Marker & { y: number };

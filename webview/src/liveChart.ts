@@ -3,7 +3,7 @@
 // simulator's prediction drawn over the first one, the dirty syncs, the changes applied
 // and the switchover (predicted and real) as markers.
 import type { LiveView } from '../../server/src/protocol/page';
-import { byteUnit, linear, pathData, timeTicks, type Tick, yScale } from './chart';
+import { byteUnit, type ChartFrame, linear, type Marker, pathData, timeTicks, type Tick, yScale } from './chart';
 import { formatBytes, formatMs, formatRate, formatSeconds } from './format';
 
 export type LiveSeriesId =
@@ -31,19 +31,10 @@ export interface LivePanel {
   yTicks: Tick[];
   series: LiveSeries[];
 }
-export interface LiveMarker {
-  x: number;
-  seconds: number;
-  label: string;
+export interface LiveMarker extends Marker {
   kind: 'applied' | 'apply-failed' | 'predicted-switchover' | 'switchover';
 }
-export interface LiveChartModel {
-  width: number;
-  height: number;
-  left: number;
-  right: number;
-  xMax: number;
-  xTicks: Tick[];
+export interface LiveChartModel extends ChartFrame {
   panels: LivePanel[];
   /** Dirty bitmap syncs, on the first panel's time axis. */
   syncs: { x: number; count: number }[];

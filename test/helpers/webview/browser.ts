@@ -2,6 +2,7 @@
 // open it: one browser and one harness per test file, a page per test, its errors kept.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { REPO } from '../shared';
 import { buildPage, startHarness } from './harness';
@@ -38,6 +39,21 @@ export async function startPageBrowser(): Promise<PageBrowser> {
       await harness.close();
     },
   };
+}
+
+/**
+ * The page in Chromium for a test file's tests, `height` px tall: Chromium starts before
+ * the first test (unless there is none, see chromiumSkip) and is closed after the last.
+ */
+export function pageForTests(height: number): () => Promise<{ page: Page; errors: string[] }> {
+  let browser: PageBrowser | undefined;
+  before(async () => {
+    if (!chromiumSkip) browser = await startPageBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser!.open(height);
 }
 
 export const send = (page: Page, m: unknown) => page.evaluate((x) => window.postMessage(x, '*'), m);

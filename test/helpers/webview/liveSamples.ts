@@ -11,13 +11,14 @@ import { REPO } from '../shared';
 export type RecordingName = 'seed-10.2' | 'stuck-7.2';
 
 /**
- * `stuck`: the view a live watch shows just before the user applies anything (the
+ * `waiting`: the view a live watch shows when it starts before any migration (QEMU says
+ * status none); `stuck`: the view a live watch shows just before the user applies anything (the
  * migration stuck, the recommendations offered with Apply now); `replay`: the whole
  * recording as the replay command shows it (the change applied, the migration completed).
  */
-export function liveMessage(name: RecordingName, moment: 'stuck' | 'replay'): LiveMessage {
+export function liveMessage(name: RecordingName, moment: 'waiting' | 'stuck' | 'replay'): LiveMessage {
   const rec = parseRecordingText(readFileSync(join(REPO, 'bench/recordings-live', `${name}.jsonl`), 'utf8'));
-  const live = moment === 'stuck';
+  const live = moment !== 'replay';
   const b = new LiveViewBuilder({
     source: live ? 'live' : 'replay',
     title: live ? `QEMU ${name.split('-')[1]} at unix:/run/vm.qmp` : `${name}.jsonl (replay)`,
@@ -27,6 +28,11 @@ export function liveMessage(name: RecordingName, moment: 'stuck' | 'replay'): Li
   for (const o of replay(rec)) {
     if (live && o.type === 'applied') break;
     b.observe(o);
+    if (moment === 'waiting') {
+      // The watch's start, then its first poll finds no migration (watch.ts).
+      b.observe({ type: 'waiting', status: 'none' });
+      break;
+    }
   }
   const m: LiveMessage = { type: 'live', view: b.get() };
   if (!isToPage(m)) throw new Error("the live view does not pass the page's validator (server/src/protocol/page.ts)");
